@@ -1,0 +1,450 @@
+//! The append-only event log: the one place Potluck's facts are kept.
+//!
+//! - One writer thread ([`writer`]) assigns gapless positions, chains hashes and commits
+//!   every pending append in one durable batch (group commit), then answers them all.
+//! - Readers go straight to storage; they only ever see what the writer has made durable,
+//!   because the head they read up to is published after the commit.
+//! - Keys are big-endian so byte order is position order:
+//!   `e|position` → record, `s|stream|0|version` → position, `c|command id` → the answer
+//!   the command got, so a retry gets the same answer and writes nothing.
+
+mod checkpoint;
+mod keys;
+mod storage;
+mod subscription;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use sha2::{Digest, Sha256};
+use shared::envelope::{ChainVerifier, Envelope, GENESIS_HASH, Hash};
+use shared::upcast::{UpcastError, Upcasters};
+use tokio::sync::{oneshot, watch};
+
+pub use storage::{SledStorage, Storage, StorageError};
+pub use subscription::Subscription;
+
+/// Largest accepted record, so that no value ever leaves sled's inline storage (sled writes
+/// large values to separate blob files that our `fdatasync` would not cover).
+pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Most events one command may append.
+pub const MAX_EVENTS_PER_APPEND: usize = 1000;
+
+/// The stream version an append expects, for optimistic concurrency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Append whatever the stream's version is.
+    Any,
+    /// Append only if the stream is at exactly this version (0: the stream has no events).
+    Exact(u64),
+}
+
+/// One event to append: its type, schema version and JSON payload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewEvent {
+    pub event_type: String,
+    pub schema_version: u32,
+    pub payload: String,
+}
+
+/// All the events of one command, appended atomically to one stream.
+#[derive(Clone, Debug)]
+pub struct AppendRequest {
+    pub stream: String,
+    pub expected: ExpectedVersion,
+    pub events: Vec<NewEvent>,
+    pub command_id: String,
+    pub actor: String,
+    /// What makes a retry "the same command". Defaults to a hash of the stream and events;
+    /// a caller that decides events from state should set it to a hash of the command.
+    pub fingerprint: Hash,
+}
+
+impl AppendRequest {
+    pub fn new(
+        stream: impl Into<String>,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+        command_id: impl Into<String>,
+        actor: impl Into<String>,
+    ) -> Self {
+        let stream = stream.into();
+        let fingerprint = fingerprint_of(&stream, &events);
+        AppendRequest {
+            stream,
+            expected,
+            events,
+            command_id: command_id.into(),
+            actor: actor.into(),
+            fingerprint,
+        }
+    }
+}
+
+/// The answer to a successful append, and to every retry of the same command.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    pub first_position: u64,
+    pub last_position: u64,
+    /// The stream's version after the append.
+    pub stream_version: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AppendError {
+    /// Someone else appended to the stream first; decide again on fresh state.
+    #[error("stream {stream} is at version {current}, not the expected {expected}")]
+    WrongExpectedVersion { stream: String, expected: u64, current: u64 },
+    /// A command id was used again for a different command: a client bug, not a retry.
+    #[error("command id {0} was already used for a different command")]
+    CommandIdReused(String),
+    /// The request is malformed; nothing was written.
+    #[error("invalid append: {0}")]
+    Invalid(String),
+    /// The disk failed. The outcome is unknown: retry with the same command id.
+    #[error("{0}; the outcome is unknown, retry with the same command id")]
+    Storage(String),
+    #[error("the log is shut down")]
+    Closed,
+}
+
+/// The newest record's position and hash. Position 0 is the empty log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    pub position: u64,
+    pub hash: Hash,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("record at position {position} is damaged: {reason}")]
+    Corrupt { position: u64, reason: String },
+    #[error(transparent)]
+    Upcast(#[from] UpcastError),
+    #[error("the log is shut down")]
+    Closed,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error(
+        "{0} is not a potluck data folder (it has files but no {MARKER_FILE}); refusing to touch it"
+    )]
+    NotPotluck(PathBuf),
+    #[error("{path} holds data of format {found:?}; this build reads {FORMAT:?}")]
+    WrongFormat { path: PathBuf, found: String },
+    #[error("cannot use data folder {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("the log's last record is damaged, run `potluck verify`: {0}")]
+    Corrupt(String),
+    #[error("the log is damaged: {0}; restore a backup (nothing was changed by potluck)")]
+    Damaged(String),
+}
+
+/// Marks a folder as a potluck data folder; its content names the on-disk format.
+pub const MARKER_FILE: &str = "POTLUCK_FORMAT";
+const FORMAT: &str = "potluck-log 1";
+
+/// Where the time of each record comes from. Tests and simulations pass their own.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+        now.map(|d| d.as_millis() as i64).unwrap_or(0)
+    })
+}
+
+/// A handle to the log. Cheap to clone; all clones share one writer.
+#[derive(Clone)]
+pub struct Log {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    storage: Arc<dyn Storage>,
+    upcasters: Upcasters,
+    to_writer: std::sync::mpsc::Sender<writer::Message>,
+    head: watch::Receiver<Head>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for Log {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Log").field("head", &*self.inner.head.borrow()).finish()
+    }
+}
+
+impl Log {
+    /// Opens the log in `dir`, creating it if the folder is missing or empty.
+    pub fn open(dir: &Path) -> Result<Log, OpenError> {
+        Log::open_with(dir, Upcasters::domain(), system_clock())
+    }
+
+    pub fn open_with(dir: &Path, upcasters: Upcasters, clock: Clock) -> Result<Log, OpenError> {
+        prepare_dir(dir)?;
+        let checkpoint = checkpoint::Checkpoint::in_dir(dir);
+        let recorded = checkpoint.read().map_err(OpenError::Damaged)?;
+        let storage = Arc::new(SledStorage::open(&dir.join("log"))?);
+        if let Some(recorded) = recorded {
+            check_reaches(storage.as_ref(), recorded)?;
+        }
+        Log::start(storage, upcasters, clock, Some(checkpoint))
+    }
+
+    /// Starts the writer over any engine.
+    pub fn with_storage(
+        storage: Arc<dyn Storage>,
+        upcasters: Upcasters,
+        clock: Clock,
+    ) -> Result<Log, OpenError> {
+        Log::start(storage, upcasters, clock, None)
+    }
+
+    fn start(
+        storage: Arc<dyn Storage>,
+        upcasters: Upcasters,
+        clock: Clock,
+        checkpoint: Option<checkpoint::Checkpoint>,
+    ) -> Result<Log, OpenError> {
+        let last = read_last(storage.as_ref()).map_err(|e| OpenError::Corrupt(e.to_string()))?;
+        let head = last
+            .as_ref()
+            .map(|e| Head { position: e.position, hash: e.hash })
+            .unwrap_or(Head { position: 0, hash: GENESIS_HASH });
+        let last_time = last.map(|e| e.recorded_at_ms).unwrap_or(i64::MIN);
+        let (head_tx, head_rx) = watch::channel(head);
+        let (to_writer, from_clients) = std::sync::mpsc::channel();
+        let writer = writer::Writer::new(storage.clone(), head, last_time, clock, head_tx, checkpoint);
+        let handle = std::thread::Builder::new()
+            .name("log-writer".into())
+            .spawn(move || writer.run(from_clients))
+            .map_err(|e| StorageError(format!("cannot start the log writer: {e}")))?;
+        let inner = Inner {
+            storage,
+            upcasters,
+            to_writer,
+            head: head_rx,
+            writer: Mutex::new(Some(handle)),
+        };
+        Ok(Log { inner: Arc::new(inner) })
+    }
+
+    /// Appends one command's events. Returns once they are durable, or with an error after
+    /// which nothing was written (or, for [`AppendError::Storage`], the outcome is unknown).
+    pub async fn append(&self, request: AppendRequest) -> Result<Appended, AppendError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .to_writer
+            .send(writer::Message::Append(Box::new(request), reply))
+            .map_err(|_| AppendError::Closed)?;
+        answer.await.map_err(|_| AppendError::Closed)?
+    }
+
+    /// Finishes in-flight appends and stops the writer. Later appends fail with `Closed`.
+    pub async fn close(&self) {
+        let (done, finished) = oneshot::channel();
+        if self.inner.to_writer.send(writer::Message::Shutdown(done)).is_ok() {
+            let _ = finished.await;
+        }
+        let handle = self.inner.writer.lock().ok().and_then(|mut h| h.take());
+        if let Some(handle) = handle {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+    }
+
+    pub fn head(&self) -> Head {
+        *self.inner.head.borrow()
+    }
+
+    /// A receiver that changes whenever the head moves.
+    pub fn watch_head(&self) -> watch::Receiver<Head> {
+        self.inner.head.clone()
+    }
+
+    /// The answer a command id already got, if any.
+    pub fn command(&self, command_id: &str) -> Result<Option<Appended>, ReadError> {
+        let stored = self.inner.storage.get(&keys::command(command_id))?;
+        Ok(stored.and_then(|bytes| keys::decode_answer(&bytes)).map(|(_, answer)| answer))
+    }
+
+    /// The record at `position`, as stored (not upcast).
+    pub fn get(&self, position: u64) -> Result<Option<Envelope>, ReadError> {
+        let bytes = self.inner.storage.get(&keys::event(position))?;
+        bytes.map(|b| decode_at(position, &b)).transpose()
+    }
+
+    /// Up to `limit` records from `position` on, as stored (not upcast): for verification
+    /// and export.
+    pub fn read_raw(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
+        let (start, end) = (keys::event(position.max(1)), keys::event(u64::MAX));
+        let mut out = Vec::new();
+        for entry in self.inner.storage.range(&start, &end).take(limit) {
+            let (key, value) = entry?;
+            out.push(decode_at(keys::position_of(&key), &value)?);
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` events from `position` on, in the current schema.
+    pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
+        let raw = self.read_raw(position, limit)?;
+        raw.into_iter().map(|e| Ok(self.inner.upcasters.apply(e)?)).collect()
+    }
+
+    /// A stream's events in order, from `from_version` on (1 is the first), current schema.
+    pub fn read_stream(&self, stream: &str, from_version: u64) -> Result<Vec<Envelope>, ReadError> {
+        let start = keys::stream_entry(stream, from_version.max(1));
+        let end = keys::stream_end(stream);
+        let mut out = Vec::new();
+        for entry in self.inner.storage.range(&start, &end) {
+            let (_, position) = entry?;
+            let position = keys::decode_u64(&position).ok_or_else(|| ReadError::Corrupt {
+                position: 0,
+                reason: format!("stream index of {stream} holds a malformed position"),
+            })?;
+            let record = self.get(position)?.ok_or_else(|| ReadError::Corrupt {
+                position,
+                reason: format!("stream index of {stream} points at a missing record"),
+            })?;
+            out.push(self.inner.upcasters.apply(record)?);
+        }
+        Ok(out)
+    }
+
+    /// The position of the last record recorded at or before `at_ms` (0 if none).
+    ///
+    /// The writer never lets recorded times go backwards, so a binary search over positions
+    /// answers in O(log n) point reads.
+    pub fn position_at(&self, at_ms: i64) -> Result<u64, ReadError> {
+        let (mut low, mut high) = (0, self.head().position);
+        while low < high {
+            let mid = low + (high - low).div_ceil(2);
+            let record = self.get(mid)?.ok_or(ReadError::Corrupt {
+                position: mid,
+                reason: "missing below the head".into(),
+            })?;
+            if record.recorded_at_ms <= at_ms {
+                low = mid;
+            } else {
+                high = mid - 1;
+            }
+        }
+        Ok(low)
+    }
+
+    /// Everything from `after + 1` on: first what is already stored, then each new append,
+    /// with no gap and no duplicate at the switch.
+    pub fn subscribe(&self, after: u64) -> Subscription {
+        Subscription::new(self.clone(), after)
+    }
+
+    /// Walks the whole log and checks every record and the hash chain.
+    pub fn verify(&self) -> Result<Verified, VerifyError> {
+        let mut chain = ChainVerifier::default();
+        let (start, end) = (keys::event(0), keys::event(u64::MAX));
+        for entry in self.inner.storage.range(&start, &end) {
+            let position = chain.head_position() + 1;
+            let (key, value) = entry.map_err(|e| VerifyError { position, reason: e.to_string() })?;
+            let at = keys::position_of(&key);
+            let record = decode_at(at, &value)
+                .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+            chain.check(&record).map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+        }
+        Ok(Verified { count: chain.head_position(), head_hash: chain.head_hash() })
+    }
+
+    pub fn size_on_disk(&self) -> Result<u64, StorageError> {
+        self.inner.storage.size_on_disk()
+    }
+}
+
+/// The result of a clean [`Log::verify`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub count: u64,
+    pub head_hash: Hash,
+}
+
+/// The first position where the log is broken, and how.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("log is broken at position {position}: {reason}")]
+pub struct VerifyError {
+    pub position: u64,
+    pub reason: String,
+}
+
+fn fingerprint_of(stream: &str, events: &[NewEvent]) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(stream.as_bytes());
+    for event in events {
+        hasher.update([0]);
+        hasher.update(event.event_type.as_bytes());
+        hasher.update(event.schema_version.to_be_bytes());
+        hasher.update(event.payload.as_bytes());
+    }
+    hasher.finalize().into()
+}
+
+fn decode_at(position: u64, bytes: &[u8]) -> Result<Envelope, ReadError> {
+    let record = Envelope::decode(bytes)
+        .map_err(|e| ReadError::Corrupt { position, reason: e.to_string() })?;
+    if record.position != position {
+        let reason = format!("stored under position {position} but says {}", record.position);
+        return Err(ReadError::Corrupt { position, reason });
+    }
+    Ok(record)
+}
+
+fn read_last(storage: &dyn Storage) -> Result<Option<Envelope>, ReadError> {
+    match storage.last_in(&keys::event(0), &keys::event(u64::MAX))? {
+        None => Ok(None),
+        Some((key, value)) => decode_at(keys::position_of(&key), &value).map(Some),
+    }
+}
+
+/// Checks that the log still holds the head recorded in the checkpoint.
+fn check_reaches(storage: &dyn Storage, recorded: Head) -> Result<(), OpenError> {
+    if recorded.position == 0 {
+        return Ok(());
+    }
+    let stored = storage.get(&keys::event(recorded.position))?;
+    let record = stored.map(|bytes| decode_at(recorded.position, &bytes)).transpose();
+    match record {
+        Ok(Some(record)) if record.hash == recorded.hash => Ok(()),
+        Ok(Some(_)) => Err(OpenError::Damaged(format!(
+            "the record at position {} is not the one written there",
+            recorded.position
+        ))),
+        Ok(None) => Err(OpenError::Damaged(format!(
+            "it once reached position {} but now ends before it",
+            recorded.position
+        ))),
+        Err(error) => Err(OpenError::Damaged(error.to_string())),
+    }
+}
+
+/// Creates the folder and its marker, or checks that an existing folder is ours.
+fn prepare_dir(dir: &Path) -> Result<(), OpenError> {
+    let io = |source| OpenError::Io { path: dir.to_owned(), source };
+    let marker = dir.join(MARKER_FILE);
+    if marker.exists() {
+        let found = std::fs::read_to_string(&marker).map_err(io)?;
+        if found.trim() != FORMAT {
+            return Err(OpenError::WrongFormat { path: dir.to_owned(), found });
+        }
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(io)?;
+    if std::fs::read_dir(dir).map_err(io)?.next().is_some() {
+        return Err(OpenError::NotPotluck(dir.to_owned()));
+    }
+    std::fs::write(&marker, format!("{FORMAT}\n")).map_err(io)?;
+    std::fs::File::open(&marker).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+}

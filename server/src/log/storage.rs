@@ -1,0 +1,122 @@
+//! The storage engine under the log, behind a trait of our own.
+//!
+//! The log needs very little from an engine: ordered byte keys, point reads, range scans and
+//! one atomic, durable batch write. Keeping sled behind [`Storage`] means nothing but this
+//! file names sled, and another engine could replace it without touching the log's rules.
+
+use std::fs::File;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// A failure of the engine or the disk under it.
+#[derive(Debug, thiserror::Error)]
+#[error("storage: {0}")]
+pub struct StorageError(pub String);
+
+pub type KeyValue = (Vec<u8>, Vec<u8>);
+
+/// An ordered key-value store with atomic, durable batches.
+pub trait Storage: Send + Sync + 'static {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// Entries with `start <= key < end`, in key order.
+    fn range<'a>(
+        &'a self,
+        start: &[u8],
+        end: &[u8],
+    ) -> Box<dyn Iterator<Item = Result<KeyValue, StorageError>> + 'a>;
+
+    /// The entry with the greatest key in `start <= key < end`.
+    fn last_in(&self, start: &[u8], end: &[u8]) -> Result<Option<KeyValue>, StorageError>;
+
+    /// Writes all entries or none, and returns only once they are on disk for real.
+    fn commit(&self, writes: &[KeyValue]) -> Result<(), StorageError>;
+
+    /// Bytes the engine uses on disk.
+    fn size_on_disk(&self) -> Result<u64, StorageError>;
+}
+
+/// sled 0.34, made durable.
+///
+/// `sled::Db::flush` ends in `sync_file_range` on Linux, which survives a process crash but
+/// not a power cut or a kernel panic, so every commit also calls `fdatasync` on sled's data
+/// file. Commits come from one writer thread only: several tasks calling `flush_async` at
+/// once deadlock in sled 0.34.7 (sled issue #1308).
+#[derive(Debug)]
+pub struct SledStorage {
+    db: sled::Db,
+    data_file: File,
+    path: PathBuf,
+}
+
+impl SledStorage {
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let config = sled::Config::new().path(path).mode(sled::Mode::HighThroughput);
+        // sled can panic on some damaged files instead of returning an error; a damaged data
+        // folder must end in a clear message, never in a panic.
+        let db = catch_unwind(AssertUnwindSafe(|| config.open()))
+            .map_err(|_| StorageError(format!("sled panicked opening {}", path.display())))?
+            .map_err(|e| StorageError(format!("cannot open {}: {e}", path.display())))?;
+        let data_file = File::open(path.join("db"))
+            .map_err(|e| StorageError(format!("cannot open sled's data file: {e}")))?;
+        // New files are only durable once their directory entry is.
+        sync_dir(path)?;
+        Ok(SledStorage { db, data_file, path: path.to_owned() })
+    }
+}
+
+impl Storage for SledStorage {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.db.get(key).map_err(sled_error)?.map(|v| v.to_vec()))
+    }
+
+    fn range<'a>(
+        &'a self,
+        start: &[u8],
+        end: &[u8],
+    ) -> Box<dyn Iterator<Item = Result<KeyValue, StorageError>> + 'a> {
+        let iter = self.db.range(start.to_vec()..end.to_vec());
+        Box::new(iter.map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(sled_error)))
+    }
+
+    fn last_in(&self, start: &[u8], end: &[u8]) -> Result<Option<KeyValue>, StorageError> {
+        match self.db.range(start.to_vec()..end.to_vec()).next_back() {
+            None => Ok(None),
+            Some(r) => r.map(|(k, v)| Some((k.to_vec(), v.to_vec()))).map_err(sled_error),
+        }
+    }
+
+    fn commit(&self, writes: &[KeyValue]) -> Result<(), StorageError> {
+        let mut batch = sled::Batch::default();
+        for (key, value) in writes {
+            batch.insert(key.as_slice(), value.as_slice());
+        }
+        self.db.apply_batch(batch).map_err(sled_error)?;
+        self.db.flush().map_err(sled_error)?;
+        self.data_file.sync_data().map_err(|e| StorageError(format!("fdatasync failed: {e}")))
+    }
+
+    fn size_on_disk(&self) -> Result<u64, StorageError> {
+        dir_size(&self.path).map_err(|e| StorageError(format!("cannot measure data folder: {e}")))
+    }
+}
+
+fn sled_error(e: sled::Error) -> StorageError {
+    StorageError(e.to_string())
+}
+
+fn sync_dir(path: &Path) -> Result<(), StorageError> {
+    File::open(path)
+        .and_then(|dir| dir.sync_all())
+        .map_err(|e| StorageError(format!("cannot sync {}: {e}", path.display())))
+}
+
+fn dir_size(path: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() { dir_size(&entry.path())? } else { meta.len() };
+    }
+    Ok(total)
+}

@@ -1,0 +1,312 @@
+//! The log's single writer: group commit.
+//!
+//! It takes the first waiting append, then everything else already queued (up to a bound),
+//! assigns positions and hashes in queue order, writes them all in one atomic batch with one
+//! flush and one `fdatasync`, and only then answers each caller and moves the head. Under
+//! load, many callers share one disk sync; alone, a caller waits for exactly one.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc::Receiver;
+
+use shared::envelope::{Envelope, GENESIS_HASH, Hash};
+use tokio::sync::{oneshot, watch};
+
+use super::checkpoint::Checkpoint;
+use super::storage::{KeyValue, Storage};
+use super::{
+    AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Head, MAX_EVENTS_PER_APPEND,
+    MAX_RECORD_BYTES, keys, read_last,
+};
+
+/// Most appends committed together: bounds the latency one sync adds to the first caller.
+const MAX_BATCH: usize = 2048;
+/// How often the head checkpoint is refreshed while appends flow.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+type Reply = oneshot::Sender<Result<Appended, AppendError>>;
+
+pub enum Message {
+    Append(Box<AppendRequest>, Reply),
+    Shutdown(oneshot::Sender<()>),
+}
+
+pub struct Writer {
+    storage: Arc<dyn Storage>,
+    head: Head,
+    last_time_ms: i64,
+    clock: Clock,
+    head_tx: watch::Sender<Head>,
+    /// Versions of streams seen so far; filled from the stream index on first use.
+    stream_versions: HashMap<String, u64>,
+    checkpoint: Option<Checkpoint>,
+    last_checkpoint: std::time::Instant,
+}
+
+/// What one group commit will write, and whom to answer once it is durable.
+struct Batch {
+    head: Head,
+    time_ms: i64,
+    writes: Vec<KeyValue>,
+    replies: Vec<(Reply, Appended)>,
+    commands: HashMap<String, (Hash, Appended)>,
+    stream_versions: HashMap<String, u64>,
+}
+
+impl Writer {
+    pub fn new(
+        storage: Arc<dyn Storage>,
+        head: Head,
+        last_time_ms: i64,
+        clock: Clock,
+        head_tx: watch::Sender<Head>,
+        checkpoint: Option<Checkpoint>,
+    ) -> Self {
+        Writer {
+            storage,
+            head,
+            last_time_ms,
+            clock,
+            head_tx,
+            stream_versions: HashMap::new(),
+            checkpoint,
+            last_checkpoint: std::time::Instant::now(),
+        }
+    }
+
+    pub fn run(mut self, inbox: Receiver<Message>) {
+        while let Ok(first) = inbox.recv() {
+            // Recorded times never go backwards, even if the wall clock does, so that
+            // "the position at a moment" is a binary search.
+            let time_ms = (self.clock)().max(self.last_time_ms);
+            let mut batch = Batch {
+                head: self.head,
+                time_ms,
+                writes: Vec::new(),
+                replies: Vec::new(),
+                commands: HashMap::new(),
+                stream_versions: HashMap::new(),
+            };
+            let mut shutdown = self.take(&mut batch, first);
+            while shutdown.is_none() && batch.replies.len() < MAX_BATCH {
+                match inbox.try_recv() {
+                    Ok(message) => shutdown = self.take(&mut batch, message),
+                    Err(_) => break,
+                }
+            }
+            self.commit(batch);
+            if let Some(done) = shutdown {
+                self.write_checkpoint();
+                let _ = done.send(());
+                return;
+            }
+            if self.last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+                self.write_checkpoint();
+            }
+        }
+        self.write_checkpoint();
+    }
+
+    fn write_checkpoint(&mut self) {
+        let Some(checkpoint) = &self.checkpoint else { return };
+        if let Err(error) = checkpoint.write(self.head) {
+            tracing::warn!(%error, "cannot write the head checkpoint");
+        }
+        self.last_checkpoint = std::time::Instant::now();
+    }
+
+    /// Adds one message to the batch; returns the shutdown signal if that is what it was.
+    fn take(&mut self, batch: &mut Batch, message: Message) -> Option<oneshot::Sender<()>> {
+        match message {
+            Message::Shutdown(done) => Some(done),
+            Message::Append(request, reply) => {
+                match self.stage(batch, &request) {
+                    Ok(answer) => batch.replies.push((reply, answer)),
+                    // Nothing of a refused append is in the batch: answer at once.
+                    Err(error) => {
+                        let _ = reply.send(Err(error));
+                    }
+                }
+                None
+            }
+        }
+    }
+
+    /// Checks one append against the log and the batch so far, and stages its writes.
+    fn stage(&mut self, batch: &mut Batch, request: &AppendRequest) -> Result<Appended, AppendError> {
+        validate(request)?;
+        // A retry must get the original answer even if the stream has moved on since, so the
+        // command id is looked up before the expected version is checked.
+        if let Some((fingerprint, answer)) = self.previous_answer(batch, &request.command_id)? {
+            return if fingerprint == request.fingerprint {
+                Ok(answer)
+            } else {
+                Err(AppendError::CommandIdReused(request.command_id.clone()))
+            };
+        }
+        let current = self.stream_version(batch, &request.stream)?;
+        if let ExpectedVersion::Exact(expected) = request.expected {
+            if expected != current {
+                let stream = request.stream.clone();
+                return Err(AppendError::WrongExpectedVersion { stream, expected, current });
+            }
+        }
+        let staged = stage_records(batch, request, current)?;
+        let answer = Appended {
+            first_position: staged.first().map_or(0, |r| r.position),
+            last_position: batch.head.position,
+            stream_version: current + staged.len() as u64,
+        };
+        for record in &staged {
+            batch.writes.push((keys::event(record.position), record.encode()));
+            let index = keys::stream_entry(&record.stream, record.stream_version);
+            batch.writes.push((index, record.position.to_be_bytes().to_vec()));
+        }
+        let command_key = keys::command(&request.command_id);
+        batch.writes.push((command_key, keys::encode_answer(&request.fingerprint, &answer)));
+        batch.commands.insert(request.command_id.clone(), (request.fingerprint, answer));
+        batch.stream_versions.insert(request.stream.clone(), answer.stream_version);
+        Ok(answer)
+    }
+
+    fn previous_answer(
+        &self,
+        batch: &Batch,
+        command_id: &str,
+    ) -> Result<Option<(Hash, Appended)>, AppendError> {
+        if let Some(found) = batch.commands.get(command_id) {
+            return Ok(Some(*found));
+        }
+        let stored = self.storage.get(&keys::command(command_id)).map_err(storage_error)?;
+        match stored {
+            None => Ok(None),
+            Some(bytes) => keys::decode_answer(&bytes).map(Some).ok_or_else(|| {
+                AppendError::Storage(format!("stored answer of command {command_id} is damaged"))
+            }),
+        }
+    }
+
+    fn stream_version(&mut self, batch: &Batch, stream: &str) -> Result<u64, AppendError> {
+        if let Some(version) = batch.stream_versions.get(stream) {
+            return Ok(*version);
+        }
+        if let Some(version) = self.stream_versions.get(stream) {
+            return Ok(*version);
+        }
+        let last = self
+            .storage
+            .last_in(&keys::stream_entry(stream, 0), &keys::stream_end(stream))
+            .map_err(storage_error)?;
+        let version = match last {
+            None => 0,
+            Some((key, _)) => keys::decode_u64(&key[key.len() - 8..]).unwrap_or(0),
+        };
+        self.stream_versions.insert(stream.to_owned(), version);
+        Ok(version)
+    }
+
+    fn commit(&mut self, batch: Batch) {
+        if batch.writes.is_empty() {
+            // Only retries of already durable commands: their answers are final.
+            for (reply, answer) in batch.replies {
+                let _ = reply.send(Ok(answer));
+            }
+            return;
+        }
+        match self.storage.commit(&batch.writes) {
+            Ok(()) => {
+                self.head = batch.head;
+                self.last_time_ms = batch.time_ms;
+                self.stream_versions.extend(batch.stream_versions);
+                self.head_tx.send_replace(self.head);
+                for (reply, answer) in batch.replies {
+                    let _ = reply.send(Ok(answer));
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "group commit failed");
+                // The engine may or may not hold the batch now; start again from what it
+                // says, so the next batch neither reuses nor skips a position.
+                self.stream_versions.clear();
+                if let Ok(last) = read_last(self.storage.as_ref()) {
+                    self.head = last.map_or(Head { position: 0, hash: GENESIS_HASH }, |e| Head {
+                        position: e.position,
+                        hash: e.hash,
+                    });
+                    self.head_tx.send_replace(self.head);
+                }
+                for (reply, _) in batch.replies {
+                    let _ = reply.send(Err(AppendError::Storage(error.to_string())));
+                }
+            }
+        }
+    }
+}
+
+/// Builds the request's records on top of the batch's head, moving the batch's head.
+fn stage_records(
+    batch: &mut Batch,
+    request: &AppendRequest,
+    current_version: u64,
+) -> Result<Vec<Envelope>, AppendError> {
+    let mut head = batch.head;
+    let mut records = Vec::with_capacity(request.events.len());
+    for (offset, event) in (1..).zip(&request.events) {
+        let record = Envelope {
+            position: head.position + 1,
+            stream: request.stream.clone(),
+            stream_version: current_version + offset,
+            event_type: event.event_type.clone(),
+            schema_version: event.schema_version,
+            recorded_at_ms: batch.time_ms,
+            actor: request.actor.clone(),
+            command_id: request.command_id.clone(),
+            payload: event.payload.clone(),
+            prev_hash: head.hash,
+            hash: GENESIS_HASH,
+        }
+        .seal();
+        let size = record.canonical_bytes().len() + 32;
+        if size > MAX_RECORD_BYTES {
+            let limit = MAX_RECORD_BYTES;
+            return Err(AppendError::Invalid(format!("an event of {size} bytes exceeds {limit}")));
+        }
+        head = Head { position: record.position, hash: record.hash };
+        records.push(record);
+    }
+    batch.head = head;
+    Ok(records)
+}
+
+fn validate(request: &AppendRequest) -> Result<(), AppendError> {
+    let invalid = |message: String| Err(AppendError::Invalid(message));
+    let id_char = |c: char| c.is_ascii_alphanumeric() || "-_.:/@".contains(c);
+    if request.stream.is_empty() || request.stream.len() > 200 || !request.stream.chars().all(id_char)
+    {
+        return invalid(format!("stream id {:?} must be 1 to 200 of A-Z a-z 0-9 - _ . : / @", request.stream));
+    }
+    for (what, value) in [("command id", &request.command_id), ("actor", &request.actor)] {
+        if value.is_empty() || value.len() > 128 || value.chars().any(char::is_control) {
+            return invalid(format!("{what} must be 1 to 128 printable characters"));
+        }
+    }
+    if request.events.is_empty() || request.events.len() > MAX_EVENTS_PER_APPEND {
+        return invalid(format!("an append holds 1 to {MAX_EVENTS_PER_APPEND} events"));
+    }
+    for event in &request.events {
+        let name_ok = !event.event_type.is_empty()
+            && event.event_type.len() <= 64
+            && event.event_type.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !name_ok {
+            return invalid(format!("event type {:?} must be 1 to 64 of A-Z a-z 0-9 _", event.event_type));
+        }
+        if serde_json::from_str::<serde::de::IgnoredAny>(&event.payload).is_err() {
+            return invalid(format!("payload of {} is not valid JSON", event.event_type));
+        }
+    }
+    Ok(())
+}
+
+fn storage_error(error: super::StorageError) -> AppendError {
+    AppendError::Storage(error.to_string())
+}

@@ -1,0 +1,363 @@
+//! The live board on the big screen: open requests in columns by stage, with how long each
+//! has been in its stage; today's deliveries by driver; open procurement alerts; stock below
+//! its threshold or about to expire. A projection: it folds recorded events, holds no rules,
+//! and takes "now" only as an argument of its queries.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Recorded;
+use super::day::{MS_PER_DAY, day_of, is_expired, is_expiring_soon, start_of_day_ms};
+use super::delivery::{DeliveryKind, DeliveryStatus};
+use super::event::Event;
+use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId};
+use super::progress::{RequestProgress, Stage};
+use super::request::{NeedCategory, Urgency};
+use super::stock_levels::StockLevels;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    /// Open requests only: a request leaves the board when delivered or cancelled.
+    pub requests: BTreeMap<RequestId, RequestCard>,
+    /// Active deliveries, and finished ones whose window ended no earlier than yesterday.
+    pub deliveries: BTreeMap<DeliveryId, DeliveryCard>,
+    pub alerts: BTreeMap<AlertId, AlertCard>,
+    pub stock: StockLevels,
+    /// The day of the latest event folded in, which decides what finished deliveries to keep.
+    pub latest_day: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestCard {
+    pub request_id: RequestId,
+    pub household_id: HouseholdId,
+    pub need_category: NeedCategory,
+    pub urgency: Urgency,
+    pub zone: String,
+    pub household_size: i64,
+    pub logged_at_ms: i64,
+    pub stage: Stage,
+    pub entered_stage_at_ms: i64,
+    pub progress: RequestProgress,
+}
+
+impl RequestCard {
+    /// How long the request has been in its current stage at `now_ms`.
+    pub fn time_in_stage_ms(&self, now_ms: i64) -> i64 {
+        (now_ms - self.entered_stage_at_ms).max(0)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryCard {
+    pub delivery_id: DeliveryId,
+    pub request_id: RequestId,
+    pub kind: DeliveryKind,
+    pub zone: String,
+    pub window_start_ms: i64,
+    pub window_end_ms: i64,
+    pub driver_id: Option<MemberId>,
+    pub status: DeliveryStatus,
+    pub confirmed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertCard {
+    pub alert_id: AlertId,
+    pub request_id: Option<RequestId>,
+    pub item_id: ItemId,
+    pub quantity: i64,
+    pub raised_at_ms: i64,
+}
+
+/// One column of the board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column<'a> {
+    pub stage: Stage,
+    /// Most urgent first, then longest waiting.
+    pub cards: Vec<&'a RequestCard>,
+}
+
+/// One driver's deliveries of the day, by window start; `driver_id` is `None` for
+/// deliveries nobody has claimed yet and for pickups.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DriverLane<'a> {
+    pub driver_id: Option<&'a MemberId>,
+    pub deliveries: Vec<&'a DeliveryCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StockWarning {
+    /// Available stock, all locations together, is below the item's threshold.
+    BelowThreshold {
+        item_id: ItemId,
+        available: i64,
+        threshold: i64,
+    },
+    /// A batch expires today or within the next seven days.
+    ExpiringSoon {
+        item_id: ItemId,
+        location_id: LocationId,
+        expires_on_day: i64,
+        on_hand: i64,
+    },
+    /// A batch is past its expiry day and should be written off.
+    Expired {
+        item_id: ItemId,
+        location_id: LocationId,
+        expires_on_day: i64,
+        on_hand: i64,
+    },
+}
+
+impl Board {
+    pub fn new() -> Board {
+        Board::default()
+    }
+
+    /// The open stages in order, each with its cards.
+    pub fn columns(&self) -> Vec<Column<'_>> {
+        let mut columns: Vec<Column<'_>> = Stage::OPEN
+            .iter()
+            .map(|&stage| Column {
+                stage,
+                cards: Vec::new(),
+            })
+            .collect();
+        for card in self.requests.values() {
+            if let Some(column) = columns.iter_mut().find(|c| c.stage == card.stage) {
+                column.cards.push(card);
+            }
+        }
+        for column in &mut columns {
+            column
+                .cards
+                .sort_by_key(|c| (std::cmp::Reverse(c.urgency), c.entered_stage_at_ms));
+        }
+        columns
+    }
+
+    /// Deliveries whose window overlaps the UTC day of `now_ms`, by driver; the lane of
+    /// unclaimed deliveries and pickups comes first.
+    pub fn deliveries_today(&self, now_ms: i64) -> Vec<DriverLane<'_>> {
+        let day_start_ms = start_of_day_ms(day_of(now_ms));
+        let day_end_ms = day_start_ms + MS_PER_DAY;
+        let mut lanes: BTreeMap<Option<&MemberId>, Vec<&DeliveryCard>> = BTreeMap::new();
+        for card in self.deliveries.values() {
+            if card.window_start_ms < day_end_ms && card.window_end_ms > day_start_ms {
+                lanes.entry(card.driver_id.as_ref()).or_default().push(card);
+            }
+        }
+        lanes
+            .into_iter()
+            .map(|(driver_id, mut deliveries)| {
+                deliveries.sort_by(|a, b| {
+                    (a.window_start_ms, &a.delivery_id).cmp(&(b.window_start_ms, &b.delivery_id))
+                });
+                DriverLane {
+                    driver_id,
+                    deliveries,
+                }
+            })
+            .collect()
+    }
+
+    /// Open procurement alerts, oldest first.
+    pub fn open_alerts(&self) -> Vec<&AlertCard> {
+        let mut alerts: Vec<&AlertCard> = self.alerts.values().collect();
+        alerts.sort_by_key(|a| a.raised_at_ms);
+        alerts
+    }
+
+    /// Items below their threshold, and batches expired or expiring within seven days.
+    pub fn stock_warnings(&self, now_ms: i64) -> Vec<StockWarning> {
+        let today = day_of(now_ms);
+        let mut warnings = Vec::new();
+        for (item_id, item) in &self.stock.items {
+            let available = item.available(today);
+            if available < item.low_stock_threshold {
+                warnings.push(StockWarning::BelowThreshold {
+                    item_id: item_id.clone(),
+                    available,
+                    threshold: item.low_stock_threshold,
+                });
+            }
+            for b in &item.batches {
+                let Some(expires_on_day) = b.expires_on_day else {
+                    continue;
+                };
+                let (item_id, location_id, on_hand) = (item_id.clone(), b.location_id.clone(), b.on_hand);
+                if is_expired(b.expires_on_day, today) {
+                    warnings.push(StockWarning::Expired { item_id, location_id, expires_on_day, on_hand });
+                } else if is_expiring_soon(b.expires_on_day, today) {
+                    warnings.push(StockWarning::ExpiringSoon { item_id, location_id, expires_on_day, on_hand });
+                }
+            }
+        }
+        warnings
+    }
+
+    pub fn apply(&mut self, recorded: &Recorded) {
+        self.stock.apply(recorded);
+        self.forget_old_deliveries(recorded.recorded_at_ms);
+        let event = &recorded.event;
+        match event {
+            Event::RequestLogged { .. } => self.add_request(recorded),
+            Event::ProcurementAlertRaised {
+                alert_id,
+                request_id,
+                item_id,
+                quantity,
+                ..
+            } => {
+                let card = AlertCard {
+                    alert_id: alert_id.clone(),
+                    request_id: request_id.clone(),
+                    item_id: item_id.clone(),
+                    quantity: *quantity,
+                    raised_at_ms: recorded.recorded_at_ms,
+                };
+                self.alerts.insert(alert_id.clone(), card);
+            }
+            Event::ProcurementAlertResolved { alert_id, .. } => {
+                self.alerts.remove(alert_id.as_str());
+            }
+            _ => {
+                if let Some(request_id) = event.request_id() {
+                    self.update_deliveries(event);
+                    self.update_request(request_id, recorded);
+                }
+            }
+        }
+    }
+
+    fn add_request(&mut self, recorded: &Recorded) {
+        let Event::RequestLogged {
+            request_id,
+            household_id,
+            need_category,
+            lines,
+            household_size,
+            urgency,
+            zone,
+            ..
+        } = &recorded.event
+        else {
+            return;
+        };
+        let progress = RequestProgress::logged(lines);
+        let card = RequestCard {
+            request_id: request_id.clone(),
+            household_id: household_id.clone(),
+            need_category: *need_category,
+            urgency: *urgency,
+            zone: zone.clone(),
+            household_size: *household_size,
+            logged_at_ms: recorded.recorded_at_ms,
+            stage: progress.stage(),
+            entered_stage_at_ms: recorded.recorded_at_ms,
+            progress,
+        };
+        self.requests.insert(request_id.clone(), card);
+    }
+
+    fn update_request(&mut self, request_id: &RequestId, recorded: &Recorded) {
+        let Some(card) = self.requests.get_mut(request_id.as_str()) else {
+            return;
+        };
+        card.progress.apply(&recorded.event);
+        let stage = card.progress.stage();
+        if stage != card.stage {
+            card.stage = stage;
+            card.entered_stage_at_ms = recorded.recorded_at_ms;
+        }
+        if !stage.is_open() {
+            self.requests.remove(request_id.as_str());
+        }
+    }
+
+    fn update_deliveries(&mut self, event: &Event) {
+        match event {
+            Event::DeliveryScheduled { .. } => self.add_delivery(event),
+            Event::DeliveryClaimed {
+                delivery_id,
+                driver_id,
+                ..
+            } => self.delivery_mut(delivery_id, |d| {
+                d.driver_id = Some(driver_id.clone());
+                d.status = DeliveryStatus::Assigned;
+            }),
+            Event::HouseholdConfirmed { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.confirmed = true);
+            }
+            Event::DeliveryStarted { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
+            }
+            Event::DeliveryCompleted { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
+            }
+            Event::DeliveryFailed { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
+            }
+            Event::RequestCancelled {
+                cancelled_delivery_ids,
+                ..
+            } => {
+                for delivery_id in cancelled_delivery_ids {
+                    self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Cancelled);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn add_delivery(&mut self, event: &Event) {
+        let Event::DeliveryScheduled {
+            delivery_id,
+            request_id,
+            kind,
+            window_start_ms,
+            window_end_ms,
+            driver_id,
+            ..
+        } = event
+        else {
+            return;
+        };
+        let zone = self.requests.get(request_id.as_str()).map(|r| r.zone.clone()).unwrap_or_default();
+        let status = if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
+        let card = DeliveryCard {
+            delivery_id: delivery_id.clone(),
+            request_id: request_id.clone(),
+            kind: *kind,
+            zone,
+            window_start_ms: *window_start_ms,
+            window_end_ms: *window_end_ms,
+            driver_id: driver_id.clone(),
+            status,
+            confirmed: false,
+        };
+        self.deliveries.insert(delivery_id.clone(), card);
+    }
+
+    fn delivery_mut(&mut self, delivery_id: &DeliveryId, change: impl FnOnce(&mut DeliveryCard)) {
+        if let Some(card) = self.deliveries.get_mut(delivery_id.as_str()) {
+            change(card);
+        }
+    }
+
+    /// Once a day (by the events' own clock), drops finished deliveries whose window ended
+    /// before yesterday, so the board stays the size of a day's work, not of its history.
+    fn forget_old_deliveries(&mut self, recorded_at_ms: i64) {
+        let day = day_of(recorded_at_ms);
+        if self.latest_day.is_some_and(|latest| latest >= day) {
+            return;
+        }
+        self.latest_day = Some(day);
+        let keep_from_ms = start_of_day_ms(day - 1);
+        self.deliveries
+            .retain(|_, d| d.status.is_active() || d.window_end_ms >= keep_from_ms);
+    }
+}

@@ -1,0 +1,219 @@
+//! What members ask for on distribution day. Commands are imperative and may be refused;
+//! `decide` turns an accepted one into events.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{ItemCategory, LocationKind, PartnerKind};
+use super::delivery::{DeliveryKind, FailureReason};
+use super::feedback::FeedbackFrom;
+use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId};
+use super::procurement::AlertResolution;
+use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
+use super::stock::{AdjustmentReason, StockSource};
+
+/// Every command of the distribution-day workflow. The acting member and the time are not
+/// fields: they come in the [`Context`](super::Context) passed to `decide`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Command {
+    // --- Catalog: what the group keeps, where, and who gives it. Stream `catalog`. ---
+    /// Adds a kind of goods. `unit` is how it is counted ("kg", "tin", "pack").
+    RegisterItem {
+        item_id: ItemId,
+        name: String,
+        category: ItemCategory,
+        unit: String,
+    },
+    RegisterLocation {
+        location_id: LocationId,
+        name: String,
+        kind: LocationKind,
+    },
+    RegisterPartner {
+        partner_id: PartnerId,
+        name: String,
+        kind: PartnerKind,
+    },
+    /// The board flags the item when its available stock, all locations together, falls
+    /// below `quantity`. Zero turns the warning off.
+    SetLowStockThreshold { item_id: ItemId, quantity: i64 },
+
+    // --- Roster. Stream `roster`. ---
+    /// Lets a member drive deliveries. Stands in for the member registry until it exists.
+    RegisterDriver { member_id: MemberId },
+
+    // --- Stock movements. Stream `stock`. ---
+    /// Stock arrives at a location. Food needs `expires_on_day` (see [`super::day`]).
+    ReceiveStock {
+        item_id: ItemId,
+        location_id: LocationId,
+        quantity: i64,
+        expires_on_day: Option<i64>,
+        source: StockSource,
+    },
+    /// Records a difference between the books and the shelf. `change` is signed: negative
+    /// takes stock off the books. It never rewrites an earlier event; `corrects_position`
+    /// optionally names the logged stock event it corrects.
+    AdjustStock {
+        item_id: ItemId,
+        location_id: LocationId,
+        expires_on_day: Option<i64>,
+        change: i64,
+        reason: AdjustmentReason,
+        note: String,
+        corrects_position: Option<u64>,
+    },
+    /// Moves unreserved stock, soonest expiry first.
+    TransferStock {
+        item_id: ItemId,
+        from_location_id: LocationId,
+        to_location_id: LocationId,
+        quantity: i64,
+    },
+
+    // --- A household's request. Stream `request-<request_id>`. ---
+    /// Logs a request. No eligibility proof is ever asked for, so there is no field for one.
+    /// Name, phone, address and health notes go only in the sealed `personal_data`.
+    LogRequest {
+        request_id: RequestId,
+        household_id: HouseholdId,
+        need_category: NeedCategory,
+        lines: Vec<RequestLine>,
+        household_size: i64,
+        urgency: Urgency,
+        zone: String,
+        preferred_language: String,
+        contact_channel: ContactChannel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        personal_data: Option<SealedPersonalData>,
+    },
+    /// Compares each outstanding line with available stock; raises a procurement alert per
+    /// short item that has none open for this request.
+    CheckStock { request_id: RequestId },
+    /// Reserves stock for some of the request's outstanding lines, soonest expiry first,
+    /// optionally from one location only.
+    ReserveStock {
+        request_id: RequestId,
+        lines: Vec<RequestLine>,
+        from_location_id: Option<LocationId>,
+    },
+    /// Gives back reserved stock that is not on an active delivery, latest expiry first.
+    ReleaseStock {
+        request_id: RequestId,
+        lines: Vec<RequestLine>,
+        reason: String,
+    },
+    /// Stops the request at any step before it is fully delivered; everything still
+    /// reserved is released and open deliveries and alerts of the request are closed.
+    CancelRequest { request_id: RequestId, reason: String },
+    /// Feedback from the household (relayed by whoever records it) or from the volunteer
+    /// recording it. `rating` is 1 to 5.
+    RecordFeedback {
+        request_id: RequestId,
+        from: FeedbackFrom,
+        rating: i64,
+        text: String,
+    },
+
+    // --- Deliveries and pickups. Stream `delivery-<delivery_id>`. ---
+    /// Schedules reserved lines for a delivery (optionally with a driver) or a pickup. When
+    /// it replaces a failed delivery, `replaces_delivery_id` names it.
+    ScheduleDelivery {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        kind: DeliveryKind,
+        lines: Vec<RequestLine>,
+        window_start_ms: i64,
+        window_end_ms: i64,
+        driver_id: Option<MemberId>,
+        replaces_delivery_id: Option<DeliveryId>,
+    },
+    /// The acting member takes an unassigned delivery.
+    ClaimDelivery { delivery_id: DeliveryId },
+    /// Communications has reached the household and agreed the window.
+    ConfirmWithHousehold {
+        delivery_id: DeliveryId,
+        channel: ContactChannel,
+        language: String,
+    },
+    StartDelivery { delivery_id: DeliveryId },
+    /// Hands the goods over: the reserved stock of the delivery's lines is issued.
+    CompleteDelivery { delivery_id: DeliveryId },
+    /// The reservation stays until the lines are rescheduled or the request is cancelled.
+    FailDelivery {
+        delivery_id: DeliveryId,
+        reason: FailureReason,
+        note: String,
+    },
+
+    // --- Procurement alerts raised by hand. Stream `alert-<alert_id>`. ---
+    RaiseProcurementAlert {
+        alert_id: AlertId,
+        item_id: ItemId,
+        quantity: i64,
+        note: String,
+    },
+    ResolveProcurementAlert {
+        alert_id: AlertId,
+        resolution: AlertResolution,
+        note: String,
+    },
+}
+
+impl Command {
+    /// The stream the command's events are appended to.
+    pub fn stream(&self) -> String {
+        match self {
+            Command::RegisterItem { .. }
+            | Command::RegisterLocation { .. }
+            | Command::RegisterPartner { .. }
+            | Command::SetLowStockThreshold { .. } => "catalog".to_owned(),
+            Command::RegisterDriver { .. } => "roster".to_owned(),
+            Command::ReceiveStock { .. }
+            | Command::AdjustStock { .. }
+            | Command::TransferStock { .. } => "stock".to_owned(),
+            Command::LogRequest { request_id, .. }
+            | Command::CheckStock { request_id }
+            | Command::ReserveStock { request_id, .. }
+            | Command::ReleaseStock { request_id, .. }
+            | Command::CancelRequest { request_id, .. }
+            | Command::RecordFeedback { request_id, .. } => format!("request-{request_id}"),
+            Command::ScheduleDelivery { delivery_id, .. }
+            | Command::ClaimDelivery { delivery_id }
+            | Command::ConfirmWithHousehold { delivery_id, .. }
+            | Command::StartDelivery { delivery_id }
+            | Command::CompleteDelivery { delivery_id }
+            | Command::FailDelivery { delivery_id, .. } => format!("delivery-{delivery_id}"),
+            Command::RaiseProcurementAlert { alert_id, .. }
+            | Command::ResolveProcurementAlert { alert_id, .. } => format!("alert-{alert_id}"),
+        }
+    }
+
+    /// The serde tag of the command, for logs and metrics.
+    pub fn command_type(&self) -> &'static str {
+        match self {
+            Command::RegisterItem { .. } => "RegisterItem",
+            Command::RegisterLocation { .. } => "RegisterLocation",
+            Command::RegisterPartner { .. } => "RegisterPartner",
+            Command::SetLowStockThreshold { .. } => "SetLowStockThreshold",
+            Command::RegisterDriver { .. } => "RegisterDriver",
+            Command::ReceiveStock { .. } => "ReceiveStock",
+            Command::AdjustStock { .. } => "AdjustStock",
+            Command::TransferStock { .. } => "TransferStock",
+            Command::LogRequest { .. } => "LogRequest",
+            Command::CheckStock { .. } => "CheckStock",
+            Command::ReserveStock { .. } => "ReserveStock",
+            Command::ReleaseStock { .. } => "ReleaseStock",
+            Command::CancelRequest { .. } => "CancelRequest",
+            Command::RecordFeedback { .. } => "RecordFeedback",
+            Command::ScheduleDelivery { .. } => "ScheduleDelivery",
+            Command::ClaimDelivery { .. } => "ClaimDelivery",
+            Command::ConfirmWithHousehold { .. } => "ConfirmWithHousehold",
+            Command::StartDelivery { .. } => "StartDelivery",
+            Command::CompleteDelivery { .. } => "CompleteDelivery",
+            Command::FailDelivery { .. } => "FailDelivery",
+            Command::RaiseProcurementAlert { .. } => "RaiseProcurementAlert",
+            Command::ResolveProcurementAlert { .. } => "ResolveProcurementAlert",
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! Deliveries and pickups: reserved lines handed over in a time window, by a driver or at a
+//! location. A failed one keeps its reservation until it is rescheduled or the request is
+//! cancelled; a completed one issues exactly the reserved stock of its lines.
+
+use serde::{Deserialize, Serialize};
+
+use super::event::Event;
+use super::field;
+use super::id::{DeliveryId, MemberId, RequestId, check_new_id};
+use super::progress::DeliveryProgress;
+use super::rejection::Rejection;
+use super::request::{ContactChannel, RequestLine, RequestState, check_lines, open_request};
+use super::reservation::take;
+use super::state::State;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryKind {
+    /// A driver takes the goods to the household.
+    Delivery,
+    /// The household collects the goods.
+    Pickup,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// No driver yet (or a pickup waiting for the household).
+    Scheduled,
+    /// A driver is assigned or has claimed it.
+    Assigned,
+    OutForDelivery,
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+impl DeliveryStatus {
+    /// Still holding its lines: not completed, failed or cancelled.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            DeliveryStatus::Scheduled | DeliveryStatus::Assigned | DeliveryStatus::OutForDelivery
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FailureReason {
+    NobodyHome,
+    WrongAddress,
+    Refused,
+    /// The note must say what happened.
+    Other,
+}
+
+/// The fields of a `ScheduleDelivery` command.
+pub(crate) struct NewDelivery<'a> {
+    pub delivery_id: &'a DeliveryId,
+    pub request_id: &'a RequestId,
+    pub kind: DeliveryKind,
+    pub lines: &'a [RequestLine],
+    pub window_start_ms: i64,
+    pub window_end_ms: i64,
+    pub driver_id: Option<&'a MemberId>,
+    pub replaces_delivery_id: Option<&'a DeliveryId>,
+}
+
+/// Checks a new delivery. The caller builds the event from the command's own fields.
+pub(crate) fn check_new(state: &State, new: &NewDelivery<'_>) -> Result<(), Rejection> {
+    check_new_id("delivery_id", new.delivery_id.as_str())?;
+    if state.delivery(new.delivery_id.as_str()).is_some() {
+        return Err(Rejection::exists("delivery", new.delivery_id.as_str()));
+    }
+    let request = open_request(state, new.request_id)?;
+    if new.lines.is_empty() {
+        return Err(Rejection::invalid("lines", "a delivery needs at least one line"));
+    }
+    check_lines(state, new.lines)?;
+    check_window(new.window_start_ms, new.window_end_ms)?;
+    match (new.kind, new.driver_id) {
+        (DeliveryKind::Pickup, Some(_)) => {
+            return Err(Rejection::invalid("driver_id", "a pickup has no driver"));
+        }
+        (DeliveryKind::Delivery, Some(driver_id)) => state.roster.known_driver(driver_id)?,
+        _ => {}
+    }
+    for (i, line) in new.lines.iter().enumerate() {
+        let reserved = request.progress.line(line.item_id.as_str()).map_or(0, |l| l.reserved);
+        let free = reserved - request.progress.scheduled(line.item_id.as_str());
+        if line.quantity > free {
+            let reason = format!("only {free} of `{}` reserved and not yet scheduled", line.item_id);
+            return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
+        }
+    }
+    if let Some(replaced) = new.replaces_delivery_id {
+        let failed = request.progress.delivery(replaced.as_str());
+        if failed.is_none_or(|d| d.status != DeliveryStatus::Failed) {
+            let reason = format!("`{replaced}` is not a failed delivery of request {}", new.request_id);
+            return Err(Rejection::invalid("replaces_delivery_id", reason));
+        }
+    }
+    Ok(())
+}
+
+fn check_window(window_start_ms: i64, window_end_ms: i64) -> Result<(), Rejection> {
+    if window_start_ms < 0 {
+        return Err(Rejection::invalid("window_start_ms", "must not be before 1970"));
+    }
+    if window_end_ms <= window_start_ms {
+        return Err(Rejection::invalid("window_end_ms", "must be after window_start_ms"));
+    }
+    Ok(())
+}
+
+/// Finds a delivery whose request is still open.
+fn open_delivery<'s>(
+    state: &'s State,
+    delivery_id: &DeliveryId,
+) -> Result<(&'s RequestId, &'s RequestState, &'s DeliveryProgress), Rejection> {
+    let (request_id, _, _) = state
+        .delivery(delivery_id.as_str())
+        .ok_or_else(|| Rejection::unknown("delivery", delivery_id.as_str()))?;
+    let request = open_request(state, request_id)?;
+    let delivery = request
+        .progress
+        .delivery(delivery_id.as_str())
+        .ok_or_else(|| Rejection::unknown("delivery", delivery_id.as_str()))?;
+    if !delivery.status.is_active() {
+        let message = format!("delivery `{delivery_id}` is {:?}", delivery.status);
+        return Err(Rejection::wrong_stage(message));
+    }
+    Ok((request_id, request, delivery))
+}
+
+/// A second driver gets a conflict; the same driver claiming again changes nothing, so a
+/// retried click is harmless.
+pub(crate) fn claim(state: &State, actor: &MemberId, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
+    let (request_id, _, delivery) = open_delivery(state, delivery_id)?;
+    state.roster.known_driver(actor)?;
+    if delivery.kind == DeliveryKind::Pickup {
+        return Err(Rejection::wrong_stage(format!("`{delivery_id}` is a pickup: no driver")));
+    }
+    match &delivery.driver_id {
+        Some(driver) if driver == actor => Ok(Vec::new()),
+        Some(driver) => Err(Rejection::Conflict {
+            message: format!("delivery `{delivery_id}` is already claimed by {driver}"),
+        }),
+        None => Ok(vec![Event::DeliveryClaimed {
+            delivery_id: delivery_id.clone(),
+            request_id: request_id.clone(),
+            driver_id: actor.clone(),
+        }]),
+    }
+}
+
+pub(crate) fn confirm(
+    state: &State,
+    delivery_id: &DeliveryId,
+    channel: ContactChannel,
+    language: &str,
+) -> Result<Vec<Event>, Rejection> {
+    let (request_id, _, _) = open_delivery(state, delivery_id)?;
+    field::name("language", language)?;
+    Ok(vec![Event::HouseholdConfirmed {
+        delivery_id: delivery_id.clone(),
+        request_id: request_id.clone(),
+        channel,
+        language: language.to_owned(),
+    }])
+}
+
+pub(crate) fn start(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
+    let (request_id, _, delivery) = open_delivery(state, delivery_id)?;
+    let problem = match (delivery.kind, delivery.status) {
+        (DeliveryKind::Pickup, _) => Some("is a pickup: the household collects it"),
+        (_, DeliveryStatus::Scheduled) => Some("has no driver yet"),
+        (_, DeliveryStatus::OutForDelivery) => Some("is already out"),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        return Err(Rejection::wrong_stage(format!("delivery `{delivery_id}` {problem}")));
+    }
+    Ok(vec![Event::DeliveryStarted {
+        delivery_id: delivery_id.clone(),
+        request_id: request_id.clone(),
+    }])
+}
+
+pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
+    let (request_id, request, delivery) = open_delivery(state, delivery_id)?;
+    let ready = match delivery.kind {
+        DeliveryKind::Delivery => delivery.status == DeliveryStatus::OutForDelivery,
+        DeliveryKind::Pickup => true,
+    };
+    if !ready {
+        let message = format!("delivery `{delivery_id}` has not been started");
+        return Err(Rejection::wrong_stage(message));
+    }
+    let mut issued = Vec::new();
+    for line in &delivery.lines {
+        // Soonest expiry first, as it was reserved.
+        let held = request.allocations.iter().filter(|a| a.item_id == line.item_id);
+        let taken = take(held, line.quantity);
+        // Scheduling only takes reserved stock, so this holds unless state is corrupt; refuse
+        // rather than issue stock nobody reserved.
+        if taken.iter().map(|a| a.quantity).sum::<i64>() != line.quantity {
+            let message = format!("reserved `{}` no longer covers delivery `{delivery_id}`", line.item_id);
+            return Err(Rejection::wrong_stage(message));
+        }
+        issued.extend(taken);
+    }
+    Ok(vec![Event::DeliveryCompleted {
+        delivery_id: delivery_id.clone(),
+        request_id: request_id.clone(),
+        issued,
+    }])
+}
+
+pub(crate) fn fail(
+    state: &State,
+    delivery_id: &DeliveryId,
+    reason: FailureReason,
+    note: &str,
+) -> Result<Vec<Event>, Rejection> {
+    let (request_id, _, _) = open_delivery(state, delivery_id)?;
+    if reason == FailureReason::Other {
+        field::reason("note", note)?;
+    } else {
+        field::note("note", note)?;
+    }
+    Ok(vec![Event::DeliveryFailed {
+        delivery_id: delivery_id.clone(),
+        request_id: request_id.clone(),
+        reason,
+        note: note.to_owned(),
+    }])
+}

@@ -1,0 +1,253 @@
+//! The facts of distribution day, past tense. Events are never edited: a correction is a
+//! new event that names what it corrects and why. Their JSON shape is a stability boundary;
+//! a change of shape bumps the type's schema version and gets an upcaster.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalog::{ItemCategory, LocationKind, PartnerKind};
+use super::delivery::{DeliveryKind, FailureReason};
+use super::feedback::FeedbackFrom;
+use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId};
+use super::procurement::AlertResolution;
+use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
+use super::reservation::LineCheck;
+use super::stock::{AdjustmentReason, Allocation, Portion, StockSource};
+
+/// Every event of the distribution-day workflow. Events about a request, its deliveries
+/// and its alerts all carry `request_id`, so a projection never has to join to find it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Event {
+    ItemRegistered {
+        item_id: ItemId,
+        name: String,
+        category: ItemCategory,
+        unit: String,
+    },
+    LocationRegistered {
+        location_id: LocationId,
+        name: String,
+        kind: LocationKind,
+    },
+    PartnerRegistered {
+        partner_id: PartnerId,
+        name: String,
+        kind: PartnerKind,
+    },
+    LowStockThresholdSet { item_id: ItemId, quantity: i64 },
+    DriverRegistered { member_id: MemberId },
+    StockReceived {
+        item_id: ItemId,
+        location_id: LocationId,
+        quantity: i64,
+        expires_on_day: Option<i64>,
+        source: StockSource,
+    },
+    StockAdjusted {
+        item_id: ItemId,
+        location_id: LocationId,
+        expires_on_day: Option<i64>,
+        change: i64,
+        reason: AdjustmentReason,
+        note: String,
+        corrects_position: Option<u64>,
+    },
+    /// `portions` are the expiry batches moved, chosen soonest expiry first.
+    StockTransferred {
+        item_id: ItemId,
+        from_location_id: LocationId,
+        to_location_id: LocationId,
+        portions: Vec<Portion>,
+    },
+    RequestLogged {
+        request_id: RequestId,
+        household_id: HouseholdId,
+        need_category: NeedCategory,
+        lines: Vec<RequestLine>,
+        household_size: i64,
+        urgency: Urgency,
+        zone: String,
+        preferred_language: String,
+        contact_channel: ContactChannel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        personal_data: Option<SealedPersonalData>,
+    },
+    StockChecked {
+        request_id: RequestId,
+        lines: Vec<LineCheck>,
+    },
+    /// Raised by hand (`request_id` is `None`) or by a stock check that found a shortfall.
+    ProcurementAlertRaised {
+        alert_id: AlertId,
+        request_id: Option<RequestId>,
+        item_id: ItemId,
+        quantity: i64,
+        note: String,
+    },
+    ProcurementAlertResolved {
+        alert_id: AlertId,
+        request_id: Option<RequestId>,
+        item_id: ItemId,
+        resolution: AlertResolution,
+        note: String,
+    },
+    /// `allocations` say exactly which batches were reserved, so evolve holds no rule.
+    StockReserved {
+        request_id: RequestId,
+        allocations: Vec<Allocation>,
+    },
+    StockReleased {
+        request_id: RequestId,
+        allocations: Vec<Allocation>,
+        reason: String,
+    },
+    RequestCancelled {
+        request_id: RequestId,
+        reason: String,
+        released: Vec<Allocation>,
+        cancelled_delivery_ids: Vec<DeliveryId>,
+    },
+    FeedbackRecorded {
+        request_id: RequestId,
+        from: FeedbackFrom,
+        rating: i64,
+        text: String,
+    },
+    DeliveryScheduled {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        kind: DeliveryKind,
+        lines: Vec<RequestLine>,
+        window_start_ms: i64,
+        window_end_ms: i64,
+        driver_id: Option<MemberId>,
+        replaces_delivery_id: Option<DeliveryId>,
+    },
+    DeliveryClaimed {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        driver_id: MemberId,
+    },
+    HouseholdConfirmed {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        channel: ContactChannel,
+        language: String,
+    },
+    DeliveryStarted {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+    },
+    /// `issued` is exactly the reserved stock of the delivery's lines.
+    DeliveryCompleted {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        issued: Vec<Allocation>,
+    },
+    DeliveryFailed {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        reason: FailureReason,
+        note: String,
+    },
+}
+
+impl Event {
+    /// The schema version every event type is written in today.
+    pub const SCHEMA_VERSION: u32 = 1;
+
+    /// Every event type, as written in the `type` tag.
+    pub const TYPES: &'static [&'static str] = &[
+        "ItemRegistered",
+        "LocationRegistered",
+        "PartnerRegistered",
+        "LowStockThresholdSet",
+        "DriverRegistered",
+        "StockReceived",
+        "StockAdjusted",
+        "StockTransferred",
+        "RequestLogged",
+        "StockChecked",
+        "ProcurementAlertRaised",
+        "ProcurementAlertResolved",
+        "StockReserved",
+        "StockReleased",
+        "RequestCancelled",
+        "FeedbackRecorded",
+        "DeliveryScheduled",
+        "DeliveryClaimed",
+        "HouseholdConfirmed",
+        "DeliveryStarted",
+        "DeliveryCompleted",
+        "DeliveryFailed",
+    ];
+
+    /// The current schema version of an event type, or `None` for a type this build does
+    /// not know. All are 1 for now; the upcaster raises old payloads to these.
+    pub fn schema_version_of(event_type: &str) -> Option<u32> {
+        Self::TYPES
+            .contains(&event_type)
+            .then_some(Self::SCHEMA_VERSION)
+    }
+
+    /// The schema version this event is written in.
+    pub fn schema_version(&self) -> u32 {
+        Self::SCHEMA_VERSION
+    }
+
+    /// The serde tag of the event.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Event::ItemRegistered { .. } => "ItemRegistered",
+            Event::LocationRegistered { .. } => "LocationRegistered",
+            Event::PartnerRegistered { .. } => "PartnerRegistered",
+            Event::LowStockThresholdSet { .. } => "LowStockThresholdSet",
+            Event::DriverRegistered { .. } => "DriverRegistered",
+            Event::StockReceived { .. } => "StockReceived",
+            Event::StockAdjusted { .. } => "StockAdjusted",
+            Event::StockTransferred { .. } => "StockTransferred",
+            Event::RequestLogged { .. } => "RequestLogged",
+            Event::StockChecked { .. } => "StockChecked",
+            Event::ProcurementAlertRaised { .. } => "ProcurementAlertRaised",
+            Event::ProcurementAlertResolved { .. } => "ProcurementAlertResolved",
+            Event::StockReserved { .. } => "StockReserved",
+            Event::StockReleased { .. } => "StockReleased",
+            Event::RequestCancelled { .. } => "RequestCancelled",
+            Event::FeedbackRecorded { .. } => "FeedbackRecorded",
+            Event::DeliveryScheduled { .. } => "DeliveryScheduled",
+            Event::DeliveryClaimed { .. } => "DeliveryClaimed",
+            Event::HouseholdConfirmed { .. } => "HouseholdConfirmed",
+            Event::DeliveryStarted { .. } => "DeliveryStarted",
+            Event::DeliveryCompleted { .. } => "DeliveryCompleted",
+            Event::DeliveryFailed { .. } => "DeliveryFailed",
+        }
+    }
+
+    /// The request the event belongs to, if any.
+    pub fn request_id(&self) -> Option<&RequestId> {
+        match self {
+            Event::RequestLogged { request_id, .. }
+            | Event::StockChecked { request_id, .. }
+            | Event::StockReserved { request_id, .. }
+            | Event::StockReleased { request_id, .. }
+            | Event::RequestCancelled { request_id, .. }
+            | Event::FeedbackRecorded { request_id, .. }
+            | Event::DeliveryScheduled { request_id, .. }
+            | Event::DeliveryClaimed { request_id, .. }
+            | Event::HouseholdConfirmed { request_id, .. }
+            | Event::DeliveryStarted { request_id, .. }
+            | Event::DeliveryCompleted { request_id, .. }
+            | Event::DeliveryFailed { request_id, .. } => Some(request_id),
+            Event::ProcurementAlertRaised { request_id, .. }
+            | Event::ProcurementAlertResolved { request_id, .. } => request_id.as_ref(),
+            Event::ItemRegistered { .. }
+            | Event::LocationRegistered { .. }
+            | Event::PartnerRegistered { .. }
+            | Event::LowStockThresholdSet { .. }
+            | Event::DriverRegistered { .. }
+            | Event::StockReceived { .. }
+            | Event::StockAdjusted { .. }
+            | Event::StockTransferred { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! Identifiers. New ids are chosen by the caller (the client mints them so a retried click
+//! names the same thing twice), carried in the command and checked by `decide`; ids that
+//! `decide` mints itself, like an automatic procurement alert's, are derived from state.
+
+use std::borrow::Borrow;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::rejection::Rejection;
+
+/// The longest id a caller may choose, in characters. Ids end up in stream names and URLs.
+pub const MAX_ID_CHARS: usize = 64;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            /// Wraps a string without checking it: `decide` checks ids of new things.
+            pub fn new(id: impl Into<String>) -> Self {
+                Self(id.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        // Lets maps keyed by the id be searched with a `&str`, without allocating.
+        impl Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A household's request for help.
+    RequestId
+);
+id_type!(
+    /// A pseudonymous household: it links requests and feedback without naming anyone.
+    HouseholdId
+);
+id_type!(
+    /// One delivery or pickup of some of a request's reserved lines.
+    DeliveryId
+);
+id_type!(
+    /// A procurement alert: something to buy, ask a partner for, or wait on.
+    AlertId
+);
+id_type!(
+    /// A kind of goods in the catalog (rice 1 kg, nappies size 3, a freezer).
+    ItemId
+);
+id_type!(
+    /// A place stock is kept: a pantry, a storage room, a van.
+    LocationId
+);
+id_type!(
+    /// A donor, food bank or business that gives or sells goods.
+    PartnerId
+);
+id_type!(
+    /// A member of the group: whoever acts, drives or records.
+    MemberId
+);
+
+/// Checks an id the caller chose for a new thing.
+pub(crate) fn check_new_id(field: &str, id: &str) -> Result<(), Rejection> {
+    let reason = if id.is_empty() {
+        "must not be empty".to_owned()
+    } else if id.chars().count() > MAX_ID_CHARS {
+        format!("must be at most {MAX_ID_CHARS} characters")
+    } else if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        "must not contain spaces or control characters".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(Rejection::invalid(field, reason))
+}

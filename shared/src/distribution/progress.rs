@@ -1,0 +1,262 @@
+//! How far a request has got. The decider's state and the board both keep a
+//! [`RequestProgress`] per request and update it with the same [`RequestProgress::apply`],
+//! so the stage the board shows is the stage `decide` reasons about.
+
+use serde::{Deserialize, Serialize};
+
+use super::delivery::{DeliveryKind, DeliveryStatus};
+use super::event::Event;
+use super::id::{DeliveryId, ItemId, MemberId};
+use super::request::RequestLine;
+
+/// Where a request stands: each open stage names the next thing someone has to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    /// Logged; logistics has to check stock.
+    Logged,
+    /// The last check found a shortfall; waiting on procurement.
+    AwaitingStock,
+    /// The last check found everything; logistics has to reserve it.
+    Checked,
+    /// Stock is reserved; a delivery or pickup has to be scheduled.
+    Reserved,
+    /// Scheduled; communications has to confirm with the household.
+    Scheduled,
+    /// The household has confirmed; waiting for the window.
+    Confirmed,
+    OutForDelivery,
+    /// The latest delivery failed; the reserved lines have to be rescheduled.
+    Failed,
+    /// Every line has been handed over. Closed.
+    Delivered,
+    /// Closed without (full) delivery.
+    Cancelled,
+}
+
+impl Stage {
+    /// The stages of open requests, in board column order.
+    pub const OPEN: [Stage; 8] = [
+        Stage::Logged,
+        Stage::AwaitingStock,
+        Stage::Checked,
+        Stage::Reserved,
+        Stage::Scheduled,
+        Stage::Confirmed,
+        Stage::OutForDelivery,
+        Stage::Failed,
+    ];
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, Stage::Delivered | Stage::Cancelled)
+    }
+}
+
+/// One requested item and what has happened to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineProgress {
+    pub item_id: ItemId,
+    pub requested: i64,
+    /// Reserved and not yet issued.
+    pub reserved: i64,
+    pub issued: i64,
+}
+
+impl LineProgress {
+    /// Still needed and not yet reserved.
+    pub fn outstanding(&self) -> i64 {
+        (self.requested - self.reserved - self.issued).max(0)
+    }
+}
+
+/// One delivery or pickup of the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryProgress {
+    pub delivery_id: DeliveryId,
+    pub kind: DeliveryKind,
+    pub driver_id: Option<MemberId>,
+    pub status: DeliveryStatus,
+    pub confirmed: bool,
+    pub lines: Vec<RequestLine>,
+    pub window_start_ms: i64,
+    pub window_end_ms: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestProgress {
+    pub lines: Vec<LineProgress>,
+    /// `Some(true)` when the latest stock check found a shortfall.
+    pub last_check_short: Option<bool>,
+    /// In the order they were scheduled; the last is the latest.
+    pub deliveries: Vec<DeliveryProgress>,
+    pub cancelled: bool,
+}
+
+impl RequestProgress {
+    pub fn logged(lines: &[RequestLine]) -> RequestProgress {
+        let lines = lines
+            .iter()
+            .map(|line| LineProgress {
+                item_id: line.item_id.clone(),
+                requested: line.quantity,
+                reserved: 0,
+                issued: 0,
+            })
+            .collect();
+        RequestProgress {
+            lines,
+            last_check_short: None,
+            deliveries: Vec::new(),
+            cancelled: false,
+        }
+    }
+
+    pub fn stage(&self) -> Stage {
+        if self.cancelled {
+            return Stage::Cancelled;
+        }
+        if self.lines.iter().all(|line| line.issued >= line.requested) {
+            return Stage::Delivered;
+        }
+        match self.deliveries.last().map(|d| (d.status, d.confirmed)) {
+            Some((DeliveryStatus::OutForDelivery, _)) => return Stage::OutForDelivery,
+            Some((DeliveryStatus::Scheduled | DeliveryStatus::Assigned, true)) => {
+                return Stage::Confirmed;
+            }
+            Some((DeliveryStatus::Scheduled | DeliveryStatus::Assigned, false)) => {
+                return Stage::Scheduled;
+            }
+            _ => {}
+        }
+        if self.lines.iter().any(|line| line.reserved > 0) {
+            let failed = self.deliveries.last().map(|d| d.status) == Some(DeliveryStatus::Failed);
+            return if failed { Stage::Failed } else { Stage::Reserved };
+        }
+        match self.last_check_short {
+            Some(true) => Stage::AwaitingStock,
+            Some(false) => Stage::Checked,
+            None => Stage::Logged,
+        }
+    }
+
+    pub fn line(&self, item_id: &str) -> Option<&LineProgress> {
+        self.lines.iter().find(|line| line.item_id.as_str() == item_id)
+    }
+
+    pub fn delivery(&self, delivery_id: &str) -> Option<&DeliveryProgress> {
+        self.deliveries.iter().find(|d| d.delivery_id.as_str() == delivery_id)
+    }
+
+    /// Reserved quantity of the item already on an active delivery.
+    pub fn scheduled(&self, item_id: &str) -> i64 {
+        self.deliveries
+            .iter()
+            .filter(|d| d.status.is_active())
+            .flat_map(|d| &d.lines)
+            .filter(|line| line.item_id.as_str() == item_id)
+            .map(|line| line.quantity)
+            .sum()
+    }
+
+    /// Updates the progress with an event of this request. Holds no rules.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::StockChecked { lines, .. } => {
+                self.last_check_short = Some(lines.iter().any(|line| line.shortfall > 0));
+            }
+            Event::StockReserved { allocations, .. } => {
+                for a in allocations {
+                    self.line_mut(&a.item_id, |line| line.reserved += a.quantity);
+                }
+            }
+            Event::StockReleased { allocations, .. } => {
+                for a in allocations {
+                    self.line_mut(&a.item_id, |line| line.reserved -= a.quantity);
+                }
+            }
+            Event::RequestCancelled { released, .. } => {
+                self.cancelled = true;
+                for a in released {
+                    self.line_mut(&a.item_id, |line| line.reserved -= a.quantity);
+                }
+                for d in self.deliveries.iter_mut().filter(|d| d.status.is_active()) {
+                    d.status = DeliveryStatus::Cancelled;
+                }
+            }
+            Event::DeliveryScheduled { .. } => self.apply_scheduled(event),
+            Event::DeliveryClaimed {
+                delivery_id,
+                driver_id,
+                ..
+            } => self.delivery_mut(delivery_id, |d| {
+                d.driver_id = Some(driver_id.clone());
+                d.status = DeliveryStatus::Assigned;
+            }),
+            Event::HouseholdConfirmed { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.confirmed = true);
+            }
+            Event::DeliveryStarted { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
+            }
+            Event::DeliveryCompleted {
+                delivery_id,
+                issued,
+                ..
+            } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
+                for a in issued {
+                    self.line_mut(&a.item_id, |line| {
+                        line.reserved -= a.quantity;
+                        line.issued += a.quantity;
+                    });
+                }
+            }
+            Event::DeliveryFailed { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
+            }
+            _ => {}
+        }
+    }
+
+    fn apply_scheduled(&mut self, event: &Event) {
+        if let Event::DeliveryScheduled {
+            delivery_id,
+            kind,
+            lines,
+            window_start_ms,
+            window_end_ms,
+            driver_id,
+            ..
+        } = event
+        {
+            let status = if driver_id.is_some() {
+                DeliveryStatus::Assigned
+            } else {
+                DeliveryStatus::Scheduled
+            };
+            self.deliveries.push(DeliveryProgress {
+                delivery_id: delivery_id.clone(),
+                kind: *kind,
+                driver_id: driver_id.clone(),
+                status,
+                confirmed: false,
+                lines: lines.clone(),
+                window_start_ms: *window_start_ms,
+                window_end_ms: *window_end_ms,
+            });
+        }
+    }
+
+    fn line_mut(&mut self, item_id: &ItemId, change: impl FnOnce(&mut LineProgress)) {
+        if let Some(line) = self.lines.iter_mut().find(|line| &line.item_id == item_id) {
+            change(line);
+        }
+    }
+
+    fn delivery_mut(&mut self, delivery_id: &DeliveryId, change: impl FnOnce(&mut DeliveryProgress)) {
+        // Searched from the end: the delivery being worked on is nearly always the latest.
+        if let Some(d) = self.deliveries.iter_mut().rev().find(|d| &d.delivery_id == delivery_id) {
+            change(d);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! The decider's state: everything `decide` needs about the whole group's distribution day,
+//! in memory, built by folding every event with [`evolve`](super::evolve).
+//!
+//! One `State` holds all streams. The server decides one command at a time against it, so
+//! rules that cross streams (a reservation against the stock room) need no locking.
+
+use std::collections::HashMap;
+
+use super::Recorded;
+use super::catalog::Catalog;
+use super::event::Event;
+use super::id::{AlertId, DeliveryId, RequestId};
+use super::procurement::AlertState;
+use super::progress::{DeliveryProgress, RequestProgress};
+use super::request::RequestState;
+use super::reservation::{hold, unhold};
+use super::roster::Roster;
+use super::stock::Stockroom;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    pub(crate) catalog: Catalog,
+    pub(crate) roster: Roster,
+    pub(crate) stock: Stockroom,
+    pub(crate) requests: HashMap<RequestId, RequestState>,
+    /// Which request each delivery belongs to; the delivery itself lives in the request.
+    pub(crate) deliveries: HashMap<DeliveryId, RequestId>,
+    pub(crate) alerts: HashMap<AlertId, AlertState>,
+    /// The position of the last event folded in.
+    pub(crate) position: u64,
+}
+
+impl State {
+    pub fn new() -> State {
+        State::default()
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    pub fn stock(&self) -> &Stockroom {
+        &self.stock
+    }
+
+    pub fn request(&self, request_id: &str) -> Option<&RequestState> {
+        self.requests.get(request_id)
+    }
+
+    /// The delivery, with the id and state of its request.
+    pub fn delivery(&self, delivery_id: &str) -> Option<(&RequestId, &RequestState, &DeliveryProgress)> {
+        let (request_id, request) = self
+            .deliveries
+            .get(delivery_id)
+            .and_then(|id| self.requests.get_key_value(id.as_str()))?;
+        let delivery = request.progress.delivery(delivery_id)?;
+        Some((request_id, request, delivery))
+    }
+
+    pub fn alert(&self, alert_id: &str) -> Option<&AlertState> {
+        self.alerts.get(alert_id)
+    }
+
+    /// The position of the last event folded in; 0 before any.
+    pub fn position(&self) -> u64 {
+        self.position
+    }
+
+    /// Folds one event in. Never fails and holds no rules: `decide` already made them.
+    pub fn evolve(&mut self, recorded: &Recorded) {
+        let event = &recorded.event;
+        self.position = recorded.position;
+        self.catalog.evolve(event);
+        self.roster.evolve(event);
+        self.stock.evolve(recorded.position, event);
+        match event {
+            Event::RequestLogged {
+                request_id,
+                household_id,
+                lines,
+                ..
+            } => {
+                let request = RequestState {
+                    household_id: household_id.clone(),
+                    progress: RequestProgress::logged(lines),
+                    allocations: Vec::new(),
+                    alerts_raised: 0,
+                    open_alerts: Vec::new(),
+                };
+                self.requests.insert(request_id.clone(), request);
+            }
+            Event::ProcurementAlertRaised { .. } | Event::ProcurementAlertResolved { .. } => {
+                self.evolve_alert(event);
+            }
+            Event::DeliveryScheduled {
+                delivery_id,
+                request_id,
+                ..
+            } => {
+                self.deliveries.insert(delivery_id.clone(), request_id.clone());
+                self.evolve_request(request_id, event);
+            }
+            _ => {
+                if let Some(request_id) = event.request_id() {
+                    self.evolve_request(request_id, event);
+                }
+            }
+        }
+    }
+
+    fn evolve_request(&mut self, request_id: &RequestId, event: &Event) {
+        let Some(request) = self.requests.get_mut(request_id.as_str()) else {
+            return;
+        };
+        request.progress.apply(event);
+        match event {
+            Event::StockReserved { allocations, .. } => hold(&mut request.allocations, allocations),
+            Event::StockReleased { allocations, .. } => unhold(&mut request.allocations, allocations),
+            Event::RequestCancelled { released, .. } => unhold(&mut request.allocations, released),
+            Event::DeliveryCompleted { issued, .. } => unhold(&mut request.allocations, issued),
+            _ => {}
+        }
+    }
+
+    fn evolve_alert(&mut self, event: &Event) {
+        match event {
+            Event::ProcurementAlertRaised {
+                alert_id,
+                request_id,
+                item_id,
+                quantity,
+                ..
+            } => {
+                let alert = AlertState {
+                    request_id: request_id.clone(),
+                    item_id: item_id.clone(),
+                    quantity: *quantity,
+                    open: true,
+                };
+                self.alerts.insert(alert_id.clone(), alert);
+                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id.as_str()));
+                if let Some(request) = request {
+                    request.alerts_raised += 1;
+                    request.open_alerts.push((item_id.clone(), alert_id.clone()));
+                }
+            }
+            Event::ProcurementAlertResolved {
+                alert_id,
+                request_id,
+                ..
+            } => {
+                if let Some(alert) = self.alerts.get_mut(alert_id.as_str()) {
+                    alert.open = false;
+                }
+                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id.as_str()));
+                if let Some(request) = request {
+                    request.open_alerts.retain(|(_, id)| id != alert_id);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! A request's timeline: every step, when, by whom, and the stage it left the request in.
+//! The retrospective reads these to see which requests waited longest and at which step.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::Recorded;
+use super::event::Event;
+use super::id::{DeliveryId, MemberId, RequestId};
+use super::progress::{RequestProgress, Stage};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub position: u64,
+    pub recorded_at_ms: i64,
+    pub actor: MemberId,
+    /// The event's type tag, such as `StockReserved`.
+    pub event_type: Cow<'static, str>,
+    /// The delivery the step was about, if any.
+    pub delivery_id: Option<DeliveryId>,
+    /// The request's stage after the step.
+    pub stage: Stage,
+}
+
+/// The steps of one request. Events of other requests are ignored, so a timeline can be
+/// built by folding the whole log or only the request's streams.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub request_id: RequestId,
+    pub steps: Vec<Step>,
+    /// `None` until the request is logged.
+    pub progress: Option<RequestProgress>,
+}
+
+impl Timeline {
+    pub fn new(request_id: RequestId) -> Timeline {
+        Timeline {
+            request_id,
+            steps: Vec::new(),
+            progress: None,
+        }
+    }
+
+    /// The current stage, once the request is logged.
+    pub fn stage(&self) -> Option<Stage> {
+        self.progress.as_ref().map(RequestProgress::stage)
+    }
+
+    /// How long the request spent in each step's resulting stage, until the next step (or
+    /// until `now_ms` for the last): `(step, duration_ms)`.
+    pub fn durations(&self, now_ms: i64) -> Vec<(&Step, i64)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| {
+                let until_ms = self.steps.get(i + 1).map_or(now_ms, |next| next.recorded_at_ms);
+                (step, (until_ms - step.recorded_at_ms).max(0))
+            })
+            .collect()
+    }
+
+    pub fn apply(&mut self, recorded: &Recorded) {
+        let event = &recorded.event;
+        if event.request_id() != Some(&self.request_id) {
+            return;
+        }
+        let progress = match (&mut self.progress, event) {
+            (None, Event::RequestLogged { lines, .. }) => {
+                self.progress.insert(RequestProgress::logged(lines))
+            }
+            (Some(progress), _) => {
+                progress.apply(event);
+                progress
+            }
+            // A step before the request was logged cannot happen; nothing to show for it.
+            (None, _) => return,
+        };
+        let stage = progress.stage();
+        self.steps.push(Step {
+            position: recorded.position,
+            recorded_at_ms: recorded.recorded_at_ms,
+            actor: recorded.actor.clone(),
+            event_type: Cow::Borrowed(event.event_type()),
+            delivery_id: delivery_of(event).cloned(),
+            stage,
+        });
+    }
+}
+
+/// The timelines of every request, for the retrospective.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timelines {
+    pub requests: BTreeMap<RequestId, Timeline>,
+}
+
+impl Timelines {
+    pub fn new() -> Timelines {
+        Timelines::default()
+    }
+
+    pub fn get(&self, request_id: &str) -> Option<&Timeline> {
+        self.requests.get(request_id)
+    }
+
+    pub fn apply(&mut self, recorded: &Recorded) {
+        let Some(request_id) = recorded.event.request_id() else {
+            return;
+        };
+        if let Event::RequestLogged { .. } = recorded.event {
+            let timeline = Timeline::new(request_id.clone());
+            self.requests.insert(request_id.clone(), timeline);
+        }
+        if let Some(timeline) = self.requests.get_mut(request_id.as_str()) {
+            timeline.apply(recorded);
+        }
+    }
+}
+
+fn delivery_of(event: &Event) -> Option<&DeliveryId> {
+    match event {
+        Event::DeliveryScheduled { delivery_id, .. }
+        | Event::DeliveryClaimed { delivery_id, .. }
+        | Event::HouseholdConfirmed { delivery_id, .. }
+        | Event::DeliveryStarted { delivery_id, .. }
+        | Event::DeliveryCompleted { delivery_id, .. }
+        | Event::DeliveryFailed { delivery_id, .. } => Some(delivery_id),
+        _ => None,
+    }
+}

@@ -1,0 +1,12 @@
+//! The end-to-end test binary: one binary, one module per subject (ripgrep's layout), so
+//! the workspace links one executable instead of many.
+#![allow(clippy::unwrap_used)] // Tests fail loudly on purpose.
+
+mod it {
+    mod crash;
+    mod log_files;
+    mod log_model;
+    mod log_reads;
+    mod server_ws;
+    mod subscription;
+}

@@ -1,4 +1,4 @@
-//! The WebSocket to the server's `/ws`, reopened with backoff whenever it closes.
+//! A WebSocket to the server, reopened with backoff whenever it closes.
 //!
 //! The browser gives us callbacks, not a stream, so the connection's state lives in a
 //! reference-counted [`Shared`] that the callbacks reach through weak references: when the
@@ -36,19 +36,24 @@ impl Status {
     }
 }
 
-/// The `/ws` address on the host that served the page: `wss:` when the page came over TLS.
-pub fn socket_url(page_protocol: &str, page_host: &str) -> String {
-    let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
-    format!("{scheme}://{page_host}/ws")
+/// The WebSocket address of `path` on the host that served the page: `wss:` when the page
+/// came over TLS.
+pub fn socket_url(page_protocol: &str, page_host: &str, path: &str) -> String {
+    let scheme = if page_protocol == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    format!("{scheme}://{page_host}{path}")
 }
 
-/// [`socket_url`] for the current page.
-pub fn url_for_page() -> String {
+/// [`socket_url`] of `path` for the current page.
+pub fn url_for_page(path: &str) -> String {
     let location = leptos::prelude::window().location();
     // Both only fail on a detached document, where there is nothing to connect for anyway.
     let protocol = location.protocol().unwrap_or_default();
     let host = location.host().unwrap_or_default();
-    socket_url(&protocol, &host)
+    socket_url(&protocol, &host, path)
 }
 
 /// Decodes one text frame; `None` for a frame this build does not understand.
@@ -143,8 +148,11 @@ impl std::fmt::Debug for Shared {
 
 impl Shared {
     fn open(this: &Rc<Shared>) {
-        // Dropping the previous connection here, outside its own callbacks, frees them safely.
-        drop(this.open.borrow_mut().take());
+        // The previous connection is detached and dropped here, outside its own callbacks,
+        // so no callback of it runs after its closure is freed.
+        if let Some(previous) = this.open.borrow_mut().take() {
+            previous.close();
+        }
         match Connection::new(Rc::downgrade(this)) {
             Ok(connection) => *this.open.borrow_mut() = Some(connection),
             Err(error) => {
@@ -199,8 +207,12 @@ impl Connection {
         let on_message = {
             let shared = shared.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let Some(shared) = shared.upgrade() else { return };
-                let Some(frame) = event.data().as_string() else { return };
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
+                let Some(frame) = event.data().as_string() else {
+                    return;
+                };
                 match decode(&frame) {
                     Some(message) => (shared.on_message)(message),
                     None => leptos::logging::warn!("ignoring an unknown frame: {frame}"),
@@ -241,8 +253,14 @@ mod tests {
 
     #[test]
     fn a_plain_page_connects_with_ws_and_a_tls_page_with_wss() {
-        assert_eq!(socket_url("http:", "127.0.0.1:8080"), "ws://127.0.0.1:8080/ws");
-        assert_eq!(socket_url("https:", "potluck.example"), "wss://potluck.example/ws");
+        assert_eq!(
+            socket_url("http:", "127.0.0.1:8080", "/ws"),
+            "ws://127.0.0.1:8080/ws"
+        );
+        assert_eq!(
+            socket_url("https:", "potluck.example", "/ws/head"),
+            "wss://potluck.example/ws/head"
+        );
     }
 
     #[test]

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use crate::http::{self, AppState};
-use crate::log::Log;
+use crate::admin;
+use crate::http::{self, Options};
+use shared::access::Role;
+use crate::log::{Log, system_clock};
 
 #[derive(Parser, Debug)]
 #[command(name = "potluck", version, about = "Coordination server for mutual-aid groups")]
@@ -37,6 +39,53 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
     },
+    /// Create the first coordinator of a new group and print a one-time password.
+    Init {
+        #[command(flatten)]
+        data: DataDir,
+        /// Sign-in id of the first coordinator (a-z 0-9 . _ -).
+        #[arg(long, default_value = "coordinator")]
+        member_id: String,
+        #[arg(long, default_value = "Coordinator")]
+        name: String,
+    },
+    /// Manage members while the server is stopped (a coordinator can also add them in the app).
+    Member {
+        #[command(subcommand)]
+        action: MemberAction,
+    },
+    /// Write the log as NDJSON (one stored envelope per line) to stdout or a file.
+    Export {
+        #[command(flatten)]
+        data: DataDir,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum MemberAction {
+    /// Add a member with one or more roles and print a one-time password.
+    Add {
+        #[command(flatten)]
+        data: DataDir,
+        /// Sign-in id (a-z 0-9 . _ -).
+        member_id: String,
+        /// Display name; defaults to the sign-in id.
+        #[arg(long)]
+        name: Option<String>,
+        /// coordinator, logistics, communications, finance, liaison, driver, volunteer, auditor.
+        #[arg(long = "role", required = true, value_parser = parse_role)]
+        roles: Vec<Role>,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("unknown role `{text}`; one of: {}", names.join(", "))
+    })
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,6 +118,14 @@ pub fn main() -> ExitCode {
                 serve(data.path, bind, static_dir, dev_endpoints).await
             }
             Command::Verify { data } => verify(data.path).await,
+            Command::Init { data, member_id, name } => {
+                add_member(data.path, &member_id, &name, vec![Role::Coordinator], true).await
+            }
+            Command::Member { action: MemberAction::Add { data, member_id, name, roles } } => {
+                let name = name.unwrap_or_else(|| member_id.clone());
+                add_member(data.path, &member_id, &name, roles, false).await
+            }
+            Command::Export { data, out } => export(data.path, out).await,
         }
     });
     match outcome {
@@ -87,12 +144,14 @@ async fn serve(
     dev_endpoints: bool,
 ) -> anyhow::Result<ExitCode> {
     let log = Log::open(&data)?;
-    // Refuse to serve from a damaged log: better a clear stop than answers built on it.
-    let verified = tokio::task::block_in_place(|| log.verify())?;
-    tracing::info!(events = verified.count, "log verified");
+    // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
+    // position, rather than serving answers built on it.
+    let options = Options { static_dir, dev_endpoints };
+    let state = tokio::task::block_in_place(|| http::start(log.clone(), &data, system_clock(), options))?;
+    tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let address = listener.local_addr()?;
-    let router = http::app(AppState { log: log.clone(), dev_endpoints, static_dir });
+    let router = http::app(state);
     println!("potluck is listening on http://{address}");
     http::serve(listener, router, shutdown_signal()).await?;
     log.close().await;
@@ -100,11 +159,70 @@ async fn serve(
     Ok(ExitCode::SUCCESS)
 }
 
-async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
+/// Opens an existing data folder for an offline command.
+fn open_existing(data: &std::path::Path) -> anyhow::Result<Log> {
     if !data.join(crate::log::MARKER_FILE).exists() {
         anyhow::bail!("{} is not a potluck data folder", data.display());
     }
+    Ok(Log::open(data)?)
+}
+
+async fn add_member(
+    data: PathBuf,
+    member_id: &str,
+    name: &str,
+    roles: Vec<Role>,
+    first: bool,
+) -> anyhow::Result<ExitCode> {
     let log = Log::open(&data)?;
+    let state = tokio::task::block_in_place(|| {
+        http::start(log.clone(), &data, system_clock(), Options::default())
+    })?;
+    let existing = state.live.read(|p| p.members.len());
+    if first && existing > 0 {
+        log.close().await;
+        anyhow::bail!("this group already has members; add more with `potluck member add`");
+    }
+    if !first && existing == 0 {
+        log.close().await;
+        anyhow::bail!("this group has no members yet; start with `potluck init`");
+    }
+    let actor = admin::INIT_ACTOR.into();
+    let added = admin::add_member(&state.commands, &state.auth, actor, member_id, name, roles).await;
+    log.close().await;
+    let added = added?;
+    println!("Added {member_id}. One-time password (hand it over, then change it): {}", added.password);
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(data: PathBuf, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let log = open_existing(&data)?;
+    let mut writer: Box<dyn Write> = match &out {
+        Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut next = 1;
+    let result: anyhow::Result<()> = (|| {
+        loop {
+            let chunk = log.read_raw(next, 4096)?;
+            let Some(last) = chunk.last() else { break };
+            next = last.position + 1;
+            for envelope in &chunk {
+                serde_json::to_writer(&mut writer, envelope)?;
+                writer.write_all(b"\n")?;
+            }
+        }
+        writer.flush()?;
+        Ok(())
+    })();
+    log.close().await;
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
+    let log = open_existing(&data)?;
     let result = tokio::task::block_in_place(|| log.verify());
     log.close().await;
     match result {

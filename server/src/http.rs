@@ -1,48 +1,128 @@
 //! The HTTP and WebSocket surface.
 //!
-//! `app(state)` builds the router and `serve(listener, router, shutdown)` runs it, so tests
-//! bind 127.0.0.1:0 and talk to a real server (tokio mini-redis, axum `examples/testing`).
+//! [`start`] folds the log once into every model and starts the background tasks;
+//! [`app`] builds the router over the resulting [`AppState`]; [`serve`] runs it until a
+//! shutdown signal. Tests bind 127.0.0.1:0 and talk to a real server (tokio mini-redis,
+//! axum `examples/testing`).
+
+mod api;
+pub mod error;
+mod session;
+mod ws;
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::Router;
-use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
-use axum::{Json, extract::DefaultBodyLimit};
+use axum::{Json, Router};
 use serde_json::json;
-use shared::wire::ServerMessage;
 use tokio::net::TcpListener;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::log::{AppendRequest, ExpectedVersion, Head, Log, NewEvent};
+use crate::auth::{AuthError, AuthStore, Throttle};
+use crate::commands::{Commands, DecisionState};
+use crate::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, ReadError};
+use crate::metrics::Metrics;
+use crate::sealed::{KeyStore, SealError};
+use crate::projections::{Live, Projections, replay};
+use error::ApiError;
+
+pub use session::COOKIE;
 
 /// Largest request body accepted anywhere.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct AppState {
     pub log: Log,
-    /// Serves `POST /api/dev/append`, which appends a note event: for browser tests of the
-    /// skeleton until the command API exists. Off unless `--dev-endpoints` is given.
-    pub dev_endpoints: bool,
+    pub commands: Commands,
+    pub live: Live,
+    pub auth: Arc<AuthStore>,
+    pub keys: Arc<KeyStore>,
+    pub throttle: Arc<Throttle>,
+    pub metrics: Arc<Metrics>,
+    pub clock: Clock,
+    pub options: Options,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("log", &self.log).field("options", &self.options).finish()
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Options {
     /// The built client (`client/dist`); `None` serves only the API.
     pub static_dir: Option<PathBuf>,
+    /// Serves `POST /api/dev/append`, which appends a note event: for the skeleton's
+    /// browser test. Off unless `--dev-endpoints` is given.
+    pub dev_endpoints: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot replay the log: {0}")]
+    Replay(#[from] ReadError),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Keys(#[from] SealError),
+}
+
+/// Folds the whole log (checking the chain), then starts the projector and the command
+/// pipeline. `data_dir` holds the sign-in store beside the log.
+pub fn start(log: Log, data_dir: &Path, clock: Clock, options: Options) -> Result<AppState, StartError> {
+    let auth = Arc::new(AuthStore::open(data_dir)?);
+    let keys = Arc::new(KeyStore::open(data_dir)?);
+    let mut projections = Projections::default();
+    let mut decision = DecisionState::default();
+    replay(&log, |envelope, recorded| {
+        decision.apply(envelope, recorded);
+        match recorded {
+            Some(recorded) => projections.apply(recorded),
+            None => projections.position = envelope.position,
+        }
+    })?;
+    let live = Live::new(projections);
+    tokio::spawn(live.clone().follow(log.clone()));
+    let commands = Commands::start(log.clone(), clock.clone(), decision);
+    Ok(AppState {
+        log,
+        commands,
+        live,
+        auth,
+        keys,
+        throttle: Arc::default(),
+        metrics: Arc::default(),
+        clock,
+        options,
+    })
 }
 
 pub fn app(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(health))
-        .route("/ws", get(websocket));
-    if state.dev_endpoints {
+        .route("/metrics", get(api::metrics))
+        .route("/ws", get(ws::websocket))
+        .route("/ws/head", get(ws::head))
+        .route("/api/session", post(session::sign_in).delete(session::sign_out))
+        .route("/api/me", get(session::me))
+        .route("/api/commands", post(api::post_command))
+        .route("/api/events", get(api::get_events))
+        .route("/api/verify", get(api::verify))
+        .route("/api/snapshot", get(api::snapshot))
+        .route("/api/members", post(api::add_member))
+        .route("/api/requests/{request_id}/contact", get(api::contact));
+    if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }
     let router = router.route("/api/{*rest}", get(api_not_found).post(api_not_found));
-    let router = match &state.static_dir {
+    let router = match &state.options.static_dir {
         // Unknown paths get the client's index page, so its own routes survive a reload.
         Some(dir) => {
             let index = ServeFile::new(dir.join("index.html"));
@@ -59,7 +139,8 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
 
 async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
@@ -67,66 +148,19 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(json!({ "status": "ok", "head": head.position }))
 }
 
-async fn api_not_found() -> Response {
-    let body = json!({ "error": { "code": "not_found", "message": "no such API route" } });
-    (StatusCode::NOT_FOUND, Json(body)).into_response()
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("no such API route")
 }
 
-async fn dev_append(State(state): State<AppState>) -> Response {
+async fn dev_append(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
-    let nonce = started.map(|d| d.as_nanos()).unwrap_or(0);
-    let command_id = format!("dev-{nonce}-{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    let command_id = format!("dev-{}-{}", (state.clock)(), NEXT.fetch_add(1, Ordering::Relaxed));
     let event = NewEvent {
         event_type: "DevNoteAdded".into(),
         schema_version: 1,
         payload: json!({ "note": "appended by /api/dev/append" }).to_string(),
     };
     let request = AppendRequest::new("dev", ExpectedVersion::Any, vec![event], command_id, "dev");
-    match state.log.append(request).await {
-        Ok(appended) => Json(json!({ "position": appended.last_position })).into_response(),
-        Err(error) => {
-            let body = json!({ "error": { "code": "append_failed", "message": error.to_string() } });
-            (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
-        }
-    }
-}
-
-async fn websocket(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    ws.on_upgrade(move |socket| push_head(socket, state.log))
-}
-
-/// Sends the head on connect and whenever it moves, until the client goes away.
-async fn push_head(mut socket: WebSocket, log: Log) {
-    // Take the receiver before reading the head, so no move falls in between.
-    let mut head = log.watch_head();
-    let mut heartbeat = tokio::time::interval(std::time::Duration::from_secs(20));
-    loop {
-        let current = *head.borrow_and_update();
-        if socket.send(head_message(current)).await.is_err() {
-            return;
-        }
-        loop {
-            tokio::select! {
-                changed = head.changed() => {
-                    if changed.is_err() { return; }
-                    break;
-                }
-                incoming = socket.recv() => match incoming {
-                    Some(Ok(Message::Close(_))) | Some(Err(_)) | None => return,
-                    Some(Ok(_)) => {}
-                },
-                _ = heartbeat.tick() => {
-                    if socket.send(Message::Ping(Vec::new().into())).await.is_err() { return; }
-                }
-            }
-        }
-    }
-}
-
-fn head_message(head: Head) -> Message {
-    let message = ServerMessage::Head { position: head.position, hash: hex::encode(head.hash) };
-    // Serializing this enum cannot fail: it holds only a number and a string.
-    let text = serde_json::to_string(&message).unwrap_or_default();
-    Message::Text(text.into())
+    let appended = state.log.append(request).await.map_err(|e| ApiError::unavailable(e.to_string()))?;
+    Ok(Json(json!({ "position": appended.last_position })))
 }

@@ -1,11 +1,22 @@
 //! The potluck server.
 //!
 //! - [`log`]: the append-only event log on sled: group commit, hash chain, subscriptions.
+//! - [`commands`]: the command pipeline: idempotency, decide, append, answer.
+//! - [`projections`]: the live read models and the broadcast feed to screens.
+//! - [`auth`]: passwords, sessions, the sign-in throttle; [`admin`]: adding members.
+//! - [`http`]: the axum application: the API, the WebSocket feed, the static client.
+//! - [`sealed`]: households' personal data, encrypted per household, keys outside the log.
+//! - [`metrics`]: Prometheus counters.
 //! - [`cli`]: the `potluck` command line.
-//! - [`http`]: the axum application: the WebSocket feed, health, the static client.
 //!
 //! `main.rs` is a thin command line over these; tests drive [`http::app`] on port 0.
 
+pub mod admin;
+pub mod auth;
 pub mod cli;
+pub mod commands;
 pub mod http;
 pub mod log;
+pub mod metrics;
+pub mod projections;
+pub mod sealed;

@@ -22,6 +22,8 @@ use shared::envelope::{ChainVerifier, Envelope, GENESIS_HASH, Hash};
 use shared::upcast::{UpcastError, Upcasters};
 use tokio::sync::{oneshot, watch};
 
+use crate::metrics::LogStats;
+
 pub use storage::{SledStorage, Storage, StorageError};
 pub use subscription::Subscription;
 
@@ -168,6 +170,7 @@ pub struct Log {
 
 struct Inner {
     storage: Arc<dyn Storage>,
+    stats: Arc<LogStats>,
     upcasters: Upcasters,
     to_writer: std::sync::mpsc::Sender<writer::Message>,
     head: watch::Receiver<Head>,
@@ -220,13 +223,25 @@ impl Log {
         let last_time = last.map(|e| e.recorded_at_ms).unwrap_or(i64::MIN);
         let (head_tx, head_rx) = watch::channel(head);
         let (to_writer, from_clients) = std::sync::mpsc::channel();
-        let writer = writer::Writer::new(storage.clone(), head, last_time, clock, head_tx, checkpoint);
+        let stats = Arc::new(LogStats::default());
+        let writer = writer::Writer {
+            storage: storage.clone(),
+            head,
+            last_time_ms: last_time,
+            clock,
+            head_tx,
+            stream_versions: Default::default(),
+            checkpoint,
+            last_checkpoint: std::time::Instant::now(),
+            stats: stats.clone(),
+        };
         let handle = std::thread::Builder::new()
             .name("log-writer".into())
             .spawn(move || writer.run(from_clients))
             .map_err(|e| StorageError(format!("cannot start the log writer: {e}")))?;
         let inner = Inner {
             storage,
+            stats,
             upcasters,
             to_writer,
             head: head_rx,
@@ -246,6 +261,21 @@ impl Log {
         answer.await.map_err(|_| AppendError::Closed)?
     }
 
+    /// Appends several commands' events in one durable commit, answering each in order: for
+    /// a caller that decided them one after the other and needs all or none to be durable
+    /// before it decides more. A storage failure fails every one of them.
+    pub async fn append_many(
+        &self,
+        requests: Vec<AppendRequest>,
+    ) -> Result<Vec<Result<Appended, AppendError>>, AppendError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .to_writer
+            .send(writer::Message::AppendMany(requests, reply))
+            .map_err(|_| AppendError::Closed)?;
+        answer.await.map_err(|_| AppendError::Closed)
+    }
+
     /// Finishes in-flight appends and stops the writer. Later appends fail with `Closed`.
     pub async fn close(&self) {
         let (done, finished) = oneshot::channel();
@@ -256,6 +286,11 @@ impl Log {
         if let Some(handle) = handle {
             let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         }
+    }
+
+    /// Counters kept by the writer, for `/metrics`.
+    pub fn stats(&self) -> &LogStats {
+        &self.inner.stats
     }
 
     pub fn head(&self) -> Head {
@@ -269,8 +304,13 @@ impl Log {
 
     /// The answer a command id already got, if any.
     pub fn command(&self, command_id: &str) -> Result<Option<Appended>, ReadError> {
+        Ok(self.command_record(command_id)?.map(|(_, answer)| answer))
+    }
+
+    /// The fingerprint a command id was first used with, and the answer it got.
+    pub fn command_record(&self, command_id: &str) -> Result<Option<(Hash, Appended)>, ReadError> {
         let stored = self.inner.storage.get(&keys::command(command_id))?;
-        Ok(stored.and_then(|bytes| keys::decode_answer(&bytes)).map(|(_, answer)| answer))
+        Ok(stored.and_then(|bytes| keys::decode_answer(&bytes)))
     }
 
     /// The record at `position`, as stored (not upcast).
@@ -295,6 +335,11 @@ impl Log {
     pub fn read_from(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
         let raw = self.read_raw(position, limit)?;
         raw.into_iter().map(|e| Ok(self.inner.upcasters.apply(e)?)).collect()
+    }
+
+    /// Brings a stored record to the current schema of its event type.
+    pub fn upcast(&self, stored: Envelope) -> Result<Envelope, ReadError> {
+        Ok(self.inner.upcasters.apply(stored)?)
     }
 
     /// A stream's events in order, from `from_version` on (1 is the first), current schema.

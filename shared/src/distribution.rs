@@ -21,6 +21,7 @@ mod delivery;
 mod event;
 mod feedback;
 mod field;
+mod hashing;
 mod id;
 mod procurement;
 mod progress;
@@ -58,7 +59,8 @@ pub use request::{
 };
 pub use reservation::{Availability, LineCheck};
 pub use roster::Roster;
-pub use state::State;
+pub use hashing::{FastMap, FastSet, FxHasher};
+pub use state::{DeliveryEntry, State};
 pub use stock::{AdjustmentReason, Allocation, Batch, Portion, Shelf, StockSource, Stockroom};
 pub use stock_levels::{BatchLevel, ItemLevels, StockLevels, StockRow};
 pub use timeline::{Step, Timeline, Timelines};

@@ -4,14 +4,21 @@
 //! acting member come in as arguments, so replaying the same events always gives the same
 //! state and the same projections, on the server and in the browser alike.
 //!
+//! - [`access`]: roles, and which role may send which command and see which view.
 //! - [`envelope`]: the stored record of one event (position, stream, hash chain) and its
 //!   canonical bytes.
+//! - [`members`]: members and their roles.
+//! - [`group`]: the whole group behind one command, event and state type: what the server
+//!   decides against.
 //! - [`wire`]: messages between the server and its clients.
 //! - [`upcast`]: turns payloads written in older schema versions into the current shape.
 //! - [`distribution`]: distribution day (requests, stock, deliveries, feedback) as commands,
 //!   events, `decide`/`evolve` and the board, stock and timeline projections.
 
+pub mod access;
 pub mod distribution;
 pub mod envelope;
+pub mod group;
+pub mod members;
 pub mod upcast;
 pub mod wire;

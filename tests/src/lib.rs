@@ -1,13 +1,15 @@
 //! Helpers shared by the end-to-end tests in `tests/tests/it/`.
 //!
 //! Everything here runs the real thing: a real sled folder in a temporary directory, the
-//! real server on 127.0.0.1 port 0, real WebSocket clients.
+//! real server on 127.0.0.1 port 0, real HTTP and WebSocket clients.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
-use server::http::{self, AppState};
-use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent};
+use serde_json::{Value, json};
+use server::admin;
+use server::http::{self, AppState, Options};
+use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent, system_clock};
+use shared::access::Role;
 use tokio::sync::oneshot;
 
 /// A test event of type `Noted` with a small JSON payload.
@@ -15,7 +17,7 @@ pub fn noted(text: &str) -> NewEvent {
     NewEvent {
         event_type: "Noted".into(),
         schema_version: 1,
-        payload: serde_json::json!({ "text": text }).to_string(),
+        payload: json!({ "text": text }).to_string(),
     }
 }
 
@@ -24,11 +26,12 @@ pub fn note(stream: &str, command_id: &str) -> AppendRequest {
     AppendRequest::new(stream, ExpectedVersion::Any, vec![noted(command_id)], command_id, "tester")
 }
 
-/// A running server on 127.0.0.1 with its own data folder, stopped on drop of `shutdown`.
+/// A running server on 127.0.0.1 with its own data folder.
 #[derive(Debug)]
 pub struct TestApp {
     pub address: SocketAddr,
     pub log: Log,
+    pub state: AppState,
     pub data: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -39,33 +42,161 @@ impl TestApp {
         format!("http://{}{path}", self.address)
     }
 
-    pub fn ws_url(&self) -> String {
-        format!("ws://{}/ws", self.address)
+    pub fn ws_url(&self, path: &str) -> String {
+        format!("ws://{}{path}", self.address)
     }
 
-    /// Stops the server gracefully and closes the log.
-    pub async fn stop(mut self) -> PathBuf {
-        if let Some(shutdown) = self.shutdown.take() {
+    /// Adds a member (as `potluck member add` does) and signs them in over HTTP.
+    pub async fn member(&self, member_id: &str, roles: &[Role]) -> Client {
+        let actor = admin::INIT_ACTOR.into();
+        let added = admin::add_member(
+            &self.state.commands,
+            &self.state.auth,
+            actor,
+            member_id,
+            member_id,
+            roles.to_vec(),
+        )
+        .await
+        .expect("member added");
+        let http = reqwest::Client::new();
+        let body = json!({ "member_id": member_id, "password": added.password });
+        let response = http.post(self.url("/api/session")).json(&body).send().await.expect("sign in");
+        assert_eq!(response.status(), 200, "sign-in of {member_id}");
+        let signed: Value = response.json().await.expect("sign-in body");
+        let token = signed["token"].as_str().expect("token").to_owned();
+        Client { http, base: self.url(""), token, ws: self.ws_url("/ws") }
+    }
+
+    /// Stops the server gracefully and closes the log; the data folder lives on as long as
+    /// the returned handle.
+    pub async fn stop(self) -> tempfile::TempDir {
+        let TestApp { log, data, shutdown, server, .. } = self;
+        if let Some(shutdown) = shutdown {
             let _ = shutdown.send(());
         }
-        if let Some(server) = self.server.take() {
+        if let Some(server) = server {
             let _ = server.await;
         }
-        self.log.close().await;
-        self.data.path().to_owned()
+        log.close().await;
+        data
+    }
+}
+
+/// A signed-in member's HTTP client.
+#[derive(Clone, Debug)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub ws: String,
+}
+
+impl Client {
+    /// Sends a command; returns the status and the JSON body.
+    pub async fn command(&self, command_id: &str, command: Value) -> (u16, Value) {
+        let body = json!({ "command_id": command_id, "command": command });
+        self.post("/api/commands", &body.to_string()).await
+    }
+
+    /// Posts raw text as JSON.
+    pub async fn post(&self, path: &str, body: &str) -> (u16, Value) {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("request sent");
+        (response.status().as_u16(), response.text().await.unwrap_or_default())
     }
 }
 
 /// Starts the real server on port 0 over a fresh data folder.
-pub async fn spawn_app(dev_endpoints: bool) -> anyhow::Result<TestApp> {
+pub async fn spawn_app(options: Options) -> anyhow::Result<TestApp> {
     let data = tempfile::tempdir()?;
-    let log = Log::open(&data.path().join("data"))?;
+    let dir = data.path().join("data");
+    let log = Log::open(&dir)?;
+    let state = http::start(log.clone(), &dir, system_clock(), options)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
-    let router = http::app(AppState { log: log.clone(), dev_endpoints, static_dir: None });
+    let router = http::app(state.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
     let server = tokio::spawn(http::serve(listener, router, async move {
         let _ = stop.await;
     }));
-    Ok(TestApp { address, log, data, shutdown: Some(shutdown), server: Some(server) })
+    Ok(TestApp { address, log, state, data, shutdown: Some(shutdown), server: Some(server) })
+}
+
+/// A member's live feed on `/ws`.
+#[derive(Debug)]
+pub struct Feed {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Client {
+    /// Opens `/ws` with this member's token and reads the welcome.
+    pub async fn feed(&self) -> Feed {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request = self.ws.as_str().into_client_request().expect("ws url");
+        let bearer = format!("Bearer {}", self.token).parse().expect("header");
+        request.headers_mut().insert("authorization", bearer);
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("ws connect");
+        let mut feed = Feed { socket };
+        match feed.next().await {
+            shared::wire::ServerMessage::Welcome { .. } => feed,
+            other => panic!("expected a welcome, got {other:?}"),
+        }
+    }
+}
+
+impl Feed {
+    pub async fn subscribe(&mut self, after: Option<u64>) {
+        use futures_util::SinkExt;
+        let text = serde_json::to_string(&shared::wire::ClientMessage::Subscribe { after }).expect("json");
+        self.socket.send(tokio_tungstenite::tungstenite::Message::Text(text.into())).await.expect("send");
+    }
+
+    /// The next server message, skipping pings.
+    pub async fn next(&mut self) -> shared::wire::ServerMessage {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        loop {
+            match self.socket.next().await.expect("socket open").expect("frame") {
+                Message::Text(text) => return serde_json::from_str(&text).expect("server message"),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// Positions of events received until `last` has arrived (snapshots are skipped).
+    pub async fn positions_until(&mut self, last: u64) -> Vec<u64> {
+        let mut positions = Vec::new();
+        while positions.last().copied().unwrap_or(0) < last {
+            if let shared::wire::ServerMessage::Events { events } = self.next().await {
+                positions.extend(events.iter().map(|e| e.position));
+            }
+        }
+        positions
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.socket.close(None).await;
+    }
 }

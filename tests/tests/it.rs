@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used)] // Tests fail loudly on purpose.
 
 mod it {
+    mod api;
     mod crash;
+    mod feed;
     mod log_files;
     mod log_model;
     mod log_reads;

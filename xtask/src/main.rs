@@ -1,1 +1,42 @@
-fn main() {}
+//! `cargo xtask`: Potluck's build and test automation, in Rust so that it needs nothing but
+//! the toolchain (the "xtask" pattern; the alias lives in `.cargo/config.toml`).
+//!
+//! [`flags`] parses the command line. [`client`] turns the `client` crate into `client/dist/`
+//! (WebAssembly target, the exact wasm-bindgen CLI, the bundle); [`serve`] builds the server and
+//! runs it on that bundle; [`ci`] is everything CI checks, in order, with the browser tests in
+//! [`e2e`]. [`cmd`] runs commands, echoing them first, so a failure says which one failed.
+
+mod ci;
+mod client;
+mod cmd;
+mod e2e;
+mod flags;
+mod serve;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match flags::parse(&args)? {
+        flags::Command::Help => {
+            print!("{}", flags::HELP);
+            Ok(())
+        }
+        flags::Command::BuildClient => {
+            client::build(&client::Options::default())?;
+            Ok(())
+        }
+        flags::Command::Run(run) => serve::run(&run),
+        flags::Command::Test => ci::test(),
+    }
+}

@@ -51,7 +51,12 @@ pub struct SledStorage {
 
 impl SledStorage {
     pub fn open(path: &Path) -> Result<Self, StorageError> {
-        let config = sled::Config::new().path(path).mode(sled::Mode::HighThroughput);
+        // The writer flushes after every batch itself; sled's own periodic flusher would only
+        // compete with it for the disk.
+        let config = sled::Config::new()
+            .path(path)
+            .mode(sled::Mode::HighThroughput)
+            .flush_every_ms(None);
         // sled can panic on some damaged files instead of returning an error; a damaged data
         // folder must end in a clear message, never in a panic.
         let db = catch_unwind(AssertUnwindSafe(|| config.open()))

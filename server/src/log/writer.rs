@@ -13,6 +13,7 @@ use shared::envelope::{Envelope, GENESIS_HASH, Hash};
 use tokio::sync::{oneshot, watch};
 
 use super::checkpoint::Checkpoint;
+use crate::metrics::LogStats;
 use super::storage::{KeyValue, Storage};
 use super::{
     AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Head, MAX_EVENTS_PER_APPEND,
@@ -24,23 +25,49 @@ const MAX_BATCH: usize = 2048;
 /// How often the head checkpoint is refreshed while appends flow.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
-type Reply = oneshot::Sender<Result<Appended, AppendError>>;
+type Answer = Result<Appended, AppendError>;
 
 pub enum Message {
-    Append(Box<AppendRequest>, Reply),
+    Append(Box<AppendRequest>, oneshot::Sender<Answer>),
+    /// Several appends that must land in the same commit, answered together in order.
+    AppendMany(Vec<AppendRequest>, oneshot::Sender<Vec<Answer>>),
     Shutdown(oneshot::Sender<()>),
 }
 
+/// A caller waiting for the batch to be durable, with the answers it will get.
+enum Waiting {
+    One(oneshot::Sender<Answer>, Answer),
+    Many(oneshot::Sender<Vec<Answer>>, Vec<Answer>),
+}
+
+impl Waiting {
+    fn send(self, storage_failure: Option<&str>) {
+        let settle = |answer: Answer| match (answer, storage_failure) {
+            (Ok(_), Some(failure)) => Err(AppendError::Storage(failure.to_owned())),
+            (answer, _) => answer,
+        };
+        match self {
+            Waiting::One(reply, answer) => {
+                let _ = reply.send(settle(answer));
+            }
+            Waiting::Many(reply, answers) => {
+                let _ = reply.send(answers.into_iter().map(settle).collect());
+            }
+        }
+    }
+}
+
 pub struct Writer {
-    storage: Arc<dyn Storage>,
-    head: Head,
-    last_time_ms: i64,
-    clock: Clock,
-    head_tx: watch::Sender<Head>,
+    pub storage: Arc<dyn Storage>,
+    pub head: Head,
+    pub last_time_ms: i64,
+    pub clock: Clock,
+    pub head_tx: watch::Sender<Head>,
     /// Versions of streams seen so far; filled from the stream index on first use.
-    stream_versions: HashMap<String, u64>,
-    checkpoint: Option<Checkpoint>,
-    last_checkpoint: std::time::Instant,
+    pub stream_versions: HashMap<String, u64>,
+    pub checkpoint: Option<Checkpoint>,
+    pub last_checkpoint: std::time::Instant,
+    pub stats: Arc<LogStats>,
 }
 
 /// What one group commit will write, and whom to answer once it is durable.
@@ -48,32 +75,14 @@ struct Batch {
     head: Head,
     time_ms: i64,
     writes: Vec<KeyValue>,
-    replies: Vec<(Reply, Appended)>,
+    waiting: Vec<Waiting>,
+    /// Appends staged so far, to bound the batch.
+    staged: usize,
     commands: HashMap<String, (Hash, Appended)>,
     stream_versions: HashMap<String, u64>,
 }
 
 impl Writer {
-    pub fn new(
-        storage: Arc<dyn Storage>,
-        head: Head,
-        last_time_ms: i64,
-        clock: Clock,
-        head_tx: watch::Sender<Head>,
-        checkpoint: Option<Checkpoint>,
-    ) -> Self {
-        Writer {
-            storage,
-            head,
-            last_time_ms,
-            clock,
-            head_tx,
-            stream_versions: HashMap::new(),
-            checkpoint,
-            last_checkpoint: std::time::Instant::now(),
-        }
-    }
-
     pub fn run(mut self, inbox: Receiver<Message>) {
         while let Ok(first) = inbox.recv() {
             // Recorded times never go backwards, even if the wall clock does, so that
@@ -83,12 +92,13 @@ impl Writer {
                 head: self.head,
                 time_ms,
                 writes: Vec::new(),
-                replies: Vec::new(),
+                waiting: Vec::new(),
+                staged: 0,
                 commands: HashMap::new(),
                 stream_versions: HashMap::new(),
             };
             let mut shutdown = self.take(&mut batch, first);
-            while shutdown.is_none() && batch.replies.len() < MAX_BATCH {
+            while shutdown.is_none() && batch.staged < MAX_BATCH {
                 match inbox.try_recv() {
                     Ok(message) => shutdown = self.take(&mut batch, message),
                     Err(_) => break,
@@ -120,20 +130,21 @@ impl Writer {
         match message {
             Message::Shutdown(done) => Some(done),
             Message::Append(request, reply) => {
-                match self.stage(batch, &request) {
-                    Ok(answer) => batch.replies.push((reply, answer)),
-                    // Nothing of a refused append is in the batch: answer at once.
-                    Err(error) => {
-                        let _ = reply.send(Err(error));
-                    }
-                }
+                let answer = self.stage(batch, &request);
+                batch.waiting.push(Waiting::One(reply, answer));
+                None
+            }
+            Message::AppendMany(requests, reply) => {
+                let answers = requests.iter().map(|r| self.stage(batch, r)).collect();
+                batch.waiting.push(Waiting::Many(reply, answers));
                 None
             }
         }
     }
 
     /// Checks one append against the log and the batch so far, and stages its writes.
-    fn stage(&mut self, batch: &mut Batch, request: &AppendRequest) -> Result<Appended, AppendError> {
+    fn stage(&mut self, batch: &mut Batch, request: &AppendRequest) -> Answer {
+        batch.staged += 1;
         validate(request)?;
         // A retry must get the original answer even if the stream has moved on since, so the
         // command id is looked up before the expected version is checked.
@@ -207,21 +218,22 @@ impl Writer {
 
     fn commit(&mut self, batch: Batch) {
         if batch.writes.is_empty() {
-            // Only retries of already durable commands: their answers are final.
-            for (reply, answer) in batch.replies {
-                let _ = reply.send(Ok(answer));
-            }
+            // Only refusals and retries of already durable commands: their answers are final.
+            batch.waiting.into_iter().for_each(|w| w.send(None));
             return;
         }
-        match self.storage.commit(&batch.writes) {
+        let started = std::time::Instant::now();
+        let committed = self.storage.commit(&batch.writes);
+        self.stats.commits.observe(started.elapsed());
+        match committed {
             Ok(()) => {
+                let appended = batch.head.position - self.head.position;
+                self.stats.events_appended.fetch_add(appended, std::sync::atomic::Ordering::Relaxed);
                 self.head = batch.head;
                 self.last_time_ms = batch.time_ms;
                 self.stream_versions.extend(batch.stream_versions);
                 self.head_tx.send_replace(self.head);
-                for (reply, answer) in batch.replies {
-                    let _ = reply.send(Ok(answer));
-                }
+                batch.waiting.into_iter().for_each(|w| w.send(None));
             }
             Err(error) => {
                 tracing::error!(%error, "group commit failed");
@@ -235,9 +247,8 @@ impl Writer {
                     });
                     self.head_tx.send_replace(self.head);
                 }
-                for (reply, _) in batch.replies {
-                    let _ = reply.send(Err(AppendError::Storage(error.to_string())));
-                }
+                let failure = error.to_string();
+                batch.waiting.into_iter().for_each(|w| w.send(Some(&failure)));
             }
         }
     }

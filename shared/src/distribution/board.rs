@@ -11,18 +11,21 @@ use super::Recorded;
 use super::day::{MS_PER_DAY, day_of, is_expired, is_expiring_soon, start_of_day_ms};
 use super::delivery::{DeliveryKind, DeliveryStatus};
 use super::event::Event;
+use super::hashing::FastMap;
 use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId};
 use super::progress::{RequestProgress, Stage};
 use super::request::{NeedCategory, Urgency};
 use super::stock_levels::StockLevels;
 
+/// Cards are kept in hash maps: every event looks one up, and the queries sort what they
+/// show anyway.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
     /// Open requests only: a request leaves the board when delivered or cancelled.
-    pub requests: BTreeMap<RequestId, RequestCard>,
+    pub requests: FastMap<RequestId, RequestCard>,
     /// Active deliveries, and finished ones whose window ended no earlier than yesterday.
-    pub deliveries: BTreeMap<DeliveryId, DeliveryCard>,
-    pub alerts: BTreeMap<AlertId, AlertCard>,
+    pub deliveries: FastMap<DeliveryId, DeliveryCard>,
+    pub alerts: FastMap<AlertId, AlertCard>,
     pub stock: StockLevels,
     /// The day of the latest event folded in, which decides what finished deliveries to keep.
     pub latest_day: Option<i64>,
@@ -117,7 +120,8 @@ impl Board {
         Board::default()
     }
 
-    /// The open stages in order, each with its cards.
+    /// The open stages in order, each with its cards: most urgent first, then longest
+    /// waiting, then by id.
     pub fn columns(&self) -> Vec<Column<'_>> {
         let mut columns: Vec<Column<'_>> = Stage::OPEN
             .iter()
@@ -132,9 +136,10 @@ impl Board {
             }
         }
         for column in &mut columns {
-            column
-                .cards
-                .sort_by_key(|c| (std::cmp::Reverse(c.urgency), c.entered_stage_at_ms));
+            column.cards.sort_by(|a, b| {
+                let key = |c: &RequestCard| (std::cmp::Reverse(c.urgency), c.entered_stage_at_ms);
+                key(a).cmp(&key(b)).then_with(|| a.request_id.cmp(&b.request_id))
+            });
         }
         columns
     }
@@ -167,15 +172,18 @@ impl Board {
     /// Open procurement alerts, oldest first.
     pub fn open_alerts(&self) -> Vec<&AlertCard> {
         let mut alerts: Vec<&AlertCard> = self.alerts.values().collect();
-        alerts.sort_by_key(|a| a.raised_at_ms);
+        alerts.sort_by(|a, b| (a.raised_at_ms, &a.alert_id).cmp(&(b.raised_at_ms, &b.alert_id)));
         alerts
     }
 
-    /// Items below their threshold, and batches expired or expiring within seven days.
+    /// Items below their threshold, and batches expired or expiring within seven days, by
+    /// item.
     pub fn stock_warnings(&self, now_ms: i64) -> Vec<StockWarning> {
         let today = day_of(now_ms);
         let mut warnings = Vec::new();
-        for (item_id, item) in &self.stock.items {
+        let mut items: Vec<_> = self.stock.items.iter().collect();
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        for (item_id, item) in items {
             let available = item.available(today);
             if available < item.low_stock_threshold {
                 warnings.push(StockWarning::BelowThreshold {
@@ -222,7 +230,7 @@ impl Board {
                 self.alerts.insert(alert_id.clone(), card);
             }
             Event::ProcurementAlertResolved { alert_id, .. } => {
-                self.alerts.remove(alert_id.as_str());
+                self.alerts.remove(alert_id);
             }
             _ => {
                 if let Some(request_id) = event.request_id() {
@@ -264,7 +272,7 @@ impl Board {
     }
 
     fn update_request(&mut self, request_id: &RequestId, recorded: &Recorded) {
-        let Some(card) = self.requests.get_mut(request_id.as_str()) else {
+        let Some(card) = self.requests.get_mut(request_id) else {
             return;
         };
         card.progress.apply(&recorded.event);
@@ -274,7 +282,7 @@ impl Board {
             card.entered_stage_at_ms = recorded.recorded_at_ms;
         }
         if !stage.is_open() {
-            self.requests.remove(request_id.as_str());
+            self.requests.remove(request_id);
         }
     }
 
@@ -326,7 +334,7 @@ impl Board {
         else {
             return;
         };
-        let zone = self.requests.get(request_id.as_str()).map(|r| r.zone.clone()).unwrap_or_default();
+        let zone = self.requests.get(request_id).map(|r| r.zone.clone()).unwrap_or_default();
         let status = if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
         let card = DeliveryCard {
             delivery_id: delivery_id.clone(),
@@ -343,7 +351,7 @@ impl Board {
     }
 
     fn delivery_mut(&mut self, delivery_id: &DeliveryId, change: impl FnOnce(&mut DeliveryCard)) {
-        if let Some(card) = self.deliveries.get_mut(delivery_id.as_str()) {
+        if let Some(card) = self.deliveries.get_mut(delivery_id) {
             change(card);
         }
     }

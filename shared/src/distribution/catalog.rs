@@ -1,12 +1,11 @@
 //! The catalog: items (what is counted, and in which unit), locations (where stock is
 //! kept) and partners (who gives or sells it).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::event::Event;
 use super::field;
+use super::hashing::FastMap;
 use super::id::{ItemId, LocationId, PartnerId, check_new_id};
 use super::rejection::Rejection;
 use super::state::State;
@@ -51,9 +50,9 @@ pub struct ItemEntry {
 /// The registered items, locations and partners.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
-    pub(crate) items: HashMap<ItemId, ItemEntry>,
-    pub(crate) locations: HashMap<LocationId, LocationKind>,
-    pub(crate) partners: HashMap<PartnerId, PartnerKind>,
+    pub(crate) items: FastMap<ItemId, ItemEntry>,
+    pub(crate) locations: FastMap<LocationId, LocationKind>,
+    pub(crate) partners: FastMap<PartnerId, PartnerKind>,
 }
 
 impl Catalog {

@@ -11,7 +11,7 @@ use super::progress::DeliveryProgress;
 use super::rejection::Rejection;
 use super::request::{ContactChannel, RequestLine, RequestState, check_lines, open_request};
 use super::reservation::take;
-use super::state::State;
+use super::state::{DeliveryEntry, State};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -87,8 +87,7 @@ pub(crate) fn check_new(state: &State, new: &NewDelivery<'_>) -> Result<(), Reje
         _ => {}
     }
     for (i, line) in new.lines.iter().enumerate() {
-        let reserved = request.progress.line(line.item_id.as_str()).map_or(0, |l| l.reserved);
-        let free = reserved - request.progress.scheduled(line.item_id.as_str());
+        let free = request.progress.line(line.item_id.as_str()).map_or(0, |l| l.unscheduled());
         if line.quantity > free {
             let reason = format!("only {free} of `{}` reserved and not yet scheduled", line.item_id);
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
@@ -114,30 +113,26 @@ fn check_window(window_start_ms: i64, window_end_ms: i64) -> Result<(), Rejectio
     Ok(())
 }
 
-/// Finds a delivery whose request is still open.
+/// Finds an active delivery of a request that is still open.
 fn open_delivery<'s>(
     state: &'s State,
     delivery_id: &DeliveryId,
-) -> Result<(&'s RequestId, &'s RequestState, &'s DeliveryProgress), Rejection> {
-    let (request_id, _, _) = state
+) -> Result<(&'s DeliveryEntry, &'s RequestState, &'s DeliveryProgress), Rejection> {
+    let (entry, _, delivery) = state
         .delivery(delivery_id.as_str())
         .ok_or_else(|| Rejection::unknown("delivery", delivery_id.as_str()))?;
-    let request = open_request(state, request_id)?;
-    let delivery = request
-        .progress
-        .delivery(delivery_id.as_str())
-        .ok_or_else(|| Rejection::unknown("delivery", delivery_id.as_str()))?;
+    let request = open_request(state, &entry.request_id)?;
     if !delivery.status.is_active() {
         let message = format!("delivery `{delivery_id}` is {:?}", delivery.status);
         return Err(Rejection::wrong_stage(message));
     }
-    Ok((request_id, request, delivery))
+    Ok((entry, request, delivery))
 }
 
 /// A second driver gets a conflict; the same driver claiming again changes nothing, so a
 /// retried click is harmless.
 pub(crate) fn claim(state: &State, actor: &MemberId, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
-    let (request_id, _, delivery) = open_delivery(state, delivery_id)?;
+    let (entry, _, delivery) = open_delivery(state, delivery_id)?;
     state.roster.known_driver(actor)?;
     if delivery.kind == DeliveryKind::Pickup {
         return Err(Rejection::wrong_stage(format!("`{delivery_id}` is a pickup: no driver")));
@@ -149,7 +144,7 @@ pub(crate) fn claim(state: &State, actor: &MemberId, delivery_id: &DeliveryId) -
         }),
         None => Ok(vec![Event::DeliveryClaimed {
             delivery_id: delivery_id.clone(),
-            request_id: request_id.clone(),
+            request_id: entry.request_id.clone(),
             driver_id: actor.clone(),
         }]),
     }
@@ -161,18 +156,18 @@ pub(crate) fn confirm(
     channel: ContactChannel,
     language: &str,
 ) -> Result<Vec<Event>, Rejection> {
-    let (request_id, _, _) = open_delivery(state, delivery_id)?;
+    let (entry, _, _) = open_delivery(state, delivery_id)?;
     field::name("language", language)?;
     Ok(vec![Event::HouseholdConfirmed {
         delivery_id: delivery_id.clone(),
-        request_id: request_id.clone(),
+        request_id: entry.request_id.clone(),
         channel,
         language: language.to_owned(),
     }])
 }
 
 pub(crate) fn start(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
-    let (request_id, _, delivery) = open_delivery(state, delivery_id)?;
+    let (entry, _, delivery) = open_delivery(state, delivery_id)?;
     let problem = match (delivery.kind, delivery.status) {
         (DeliveryKind::Pickup, _) => Some("is a pickup: the household collects it"),
         (_, DeliveryStatus::Scheduled) => Some("has no driver yet"),
@@ -184,12 +179,12 @@ pub(crate) fn start(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event
     }
     Ok(vec![Event::DeliveryStarted {
         delivery_id: delivery_id.clone(),
-        request_id: request_id.clone(),
+        request_id: entry.request_id.clone(),
     }])
 }
 
 pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event>, Rejection> {
-    let (request_id, request, delivery) = open_delivery(state, delivery_id)?;
+    let (entry, request, delivery) = open_delivery(state, delivery_id)?;
     let ready = match delivery.kind {
         DeliveryKind::Delivery => delivery.status == DeliveryStatus::OutForDelivery,
         DeliveryKind::Pickup => true,
@@ -199,7 +194,7 @@ pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Ev
         return Err(Rejection::wrong_stage(message));
     }
     let mut issued = Vec::new();
-    for line in &delivery.lines {
+    for line in &entry.lines {
         // Soonest expiry first, as it was reserved.
         let held = request.allocations.iter().filter(|a| a.item_id == line.item_id);
         let taken = take(held, line.quantity);
@@ -213,7 +208,7 @@ pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Ev
     }
     Ok(vec![Event::DeliveryCompleted {
         delivery_id: delivery_id.clone(),
-        request_id: request_id.clone(),
+        request_id: entry.request_id.clone(),
         issued,
     }])
 }
@@ -224,7 +219,7 @@ pub(crate) fn fail(
     reason: FailureReason,
     note: &str,
 ) -> Result<Vec<Event>, Rejection> {
-    let (request_id, _, _) = open_delivery(state, delivery_id)?;
+    let (entry, _, _) = open_delivery(state, delivery_id)?;
     if reason == FailureReason::Other {
         field::reason("note", note)?;
     } else {
@@ -232,7 +227,8 @@ pub(crate) fn fail(
     }
     Ok(vec![Event::DeliveryFailed {
         delivery_id: delivery_id.clone(),
-        request_id: request_id.clone(),
+        request_id: entry.request_id.clone(),
+        lines: entry.lines.clone(),
         reason,
         note: note.to_owned(),
     }])

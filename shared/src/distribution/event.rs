@@ -144,9 +144,11 @@ pub enum Event {
         request_id: RequestId,
         issued: Vec<Allocation>,
     },
+    /// `lines` are the delivery's lines: still reserved, free to be rescheduled.
     DeliveryFailed {
         delivery_id: DeliveryId,
         request_id: RequestId,
+        lines: Vec<RequestLine>,
         reason: FailureReason,
         note: String,
     },

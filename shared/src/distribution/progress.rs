@@ -59,6 +59,8 @@ pub struct LineProgress {
     pub requested: i64,
     /// Reserved and not yet issued.
     pub reserved: i64,
+    /// Of the reserved, how much is on an active delivery or pickup.
+    pub scheduled: i64,
     pub issued: i64,
 }
 
@@ -66,6 +68,11 @@ impl LineProgress {
     /// Still needed and not yet reserved.
     pub fn outstanding(&self) -> i64 {
         (self.requested - self.reserved - self.issued).max(0)
+    }
+
+    /// Reserved and not on an active delivery: free to schedule or release.
+    pub fn unscheduled(&self) -> i64 {
+        self.reserved - self.scheduled
     }
 }
 
@@ -77,7 +84,6 @@ pub struct DeliveryProgress {
     pub driver_id: Option<MemberId>,
     pub status: DeliveryStatus,
     pub confirmed: bool,
-    pub lines: Vec<RequestLine>,
     pub window_start_ms: i64,
     pub window_end_ms: i64,
 }
@@ -100,6 +106,7 @@ impl RequestProgress {
                 item_id: line.item_id.clone(),
                 requested: line.quantity,
                 reserved: 0,
+                scheduled: 0,
                 issued: 0,
             })
             .collect();
@@ -147,17 +154,6 @@ impl RequestProgress {
         self.deliveries.iter().find(|d| d.delivery_id.as_str() == delivery_id)
     }
 
-    /// Reserved quantity of the item already on an active delivery.
-    pub fn scheduled(&self, item_id: &str) -> i64 {
-        self.deliveries
-            .iter()
-            .filter(|d| d.status.is_active())
-            .flat_map(|d| &d.lines)
-            .filter(|line| line.item_id.as_str() == item_id)
-            .map(|line| line.quantity)
-            .sum()
-    }
-
     /// Updates the progress with an event of this request. Holds no rules.
     pub fn apply(&mut self, event: &Event) {
         match event {
@@ -179,6 +175,7 @@ impl RequestProgress {
                 for a in released {
                     self.line_mut(&a.item_id, |line| line.reserved -= a.quantity);
                 }
+                self.lines.iter_mut().for_each(|line| line.scheduled = 0);
                 for d in self.deliveries.iter_mut().filter(|d| d.status.is_active()) {
                     d.status = DeliveryStatus::Cancelled;
                 }
@@ -207,12 +204,18 @@ impl RequestProgress {
                 for a in issued {
                     self.line_mut(&a.item_id, |line| {
                         line.reserved -= a.quantity;
+                        line.scheduled -= a.quantity;
                         line.issued += a.quantity;
                     });
                 }
             }
-            Event::DeliveryFailed { delivery_id, .. } => {
+            Event::DeliveryFailed {
+                delivery_id, lines, ..
+            } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
+                for l in lines {
+                    self.line_mut(&l.item_id, |line| line.scheduled -= l.quantity);
+                }
             }
             _ => {}
         }
@@ -229,6 +232,9 @@ impl RequestProgress {
             ..
         } = event
         {
+            for l in lines {
+                self.line_mut(&l.item_id, |line| line.scheduled += l.quantity);
+            }
             let status = if driver_id.is_some() {
                 DeliveryStatus::Assigned
             } else {
@@ -240,7 +246,6 @@ impl RequestProgress {
                 driver_id: driver_id.clone(),
                 status,
                 confirmed: false,
-                lines: lines.clone(),
                 window_start_ms: *window_start_ms,
                 window_end_ms: *window_end_ms,
             });

@@ -132,7 +132,7 @@ pub(crate) fn release(
     let mut allocations = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let progress = request_line(request, request_id, i, line)?;
-        let free = progress.reserved - request.progress.scheduled(line.item_id.as_str());
+        let free = progress.unscheduled();
         if line.quantity > free {
             let reason = format!("only {free} reserved and not on a delivery");
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));

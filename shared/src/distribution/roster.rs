@@ -3,16 +3,15 @@
 //! member registry lands, it should emit (or be translated into) the same fact, or replace
 //! [`Roster::is_driver`] with a look-up of the member's skills; nothing else here changes.
 
-use std::collections::HashSet;
-
 use super::event::Event;
+use super::hashing::FastSet;
 use super::id::{MemberId, check_new_id};
 use super::rejection::Rejection;
 use super::state::State;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Roster {
-    drivers: HashSet<MemberId>,
+    drivers: FastSet<MemberId>,
 }
 
 impl Roster {

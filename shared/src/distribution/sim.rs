@@ -52,6 +52,10 @@ const DRIVERS: &[&str] = &["driver-amina", "driver-bo", "driver-carmen", "driver
 const COORDINATOR: &str = "coordinator-lena";
 const LOGISTICS: &str = "logistics-sam";
 const COMMUNICATIONS: &str = "comms-yusuf";
+/// Above this many available, an item is not restocked unless an alert asks for it.
+const WELL_STOCKED: i64 = 40;
+/// How many open requests the simulation keeps on the board, roughly.
+const BUSY_BOARD: usize = 40;
 const ZONES: &[&str] = &["north", "riverside", "old-town", "hillside", "station"];
 const LANGUAGES: &[&str] = &["en", "es", "ar", "pl", "so"];
 
@@ -64,7 +68,11 @@ pub struct Sim {
     position: u64,
     next_id: u64,
     chaos_percent: u64,
-    setup: Vec<Command>,
+    /// Commands to send before any other, last first: the setup, then each morning's
+    /// write-off of expired stock.
+    queue: Vec<Command>,
+    /// The day the shelves were last checked for expired stock.
+    checked_day: i64,
     /// Requests the simulation still moves, including closed ones awaiting feedback.
     open_requests: Vec<RequestId>,
     open_alerts: Vec<AlertId>,
@@ -78,8 +86,8 @@ impl Sim {
     /// A simulation where about `percent` in a hundred commands are malformed or out of
     /// turn, and should be rejected.
     pub fn with_chaos(seed: u64, percent: u64) -> Sim {
-        let mut setup = setup_commands();
-        setup.reverse();
+        let mut queue = setup_commands();
+        queue.reverse();
         Sim {
             rng: Rng::new(seed),
             state: State::new(),
@@ -87,7 +95,8 @@ impl Sim {
             position: 0,
             next_id: 0,
             chaos_percent: percent,
-            setup,
+            queue,
+            checked_day: day_of(START_MS),
             open_requests: Vec::new(),
             open_alerts: Vec::new(),
         }
@@ -111,22 +120,34 @@ impl Sim {
     /// The next command and its context. The clock moves on by half a minute to five.
     pub fn next_command(&mut self) -> (Command, Context) {
         self.now_ms += self.rng.between(30_000, 300_000);
-        if let Some(command) = self.setup.pop() {
-            return (command, self.ctx(COORDINATOR));
+        if self.today() != self.checked_day {
+            self.checked_day = self.today();
+            self.queue.extend(self.expired_write_offs());
+        }
+        if let Some(command) = self.queue.pop() {
+            return (command, self.ctx(LOGISTICS));
         }
         if self.rng.chance(self.chaos_percent) {
             return chaos::command(self);
         }
-        let roll = self.rng.below(100);
-        let chosen = match roll {
-            0..12 => Some(self.log_request()),
-            12..22 => Some(self.receive_stock()),
-            22..25 => self.write_off_or_count(),
-            25..27 => self.transfer(),
-            27..31 => self.resolve_alert(),
-            _ => self.advance_request(),
+        // New requests come in faster while the board is short of work, so that about
+        // `BUSY_BOARD` requests are open at a time, as on a real distribution day.
+        let arrivals_percent = if self.open_requests.len() < BUSY_BOARD { 12 } else { 3 };
+        if self.rng.chance(arrivals_percent) {
+            return self.log_request();
+        }
+        let chosen = match self.rng.below(100) {
+            0..7 => self.receive_stock(),
+            7..10 => self.count_or_spoil(),
+            10..12 => self.transfer(),
+            12..16 => self.resolve_alert(),
+            _ => None,
         };
-        chosen.unwrap_or_else(|| self.log_request())
+        // Most of the day is spent moving requests along; a request that cannot move now
+        // (waiting on stock) lets another one go, and a quiet board gets a new request.
+        chosen
+            .or_else(|| (0..4).find_map(|_| self.advance_request()))
+            .unwrap_or_else(|| self.log_request())
     }
 
     /// Assigns positions, times and the actor, folds the events in and returns them.
@@ -199,8 +220,9 @@ impl Sim {
         (command, self.ctx(COORDINATOR))
     }
 
-    /// Mostly restocks what an open alert asks for; otherwise a random item.
-    fn receive_stock(&mut self) -> (Command, Context) {
+    /// Restocks what an open alert asks for, or an item running low; `None` when a
+    /// randomly chosen item is well stocked, as donations follow need.
+    fn receive_stock(&mut self) -> Option<(Command, Context)> {
         let wanted = (!self.open_alerts.is_empty()).then(|| {
             let alert_id = &self.open_alerts[self.rng.index(self.open_alerts.len())];
             self.state.alert(alert_id.as_str()).map(|a| a.item_id.clone())
@@ -209,6 +231,9 @@ impl Sim {
             Some(item_id) => item_id,
             None => ItemId::from(self.pick(ITEMS).0),
         };
+        if self.state.stock().available(item_id.as_str(), self.today(), None) > WELL_STOCKED {
+            return None;
+        }
         let category = self.state.catalog().item(item_id.as_str()).map(|i| i.category);
         let expires_on_day = match category {
             Some(ItemCategory::Food) => Some(self.today() + self.rng.between(2, 40)),
@@ -227,26 +252,41 @@ impl Sim {
             expires_on_day,
             source,
         };
-        (command, self.ctx(LOGISTICS))
+        Some((command, self.ctx(LOGISTICS)))
     }
 
-    /// Writes off an expired batch if there is one, else corrects a count by a little.
-    fn write_off_or_count(&mut self) -> Option<(Command, Context)> {
-        let (item, ..) = self.pick(ITEMS);
+    /// This morning's shelf check: every unreserved batch past its day is thrown out.
+    fn expired_write_offs(&self) -> Vec<Command> {
         let today = self.today();
-        let batches: Vec<_> = self.state.stock().batches(item).filter(|(_, _, b)| b.available() > 0).collect();
-        let expired = batches.iter().find(|(shelf, _, _)| is_expired(shelf.expires_on_day(), today));
-        let (shelf, location_id, batch, reason) = match expired {
-            Some(&(shelf, loc, batch)) => (shelf, loc.clone(), batch, AdjustmentReason::Expiry),
-            None => {
-                let &(shelf, loc, batch) = batches.get(self.rng.index(batches.len()))?;
-                (shelf, loc.clone(), batch, AdjustmentReason::CountCorrection)
+        let mut commands = Vec::new();
+        for &(item, ..) in ITEMS {
+            for (shelf, location_id, batch) in self.state.stock().batches(item) {
+                if is_expired(shelf.expires_on_day(), today) && batch.available() > 0 {
+                    commands.push(Command::AdjustStock {
+                        item_id: ItemId::from(item),
+                        location_id: location_id.clone(),
+                        expires_on_day: shelf.expires_on_day(),
+                        change: -batch.available(),
+                        reason: AdjustmentReason::Expiry,
+                        note: "past its day".to_owned(),
+                        corrects_position: None,
+                    });
+                }
             }
-        };
-        let change = match reason {
-            AdjustmentReason::CountCorrection if self.rng.chance(50) => self.rng.between(1, 3),
-            AdjustmentReason::CountCorrection => -self.rng.between(1, 3).min(batch.available()),
-            _ => -batch.available(),
+        }
+        commands
+    }
+
+    /// Corrects the count of a random batch by a little, or throws out a spoiled bit.
+    fn count_or_spoil(&mut self) -> Option<(Command, Context)> {
+        let (item, ..) = self.pick(ITEMS);
+        let batches: Vec<_> = self.state.stock().batches(item).filter(|(_, _, b)| b.available() > 0).collect();
+        let &(shelf, location_id, batch) = batches.get(self.rng.index(batches.len()))?;
+        let location_id = location_id.clone();
+        let (change, reason) = match self.rng.below(3) {
+            0 => (self.rng.between(1, 3), AdjustmentReason::CountCorrection),
+            1 => (-self.rng.between(1, 3).min(batch.available()), AdjustmentReason::CountCorrection),
+            _ => (-1, AdjustmentReason::Spoilage),
         };
         let command = Command::AdjustStock {
             item_id: ItemId::from(item),
@@ -340,7 +380,7 @@ impl Sim {
         let line = progress
             .lines
             .iter()
-            .find(|line| line.reserved > progress.scheduled(line.item_id.as_str()))?;
+            .find(|line| line.unscheduled() > 0)?;
         let command = Command::ReleaseStock {
             request_id,
             lines: vec![RequestLine { item_id: line.item_id.clone(), quantity: 1 }],
@@ -355,7 +395,7 @@ impl Sim {
             .iter()
             .map(|line| RequestLine {
                 item_id: line.item_id.clone(),
-                quantity: line.reserved - progress.scheduled(line.item_id.as_str()),
+                quantity: line.unscheduled(),
             })
             .filter(|line| line.quantity > 0)
             .collect();

@@ -4,28 +4,34 @@
 //! One `State` holds all streams. The server decides one command at a time against it, so
 //! rules that cross streams (a reservation against the stock room) need no locking.
 
-use std::collections::HashMap;
-
 use super::Recorded;
 use super::catalog::Catalog;
 use super::event::Event;
+use super::hashing::FastMap;
 use super::id::{AlertId, DeliveryId, RequestId};
 use super::procurement::AlertState;
 use super::progress::{DeliveryProgress, RequestProgress};
-use super::request::RequestState;
+use super::request::{RequestLine, RequestState};
 use super::reservation::{hold, unhold};
 use super::roster::Roster;
 use super::stock::Stockroom;
+
+/// What a delivery is for: the request, and the reserved lines it hands over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeliveryEntry {
+    pub request_id: RequestId,
+    pub lines: Vec<RequestLine>,
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
     pub(crate) catalog: Catalog,
     pub(crate) roster: Roster,
     pub(crate) stock: Stockroom,
-    pub(crate) requests: HashMap<RequestId, RequestState>,
-    /// Which request each delivery belongs to; the delivery itself lives in the request.
-    pub(crate) deliveries: HashMap<DeliveryId, RequestId>,
-    pub(crate) alerts: HashMap<AlertId, AlertState>,
+    pub(crate) requests: FastMap<RequestId, RequestState>,
+    /// Each delivery's request and lines; its progress lives in the request.
+    pub(crate) deliveries: FastMap<DeliveryId, DeliveryEntry>,
+    pub(crate) alerts: FastMap<AlertId, AlertState>,
     /// The position of the last event folded in.
     pub(crate) position: u64,
 }
@@ -51,14 +57,12 @@ impl State {
         self.requests.get(request_id)
     }
 
-    /// The delivery, with the id and state of its request.
-    pub fn delivery(&self, delivery_id: &str) -> Option<(&RequestId, &RequestState, &DeliveryProgress)> {
-        let (request_id, request) = self
-            .deliveries
-            .get(delivery_id)
-            .and_then(|id| self.requests.get_key_value(id.as_str()))?;
+    /// The delivery: what it is for, the state of its request, and how far it has got.
+    pub fn delivery(&self, delivery_id: &str) -> Option<(&DeliveryEntry, &RequestState, &DeliveryProgress)> {
+        let entry = self.deliveries.get(delivery_id)?;
+        let request = self.requests.get(&entry.request_id)?;
         let delivery = request.progress.delivery(delivery_id)?;
-        Some((request_id, request, delivery))
+        Some((entry, request, delivery))
     }
 
     pub fn alert(&self, alert_id: &str) -> Option<&AlertState> {
@@ -99,9 +103,14 @@ impl State {
             Event::DeliveryScheduled {
                 delivery_id,
                 request_id,
+                lines,
                 ..
             } => {
-                self.deliveries.insert(delivery_id.clone(), request_id.clone());
+                let entry = DeliveryEntry {
+                    request_id: request_id.clone(),
+                    lines: lines.clone(),
+                };
+                self.deliveries.insert(delivery_id.clone(), entry);
                 self.evolve_request(request_id, event);
             }
             _ => {
@@ -113,7 +122,7 @@ impl State {
     }
 
     fn evolve_request(&mut self, request_id: &RequestId, event: &Event) {
-        let Some(request) = self.requests.get_mut(request_id.as_str()) else {
+        let Some(request) = self.requests.get_mut(request_id) else {
             return;
         };
         request.progress.apply(event);
@@ -142,7 +151,7 @@ impl State {
                     open: true,
                 };
                 self.alerts.insert(alert_id.clone(), alert);
-                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id.as_str()));
+                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id));
                 if let Some(request) = request {
                     request.alerts_raised += 1;
                     request.open_alerts.push((item_id.clone(), alert_id.clone()));
@@ -153,10 +162,10 @@ impl State {
                 request_id,
                 ..
             } => {
-                if let Some(alert) = self.alerts.get_mut(alert_id.as_str()) {
+                if let Some(alert) = self.alerts.get_mut(alert_id) {
                     alert.open = false;
                 }
-                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id.as_str()));
+                let request = request_id.as_ref().and_then(|id| self.requests.get_mut(id));
                 if let Some(request) = request {
                     request.open_alerts.retain(|(_, id)| id != alert_id);
                 }

@@ -6,7 +6,7 @@
 //! - transferred out. Available = on hand - reserved. `decide` keeps both at zero or above
 //! for every batch, so `evolve` can apply movements blindly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use super::catalog::ItemCategory;
 use super::day::{day_of, is_expired};
 use super::event::Event;
 use super::field;
+use super::hashing::FastMap;
 use super::id::{AlertId, ItemId, LocationId, PartnerId};
 use super::rejection::Rejection;
 use super::state::State;
@@ -98,9 +99,10 @@ type Shelves = BTreeMap<Shelf, BTreeMap<LocationId, Batch>>;
 /// All batches, per item, soonest expiry first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stockroom {
-    items: HashMap<ItemId, Shelves>,
-    /// Log positions of stock movements, so a correction can name the one it corrects.
-    movements: HashMap<u64, ItemId>,
+    items: FastMap<ItemId, Shelves>,
+    /// Log positions of each item's stock movements, ascending, so a correction can name
+    /// the one it corrects.
+    movements: FastMap<ItemId, Vec<u64>>,
 }
 
 impl Stockroom {
@@ -176,7 +178,18 @@ impl Stockroom {
     }
 
     pub(crate) fn is_movement_of(&self, position: u64, item_id: &ItemId) -> bool {
-        self.movements.get(&position) == Some(item_id)
+        self.movements
+            .get(item_id.as_str())
+            .is_some_and(|positions| positions.binary_search(&position).is_ok())
+    }
+
+    fn record_movement(&mut self, position: u64, item_id: &ItemId) {
+        match self.movements.get_mut(item_id.as_str()) {
+            Some(positions) => positions.push(position),
+            None => {
+                self.movements.insert(item_id.clone(), vec![position]);
+            }
+        }
     }
 
     pub(crate) fn evolve(&mut self, position: u64, event: &Event) {
@@ -188,7 +201,7 @@ impl Stockroom {
                 expires_on_day,
                 ..
             } => {
-                self.movements.insert(position, item_id.clone());
+                self.record_movement(position, item_id);
                 self.add(item_id, location_id, Shelf::of(*expires_on_day), *quantity, 0);
             }
             Event::StockAdjusted {
@@ -198,7 +211,7 @@ impl Stockroom {
                 change,
                 ..
             } => {
-                self.movements.insert(position, item_id.clone());
+                self.record_movement(position, item_id);
                 self.add(item_id, location_id, Shelf::of(*expires_on_day), *change, 0);
             }
             Event::StockTransferred {
@@ -207,7 +220,7 @@ impl Stockroom {
                 to_location_id,
                 portions,
             } => {
-                self.movements.insert(position, item_id.clone());
+                self.record_movement(position, item_id);
                 for Portion {
                     expires_on_day,
                     quantity,
@@ -236,17 +249,10 @@ impl Stockroom {
     }
 
     fn add(&mut self, item: &ItemId, location: &LocationId, shelf: Shelf, on_hand: i64, reserved: i64) {
-        // Look up before inserting: movements of existing batches are by far the most common
-        // and then no id is cloned.
-        if !self.items.contains_key(item.as_str()) {
-            self.items.insert(item.clone(), Shelves::new());
-        }
-        let shelves = self.items.get_mut(item.as_str()).expect("inserted above");
+        // Cloning an id copies a pointer, so the entry API's single look-up is cheapest.
+        let shelves = self.items.entry(item.clone()).or_default();
         let at = shelves.entry(shelf).or_default();
-        if !at.contains_key(location.as_str()) {
-            at.insert(location.clone(), Batch::default());
-        }
-        let batch = at.get_mut(location.as_str()).expect("inserted above");
+        let batch = at.entry(location.clone()).or_default();
         batch.on_hand += on_hand;
         batch.reserved += reserved;
         // Empty batches are dropped so that long-lived state stays as small as the shelves.

@@ -9,12 +9,14 @@ use super::Recorded;
 use super::catalog::ItemCategory;
 use super::day::{day_of, is_expired, is_expiring_soon};
 use super::event::Event;
+use super::hashing::FastMap;
 use super::id::{ItemId, LocationId};
 use super::stock::{Allocation, Shelf};
 
+/// Items are kept in a hash map: most events look one up; `rows` sorts what it shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLevels {
-    pub items: BTreeMap<ItemId, ItemLevels>,
+    pub items: FastMap<ItemId, ItemLevels>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +109,8 @@ impl StockLevels {
         self.items.get(item_id)
     }
 
-    /// One row per item and location that holds any stock, on the day of `now_ms`.
+    /// One row per item and location that holds any stock, on the day of `now_ms`, by item
+    /// and then location.
     pub fn rows(&self, now_ms: i64) -> Vec<StockRow> {
         let today = day_of(now_ms);
         let mut rows: BTreeMap<(&ItemId, &LocationId), StockRow> = BTreeMap::new();
@@ -195,10 +198,8 @@ impl StockLevels {
     }
 
     fn item_mut(&mut self, item_id: &ItemId) -> &mut ItemLevels {
-        // Only a registration clones the id; movements find the item already there.
-        if !self.items.contains_key(item_id.as_str()) {
-            self.items.insert(item_id.clone(), ItemLevels::new());
-        }
-        self.items.get_mut(item_id.as_str()).expect("inserted above")
+        // One look-up when the item is there, as it is for every movement; the id is cloned
+        // only by the first event of an item.
+        self.items.entry(item_id.clone()).or_insert_with(ItemLevels::new)
     }
 }

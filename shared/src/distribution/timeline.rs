@@ -2,12 +2,12 @@
 //! The retrospective reads these to see which requests waited longest and at which step.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use super::Recorded;
 use super::event::Event;
+use super::hashing::FastMap;
 use super::id::{DeliveryId, MemberId, RequestId};
 use super::progress::{RequestProgress, Stage};
 
@@ -30,7 +30,8 @@ pub struct Step {
 pub struct Timeline {
     pub request_id: RequestId,
     pub steps: Vec<Step>,
-    /// `None` until the request is logged.
+    /// While the request is open, how far it has got. Dropped once it is closed: a closed
+    /// stage is final, and most of a year's requests are closed.
     pub progress: Option<RequestProgress>,
 }
 
@@ -38,14 +39,15 @@ impl Timeline {
     pub fn new(request_id: RequestId) -> Timeline {
         Timeline {
             request_id,
-            steps: Vec::new(),
+            // Enough for the usual life of a request, so the steps are allocated once.
+            steps: Vec::with_capacity(12),
             progress: None,
         }
     }
 
     /// The current stage, once the request is logged.
     pub fn stage(&self) -> Option<Stage> {
-        self.progress.as_ref().map(RequestProgress::stage)
+        self.steps.last().map(|step| step.stage)
     }
 
     /// How long the request spent in each step's resulting stage, until the next step (or
@@ -66,18 +68,23 @@ impl Timeline {
         if event.request_id() != Some(&self.request_id) {
             return;
         }
-        let progress = match (&mut self.progress, event) {
-            (None, Event::RequestLogged { lines, .. }) => {
-                self.progress.insert(RequestProgress::logged(lines))
+        let stage = match (&mut self.progress, event) {
+            (None, Event::RequestLogged { lines, .. }) if self.steps.is_empty() => {
+                self.progress.insert(RequestProgress::logged(lines)).stage()
             }
             (Some(progress), _) => {
                 progress.apply(event);
-                progress
+                progress.stage()
             }
-            // A step before the request was logged cannot happen; nothing to show for it.
-            (None, _) => return,
+            // Closed for good: later steps (feedback) leave the stage where it was.
+            (None, _) => match self.steps.last() {
+                Some(step) => step.stage,
+                None => return,
+            },
         };
-        let stage = progress.stage();
+        if !stage.is_open() {
+            self.progress = None;
+        }
         self.steps.push(Step {
             position: recorded.position,
             recorded_at_ms: recorded.recorded_at_ms,
@@ -89,10 +96,11 @@ impl Timeline {
     }
 }
 
-/// The timelines of every request, for the retrospective.
+/// The timelines of every request, for the retrospective. A hash map: there is one entry
+/// per request ever logged, and an ordered map's string comparisons dominated the fold.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timelines {
-    pub requests: BTreeMap<RequestId, Timeline>,
+    pub requests: FastMap<RequestId, Timeline>,
 }
 
 impl Timelines {
@@ -109,10 +117,10 @@ impl Timelines {
             return;
         };
         if let Event::RequestLogged { .. } = recorded.event {
-            let timeline = Timeline::new(request_id.clone());
+            let mut timeline = Timeline::new(request_id.clone());
+            timeline.apply(recorded);
             self.requests.insert(request_id.clone(), timeline);
-        }
-        if let Some(timeline) = self.requests.get_mut(request_id.as_str()) {
+        } else if let Some(timeline) = self.requests.get_mut(request_id) {
             timeline.apply(recorded);
         }
     }

@@ -1,6 +1,7 @@
-//! The skeleton's live feed: every connected screen sees the head move.
+//! The public head feed (`/ws/head`): every connected screen sees the head move.
 
 use futures_util::StreamExt;
+use server::http::Options;
 use shared::wire::ServerMessage;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -10,10 +11,10 @@ where
 {
     loop {
         match socket.next().await.unwrap().unwrap() {
-            Message::Text(text) => {
-                let ServerMessage::Head { position, .. } = serde_json::from_str(&text).unwrap();
-                return position;
-            }
+            Message::Text(text) => match serde_json::from_str(&text).unwrap() {
+                ServerMessage::Head { position, .. } => return position,
+                other => panic!("unexpected message {other:?}"),
+            },
             Message::Ping(_) | Message::Pong(_) => continue,
             other => panic!("unexpected frame {other:?}"),
         }
@@ -22,9 +23,9 @@ where
 
 #[tokio::test]
 async fn two_screens_see_the_head_move_after_an_append() {
-    let app = tests::spawn_app(false).await.unwrap();
-    let (mut first, _) = tokio_tungstenite::connect_async(app.ws_url()).await.unwrap();
-    let (mut second, _) = tokio_tungstenite::connect_async(app.ws_url()).await.unwrap();
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let (mut first, _) = tokio_tungstenite::connect_async(app.ws_url("/ws/head")).await.unwrap();
+    let (mut second, _) = tokio_tungstenite::connect_async(app.ws_url("/ws/head")).await.unwrap();
     assert_eq!(next_head(&mut first).await, 0);
     assert_eq!(next_head(&mut second).await, 0);
 

@@ -148,6 +148,7 @@ fn a_failed_delivery_keeps_its_reservation() {
     given.push(Event::DeliveryFailed {
         delivery_id: d1(),
         request_id: r1(),
+        lines: vec![line("rice", 4)],
         reason: FailureReason::NobodyHome,
         note: String::new(),
     });

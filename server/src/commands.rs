@@ -1,0 +1,313 @@
+//! The command pipeline: (authorized by the route) → idempotency → expected version →
+//! decide → append → answer. The projector broadcasts what was appended.
+//!
+//! One task decides every command, against one in-memory state of the whole group, so rules
+//! that span streams ("reservations never exceed what is available") hold without locks.
+//! It takes every command waiting, decides them one after the other (each against the state
+//! the previous ones left), appends them all in one durable commit, and answers them all:
+//! group commit one level up. If any append fails, the state is rebuilt from the log, which
+//! is the truth, before anything else is decided.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shared::distribution::{Context, MemberId, Rejection};
+use shared::envelope::{Envelope, Hash};
+use shared::group::{self, Command, Event};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::log::{AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Log, NewEvent};
+use crate::projections::replay;
+
+/// Commands decided and appended together at most.
+const MAX_BATCH: usize = 512;
+/// Commands waiting at most; beyond, senders wait (backpressure on the HTTP handlers).
+const QUEUE: usize = 4096;
+
+/// A command as the route hands it over, already authenticated and authorized.
+#[derive(Debug)]
+pub struct Submitted {
+    pub command_id: String,
+    pub command: Command,
+    pub actor: MemberId,
+    /// The stream version the client saw; `None` skips the check.
+    pub expected_version: Option<u64>,
+    /// What makes a retry "the same command": see [`fingerprint`].
+    pub fingerprint: Hash,
+}
+
+/// The answer to an accepted command, and to every retry of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    pub command_id: String,
+    pub stream: String,
+    pub first_position: u64,
+    pub last_position: u64,
+    pub stream_version: u64,
+    /// True when this is a retry of a command that was already accepted.
+    pub duplicate: bool,
+}
+
+#[derive(Debug)]
+pub enum Refused {
+    /// The rules said no (422; a conflict is 409).
+    Rejected(Rejection),
+    /// The client's expected version is stale (409).
+    WrongExpectedVersion { stream: String, expected: u64, current: u64 },
+    /// The id was already used for another command (422).
+    CommandIdReused,
+    /// The events cannot be stored as they are (422), e.g. too large.
+    Unstorable(String),
+    /// Storage failed; the outcome is unknown, retry with the same id (503).
+    Unavailable(String),
+}
+
+type Reply = oneshot::Sender<Result<Accepted, Refused>>;
+
+/// A handle to the pipeline. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Commands {
+    queue: mpsc::Sender<(Submitted, Reply)>,
+}
+
+impl Commands {
+    /// Starts the pipeline task over a state already folded from the whole log (see
+    /// [`DecisionState`]), so start-up reads the log once for every model.
+    pub fn start(log: Log, clock: Clock, folded: DecisionState) -> Commands {
+        let DecisionState { state, versions, head } = folded;
+        let pipeline = Pipeline { log, clock, state, versions, head };
+        let (queue, inbox) = mpsc::channel(QUEUE);
+        tokio::spawn(pipeline.run(inbox));
+        Commands { queue }
+    }
+
+    pub async fn submit(&self, submitted: Submitted) -> Result<Accepted, Refused> {
+        let (reply, answer) = oneshot::channel();
+        let closed = || Refused::Unavailable("the server is shutting down".into());
+        self.queue.send((submitted, reply)).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
+    }
+}
+
+/// What the pipeline decides against, folded from the log.
+#[derive(Debug, Default)]
+pub struct DecisionState {
+    pub state: group::State,
+    /// Each stream's version.
+    pub versions: HashMap<String, u64>,
+    pub head: u64,
+}
+
+impl DecisionState {
+    pub fn apply(&mut self, envelope: &Envelope, recorded: Option<&group::Recorded>) {
+        self.versions.insert(envelope.stream.clone(), envelope.stream_version);
+        self.head = envelope.position;
+        if let Some(recorded) = recorded {
+            group::evolve(&mut self.state, recorded);
+        }
+    }
+}
+
+struct Pipeline {
+    log: Log,
+    clock: Clock,
+    state: group::State,
+    versions: HashMap<String, u64>,
+    /// The position the next event will follow (predicted: this task is the only writer of
+    /// domain events, and it checks each append's answer).
+    head: u64,
+}
+
+/// A decided command waiting for its append.
+struct Decided {
+    submitted: Submitted,
+    reply: Reply,
+    stream: String,
+}
+
+impl Pipeline {
+    async fn run(mut self, mut inbox: mpsc::Receiver<(Submitted, Reply)>) {
+        while let Some(first) = inbox.recv().await {
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_BATCH {
+                match inbox.try_recv() {
+                    Ok(job) => jobs.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.process(jobs).await;
+        }
+    }
+
+    async fn process(&mut self, jobs: Vec<(Submitted, Reply)>) {
+        let now_ms = (self.clock)();
+        // Events this task did not write (a test note) move the head too.
+        self.head = self.head.max(self.log.head().position);
+        let mut decided: Vec<Decided> = Vec::new();
+        let mut requests = Vec::new();
+        let mut followers: Vec<(usize, Reply)> = Vec::new();
+        let mut in_batch: HashMap<String, (usize, Hash)> = HashMap::new();
+        for (submitted, reply) in jobs {
+            let fingerprint = submitted.fingerprint;
+            if let Some((index, first)) = in_batch.get(&submitted.command_id) {
+                if *first == fingerprint {
+                    followers.push((*index, reply));
+                } else {
+                    let _ = reply.send(Err(Refused::CommandIdReused));
+                }
+                continue;
+            }
+            match self.check(&submitted, fingerprint, now_ms) {
+                Err(answer) => {
+                    let _ = reply.send(answer);
+                }
+                Ok((stream, request)) => {
+                    in_batch.insert(submitted.command_id.clone(), (decided.len(), fingerprint));
+                    requests.push(request);
+                    decided.push(Decided { submitted, reply, stream });
+                }
+            }
+        }
+        if requests.is_empty() {
+            return;
+        }
+        let answers = match self.log.append_many(requests).await {
+            Ok(answers) => answers,
+            Err(error) => decided.iter().map(|_| Err(error.clone())).collect(),
+        };
+        if answers.iter().any(Result::is_err) {
+            // The state already folds what was decided; bring it back to what is durable.
+            if let Err(error) = self.rebuild() {
+                tracing::error!(%error, "cannot rebuild the decision state from the log");
+            }
+        }
+        let mut results: Vec<Result<Accepted, Refused>> = Vec::with_capacity(decided.len());
+        for (d, answer) in decided.iter().zip(answers) {
+            results.push(answer.map(|a| accepted(&d.submitted.command_id, &d.stream, a, false)).map_err(refused));
+        }
+        for (index, reply) in followers {
+            let _ = reply.send(duplicate_of(&results[index]));
+        }
+        for (d, result) in decided.into_iter().zip(results) {
+            let _ = d.reply.send(result);
+        }
+    }
+
+    /// Everything up to the append: a retry's original answer, a stale version, a
+    /// rejection; or the append to make, with the state already moved past it.
+    #[allow(clippy::result_large_err)] // Reason: the Err is an answer sent once, not propagated.
+    fn check(
+        &mut self,
+        submitted: &Submitted,
+        fingerprint: Hash,
+        now_ms: i64,
+    ) -> Result<(String, AppendRequest), Result<Accepted, Refused>> {
+        let stream = submitted.command.stream();
+        match self.log.command_record(&submitted.command_id) {
+            Err(error) => return Err(Err(Refused::Unavailable(error.to_string()))),
+            Ok(Some((first, answer))) if first == fingerprint => {
+                return Err(Ok(accepted(&submitted.command_id, &stream, answer, true)));
+            }
+            Ok(Some(_)) => return Err(Err(Refused::CommandIdReused)),
+            Ok(None) => {}
+        }
+        let current = self.versions.get(&stream).copied().unwrap_or(0);
+        if let Some(expected) = submitted.expected_version {
+            if expected != current {
+                return Err(Err(Refused::WrongExpectedVersion { stream, expected, current }));
+            }
+        }
+        let ctx = Context { now_ms, actor: submitted.actor.clone() };
+        let events = group::decide(&self.state, &submitted.command, &ctx)
+            .map_err(|rejection| Err(Refused::Rejected(rejection)))?;
+        if events.is_empty() {
+            return Err(Err(Refused::Rejected(Rejection::WrongStage {
+                message: "nothing to change: the command is already in effect".into(),
+            })));
+        }
+        let new_events: Vec<NewEvent> = events.iter().map(new_event).collect();
+        let events_count = new_events.len() as u64;
+        for event in events {
+            self.head += 1;
+            let recorded = group::Recorded {
+                position: self.head,
+                recorded_at_ms: now_ms,
+                actor: submitted.actor.clone(),
+                event,
+            };
+            group::evolve(&mut self.state, &recorded);
+        }
+        let version = self.versions.entry(stream.clone()).or_default();
+        let expected = ExpectedVersion::Exact(*version);
+        *version += events_count;
+        let mut request = AppendRequest::new(
+            stream.clone(),
+            expected,
+            new_events,
+            submitted.command_id.clone(),
+            submitted.actor.to_string(),
+        );
+        request.fingerprint = fingerprint;
+        Ok((stream, request))
+    }
+
+    /// Folds the whole log again: at start-up, and after a failed append.
+    fn rebuild(&mut self) -> Result<(), crate::log::ReadError> {
+        let mut folded = DecisionState::default();
+        replay(&self.log, |envelope, recorded| folded.apply(envelope, recorded))?;
+        self.state = folded.state;
+        self.versions = folded.versions;
+        self.head = folded.head;
+        Ok(())
+    }
+}
+
+fn new_event(event: &Event) -> NewEvent {
+    NewEvent {
+        event_type: event.event_type().to_owned(),
+        schema_version: event.schema_version(),
+        payload: event.payload().to_string(),
+    }
+}
+
+/// What makes a retry "the same command": the command as the client sent it (before the
+/// server sealed any personal data in it, which uses a fresh nonce each time) and who sent it.
+pub fn fingerprint(actor: &str, command: &serde_json::Value) -> Hash {
+    let mut hasher = Sha256::new();
+    hasher.update(actor.as_bytes());
+    hasher.update([0]);
+    hasher.update(command.to_string().as_bytes());
+    hasher.finalize().into()
+}
+
+fn accepted(command_id: &str, stream: &str, answer: Appended, duplicate: bool) -> Accepted {
+    Accepted {
+        command_id: command_id.to_owned(),
+        stream: stream.to_owned(),
+        first_position: answer.first_position,
+        last_position: answer.last_position,
+        stream_version: answer.stream_version,
+        duplicate,
+    }
+}
+
+fn duplicate_of(result: &Result<Accepted, Refused>) -> Result<Accepted, Refused> {
+    match result {
+        Ok(accepted) => Ok(Accepted { duplicate: true, ..accepted.clone() }),
+        Err(Refused::Unavailable(message)) => Err(Refused::Unavailable(message.clone())),
+        Err(_) => Err(Refused::Unavailable("the first copy of this command failed".into())),
+    }
+}
+
+fn refused(error: AppendError) -> Refused {
+    match error {
+        AppendError::WrongExpectedVersion { stream, expected, current } => {
+            Refused::WrongExpectedVersion { stream, expected, current }
+        }
+        AppendError::CommandIdReused(_) => Refused::CommandIdReused,
+        AppendError::Invalid(message) => Refused::Unstorable(message),
+        AppendError::Storage(message) => Refused::Unavailable(message),
+        AppendError::Closed => Refused::Unavailable("the server is shutting down".into()),
+    }
+}

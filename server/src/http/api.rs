@@ -1,0 +1,255 @@
+//! The JSON API: commands in; the log, the chain check, snapshots, members and metrics out.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use shared::access::{self, View};
+use shared::group::Command;
+use shared::wire::Snapshot;
+
+use super::AppState;
+use super::error::{ApiError, ApiJson};
+use super::session::SignedIn;
+use crate::admin::{self, AddError};
+use crate::commands::{Accepted, Refused, Submitted, fingerprint};
+use crate::sealed::PersonalData;
+use crate::metrics::Outcome;
+
+/// `POST /api/commands`: one command with the id the client chose for it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandBody {
+    pub command_id: String,
+    /// The version of the command's stream the client saw; omit to skip the check.
+    #[serde(default)]
+    pub expected_version: Option<u64>,
+    pub command: Value,
+}
+
+pub async fn post_command(
+    State(state): State<AppState>,
+    member: SignedIn,
+    ApiJson(body): ApiJson<CommandBody>,
+) -> Result<Json<Accepted>, ApiError> {
+    let counted = |outcome, error: ApiError| {
+        state.metrics.command(outcome);
+        error
+    };
+    let id = &body.command_id;
+    if id.is_empty() || id.len() > 128 || id.chars().any(char::is_control) {
+        let error = ApiError::bad_request("invalid_command_id", "command_id: 1 to 128 printable characters");
+        return Err(counted(Outcome::Invalid, error));
+    }
+    // Authorize on the type alone, before parsing the rest: a member who may not send a
+    // command learns nothing about how to make it valid.
+    let kind = Command::known_type(&body.command)
+        .map_err(|message| counted(Outcome::Invalid, ApiError::bad_request("unknown_command", message)))?
+        .to_owned();
+    if !access::may_send(member.roles(), &kind) {
+        let error = ApiError::forbidden(format!("your roles do not allow {kind}"));
+        return Err(counted(Outcome::Forbidden, error));
+    }
+    let fingerprint = fingerprint(member.member.member_id.as_str(), &body.command);
+    let mut raw = body.command;
+    if kind == "LogRequest" {
+        seal_personal_data(&state, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
+    }
+    let command = Command::from_json(raw)
+        .map_err(|message| counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message)))?;
+    let submitted = Submitted {
+        command_id: body.command_id,
+        command,
+        actor: member.member.member_id.clone(),
+        expected_version: body.expected_version,
+        fingerprint,
+    };
+    match state.commands.submit(submitted).await {
+        Ok(accepted) => {
+            let outcome = if accepted.duplicate { Outcome::Duplicate } else { Outcome::Accepted };
+            state.metrics.command(outcome);
+            Ok(Json(accepted))
+        }
+        Err(refused) => {
+            let (outcome, error) = refusal(refused);
+            Err(counted(outcome, error))
+        }
+    }
+}
+
+/// Replaces the clear personal data of a `LogRequest` with its sealed form, so that only
+/// ciphertext ever reaches `decide` and the log.
+fn seal_personal_data(state: &AppState, command: &mut Value) -> Result<(), ApiError> {
+    let invalid = |message: String| ApiError::bad_request("invalid_command", message);
+    let Some(object) = command.as_object_mut() else { return Ok(()) };
+    let Some(clear) = object.remove("personal_data").filter(|v| !v.is_null()) else { return Ok(()) };
+    let data: PersonalData = serde_json::from_value(clear).map_err(|e| {
+        invalid(format!("personal_data: {e}; expected an object with name, phone, address, notes"))
+    })?;
+    data.check().map_err(invalid)?;
+    let household = object.get("household_id").and_then(Value::as_str).ok_or_else(|| invalid("household_id: expected a string".into()))?;
+    let sealed = state.keys.seal(household, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    object.insert("personal_data".into(), Value::String(sealed.ciphertext().to_owned()));
+    Ok(())
+}
+
+fn refusal(refused: Refused) -> (Outcome, ApiError) {
+    match refused {
+        Refused::Rejected(rejection) => {
+            let status = if rejection.is_conflict() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let outcome = if rejection.is_conflict() { Outcome::Conflict } else { Outcome::Rejected };
+            (outcome, ApiError::new(status, rejection.code(), rejection.to_string()))
+        }
+        Refused::WrongExpectedVersion { stream, expected, current } => {
+            let message = format!("{stream} is at version {current}, not {expected}: refresh and try again");
+            let error = ApiError::new(StatusCode::CONFLICT, "wrong_expected_version", message)
+                .with_details(json!({ "stream": stream, "current_version": current }));
+            (Outcome::Conflict, error)
+        }
+        Refused::CommandIdReused => {
+            let message = "this command_id was already used for a different command";
+            (Outcome::Invalid, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "command_id_reused", message))
+        }
+        Refused::Unstorable(message) => {
+            (Outcome::Invalid, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unstorable", message))
+        }
+        Refused::Unavailable(message) => {
+            let message = format!("{message}; retry with the same command_id");
+            (Outcome::Failed, ApiError::unavailable(message))
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    #[serde(default)]
+    pub after: u64,
+    pub limit: Option<usize>,
+}
+
+/// `GET /api/events?after=N&limit=M`: the log as stored, one JSON envelope per line.
+pub async fn get_events(
+    State(state): State<AppState>,
+    member: SignedIn,
+    query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    member.require(access::may_view(member.roles(), View::Log), "reading the log")?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let limit = query.limit.unwrap_or(usize::MAX);
+    let log = state.log.clone();
+    // Streamed in chunks, so a long log never sits whole in memory.
+    let chunks = futures_util::stream::unfold((query.after + 1, limit), move |(next, left)| {
+        let log = log.clone();
+        async move {
+            if left == 0 {
+                return None;
+            }
+            let chunk = log.read_raw(next, left.min(1000)).ok()?;
+            let last = chunk.last()?.position;
+            let mut text = String::new();
+            for envelope in &chunk {
+                text.push_str(&serde_json::to_string(envelope).unwrap_or_default());
+                text.push('\n');
+            }
+            Some((Ok::<_, std::io::Error>(text), (last + 1, left - chunk.len())))
+        }
+    });
+    let mut response = Body::from_stream(chunks).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, "application/x-ndjson".parse().map_err(|_| ApiError::unavailable("header"))?);
+    Ok(response)
+}
+
+/// `GET /api/verify`: walks the chain; the answer names the first broken position.
+pub async fn verify(State(state): State<AppState>, _member: SignedIn) -> Response {
+    let log = state.log.clone();
+    match tokio::task::spawn_blocking(move || log.verify()).await {
+        Ok(Ok(verified)) => Json(json!({
+            "ok": true, "count": verified.count, "head_hash": hex::encode(verified.head_hash)
+        }))
+        .into_response(),
+        Ok(Err(broken)) => Json(json!({
+            "ok": false, "position": broken.position, "reason": broken.reason
+        }))
+        .into_response(),
+        Err(_) => ApiError::unavailable("the check was interrupted").into_response(),
+    }
+}
+
+/// `GET /api/snapshot`: every projection as of now, as a client's first load would get it.
+pub async fn snapshot(State(state): State<AppState>, _member: SignedIn) -> Json<Snapshot> {
+    Json(state.live.read(|p| p.snapshot()))
+}
+
+/// `POST /api/members`: adds a member and returns a one-time password, shown only here.
+pub async fn add_member(
+    State(state): State<AppState>,
+    member: SignedIn,
+    ApiJson(body): ApiJson<NewMember>,
+) -> Result<Response, ApiError> {
+    member.require(access::may_send(member.roles(), "AddMember"), "adding members")?;
+    let actor = member.member.member_id.clone();
+    let added = admin::add_member(&state.commands, &state.auth, actor, &body.member_id, &body.name, body.roles)
+        .await
+        .map_err(|error| match error {
+            AddError::Refused(refused) => refusal(refused).1,
+            AddError::AlreadyAdded(_) => ApiError::new(StatusCode::CONFLICT, "already_exists", error.to_string()),
+            AddError::Password(message) => ApiError::unavailable(message),
+        })?;
+    let body = json!({ "member_id": body.member_id, "password": added.password, "accepted": added.accepted });
+    Ok(Json(body).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub member_id: String,
+    pub name: String,
+    pub roles: Vec<access::Role>,
+}
+
+/// `GET /metrics`: Prometheus text, for coordinators and auditors (or a scraper holding one
+/// of their tokens).
+pub async fn metrics(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
+    member.require(access::may_view(member.roles(), View::Log), "reading metrics")?;
+    let text = state.metrics.render(state.log.stats());
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+/// `GET /api/requests/{request_id}/contact`: a household's name, phone, address and notes,
+/// for the members whose work needs them (see [`access::sees_all_personal_data`]) and for
+/// the driver of one of the request's deliveries on the day of that delivery.
+pub async fn contact(
+    State(state): State<AppState>,
+    member: SignedIn,
+    axum::extract::Path(request_id): axum::extract::Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let now_ms = (state.clock)();
+    let me = member.member.member_id.as_str();
+    let (sealed, driving_today) = state.live.read(|p| {
+        let sealed = p.contacts.get(&request_id).cloned();
+        let today = shared::distribution::day::day_of(now_ms);
+        let driving_today = p.board.deliveries.values().any(|d| {
+            d.request_id.as_str() == request_id
+                && d.driver_id.as_ref().is_some_and(|driver| driver.as_str() == me)
+                && shared::distribution::day::day_of(d.window_start_ms) == today
+        });
+        (sealed, driving_today)
+    });
+    let allowed = access::sees_all_personal_data(member.roles())
+        || (member.roles().contains(&access::Role::Driver) && driving_today);
+    member.require(allowed, "seeing this household's contact details")?;
+    let Some((household_id, sealed)) = sealed else {
+        return Err(ApiError::not_found("no contact details were recorded for this request"));
+    };
+    let opened = state.keys.open_sealed(&household_id, &sealed).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    Ok(Json(json!({
+        "request_id": request_id,
+        "household_id": household_id,
+        "erased": opened.is_none(),
+        "personal_data": opened,
+    })))
+}

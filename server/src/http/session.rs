@@ -1,0 +1,162 @@
+//! Signing in and out, and the extractor that names the member behind a request.
+//!
+//! Browsers get an HttpOnly, SameSite=Strict session cookie; scripts send the same token as
+//! `Authorization: Bearer`. A write authenticated by cookie must come from our own origin
+//! (its `Origin` header, or `Sec-Fetch-Site: same-origin`), so another site cannot make a
+//! member's browser act for it.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+use shared::access::Role;
+use shared::members::Member;
+
+use super::error::{ApiError, ApiJson};
+use super::AppState;
+
+pub const COOKIE: &str = "potluck_session";
+
+/// The member a request comes from, with the roles they hold right now.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub member: Member,
+    pub token: String,
+}
+
+impl SignedIn {
+    pub fn roles(&self) -> &[Role] {
+        &self.member.roles
+    }
+
+    pub fn require(&self, allowed: bool, what: &str) -> Result<(), ApiError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("your roles do not allow {what}")))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let (token, via_cookie) = token_of(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let now_ms = (state.clock)();
+        let member_id =
+            state.auth.session_member(&token, now_ms).ok_or_else(ApiError::unauthorized)?;
+        let member = state
+            .live
+            .read(|p| p.members.get(&member_id).cloned())
+            .ok_or_else(ApiError::unauthorized)?;
+        if via_cookie && !is_safe(&parts.method) && !same_origin(&parts.headers) {
+            return Err(ApiError::forbidden("cross-site request refused"));
+        }
+        Ok(SignedIn { member, token })
+    }
+}
+
+fn token_of(headers: &HeaderMap) -> Option<(String, bool)> {
+    if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
+        return value.strip_prefix("Bearer ").map(|t| (t.trim().to_owned(), false));
+    }
+    let cookies = headers.get_all(header::COOKIE);
+    cookies
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| (value.to_owned(), true))
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Whether a browser says the request comes from a page of this server.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let header_str = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(origin) = header_str(header::ORIGIN) {
+        let host = header_str(header::HOST).unwrap_or_default();
+        let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        return !host.is_empty() && origin_host == host;
+    }
+    // Without Origin, trust only a browser's own statement that the request is same-origin;
+    // a request with neither header does not come from a browser page at all.
+    match header_str(header::HeaderName::from_static("sec-fetch-site")) {
+        Some(site) => site == "same-origin",
+        None => true,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignIn {
+    pub member_id: String,
+    pub password: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ApiJson(body): ApiJson<SignIn>,
+) -> Result<Response, ApiError> {
+    let ip = peer.ip().to_string();
+    let name_key = format!("member:{}", body.member_id);
+    let keys = [name_key.as_str(), ip.as_str()];
+    if let Err(wait) = state.throttle.check(&keys, Instant::now()) {
+        let mut error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "throttled",
+            "too many failed sign-ins; wait before trying again",
+        );
+        error.retry_after_s = Some(wait.as_secs().max(1));
+        return Err(error);
+    }
+    let auth = state.auth.clone();
+    let (member_id, password) = (body.member_id.clone(), body.password);
+    let checked = tokio::task::spawn_blocking(move || auth.check_password(&member_id, &password));
+    let ok = checked.await.unwrap_or(false);
+    let member = state.live.read(|p| p.members.get(&body.member_id).cloned());
+    let Some(member) = member.filter(|_| ok) else {
+        state.throttle.failed(&keys, Instant::now());
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "wrong_credentials",
+            "that member id and password do not match",
+        ));
+    };
+    state.throttle.succeeded(&keys);
+    let token = state
+        .auth
+        .create_session(member.member_id.as_str(), (state.clock)())
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=604800");
+    let mut response = Json(json!({ "member": member, "token": token })).into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+pub async fn sign_out(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
+    state.auth.end_session(&member.token).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+pub async fn me(member: SignedIn) -> Json<Member> {
+    Json(member.member)
+}

@@ -1,0 +1,194 @@
+//! The live read models and the feed that keeps every screen up to date.
+//!
+//! One projector task follows the log (only durable events), decodes each record once, folds
+//! it into the projections and then broadcasts it. A WebSocket client subscribes to the
+//! broadcast *before* it copies a snapshot, so every event after the snapshot's position
+//! reaches it (axum `examples/chat`). The broadcast channel is bounded: a client that stops
+//! reading falls behind, its receiver reports the lag, and it is sent a fresh snapshot
+//! instead of holding anyone else up.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use shared::distribution::{self, Board, SealedPersonalData, StockLevels, Timelines};
+use shared::envelope::{ChainVerifier, Envelope};
+use shared::group::{self, Event};
+use shared::members::Members;
+use shared::wire::{Snapshot, WireEvent};
+use tokio::sync::broadcast;
+
+use crate::log::{Log, ReadError};
+
+/// Batches of events a slow client may fall behind by before it is resynced.
+const FEED_CAPACITY: usize = 256;
+
+/// Every projection the server keeps, as of `position`.
+#[derive(Clone, Debug, Default)]
+pub struct Projections {
+    pub position: u64,
+    pub board: Board,
+    pub stock: StockLevels,
+    pub timelines: Timelines,
+    pub members: Members,
+    /// Sealed contact details by request id, with the household they belong to. Server-side
+    /// only: never in a snapshot.
+    pub contacts: HashMap<String, (String, SealedPersonalData)>,
+}
+
+impl Projections {
+    pub fn apply(&mut self, recorded: &group::Recorded) {
+        self.position = recorded.position;
+        match &recorded.event {
+            Event::Distribution(event) => {
+                if let distribution::Event::RequestLogged {
+                    request_id,
+                    household_id,
+                    personal_data: Some(sealed),
+                    ..
+                } = event
+                {
+                    let entry = (household_id.to_string(), sealed.clone());
+                    self.contacts.insert(request_id.to_string(), entry);
+                }
+                let recorded = distribution::Recorded {
+                    position: recorded.position,
+                    recorded_at_ms: recorded.recorded_at_ms,
+                    actor: recorded.actor.clone(),
+                    event: event.clone(),
+                };
+                self.board.apply(&recorded);
+                self.stock.apply(&recorded);
+                self.timelines.apply(&recorded);
+            }
+            Event::Members(event) => self.members.evolve(event),
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            position: self.position,
+            board: self.board.clone(),
+            stock: self.stock.clone(),
+            timelines: self.timelines.clone(),
+            members: self.members.iter().cloned().collect(),
+        }
+    }
+}
+
+/// Turns a stored record into the group's event. `Ok(None)` for event types this build does
+/// not model (such as test notes); an error for a known type whose payload does not parse.
+pub fn decode(envelope: &Envelope) -> Result<Option<group::Recorded>, ReadError> {
+    if !Event::is_known_type(&envelope.event_type) {
+        return Ok(None);
+    }
+    let event = Event::from_payload(&envelope.event_type, &envelope.payload).map_err(|reason| {
+        ReadError::Corrupt { position: envelope.position, reason: format!("payload: {reason}") }
+    })?;
+    Ok(Some(group::Recorded {
+        position: envelope.position,
+        recorded_at_ms: envelope.recorded_at_ms,
+        actor: envelope.actor.as_str().into(),
+        event,
+    }))
+}
+
+/// The event as every screen receives it: personal data is never in the feed, whatever the
+/// role. Who may see a household's contact details asks for them on their own route.
+pub fn to_wire(recorded: &group::Recorded) -> WireEvent {
+    let mut event = recorded.event.clone();
+    event.strip_personal_data();
+    WireEvent {
+        position: recorded.position,
+        recorded_at_ms: recorded.recorded_at_ms,
+        actor: recorded.actor.to_string(),
+        event,
+    }
+}
+
+/// Walks the whole log from the start, checking the hash chain, and hands each record and
+/// its decoded event (if this build models its type) to `each`: what the server does once
+/// at start-up, so it never serves answers built on a damaged log.
+pub fn replay(
+    log: &Log,
+    mut each: impl FnMut(&Envelope, Option<&group::Recorded>),
+) -> Result<u64, ReadError> {
+    let mut chain = ChainVerifier::default();
+    loop {
+        let chunk = log.read_raw(chain.head_position() + 1, 4096)?;
+        if chunk.is_empty() {
+            return Ok(chain.head_position());
+        }
+        for stored in chunk {
+            let position = stored.position;
+            chain.check(&stored).map_err(|e| ReadError::Corrupt { position, reason: e.to_string() })?;
+            let current = log.upcast(stored)?;
+            each(&current, decode(&current)?.as_ref());
+        }
+    }
+}
+
+/// The projections and the feed of changes to them, shared by all connections.
+#[derive(Clone, Debug)]
+pub struct Live {
+    projections: Arc<RwLock<Projections>>,
+    feed: broadcast::Sender<Arc<Vec<WireEvent>>>,
+}
+
+impl Live {
+    pub fn new(projections: Projections) -> Live {
+        let (feed, _) = broadcast::channel(FEED_CAPACITY);
+        Live { projections: Arc::new(RwLock::new(projections)), feed }
+    }
+
+    /// Subscribe first, then take the snapshot: nothing can fall in between.
+    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Vec<WireEvent>>>, Snapshot) {
+        let receiver = self.feed.subscribe();
+        (receiver, self.read(Projections::snapshot))
+    }
+
+    /// Reads the projections under the lock; `f` must be quick.
+    pub fn read<T>(&self, f: impl FnOnce(&Projections) -> T) -> T {
+        let guard = self.projections.read().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+
+    pub fn position(&self) -> u64 {
+        self.read(|p| p.position)
+    }
+
+    /// Follows the log until it closes: folds each durable batch, then broadcasts it.
+    pub async fn follow(self, log: Log) {
+        let mut subscription = log.subscribe(self.position());
+        loop {
+            let batch = match subscription.next_batch(1024).await {
+                Ok(batch) => batch,
+                Err(ReadError::Closed) => return,
+                Err(error) => {
+                    tracing::error!(%error, "the projector cannot read the log; live views stop");
+                    return;
+                }
+            };
+            let mut wire = Vec::with_capacity(batch.len());
+            {
+                let mut projections = self.projections.write().unwrap_or_else(|p| p.into_inner());
+                for envelope in &batch {
+                    match decode(envelope) {
+                        Ok(Some(recorded)) => {
+                            projections.apply(&recorded);
+                            wire.push(to_wire(&recorded));
+                        }
+                        Ok(None) => projections.position = envelope.position,
+                        Err(error) => {
+                            tracing::error!(%error, "skipping an event the projector cannot read");
+                            projections.position = envelope.position;
+                        }
+                    }
+                }
+            }
+            if !wire.is_empty() {
+                // No receivers is fine: nobody is watching.
+                let _ = self.feed.send(Arc::new(wire));
+            }
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! Households' personal data, sealed: each household's name, phone, address and notes are
+//! encrypted (ChaCha20-Poly1305) with a key of its own, and only the ciphertext enters the
+//! event log. The keys live outside the log, in `household_keys.json` in the data folder, so
+//! forgetting a household is destroying one key: the log, its hash chain and every count
+//! stay as they are, and the ciphertext left behind can never be read again.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use serde::{Deserialize, Serialize};
+use shared::distribution::SealedPersonalData;
+
+const FILE: &str = "household_keys.json";
+const PREFIX: &str = "v1.";
+/// Longest value of any one personal field, in characters.
+pub const MAX_FIELD_CHARS: usize = 500;
+
+/// What a household tells the group about itself, in clear. Never logged, never in an event.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonalData {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    /// Health or diet notes, access instructions.
+    #[serde(default)]
+    pub notes: String,
+}
+
+impl std::fmt::Debug for PersonalData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PersonalData(..)")
+    }
+}
+
+impl PersonalData {
+    pub fn check(&self) -> Result<(), String> {
+        for (field, value) in [("name", &self.name), ("phone", &self.phone), ("address", &self.address), ("notes", &self.notes)] {
+            if value.chars().count() > MAX_FIELD_CHARS {
+                return Err(format!("personal_data.{field}: at most {MAX_FIELD_CHARS} characters"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("cannot read the household key store {path}: {reason}; restore it from the backup taken with the log")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("cannot save the household key store: {0}")]
+    Write(String),
+    #[error("sealed data is damaged")]
+    Damaged,
+}
+
+/// The households' keys, by household id, hex-encoded.
+#[derive(Debug)]
+pub struct KeyStore {
+    path: PathBuf,
+    keys: Mutex<BTreeMap<String, String>>,
+}
+
+impl KeyStore {
+    pub fn open(dir: &Path) -> Result<KeyStore, SealError> {
+        let path = dir.join(FILE);
+        let keys = match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| SealError::Unreadable { path: path.clone(), reason: e.to_string() })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
+            Err(e) => return Err(SealError::Unreadable { path, reason: e.to_string() }),
+        };
+        Ok(KeyStore { path, keys: Mutex::new(keys) })
+    }
+
+    /// Encrypts a household's data under its key, creating the key on first use. The
+    /// household id is bound in as associated data: a ciphertext moved to another household
+    /// does not open.
+    pub fn seal(&self, household_id: &str, data: &PersonalData) -> Result<SealedPersonalData, SealError> {
+        let key = self.key_for(household_id)?;
+        let cipher = ChaCha20Poly1305::new(&key);
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let plaintext = serde_json::to_vec(data).map_err(|_| SealError::Damaged)?;
+        let payload = Payload { msg: &plaintext, aad: household_id.as_bytes() };
+        let ciphertext = cipher.encrypt(&nonce, payload).map_err(|_| SealError::Damaged)?;
+        let mut bytes = nonce.to_vec();
+        bytes.extend_from_slice(&ciphertext);
+        Ok(SealedPersonalData::new(format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(bytes))))
+    }
+
+    /// Decrypts a household's data; `Ok(None)` once its key has been destroyed.
+    pub fn open_sealed(&self, household_id: &str, sealed: &SealedPersonalData) -> Result<Option<PersonalData>, SealError> {
+        let Some(key) = self.existing_key(household_id) else { return Ok(None) };
+        let encoded = sealed.ciphertext().strip_prefix(PREFIX).ok_or(SealError::Damaged)?;
+        let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| SealError::Damaged)?;
+        if bytes.len() < 12 {
+            return Err(SealError::Damaged);
+        }
+        let (nonce, ciphertext) = bytes.split_at(12);
+        let cipher = ChaCha20Poly1305::new(&key);
+        let payload = Payload { msg: ciphertext, aad: household_id.as_bytes() };
+        let plaintext = cipher.decrypt(Nonce::from_slice(nonce), payload).map_err(|_| SealError::Damaged)?;
+        serde_json::from_slice(&plaintext).map(Some).map_err(|_| SealError::Damaged)
+    }
+
+    fn existing_key(&self, household_id: &str) -> Option<Key> {
+        let keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        let bytes = hex::decode(keys.get(household_id)?).ok()?;
+        (bytes.len() == 32).then(|| *Key::from_slice(&bytes))
+    }
+
+    fn key_for(&self, household_id: &str) -> Result<Key, SealError> {
+        if let Some(key) = self.existing_key(household_id) {
+            return Ok(key);
+        }
+        let key = ChaCha20Poly1305::generate_key(&mut OsRng);
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = keys.clone();
+        next.insert(household_id.to_owned(), hex::encode(key));
+        write_atomically(&self.path, &next).map_err(|e| SealError::Write(e.to_string()))?;
+        *keys = next;
+        Ok(key)
+    }
+}
+
+fn write_atomically(path: &Path, keys: &BTreeMap<String, String>) -> std::io::Result<()> {
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, serde_json::to_vec_pretty(keys).map_err(std::io::Error::other)?)?;
+    std::fs::File::open(&temporary)?.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn maria() -> PersonalData {
+        PersonalData {
+            name: "Maria Example".into(),
+            phone: "555-0199".into(),
+            address: "12 Elm Street".into(),
+            notes: "no nuts".into(),
+        }
+    }
+
+    #[test]
+    fn sealed_data_opens_for_its_household_and_holds_no_clear_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(dir.path()).unwrap();
+        let sealed = store.seal("h1", &maria()).unwrap();
+        assert!(!sealed.ciphertext().contains("Maria"));
+        assert_eq!(store.open_sealed("h1", &sealed).unwrap(), Some(maria()));
+        assert!(matches!(store.open_sealed("h2", &sealed), Ok(None)));
+    }
+
+    #[test]
+    fn a_ciphertext_moved_to_another_household_does_not_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(dir.path()).unwrap();
+        let sealed = store.seal("h1", &maria()).unwrap();
+        store.seal("h2", &PersonalData::default()).unwrap();
+        assert!(matches!(store.open_sealed("h2", &sealed), Err(SealError::Damaged)));
+    }
+
+    #[test]
+    fn keys_survive_a_restart_and_a_damaged_store_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let sealed = KeyStore::open(dir.path()).unwrap().seal("h1", &maria()).unwrap();
+        let reopened = KeyStore::open(dir.path()).unwrap();
+        assert_eq!(reopened.open_sealed("h1", &sealed).unwrap(), Some(maria()));
+        std::fs::write(dir.path().join(FILE), "{").unwrap();
+        assert!(matches!(KeyStore::open(dir.path()), Err(SealError::Unreadable { .. })));
+    }
+
+    #[test]
+    fn debug_output_never_shows_personal_data() {
+        assert!(!format!("{:?}", maria()).contains("Maria"));
+    }
+}

@@ -1,0 +1,200 @@
+//! Who may do what: the one table of roles, commands and views.
+//!
+//! The server enforces it on every command and every projection it sends; the client uses
+//! the same table to offer only the actions a member's roles allow. A command type missing
+//! from the table is allowed to nobody.
+
+use serde::{Deserialize, Serialize};
+
+/// The roles a member can hold; a member may hold several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Facilitates the group; manages members and roles.
+    Coordinator,
+    /// Stock, storage and transport.
+    Logistics,
+    /// Calls households back; outreach.
+    Communications,
+    /// Money and grants.
+    Finance,
+    /// The bridge between the group and the households it serves.
+    Liaison,
+    Driver,
+    /// Food distribution and other hands-on work.
+    Volunteer,
+    /// Reads everything except households' personal data; writes nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Coordinator,
+        Role::Logistics,
+        Role::Communications,
+        Role::Finance,
+        Role::Liaison,
+        Role::Driver,
+        Role::Volunteer,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Logistics => "logistics",
+            Role::Communications => "communications",
+            Role::Finance => "finance",
+            Role::Liaison => "liaison",
+            Role::Driver => "driver",
+            Role::Volunteer => "volunteer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}
+
+/// Every command type of the group, in the order the matrix tests walk them.
+pub const COMMAND_TYPES: [&str; 25] = [
+    "RegisterItem",
+    "RegisterLocation",
+    "RegisterPartner",
+    "SetLowStockThreshold",
+    "RegisterDriver",
+    "ReceiveStock",
+    "AdjustStock",
+    "TransferStock",
+    "LogRequest",
+    "CheckStock",
+    "ReserveStock",
+    "ReleaseStock",
+    "CancelRequest",
+    "RecordFeedback",
+    "ScheduleDelivery",
+    "ClaimDelivery",
+    "ConfirmWithHousehold",
+    "StartDelivery",
+    "CompleteDelivery",
+    "FailDelivery",
+    "RaiseProcurementAlert",
+    "ResolveProcurementAlert",
+    "AddMember",
+    "ChangeRoles",
+    "RemoveMember",
+];
+
+/// The roles allowed to send a command, by its type tag.
+pub fn roles_for_command(command_type: &str) -> &'static [Role] {
+    use Role::*;
+    match command_type {
+        "RegisterItem" | "RegisterLocation" | "RegisterPartner" | "SetLowStockThreshold" => {
+            &[Coordinator, Logistics]
+        }
+        "ReceiveStock" | "AdjustStock" | "TransferStock" => &[Coordinator, Logistics],
+        "LogRequest" => &[Coordinator, Communications, Liaison],
+        "CheckStock" | "ReserveStock" | "ReleaseStock" | "ScheduleDelivery" => {
+            &[Coordinator, Logistics]
+        }
+        "CancelRequest" => &[Coordinator, Logistics, Communications, Liaison],
+        "ConfirmWithHousehold" => &[Coordinator, Communications, Liaison],
+        "ClaimDelivery" => &[Driver],
+        "StartDelivery" | "CompleteDelivery" | "FailDelivery" => &[Driver, Coordinator, Logistics],
+        "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
+        "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
+        "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],
+        _ => &[],
+    }
+}
+
+/// Whether a member holding `roles` may send a command of this type.
+pub fn may_send(roles: &[Role], command_type: &str) -> bool {
+    roles_for_command(command_type).iter().any(|allowed| roles.contains(allowed))
+}
+
+/// What a member may watch live or read, beyond the board everyone sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// The distribution-day board: stages, deliveries, alerts, low stock. No personal data.
+    Board,
+    /// Stock levels per item and location.
+    Stock,
+    /// The steps of requests, with who did what.
+    Timelines,
+    /// The raw event log (`GET /api/events`) and the chain check.
+    Log,
+    /// The member list with roles.
+    Members,
+}
+
+impl View {
+    pub const ALL: [View; 5] = [View::Board, View::Stock, View::Timelines, View::Log, View::Members];
+}
+
+/// Whether a member holding `roles` may see a view.
+pub fn may_view(roles: &[Role], view: View) -> bool {
+    use Role::*;
+    let allowed: &[Role] = match view {
+        View::Board | View::Stock | View::Timelines | View::Members => &Role::ALL,
+        View::Log => &[Coordinator, Auditor],
+    };
+    allowed.iter().any(|role| roles.contains(role))
+}
+
+/// Roles that may see a household's contact details without being its driver. Everyone else
+/// sees them only for deliveries assigned to them as driver; auditors, finance and
+/// volunteers never do (unless they also hold one of these roles).
+pub fn sees_all_personal_data(roles: &[Role]) -> bool {
+    use Role::*;
+    [Coordinator, Communications, Liaison].iter().any(|role| roles.contains(role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Role::*;
+
+    #[test]
+    fn an_auditor_may_send_no_command_at_all() {
+        for command in ["LogRequest", "ReceiveStock", "AddMember", "CompleteDelivery"] {
+            assert!(!may_send(&[Auditor], command), "{command}");
+        }
+    }
+
+    #[test]
+    fn every_command_type_is_allowed_to_someone_but_the_auditor() {
+        for command in COMMAND_TYPES {
+            assert!(!roles_for_command(command).is_empty(), "{command}");
+            assert!(!may_send(&[Auditor], command), "{command}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_command_type_is_allowed_to_nobody() {
+        assert!(!may_send(&Role::ALL, "DropAllTables"));
+    }
+
+    #[test]
+    fn holding_several_roles_allows_the_union() {
+        assert!(!may_send(&[Volunteer], "ReserveStock"));
+        assert!(may_send(&[Volunteer, Logistics], "ReserveStock"));
+    }
+
+    #[test]
+    fn only_drivers_claim_deliveries() {
+        let claimers: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| may_send(&[*r], "ClaimDelivery")).collect();
+        assert_eq!(claimers, vec![Driver]);
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! `cargo xtask test`: everything CI checks, in the order a failure is cheapest to find.
+//! The first failing step stops the run and is named in the error.
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+
+use crate::cmd::{self, cargo};
+use crate::{client, e2e};
+
+pub fn test() -> anyhow::Result<()> {
+    let mut steps = Steps::default();
+    steps.run("the wasm32 target", client::ensure_wasm_target)?;
+    steps.run("formatting (fix: cargo fmt --all)", || {
+        cmd::run(&mut cargo(["fmt", "--all", "--", "--check"]))
+    })?;
+    steps.run("clippy", || {
+        cmd::run(&mut cargo([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("clippy of the client for wasm32", || {
+        cmd::run(&mut cargo([
+            "clippy",
+            "-p",
+            "client",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    })?;
+    steps.run("shared builds for wasm32 (so it does no I/O)", || {
+        cmd::run(&mut cargo([
+            "check",
+            "-p",
+            "shared",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--locked",
+        ]))
+    })?;
+    steps.run("tests", unit_and_integration_tests)?;
+    steps.run("client bundle", || {
+        client::build(&client::Options { locked: true }).map(drop)
+    })?;
+    steps.run("browser tests", e2e::run)?;
+    steps.report();
+    Ok(())
+}
+
+/// `cargo nextest` when the machine has it (faster, clearer output), else `cargo test`.
+/// nextest does not run doctests, so they run separately.
+fn unit_and_integration_tests() -> anyhow::Result<()> {
+    let has_nextest = cmd::read(&mut cargo(["nextest", "--version"])).is_some();
+    if has_nextest {
+        cmd::run(&mut cargo(["nextest", "run", "--workspace", "--locked"]))?;
+        cmd::run(&mut cargo(["test", "--workspace", "--doc", "--locked"]))
+    } else {
+        cmd::run(&mut cargo(["test", "--workspace", "--locked"]))
+    }
+}
+
+/// The steps run so far and how long each took.
+#[derive(Debug, Default)]
+struct Steps {
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Steps {
+    fn run(
+        &mut self,
+        name: &'static str,
+        step: impl FnOnce() -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        eprintln!("\n==> {name}");
+        let start = Instant::now();
+        step().with_context(|| format!("step `{name}` failed"))?;
+        self.done.push((name, start.elapsed()));
+        Ok(())
+    }
+
+    fn report(&self) {
+        eprintln!("\n==> all {} steps passed", self.done.len());
+        for (name, took) in &self.done {
+            eprintln!("{:>8.1}s  {name}", took.as_secs_f64());
+        }
+    }
+}

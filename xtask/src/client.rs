@@ -1,0 +1,195 @@
+//! The WebAssembly client: `client` built for `wasm32-unknown-unknown`, then the wasm-bindgen
+//! CLI writes the module and its JavaScript glue into `client/dist/` beside the static files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::cmd::{self, cargo, project_root, target_dir};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The Cargo profile for the bundle, defined in the root `Cargo.toml` (small over fast).
+const PROFILE: &str = "wasm-release";
+
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Pass `--locked` to cargo, as CI does.
+    pub locked: bool,
+}
+
+/// The folder the server serves: `client/dist/`.
+pub fn dist_dir() -> PathBuf {
+    project_root().join("client").join("dist")
+}
+
+/// Builds the bundle into [`dist_dir`], installing what it needs first.
+pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
+    ensure_wasm_target()?;
+    let wasm_bindgen = ensure_wasm_bindgen()?;
+
+    let mut build = cargo(["build", "-p", "client", "--target", WASM_TARGET]);
+    build.args(["--profile", PROFILE]);
+    if options.locked {
+        build.arg("--locked");
+    }
+    cmd::run(&mut build)?;
+
+    let dist = dist_dir();
+    // A clean folder each time, so a renamed or deleted file never lingers in the bundle.
+    if dist.exists() {
+        fs::remove_dir_all(&dist).with_context(|| format!("cannot clear {}", dist.display()))?;
+    }
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("client.wasm");
+    // Function names are a third of the module and only serve stack traces: left out.
+    let mut bindgen = Command::new(&wasm_bindgen);
+    bindgen
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--remove-name-section",
+        ])
+        .arg("--out-dir")
+        .arg(&dist)
+        .arg(&wasm);
+    cmd::run(&mut bindgen)?;
+    for from in static_files()? {
+        let to = dist.join(from.file_name().context("a static file has no name")?);
+        fs::copy(&from, &to)
+            .with_context(|| format!("cannot copy {} into the bundle", from.display()))?;
+    }
+
+    let size = fs::metadata(dist.join("client_bg.wasm"))?.len();
+    eprintln!(
+        "client bundle: {} (client_bg.wasm {size} bytes)",
+        dist.display()
+    );
+    Ok(dist)
+}
+
+/// The files copied from `client/` into the bundle as they are: the page and its style sheets.
+fn static_files() -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(project_root().join("client"))? {
+        let path = entry?.path();
+        let is_page = path.file_name().is_some_and(|name| name == "index.html");
+        let is_css = path.extension().is_some_and(|ext| ext == "css");
+        if path.is_file() && (is_page || is_css) {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
+/// Adds the WebAssembly target to the toolchain unless it is there already.
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let sysroot = cmd::read(Command::new("rustc").args(["--print", "sysroot"]))
+        .context("cannot run `rustc --print sysroot`")?;
+    let installed = Path::new(sysroot.trim())
+        .join("lib/rustlib")
+        .join(WASM_TARGET)
+        .exists();
+    if !installed {
+        cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+/// The wasm-bindgen CLI at exactly the version of the `wasm-bindgen` crate in `Cargo.lock`
+/// (the two must match byte for byte in what they expect), installed once under
+/// `~/.cache/potluck/` when neither that folder nor `PATH` has it.
+pub fn ensure_wasm_bindgen() -> anyhow::Result<PathBuf> {
+    let lockfile = project_root().join("Cargo.lock");
+    let lock = fs::read_to_string(&lockfile).with_context(|| {
+        format!(
+            "cannot read {}: build once to create it",
+            lockfile.display()
+        )
+    })?;
+    let version = locked_version(&lock, "wasm-bindgen")
+        .context("Cargo.lock has no `wasm-bindgen` package; does `client` still depend on it?")?;
+
+    let root = cache_dir()?.join(format!("wasm-bindgen-{version}"));
+    let cached = root.join("bin").join("wasm-bindgen");
+    for candidate in [cached.clone(), PathBuf::from("wasm-bindgen")] {
+        if reports_version(&candidate, &version) {
+            return Ok(candidate);
+        }
+    }
+
+    eprintln!(
+        "installing the wasm-bindgen CLI {version} into {} (once)",
+        root.display()
+    );
+    // No `--locked`: the CLI's own lockfile pins crate versions the registry may not serve.
+    let mut install = Command::new("cargo");
+    install
+        .args(["install", "wasm-bindgen-cli", "--version"])
+        .arg(format!("={version}"))
+        .arg("--root")
+        .arg(&root);
+    cmd::run(&mut install)?;
+    if !reports_version(&cached, &version) {
+        bail!(
+            "{} does not report version {version} after installing",
+            cached.display()
+        );
+    }
+    Ok(cached)
+}
+
+fn reports_version(program: &Path, version: &str) -> bool {
+    cmd::read(Command::new(program).arg("--version"))
+        .is_some_and(|out| out.split_whitespace().nth(1) == Some(version))
+}
+
+fn cache_dir() -> anyhow::Result<PathBuf> {
+    let base = match std::env::var_os("XDG_CACHE_HOME") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?).join(".cache"),
+    };
+    Ok(base.join("potluck"))
+}
+
+/// The version `Cargo.lock` records for the package `name` (the first, if there are several).
+fn locked_version(lock: &str, name: &str) -> Option<String> {
+    let wanted = format!("name = \"{name}\"");
+    let mut lines = lock.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if line == wanted {
+            let version = lines.next()?.strip_prefix("version = \"")?;
+            return Some(version.strip_suffix('"')?.to_owned());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK: &str = r#"
+[[package]]
+name = "wasm-bindgen-shared"
+version = "0.2.130"
+
+[[package]]
+name = "wasm-bindgen"
+version = "0.2.130"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+
+    #[test]
+    fn the_locked_version_is_read_for_the_exact_package_name() {
+        assert_eq!(
+            locked_version(LOCK, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
+        assert_eq!(locked_version(LOCK, "wasm-bindgen-macro"), None);
+    }
+}

@@ -1,0 +1,72 @@
+//! The browser tests in `tests/e2e/`: Playwright drives Debian's Chromium against the real
+//! `potluck` binary serving the freshly built bundle.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::client;
+use crate::cmd::{self, cargo, project_root, target_dir};
+
+/// Where Debian's `chromium` package puts the browser. Playwright never downloads its own:
+/// only package registries are reachable from our machines.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+pub fn run() -> anyhow::Result<()> {
+    let chromium = ensure_chromium()?;
+    // A debug server: `cargo test` has built most of it already, and speed does not matter here.
+    cmd::run(&mut cargo(["build", "-p", "server", "--locked"]))?;
+    let server = target_dir().join("debug").join("potluck");
+
+    let e2e = project_root().join("tests").join("e2e");
+    npm(&e2e, &["ci", "--no-audit", "--no-fund"])?;
+    let out = target_dir().join("e2e");
+    let mut test = npm_command(&e2e, &["test"]);
+    test.env("POTLUCK_BIN", &server)
+        .env("POTLUCK_STATIC_DIR", client::dist_dir())
+        .env("POTLUCK_E2E_OUT", &out)
+        .env("CHROMIUM_PATH", &chromium);
+    cmd::run(&mut test)?;
+    eprintln!("screenshot: {}", out.join("head.png").display());
+    Ok(())
+}
+
+fn npm(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
+    cmd::run(&mut npm_command(dir, args))
+}
+
+fn npm_command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("npm");
+    command
+        .args(args)
+        .current_dir(dir)
+        // Belt and braces: no package of ours downloads a browser, and none may try.
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    command
+}
+
+/// Chromium from `$CHROMIUM_PATH`, or Debian's, installed with apt when we are root.
+fn ensure_chromium() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM_PATH").filter(|path| !path.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    let chromium = PathBuf::from(CHROMIUM);
+    if chromium.exists() {
+        return Ok(chromium);
+    }
+    let uid = cmd::read(Command::new("id").arg("-u")).context("cannot run `id -u`")?;
+    if uid.trim() != "0" {
+        bail!("{CHROMIUM} is missing: `sudo apt-get install -y chromium chromium-driver`");
+    }
+    cmd::run(Command::new("apt-get").arg("update"))?;
+    cmd::run(
+        Command::new("apt-get")
+            .args(["install", "-y", "chromium", "chromium-driver"])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )?;
+    if !chromium.exists() {
+        bail!("installing the `chromium` package did not create {CHROMIUM}");
+    }
+    Ok(chromium)
+}

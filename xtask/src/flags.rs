@@ -1,0 +1,132 @@
+//! The command line, parsed by hand: four commands and a few flags do not need a parser crate,
+//! and xtask then compiles in a second on a fresh machine.
+
+use anyhow::{Context, bail};
+
+pub const HELP: &str = "\
+Usage: cargo xtask <command>
+
+Commands:
+  run [--data DIR] [--bind ADDR] [--demo] [-- SERVER_ARGS...]
+                  build the client and the server (release) and serve on ADDR
+                  (default 127.0.0.1:8080) with the data folder DIR (default ./data)
+  build-client    build the WebAssembly client into client/dist/
+  test            everything CI runs: fmt, clippy, the wasm check of shared, the tests,
+                  the client build and the browser tests; stops at the first failure
+  help            this text
+";
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Help,
+    BuildClient,
+    Run(Run),
+    Test,
+}
+
+/// Flags of `cargo xtask run`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Run {
+    /// The data folder; `None` for `data/` in the workspace.
+    pub data: Option<String>,
+    pub bind: String,
+    pub demo: bool,
+    /// Passed to `potluck serve` after ours.
+    pub extra: Vec<String>,
+}
+
+impl Default for Run {
+    fn default() -> Self {
+        Run {
+            data: None,
+            bind: "127.0.0.1:8080".to_owned(),
+            demo: false,
+            extra: Vec::new(),
+        }
+    }
+}
+
+pub fn parse(args: &[String]) -> anyhow::Result<Command> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Command::Help);
+    };
+    let command = match command.as_str() {
+        "help" | "-h" | "--help" => Command::Help,
+        "build-client" => no_flags(Command::BuildClient, rest)?,
+        "test" => no_flags(Command::Test, rest)?,
+        "run" => Command::Run(parse_run(rest)?),
+        other => bail!("unknown command `{other}`; see `cargo xtask help`"),
+    };
+    Ok(command)
+}
+
+fn no_flags(command: Command, rest: &[String]) -> anyhow::Result<Command> {
+    match rest.first() {
+        None => Ok(command),
+        Some(flag) => bail!("unexpected argument `{flag}`; see `cargo xtask help`"),
+    }
+}
+
+fn parse_run(args: &[String]) -> anyhow::Result<Run> {
+    let mut run = Run::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--data" => run.data = Some(value(&mut args, arg)?),
+            "--bind" => run.bind = value(&mut args, arg)?,
+            "--demo" => run.demo = true,
+            "--" => {
+                run.extra = args.cloned().collect();
+                break;
+            }
+            other => bail!("unknown flag `{other}` for `run`; see `cargo xtask help`"),
+        }
+    }
+    Ok(run)
+}
+
+fn value<'a>(args: &mut impl Iterator<Item = &'a String>, flag: &str) -> anyhow::Result<String> {
+    args.next()
+        .cloned()
+        .with_context(|| format!("`{flag}` needs a value"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(line: &str) -> anyhow::Result<Command> {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn run_without_flags_serves_data_on_localhost_8080() {
+        assert_eq!(parse_str("run").unwrap(), Command::Run(Run::default()));
+    }
+
+    #[test]
+    fn run_passes_everything_after_the_separator_to_the_server() {
+        let expected = Run {
+            data: Some("/tmp/d".to_owned()),
+            bind: "0.0.0.0:9000".to_owned(),
+            demo: true,
+            extra: vec!["--dev-endpoints".to_owned(), "--demo".to_owned()],
+        };
+        let parsed =
+            parse_str("run --demo --bind 0.0.0.0:9000 --data /tmp/d -- --dev-endpoints --demo");
+        assert_eq!(parsed.unwrap(), Command::Run(expected));
+    }
+
+    #[test]
+    fn a_flag_without_its_value_is_an_error() {
+        let error = parse_str("run --data").unwrap_err();
+        assert_eq!(error.to_string(), "`--data` needs a value");
+    }
+
+    #[test]
+    fn test_takes_no_arguments() {
+        assert!(parse_str("test --fast").is_err());
+        assert_eq!(parse_str("test").unwrap(), Command::Test);
+    }
+}

@@ -146,7 +146,7 @@ async fn serve(
     let log = Log::open(&data)?;
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
-    let options = Options { static_dir, dev_endpoints };
+    let options = Options { static_dir, dev_endpoints, ..Options::default() };
     let state = tokio::task::block_in_place(|| http::start(log.clone(), &data, system_clock(), options))?;
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;

@@ -62,6 +62,9 @@ pub struct Options {
     /// Serves `POST /api/dev/append`, which appends a note event: for the skeleton's
     /// browser test. Off unless `--dev-endpoints` is given.
     pub dev_endpoints: bool,
+    /// Batches of events a slow screen may fall behind by before it is resynced; `None`
+    /// takes the default (256).
+    pub feed_capacity: Option<usize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +91,7 @@ pub fn start(log: Log, data_dir: &Path, clock: Clock, options: Options) -> Resul
             None => projections.position = envelope.position,
         }
     })?;
-    let live = Live::new(projections);
+    let live = Live::new(projections, options.feed_capacity.unwrap_or(256));
     tokio::spawn(live.clone().follow(log.clone()));
     let commands = Commands::start(log.clone(), clock.clone(), decision);
     Ok(AppState {
@@ -139,6 +142,26 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with_send_buffer(listener, router, None, shutdown).await
+}
+
+/// [`serve`], with the kernel's send buffer of every connection set to `send_buffer` bytes
+/// (instead of letting it grow to megabytes): a screen that stops reading is then noticed,
+/// and resynced, after kilobytes rather than megabytes of backlog.
+pub async fn serve_with_send_buffer(
+    listener: TcpListener,
+    router: Router,
+    send_buffer: Option<usize>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(move |stream| {
+        if let Some(bytes) = send_buffer {
+            if let Err(error) = socket2::SockRef::from(&*stream).set_send_buffer_size(bytes) {
+                tracing::warn!(%error, "cannot set a connection's send buffer");
+            }
+        }
+    });
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -19,9 +19,6 @@ use tokio::sync::broadcast;
 
 use crate::log::{Log, ReadError};
 
-/// Batches of events a slow client may fall behind by before it is resynced.
-const FEED_CAPACITY: usize = 256;
-
 /// Every projection the server keeps, as of `position`.
 #[derive(Clone, Debug, Default)]
 pub struct Projections {
@@ -135,8 +132,9 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn new(projections: Projections) -> Live {
-        let (feed, _) = broadcast::channel(FEED_CAPACITY);
+    /// `capacity`: batches of events a slow client may fall behind by before it is resynced.
+    pub fn new(projections: Projections, capacity: usize) -> Live {
+        let (feed, _) = broadcast::channel(capacity.max(1));
         Live { projections: Arc::new(RwLock::new(projections)), feed }
     }
 

@@ -129,6 +129,11 @@ impl Client {
 
 /// Starts the real server on port 0 over a fresh data folder.
 pub async fn spawn_app(options: Options) -> anyhow::Result<TestApp> {
+    spawn_app_tuned(options, None).await
+}
+
+/// [`spawn_app`] with each connection's kernel send buffer fixed at `send_buffer` bytes.
+pub async fn spawn_app_tuned(options: Options, send_buffer: Option<usize>) -> anyhow::Result<TestApp> {
     let data = tempfile::tempdir()?;
     let dir = data.path().join("data");
     let log = Log::open(&dir)?;
@@ -137,7 +142,7 @@ pub async fn spawn_app(options: Options) -> anyhow::Result<TestApp> {
     let address = listener.local_addr()?;
     let router = http::app(state.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
-    let server = tokio::spawn(http::serve(listener, router, async move {
+    let server = tokio::spawn(http::serve_with_send_buffer(listener, router, send_buffer, async move {
         let _ = stop.await;
     }));
     Ok(TestApp { address, log, state, data, shutdown: Some(shutdown), server: Some(server) })
@@ -152,11 +157,24 @@ pub struct Feed {
 impl Client {
     /// Opens `/ws` with this member's token and reads the welcome.
     pub async fn feed(&self) -> Feed {
+        self.feed_with_receive_buffer(None).await
+    }
+
+    /// [`Client::feed`] over a socket whose kernel receive buffer is `bytes` long: a phone
+    /// on bad wifi, in miniature.
+    pub async fn feed_with_receive_buffer(&self, bytes: Option<u32>) -> Feed {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let mut request = self.ws.as_str().into_client_request().expect("ws url");
         let bearer = format!("Bearer {}", self.token).parse().expect("header");
         request.headers_mut().insert("authorization", bearer);
-        let (socket, _) = tokio_tungstenite::connect_async(request).await.expect("ws connect");
+        let address = self.base.trim_start_matches("http://").parse().expect("address");
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        if let Some(bytes) = bytes {
+            socket.set_recv_buffer_size(bytes).expect("receive buffer");
+        }
+        let stream = socket.connect(address).await.expect("connect");
+        let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
+        let (socket, _) = tokio_tungstenite::client_async(request, stream).await.expect("ws connect");
         let mut feed = Feed { socket };
         match feed.next().await {
             shared::wire::ServerMessage::Welcome { .. } => feed,

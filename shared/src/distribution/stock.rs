@@ -6,8 +6,6 @@
 //! - transferred out. Available = on hand - reserved. `decide` keeps both at zero or above
 //! for every batch, so `evolve` can apply movements blindly.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::catalog::ItemCategory;
@@ -94,7 +92,10 @@ impl Batch {
     }
 }
 
-type Shelves = BTreeMap<Shelf, BTreeMap<LocationId, Batch>>;
+/// An item's non-empty batches, soonest expiry first, then by location. A sorted vector,
+/// not a map of maps: an item has a few dozen batches at most, and batches empty and refill
+/// all day, which in a tree would mean a node allocated and freed each time.
+type Shelves = Vec<(Shelf, LocationId, Batch)>;
 
 /// All batches, per item, soonest expiry first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -111,24 +112,24 @@ impl Stockroom {
         &'a self,
         item_id: &str,
     ) -> impl Iterator<Item = (Shelf, &'a LocationId, Batch)> + 'a {
-        self.items.get(item_id).into_iter().flat_map(|shelves| {
-            shelves
-                .iter()
-                .flat_map(|(shelf, at)| at.iter().map(move |(loc, batch)| (*shelf, loc, *batch)))
-        })
+        self.items
+            .get(item_id)
+            .into_iter()
+            .flat_map(|shelves| shelves.iter().map(|(shelf, loc, batch)| (*shelf, loc, *batch)))
     }
 
     /// The item ids that have at least one batch.
     pub fn item_ids(&self) -> impl Iterator<Item = &ItemId> {
-        self.items.keys()
+        self.items.iter().filter(|(_, shelves)| !shelves.is_empty()).map(|(id, _)| id)
     }
 
     pub fn batch(&self, item_id: &str, location_id: &str, shelf: Shelf) -> Batch {
         self.items
             .get(item_id)
-            .and_then(|shelves| shelves.get(&shelf))
-            .and_then(|at| at.get(location_id))
-            .copied()
+            .and_then(|shelves| {
+                let i = find(shelves, shelf, location_id).ok()?;
+                Some(shelves[i].2)
+            })
             .unwrap_or_default()
     }
 
@@ -251,18 +252,26 @@ impl Stockroom {
     fn add(&mut self, item: &ItemId, location: &LocationId, shelf: Shelf, on_hand: i64, reserved: i64) {
         // Cloning an id copies a pointer, so the entry API's single look-up is cheapest.
         let shelves = self.items.entry(item.clone()).or_default();
-        let at = shelves.entry(shelf).or_default();
-        let batch = at.entry(location.clone()).or_default();
+        let i = match find(shelves, shelf, location.as_str()) {
+            Ok(i) => i,
+            Err(i) => {
+                shelves.insert(i, (shelf, location.clone(), Batch::default()));
+                i
+            }
+        };
+        let batch = &mut shelves[i].2;
         batch.on_hand += on_hand;
         batch.reserved += reserved;
         // Empty batches are dropped so that long-lived state stays as small as the shelves.
         if *batch == Batch::default() {
-            at.remove(location.as_str());
-            if at.is_empty() {
-                shelves.remove(&shelf);
-            }
+            shelves.remove(i);
         }
     }
+}
+
+/// Where the batch of `shelf` at `location_id` is, or would go, in an item's shelves.
+fn find(shelves: &Shelves, shelf: Shelf, location_id: &str) -> Result<usize, usize> {
+    shelves.binary_search_by(|(s, loc, _)| (*s, loc.as_str()).cmp(&(shelf, location_id)))
 }
 
 /// Orders a request's held allocations by item, then soonest expiry, then location.

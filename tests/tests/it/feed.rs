@@ -147,3 +147,48 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     files
 }
+
+#[tokio::test]
+async fn a_screen_that_stops_reading_is_resynced_and_slows_nobody_else() {
+    let options = Options { feed_capacity: Some(4), ..Options::default() };
+    let app = tests::spawn_app_tuned(options, Some(4096)).await.unwrap();
+    let logistics = stocked(&app).await;
+    let volunteer = app.member("vic", &[Role::Volunteer]).await;
+    let mut fast = volunteer.feed().await;
+    fast.subscribe(None).await;
+    let mut slow = volunteer.feed_with_receive_buffer(Some(2048)).await;
+    slow.subscribe(None).await;
+    let ServerMessage::Snapshot { .. } = slow.next().await else { panic!("no snapshot") };
+    let start = app.log.head().position;
+
+    // The slow screen reads nothing while the others work.
+    let name = "x".repeat(90);
+    for i in 0..120 {
+        let item = json!({"type": "RegisterItem", "item_id": format!("item-{i}"), "name": name,
+                          "category": "hygiene", "unit": "pack"});
+        let (status, body) = logistics.command(&format!("c-{i}"), item).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let head = app.log.head().position;
+    assert_eq!(fast.positions_until(head).await, (start + 1..=head).collect::<Vec<_>>());
+
+    // When it reads again, it is told it fell behind and gets the whole picture afresh.
+    let mut resynced = false;
+    loop {
+        match slow.next().await {
+            ServerMessage::Resync { .. } => resynced = true,
+            ServerMessage::Snapshot { snapshot } if resynced => {
+                assert_eq!(snapshot.position, head);
+                break;
+            }
+            ServerMessage::Events { events } => {
+                let caught_up = events.last().is_some_and(|e| e.position == head);
+                assert!(resynced || !caught_up, "the slow screen was never resynced");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let (_, metrics) = app.member("ana", &[Role::Coordinator]).await.get("/metrics").await;
+    assert!(!metrics.contains("potluck_websocket_resyncs_total 0\n"), "{metrics}");
+    app.stop().await;
+}

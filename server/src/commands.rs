@@ -38,7 +38,7 @@ pub struct Submitted {
 }
 
 /// The answer to an accepted command, and to every retry of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Accepted {
     pub command_id: String,
     pub stream: String,

@@ -7,6 +7,7 @@
 
 mod api;
 pub mod error;
+mod openapi;
 mod session;
 mod ws;
 
@@ -119,6 +120,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/events", get(api::get_events))
         .route("/api/verify", get(api::verify))
         .route("/api/snapshot", get(api::snapshot))
+        .route("/api/openapi.json", get(openapi::serve_document))
         .route("/api/members", post(api::add_member))
         .route("/api/requests/{request_id}/contact", get(api::contact));
     if state.options.dev_endpoints {

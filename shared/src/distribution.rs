@@ -49,7 +49,7 @@ pub use feedback::FeedbackFrom;
 pub use field::{MAX_NAME_CHARS, MAX_QUANTITY, MAX_TEXT_CHARS};
 pub use id::{
     AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MAX_ID_CHARS, MemberId, PartnerId,
-    RequestId,
+    RequestId, Zone,
 };
 pub use procurement::{AlertResolution, AlertState};
 pub use progress::{DeliveryProgress, LineProgress, RequestProgress, Stage};

@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use utoipa::ToSchema;
 use serde_json::{Value, json};
 use shared::access::{self, View};
 use shared::group::Command;
@@ -20,16 +21,40 @@ use crate::sealed::PersonalData;
 use crate::metrics::Outcome;
 
 /// `POST /api/commands`: one command with the id the client chose for it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CommandBody {
+    /// Chosen by the client (a UUID, say) and kept with the command: sending the same
+    /// command again with the same id returns the first answer and changes nothing.
     pub command_id: String,
     /// The version of the command's stream the client saw; omit to skip the check.
     #[serde(default)]
     pub expected_version: Option<u64>,
+    /// The command: an object whose `type` names it (`LogRequest`, `ReserveStock`, ...).
+    #[schema(value_type = Object)]
     pub command: Value,
 }
 
+/// The body of every error answer.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// `{ "code": "...", "message": "..." }`, plus fields such as `current_version`.
+    #[schema(value_type = Object)]
+    pub error: Value,
+}
+
+#[utoipa::path(post, path = "/api/commands", tag = "commands", request_body = CommandBody,
+    responses(
+        (status = 200, description = "Accepted and durable (or a retry of an accepted command)", body = Accepted),
+        (status = 400, description = "Malformed JSON, unknown command type or wrong field types", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "The member's roles do not allow this command", body = ErrorBody),
+        (status = 409, description = "Conflict: stale expected version, or someone got there first", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody),
+        (status = 422, description = "Refused by the group's rules", body = ErrorBody),
+        (status = 503, description = "Storage failed; retry with the same command_id", body = ErrorBody),
+    ),
+    security(("session" = []), ("bearer" = [])))]
 pub async fn post_command(
     State(state): State<AppState>,
     member: SignedIn,
@@ -126,12 +151,19 @@ fn refusal(refused: Refused) -> (Outcome, ApiError) {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
+    /// Start after this position (0: from the start).
     #[serde(default)]
     pub after: u64,
+    /// At most this many events.
     pub limit: Option<usize>,
 }
 
 /// `GET /api/events?after=N&limit=M`: the log as stored, one JSON envelope per line.
+#[utoipa::path(get, path = "/api/events", tag = "audit",
+    params(("after" = Option<u64>, Query, description = "Start after this position (0: from the start)"),
+           ("limit" = Option<u64>, Query, description = "At most this many events")),
+    responses((status = 200, description = "NDJSON: one stored envelope per line, with its hash", content_type = "application/x-ndjson"),
+              (status = 403, description = "Only coordinators and auditors read the log", body = ErrorBody)))]
 pub async fn get_events(
     State(state): State<AppState>,
     member: SignedIn,
@@ -164,6 +196,8 @@ pub async fn get_events(
 }
 
 /// `GET /api/verify`: walks the chain; the answer names the first broken position.
+#[utoipa::path(get, path = "/api/verify", tag = "audit",
+    responses((status = 200, description = "`{ok, count, head_hash}` or `{ok: false, position, reason}`")))]
 pub async fn verify(State(state): State<AppState>, _member: SignedIn) -> Response {
     let log = state.log.clone();
     match tokio::task::spawn_blocking(move || log.verify()).await {
@@ -180,11 +214,17 @@ pub async fn verify(State(state): State<AppState>, _member: SignedIn) -> Respons
 }
 
 /// `GET /api/snapshot`: every projection as of now, as a client's first load would get it.
+#[utoipa::path(get, path = "/api/snapshot", tag = "live",
+    responses((status = 200, description = "Board, stock, timelines and members at a position; no personal data")))]
 pub async fn snapshot(State(state): State<AppState>, _member: SignedIn) -> Json<Snapshot> {
     Json(state.live.read(|p| p.snapshot()))
 }
 
 /// `POST /api/members`: adds a member and returns a one-time password, shown only here.
+#[utoipa::path(post, path = "/api/members", tag = "members", request_body = NewMember,
+    responses((status = 200, description = "`{member_id, password, accepted}`: the password is shown once"),
+              (status = 403, description = "Only coordinators add members", body = ErrorBody),
+              (status = 409, description = "Already added", body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
     member: SignedIn,
@@ -203,16 +243,21 @@ pub async fn add_member(
     Ok(Json(body).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
+    /// Sign-in id: a-z 0-9 . _ -
     pub member_id: String,
     pub name: String,
+    /// coordinator, logistics, communications, finance, liaison, driver, volunteer, auditor
+    #[schema(value_type = Vec<String>)]
     pub roles: Vec<access::Role>,
 }
 
 /// `GET /metrics`: Prometheus text, for coordinators and auditors (or a scraper holding one
 /// of their tokens).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Log), "reading metrics")?;
     let text = state.metrics.render(state.log.stats());
@@ -222,6 +267,11 @@ pub async fn metrics(State(state): State<AppState>, member: SignedIn) -> Result<
 /// `GET /api/requests/{request_id}/contact`: a household's name, phone, address and notes,
 /// for the members whose work needs them (see [`access::sees_all_personal_data`]) and for
 /// the driver of one of the request's deliveries on the day of that delivery.
+#[utoipa::path(get, path = "/api/requests/{request_id}/contact", tag = "households",
+    params(("request_id" = String, Path, description = "The request whose household to contact")),
+    responses((status = 200, description = "`{request_id, household_id, erased, personal_data}`"),
+              (status = 403, description = "The member's work does not need these details", body = ErrorBody),
+              (status = 404, description = "No contact details were recorded", body = ErrorBody)))]
 pub async fn contact(
     State(state): State<AppState>,
     member: SignedIn,

@@ -97,13 +97,17 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignIn {
     pub member_id: String,
     pub password: String,
 }
 
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignIn,
+    responses((status = 200, description = "`{member, token}` and an HttpOnly, SameSite=Strict session cookie"),
+              (status = 401, description = "Wrong member id or password"),
+              (status = 429, description = "Too many failed attempts; see Retry-After")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -147,6 +151,7 @@ pub async fn sign_in(
     Ok(response)
 }
 
+#[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
     state.auth.end_session(&member.token).map_err(|e| ApiError::unavailable(e.to_string()))?;
     let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
@@ -157,6 +162,7 @@ pub async fn sign_out(State(state): State<AppState>, member: SignedIn) -> Result
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/me", tag = "session", responses((status = 200, description = "The signed-in member and roles")))]
 pub async fn me(member: SignedIn) -> Json<Member> {
     Json(member.member)
 }

@@ -12,7 +12,7 @@ use super::day::{MS_PER_DAY, day_of, is_expired, is_expiring_soon, start_of_day_
 use super::delivery::{DeliveryKind, DeliveryStatus};
 use super::event::Event;
 use super::hashing::FastMap;
-use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId};
+use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId, Zone};
 use super::progress::{RequestProgress, Stage};
 use super::request::{NeedCategory, Urgency};
 use super::stock_levels::StockLevels;
@@ -37,7 +37,7 @@ pub struct RequestCard {
     pub household_id: HouseholdId,
     pub need_category: NeedCategory,
     pub urgency: Urgency,
-    pub zone: String,
+    pub zone: Zone,
     pub household_size: i64,
     pub logged_at_ms: i64,
     pub stage: Stage,
@@ -57,7 +57,7 @@ pub struct DeliveryCard {
     pub delivery_id: DeliveryId,
     pub request_id: RequestId,
     pub kind: DeliveryKind,
-    pub zone: String,
+    pub zone: Zone,
     pub window_start_ms: i64,
     pub window_end_ms: i64,
     pub driver_id: Option<MemberId>,
@@ -334,7 +334,7 @@ impl Board {
         else {
             return;
         };
-        let zone = self.requests.get(request_id).map(|r| r.zone.clone()).unwrap_or_default();
+        let zone = self.requests.get(request_id).map_or_else(|| Zone::from(""), |r| r.zone.clone());
         let status = if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
         let card = DeliveryCard {
             delivery_id: delivery_id.clone(),

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::catalog::{ItemCategory, LocationKind, PartnerKind};
 use super::delivery::{DeliveryKind, FailureReason};
 use super::feedback::FeedbackFrom;
-use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId};
+use super::id::{
+    AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId, Zone,
+};
 use super::procurement::AlertResolution;
 use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
 use super::stock::{AdjustmentReason, StockSource};
@@ -81,7 +83,7 @@ pub enum Command {
         lines: Vec<RequestLine>,
         household_size: i64,
         urgency: Urgency,
-        zone: String,
+        zone: Zone,
         preferred_language: String,
         contact_channel: ContactChannel,
         #[serde(default, skip_serializing_if = "Option::is_none")]

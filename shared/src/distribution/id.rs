@@ -98,6 +98,11 @@ id_type!(
     /// A member of the group: whoever acts, drives or records.
     MemberId
 );
+id_type!(
+    /// A neighbourhood the group delivers to ("riverside"). Checked as a name, not an id:
+    /// it may hold spaces.
+    Zone
+);
 
 /// Checks an id the caller chose for a new thing.
 pub(crate) fn check_new_id(field: &str, id: &str) -> Result<(), Rejection> {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Event;
 use super::field;
-use super::id::{AlertId, HouseholdId, ItemId, RequestId, check_new_id};
+use super::id::{AlertId, HouseholdId, ItemId, RequestId, Zone, check_new_id};
 use super::procurement::AlertResolution;
 use super::progress::RequestProgress;
 use super::rejection::Rejection;
@@ -102,7 +102,7 @@ pub(crate) struct NewRequest<'a> {
     pub household_id: &'a HouseholdId,
     pub lines: &'a [RequestLine],
     pub household_size: i64,
-    pub zone: &'a str,
+    pub zone: &'a Zone,
     pub preferred_language: &'a str,
     pub personal_data: Option<&'a SealedPersonalData>,
 }
@@ -125,7 +125,7 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
         let reason = format!("must be between 1 and {MAX_HOUSEHOLD_SIZE}");
         return Err(Rejection::invalid("household_size", reason));
     }
-    field::name("zone", new.zone)?;
+    field::name("zone", new.zone.as_str())?;
     field::name("preferred_language", new.preferred_language)?;
     if new.personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
         let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);

@@ -14,7 +14,9 @@ use super::catalog::ItemCategory;
 use super::day::{MS_PER_DAY, day_of, is_expired};
 use super::delivery::{DeliveryKind, DeliveryStatus, FailureReason};
 use super::feedback::FeedbackFrom;
-use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId};
+use super::id::{
+    AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId, Zone,
+};
 use super::procurement::AlertResolution;
 use super::progress::{DeliveryProgress, RequestProgress, Stage};
 use super::request::{ContactChannel, NeedCategory, RequestLine, Urgency};
@@ -212,7 +214,7 @@ impl Sim {
             lines,
             household_size: self.rng.between(1, 7),
             urgency,
-            zone: self.pick(ZONES).to_owned(),
+            zone: Zone::from(self.pick(ZONES)),
             preferred_language: self.pick(LANGUAGES).to_owned(),
             contact_channel: self.pick(&[ContactChannel::Phone, ContactChannel::Sms, ContactChannel::Messaging]),
             personal_data: None,

@@ -123,7 +123,7 @@ pub(crate) fn log_request(request: &str, lines: Vec<RequestLine>) -> Command {
         lines,
         household_size: 3,
         urgency: Urgency::Soon,
-        zone: "riverside".to_owned(),
+        zone: Zone::from("riverside"),
         preferred_language: "es".to_owned(),
         contact_channel: ContactChannel::Sms,
         personal_data: None,

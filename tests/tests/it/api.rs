@@ -187,3 +187,16 @@ async fn the_log_is_for_coordinators_and_auditors_and_streams_as_ndjson() {
     assert!(metrics.contains("potluck_commands_total{outcome=\"accepted\"}"), "{metrics}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_names_every_route_and_command_type() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let document: Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    for path in ["/api/commands", "/api/session", "/api/events", "/api/verify", "/api/snapshot",
+                 "/api/members", "/api/requests/{request_id}/contact", "/metrics", "/api/me"] {
+        assert!(document["paths"][path].is_object(), "{path} missing");
+    }
+    let types = &document["components"]["schemas"]["CommandBody"]["properties"]["command"]["properties"]["type"]["enum"];
+    assert_eq!(types.as_array().unwrap().len(), COMMAND_TYPES.len());
+    app.stop().await;
+}

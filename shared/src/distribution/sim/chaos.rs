@@ -4,7 +4,7 @@
 
 use super::{DRIVERS, LOGISTICS, Sim};
 use crate::distribution::delivery::DeliveryKind;
-use crate::distribution::id::{DeliveryId, HouseholdId, ItemId, LocationId, RequestId};
+use crate::distribution::id::{DeliveryId, HouseholdId, ItemId, LocationId, RequestId, Zone};
 use crate::distribution::request::{ContactChannel, NeedCategory, RequestLine, Urgency};
 use crate::distribution::stock::{AdjustmentReason, StockSource};
 use crate::distribution::{Command, Context};
@@ -85,7 +85,7 @@ fn log_request(request_id: RequestId, lines: Vec<RequestLine>) -> Command {
         lines,
         household_size: 2,
         urgency: Urgency::Routine,
-        zone: "north".to_owned(),
+        zone: Zone::from("north"),
         preferred_language: "en".to_owned(),
         contact_channel: ContactChannel::Sms,
         personal_data: None,

@@ -104,7 +104,7 @@ fn assert_stock_invariants(events: &[Recorded], state: &State, levels: &StockLev
 }
 
 fn assert_request_invariants(state: &State) {
-    for request in state.requests.values() {
+    for request in &state.requests {
         for line in &request.progress.lines {
             let held: i64 = request.allocations.iter().filter(|a| a.item_id == line.item_id).map(|a| a.quantity).sum();
             assert_eq!(held, line.reserved, "allocations add up to the reserved line");
@@ -182,6 +182,6 @@ fn a_long_simulated_month_keeps_every_invariant() {
     events.iter().for_each(|r| levels.apply(r));
     assert_stock_invariants(&events, &state, &levels);
     assert_request_invariants(&state);
-    let delivered = state.requests.values().filter(|r| r.progress.stage() == Stage::Delivered).count();
+    let delivered = state.requests.iter().filter(|r| r.progress.stage() == Stage::Delivered).count();
     assert!(delivered > 100, "the simulation delivers ({delivered} delivered)");
 }

@@ -151,9 +151,14 @@ async fn serve(
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let address = listener.local_addr()?;
-    let router = http::app(state);
+    let router = http::app(state.clone());
     println!("potluck is listening on http://{address}");
-    http::serve(listener, router, shutdown_signal()).await?;
+    http::serve(listener, router, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight commands, closing sockets");
+        state.begin_shutdown();
+    })
+    .await?;
     log.close().await;
     tracing::info!("stopped cleanly");
     Ok(ExitCode::SUCCESS)

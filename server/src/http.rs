@@ -48,6 +48,15 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub clock: Clock,
     pub options: Options,
+    /// Set when the server begins to shut down: live sockets close cleanly.
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl AppState {
+    /// Tells every live socket to close; call when the shutdown signal arrives.
+    pub fn begin_shutdown(&self) {
+        self.closing.send_replace(true);
+    }
 }
 
 impl std::fmt::Debug for AppState {
@@ -105,6 +114,7 @@ pub fn start(log: Log, data_dir: &Path, clock: Clock, options: Options) -> Resul
         metrics: Arc::default(),
         clock,
         options,
+        closing: Arc::new(tokio::sync::watch::channel(false).0),
     })
 }
 

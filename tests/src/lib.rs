@@ -142,8 +142,10 @@ pub async fn spawn_app_tuned(options: Options, send_buffer: Option<usize>) -> an
     let address = listener.local_addr()?;
     let router = http::app(state.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
+    let closing = state.clone();
     let server = tokio::spawn(http::serve_with_send_buffer(listener, router, send_buffer, async move {
         let _ = stop.await;
+        closing.begin_shutdown();
     }));
     Ok(TestApp { address, log, state, data, shutdown: Some(shutdown), server: Some(server) })
 }
@@ -212,6 +214,18 @@ impl Feed {
             }
         }
         positions
+    }
+
+    /// Reads until the server closes the socket; the close code it gave, if any.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        use futures_util::StreamExt;
+        use tokio_tungstenite::tungstenite::Message;
+        while let Some(Ok(frame)) = self.socket.next().await {
+            if let Message::Close(frame) = frame {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
     }
 
     pub async fn close(mut self) {

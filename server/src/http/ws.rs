@@ -58,8 +58,17 @@ impl Connection {
         let mut feed: Option<Feed> = None;
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         let mut heard = Instant::now();
+        let mut closing = self.state.closing.subscribe();
         loop {
             tokio::select! {
+                _ = async { closing.wait_for(|closing| *closing).await.is_ok() } => {
+                    let frame = axum::extract::ws::CloseFrame {
+                        code: axum::extract::ws::close_code::AWAY,
+                        reason: "the server is restarting".into(),
+                    };
+                    let _ = self.send_raw(Message::Close(Some(frame))).await;
+                    return Ok(());
+                }
                 batch = recv(&mut feed) => match batch {
                     Ok(batch) => self.forward(&batch).await?,
                     Err(RecvError::Lagged(_)) => {

@@ -2,8 +2,8 @@
 //! movements that change them (received, adjusted, transferred; reserved, released and
 //! issued through requests and deliveries).
 //!
-//! On hand at a location = received - issued - adjusted out + adjusted in + transferred in
-//! - transferred out. Available = on hand - reserved. `decide` keeps both at zero or above
+//! On hand at a location is received, minus issued, plus or minus adjusted, plus or minus
+//! transferred; available is on hand minus reserved. `decide` keeps both at zero or above
 //! for every batch, so `evolve` can apply movements blindly.
 
 use serde::{Deserialize, Serialize};

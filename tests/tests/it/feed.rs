@@ -192,3 +192,15 @@ async fn a_screen_that_stops_reading_is_resynced_and_slows_nobody_else() {
     assert!(!metrics.contains("potluck_websocket_resyncs_total 0\n"), "{metrics}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn stopping_the_server_closes_live_screens_cleanly() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let volunteer = app.member("vic", &[Role::Volunteer]).await;
+    let mut feed = volunteer.feed().await;
+    feed.subscribe(None).await;
+    let ServerMessage::Snapshot { .. } = feed.next().await else { panic!("no snapshot") };
+    let stopping = tokio::spawn(app.stop());
+    assert_eq!(feed.close_code().await, Some(1001));
+    stopping.await.unwrap();
+}

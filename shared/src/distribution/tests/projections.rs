@@ -38,7 +38,8 @@ fn the_board_shows_todays_deliveries_by_driver_and_status() {
     given.push(scheduled("d2", "r2", vec![line("soap", 1)], None));
     let (board, _, _) = fold(&given);
     let lanes = board.deliveries_today(NOW_MS);
-    let summary: Vec<(Option<&str>, Vec<(&str, DeliveryStatus)>)> = lanes
+    type Lane<'a> = (Option<&'a str>, Vec<(&'a str, DeliveryStatus)>);
+    let summary: Vec<Lane<'_>> = lanes
         .iter()
         .map(|lane| {
             let deliveries = lane.deliveries.iter().map(|d| (d.delivery_id.as_str(), d.status)).collect();

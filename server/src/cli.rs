@@ -33,6 +33,9 @@ enum Command {
         /// Serve test-only endpoints (`POST /api/dev/append`). Never in production.
         #[arg(long, hide = true)]
         dev_endpoints: bool,
+        /// Fill an empty data folder with a month of demo data and print demo sign-ins.
+        #[arg(long)]
+        demo: bool,
     },
     /// Check every record and the hash chain of the log; report the first broken position.
     Verify {
@@ -114,7 +117,10 @@ pub fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Serve { data, bind, static_dir, dev_endpoints } => {
+            Command::Serve { data, bind, static_dir, dev_endpoints, demo } => {
+                if demo {
+                    fill_demo(&data.path).await?;
+                }
                 serve(data.path, bind, static_dir, dev_endpoints).await
             }
             Command::Verify { data } => verify(data.path).await,
@@ -162,6 +168,34 @@ async fn serve(
     log.close().await;
     tracing::info!("stopped cleanly");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fills an empty data folder with the demo month; leaves one with data alone.
+async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
+    let clock_value = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let reading = clock_value.clone();
+    let clock: crate::log::Clock =
+        std::sync::Arc::new(move || reading.load(std::sync::atomic::Ordering::SeqCst));
+    let log = Log::open_with(data, shared::upcast::Upcasters::domain(), clock.clone())?;
+    if log.head().position > 0 {
+        log.close().await;
+        println!("The data folder already holds data: --demo adds nothing to it.");
+        return Ok(());
+    }
+    let state = tokio::task::block_in_place(|| http::start(log.clone(), data, clock, Options::default()))?;
+    let real_now = (system_clock())();
+    let filled = crate::demo::fill(&state.commands, &state.auth, &state.keys, &clock_value, real_now).await;
+    log.close().await;
+    let filled = filled?;
+    println!("Demo data: {} commands sent. Every demo member's password is {:?}.", filled.commands, crate::demo::DEMO_PASSWORD);
+    let mut shown = std::collections::BTreeSet::new();
+    for (member_id, roles) in filled.members {
+        if roles.iter().any(|role| shown.insert(*role)) {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            println!("  sign in as {member_id:<8} ({})", names.join(", "));
+        }
+    }
+    Ok(())
 }
 
 /// Opens an existing data folder for an offline command.

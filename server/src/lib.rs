@@ -7,7 +7,7 @@
 //! - [`http`]: the axum application: the API, the WebSocket feed, the static client.
 //! - [`sealed`]: households' personal data, encrypted per household, keys outside the log.
 //! - [`metrics`]: Prometheus counters.
-//! - [`cli`]: the `potluck` command line.
+//! - [`cli`]: the `potluck` command line; [`demo`]: a month of demo data.
 //!
 //! `main.rs` is a thin command line over these; tests drive [`http::app`] on port 0.
 
@@ -15,6 +15,7 @@ pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod commands;
+pub mod demo;
 pub mod http;
 pub mod log;
 pub mod metrics;

@@ -24,10 +24,17 @@ fn main() {
         started.elapsed()
     );
 
-    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_default();
+    let filter = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .unwrap_or_default();
     let wanted = |name: &str| name.contains(filter.as_str());
     if wanted("all: state + board (with stock levels) + timelines") {
-        report("all: state + board (with stock levels) + timelines", &events, fold_all);
+        report(
+            "all: state + board (with stock levels) + timelines",
+            &events,
+            fold_all,
+        );
     }
     if wanted("state (decider)") {
         report("state (decider)", &events, fold_state);

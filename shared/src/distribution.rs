@@ -11,7 +11,8 @@
 //! - [`sim`] generates realistic, seeded command sequences for tests, benchmarks and demos.
 //!
 //! One file per noun: `catalog`, `roster`, `stock`, `request`, `reservation`, `delivery`,
-//! `procurement`, `feedback`; `progress` is a request's stage, shared by state and board.
+//! `procurement`, `feedback`; `stockroom` holds the batches `decide` reasons about, and
+//! `progress` a request's stage, shared by state and board.
 
 mod board;
 mod catalog;
@@ -33,6 +34,7 @@ pub mod sim;
 mod state;
 mod stock;
 mod stock_levels;
+mod stockroom;
 mod timeline;
 
 #[cfg(test)]
@@ -47,6 +49,7 @@ pub use delivery::{DeliveryKind, DeliveryStatus, FailureReason};
 pub use event::Event;
 pub use feedback::FeedbackFrom;
 pub use field::{MAX_NAME_CHARS, MAX_QUANTITY, MAX_TEXT_CHARS};
+pub use hashing::{FastMap, FastSet, FxHasher};
 pub use id::{
     AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MAX_ID_CHARS, MemberId, PartnerId,
     RequestId, Zone,
@@ -59,10 +62,10 @@ pub use request::{
 };
 pub use reservation::{Availability, LineCheck};
 pub use roster::Roster;
-pub use hashing::{FastMap, FastSet, FxHasher};
 pub use state::{DeliveryEntry, State};
-pub use stock::{AdjustmentReason, Allocation, Batch, Portion, Shelf, StockSource, Stockroom};
+pub use stock::{AdjustmentReason, Allocation, Portion, StockSource};
 pub use stock_levels::{BatchLevel, ItemLevels, StockLevels, StockRow};
+pub use stockroom::{Batch, Shelf, Stockroom};
 pub use timeline::{Step, Timeline, Timelines};
 
 /// What `decide` is told about the moment: when, and who acts.
@@ -134,7 +137,14 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             from_location_id,
             to_location_id,
             quantity,
-        } => stock::transfer(state, now_ms, item_id, from_location_id, to_location_id, *quantity),
+        } => stock::transfer(
+            state,
+            now_ms,
+            item_id,
+            from_location_id,
+            to_location_id,
+            *quantity,
+        ),
         Command::LogRequest { .. } => decide_new_request(state, command),
         Command::CheckStock { .. }
         | Command::ReserveStock { .. }

@@ -5,6 +5,7 @@
 mod it {
     mod api;
     mod crash;
+    mod demo;
     mod feed;
     mod log_files;
     mod log_model;

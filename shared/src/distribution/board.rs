@@ -138,7 +138,9 @@ impl Board {
         for column in &mut columns {
             column.cards.sort_by(|a, b| {
                 let key = |c: &RequestCard| (std::cmp::Reverse(c.urgency), c.entered_stage_at_ms);
-                key(a).cmp(&key(b)).then_with(|| a.request_id.cmp(&b.request_id))
+                key(a)
+                    .cmp(&key(b))
+                    .then_with(|| a.request_id.cmp(&b.request_id))
             });
         }
         columns
@@ -196,11 +198,22 @@ impl Board {
                 let Some(expires_on_day) = b.expires_on_day else {
                     continue;
                 };
-                let (item_id, location_id, on_hand) = (item_id.clone(), b.location_id.clone(), b.on_hand);
+                let (item_id, location_id, on_hand) =
+                    (item_id.clone(), b.location_id.clone(), b.on_hand);
                 if is_expired(b.expires_on_day, today) {
-                    warnings.push(StockWarning::Expired { item_id, location_id, expires_on_day, on_hand });
+                    warnings.push(StockWarning::Expired {
+                        item_id,
+                        location_id,
+                        expires_on_day,
+                        on_hand,
+                    });
                 } else if is_expiring_soon(b.expires_on_day, today) {
-                    warnings.push(StockWarning::ExpiringSoon { item_id, location_id, expires_on_day, on_hand });
+                    warnings.push(StockWarning::ExpiringSoon {
+                        item_id,
+                        location_id,
+                        expires_on_day,
+                        on_hand,
+                    });
                 }
             }
         }
@@ -334,8 +347,15 @@ impl Board {
         else {
             return;
         };
-        let zone = self.requests.get(request_id).map_or_else(|| Zone::from(""), |r| r.zone.clone());
-        let status = if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
+        let zone = self
+            .requests
+            .get(request_id)
+            .map_or_else(|| Zone::from(""), |r| r.zone.clone());
+        let status = if driver_id.is_some() {
+            DeliveryStatus::Assigned
+        } else {
+            DeliveryStatus::Scheduled
+        };
         let card = DeliveryCard {
             delivery_id: delivery_id.clone(),
             request_id: request_id.clone(),

@@ -38,11 +38,16 @@ pub enum Command {
     },
     /// The board flags the item when its available stock, all locations together, falls
     /// below `quantity`. Zero turns the warning off.
-    SetLowStockThreshold { item_id: ItemId, quantity: i64 },
+    SetLowStockThreshold {
+        item_id: ItemId,
+        quantity: i64,
+    },
 
     // --- Roster. Stream `roster`. ---
     /// Lets a member drive deliveries. Stands in for the member registry until it exists.
-    RegisterDriver { member_id: MemberId },
+    RegisterDriver {
+        member_id: MemberId,
+    },
 
     // --- Stock movements. Stream `stock`. ---
     /// Stock arrives at a location. Food needs `expires_on_day` (see [`super::day`]).
@@ -91,7 +96,9 @@ pub enum Command {
     },
     /// Compares each outstanding line with available stock; raises a procurement alert per
     /// short item that has none open for this request.
-    CheckStock { request_id: RequestId },
+    CheckStock {
+        request_id: RequestId,
+    },
     /// Reserves stock for some of the request's outstanding lines, soonest expiry first,
     /// optionally from one location only.
     ReserveStock {
@@ -107,7 +114,10 @@ pub enum Command {
     },
     /// Stops the request at any step before it is fully delivered; everything still
     /// reserved is released and open deliveries and alerts of the request are closed.
-    CancelRequest { request_id: RequestId, reason: String },
+    CancelRequest {
+        request_id: RequestId,
+        reason: String,
+    },
     /// Feedback from the household (relayed by whoever records it) or from the volunteer
     /// recording it. `rating` is 1 to 5.
     RecordFeedback {
@@ -131,16 +141,22 @@ pub enum Command {
         replaces_delivery_id: Option<DeliveryId>,
     },
     /// The acting member takes an unassigned delivery.
-    ClaimDelivery { delivery_id: DeliveryId },
+    ClaimDelivery {
+        delivery_id: DeliveryId,
+    },
     /// Communications has reached the household and agreed the window.
     ConfirmWithHousehold {
         delivery_id: DeliveryId,
         channel: ContactChannel,
         language: String,
     },
-    StartDelivery { delivery_id: DeliveryId },
+    StartDelivery {
+        delivery_id: DeliveryId,
+    },
     /// Hands the goods over: the reserved stock of the delivery's lines is issued.
-    CompleteDelivery { delivery_id: DeliveryId },
+    CompleteDelivery {
+        delivery_id: DeliveryId,
+    },
     /// The reservation stays until the lines are rescheduled or the request is cancelled.
     FailDelivery {
         delivery_id: DeliveryId,

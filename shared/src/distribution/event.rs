@@ -36,8 +36,13 @@ pub enum Event {
         name: String,
         kind: PartnerKind,
     },
-    LowStockThresholdSet { item_id: ItemId, quantity: i64 },
-    DriverRegistered { member_id: MemberId },
+    LowStockThresholdSet {
+        item_id: ItemId,
+        quantity: i64,
+    },
+    DriverRegistered {
+        member_id: MemberId,
+    },
     StockReceived {
         item_id: ItemId,
         location_id: LocationId,

@@ -18,7 +18,10 @@ pub(crate) fn quantity(field: &str, quantity: i64) -> Result<(), Rejection> {
         return Err(Rejection::invalid(field, "must be more than zero"));
     }
     if quantity > MAX_QUANTITY {
-        return Err(Rejection::invalid(field, format!("must be at most {MAX_QUANTITY}")));
+        return Err(Rejection::invalid(
+            field,
+            format!("must be at most {MAX_QUANTITY}"),
+        ));
     }
     Ok(())
 }
@@ -46,14 +49,20 @@ pub(crate) fn note(field: &str, text: &str) -> Result<(), Rejection> {
 
 pub(crate) fn day(field: &str, day: i64) -> Result<(), Rejection> {
     if !(0..=MAX_DAY).contains(&day) {
-        return Err(Rejection::invalid(field, format!("must be a day number between 0 and {MAX_DAY}")));
+        return Err(Rejection::invalid(
+            field,
+            format!("must be a day number between 0 and {MAX_DAY}"),
+        ));
     }
     Ok(())
 }
 
 fn limit(field: &str, text: &str, max_chars: usize) -> Result<(), Rejection> {
     if text.chars().count() > max_chars {
-        return Err(Rejection::invalid(field, format!("must be at most {max_chars} characters")));
+        return Err(Rejection::invalid(
+            field,
+            format!("must be at most {max_chars} characters"),
+        ));
     }
     Ok(())
 }

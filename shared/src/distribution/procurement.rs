@@ -78,7 +78,12 @@ pub(crate) fn resolve(
 /// Ids for the next `count` alerts a stock check of this request raises. Derived from the
 /// request id and a counter in state so that replaying the same commands mints the same
 /// ids; a number already taken by a hand-raised alert is skipped.
-pub(crate) fn mint_alert_ids(state: &State, request_id: &RequestId, request: &RequestState, count: usize) -> Vec<AlertId> {
+pub(crate) fn mint_alert_ids(
+    state: &State,
+    request_id: &RequestId,
+    request: &RequestState,
+    count: usize,
+) -> Vec<AlertId> {
     let mut ids = Vec::with_capacity(count);
     let mut n = request.alerts_raised;
     while ids.len() < count {

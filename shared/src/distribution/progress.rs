@@ -137,7 +137,11 @@ impl RequestProgress {
         }
         if self.lines.iter().any(|line| line.reserved > 0) {
             let failed = self.deliveries.last().map(|d| d.status) == Some(DeliveryStatus::Failed);
-            return if failed { Stage::Failed } else { Stage::Reserved };
+            return if failed {
+                Stage::Failed
+            } else {
+                Stage::Reserved
+            };
         }
         match self.last_check_short {
             Some(true) => Stage::AwaitingStock,
@@ -147,11 +151,15 @@ impl RequestProgress {
     }
 
     pub fn line(&self, item_id: &str) -> Option<&LineProgress> {
-        self.lines.iter().find(|line| line.item_id.as_str() == item_id)
+        self.lines
+            .iter()
+            .find(|line| line.item_id.as_str() == item_id)
     }
 
     pub fn delivery(&self, delivery_id: &str) -> Option<&DeliveryProgress> {
-        self.deliveries.iter().find(|d| d.delivery_id.as_str() == delivery_id)
+        self.deliveries
+            .iter()
+            .find(|d| d.delivery_id.as_str() == delivery_id)
     }
 
     /// Updates the progress with an event of this request. Holds no rules.
@@ -258,9 +266,18 @@ impl RequestProgress {
         }
     }
 
-    fn delivery_mut(&mut self, delivery_id: &DeliveryId, change: impl FnOnce(&mut DeliveryProgress)) {
+    fn delivery_mut(
+        &mut self,
+        delivery_id: &DeliveryId,
+        change: impl FnOnce(&mut DeliveryProgress),
+    ) {
         // Searched from the end: the delivery being worked on is nearly always the latest.
-        if let Some(d) = self.deliveries.iter_mut().rev().find(|d| &d.delivery_id == delivery_id) {
+        if let Some(d) = self
+            .deliveries
+            .iter_mut()
+            .rev()
+            .find(|d| &d.delivery_id == delivery_id)
+        {
             change(d);
         }
     }

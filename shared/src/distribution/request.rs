@@ -12,8 +12,8 @@ use super::id::{AlertId, HouseholdId, ItemId, RequestId, Zone, check_new_id};
 use super::procurement::AlertResolution;
 use super::progress::RequestProgress;
 use super::rejection::Rejection;
-use super::stock::Allocation;
 use super::state::State;
+use super::stock::Allocation;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,7 +118,10 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
         return Err(Rejection::exists("request", new.request_id.as_str()));
     }
     if new.lines.is_empty() {
-        return Err(Rejection::invalid("lines", "a request needs at least one line"));
+        return Err(Rejection::invalid(
+            "lines",
+            "a request needs at least one line",
+        ));
     }
     check_lines(state, new.lines)?;
     if !(1..=MAX_HOUSEHOLD_SIZE).contains(&new.household_size) {
@@ -127,7 +130,10 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
     }
     field::name("zone", new.zone.as_str())?;
     field::name("preferred_language", new.preferred_language)?;
-    if new.personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
+    if new
+        .personal_data
+        .is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES)
+    {
         let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
         return Err(Rejection::invalid("personal_data", reason));
     }
@@ -139,7 +145,10 @@ pub(crate) fn check_lines(state: &State, lines: &[RequestLine]) -> Result<(), Re
     for (i, line) in lines.iter().enumerate() {
         field::quantity(&format!("lines[{i}].quantity"), line.quantity)?;
         state.catalog.known_item(&line.item_id)?;
-        if lines[..i].iter().any(|earlier| earlier.item_id == line.item_id) {
+        if lines[..i]
+            .iter()
+            .any(|earlier| earlier.item_id == line.item_id)
+        {
             let reason = format!("`{}` is listed twice", line.item_id);
             return Err(Rejection::invalid(format!("lines[{i}].item_id"), reason));
         }
@@ -148,7 +157,10 @@ pub(crate) fn check_lines(state: &State, lines: &[RequestLine]) -> Result<(), Re
 }
 
 /// Finds a request that is still open.
-pub(crate) fn open_request<'s>(state: &'s State, request_id: &RequestId) -> Result<&'s RequestState, Rejection> {
+pub(crate) fn open_request<'s>(
+    state: &'s State,
+    request_id: &RequestId,
+) -> Result<&'s RequestState, Rejection> {
     let request = state
         .request(request_id.as_str())
         .ok_or_else(|| Rejection::unknown("request", request_id.as_str()))?;
@@ -160,7 +172,11 @@ pub(crate) fn open_request<'s>(state: &'s State, request_id: &RequestId) -> Resu
     Ok(request)
 }
 
-pub(crate) fn cancel(state: &State, request_id: &RequestId, reason: &str) -> Result<Vec<Event>, Rejection> {
+pub(crate) fn cancel(
+    state: &State,
+    request_id: &RequestId,
+    reason: &str,
+) -> Result<Vec<Event>, Rejection> {
     let request = open_request(state, request_id)?;
     field::reason("reason", reason)?;
     let cancelled_delivery_ids = request

@@ -10,8 +10,9 @@ use super::id::{LocationId, RequestId};
 use super::procurement::mint_alert_ids;
 use super::rejection::Rejection;
 use super::request::{RequestLine, RequestState, check_lines, open_request};
-use super::stock::{Allocation, shelf_order};
 use super::state::State;
+use super::stock::Allocation;
+use super::stockroom::shelf_order;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -33,7 +34,11 @@ pub struct LineCheck {
     pub shortfall: i64,
 }
 
-pub(crate) fn check(state: &State, now_ms: i64, request_id: &RequestId) -> Result<Vec<Event>, Rejection> {
+pub(crate) fn check(
+    state: &State,
+    now_ms: i64,
+    request_id: &RequestId,
+) -> Result<Vec<Event>, Rejection> {
     let request = open_request(state, request_id)?;
     let today = day_of(now_ms);
     let lines: Vec<LineCheck> = request
@@ -63,7 +68,12 @@ pub(crate) fn check(state: &State, now_ms: i64, request_id: &RequestId) -> Resul
     let short: Vec<&LineCheck> = lines
         .iter()
         .filter(|line| line.shortfall > 0)
-        .filter(|line| !request.open_alerts.iter().any(|(item, _)| item == &line.item_id))
+        .filter(|line| {
+            !request
+                .open_alerts
+                .iter()
+                .any(|(item, _)| item == &line.item_id)
+        })
         .collect();
     let alert_ids = mint_alert_ids(state, request_id, request, short.len());
     let alerts: Vec<Event> = short
@@ -108,7 +118,10 @@ pub(crate) fn reserve(
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
         }
         let from = from_location_id.map(LocationId::as_str);
-        let picked = state.stock.pick_first_expiry(&line.item_id, line.quantity, day_of(now_ms), from)?;
+        let picked =
+            state
+                .stock
+                .pick_first_expiry(&line.item_id, line.quantity, day_of(now_ms), from)?;
         allocations.extend(picked);
     }
     Ok(vec![Event::StockReserved {
@@ -138,7 +151,11 @@ pub(crate) fn release(
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
         }
         // Latest expiry first: what stays reserved is what should leave the shelves soonest.
-        let held = request.allocations.iter().rev().filter(|a| a.item_id == line.item_id);
+        let held = request
+            .allocations
+            .iter()
+            .rev()
+            .filter(|a| a.item_id == line.item_id);
         allocations.extend(take(held, line.quantity));
     }
     Ok(vec![Event::StockReleased {
@@ -161,7 +178,10 @@ fn request_line<'r>(
 }
 
 /// Takes `quantity` from the allocations in the order given, splitting the last one.
-pub(crate) fn take<'a>(allocations: impl Iterator<Item = &'a Allocation>, quantity: i64) -> Vec<Allocation> {
+pub(crate) fn take<'a>(
+    allocations: impl Iterator<Item = &'a Allocation>,
+    quantity: i64,
+) -> Vec<Allocation> {
     let mut taken = Vec::new();
     let mut wanted = quantity;
     for a in allocations {

@@ -34,7 +34,10 @@ impl Roster {
     }
 }
 
-pub(crate) fn register_driver(state: &State, member_id: &MemberId) -> Result<Vec<Event>, Rejection> {
+pub(crate) fn register_driver(
+    state: &State,
+    member_id: &MemberId,
+) -> Result<Vec<Event>, Rejection> {
     check_new_id("member_id", member_id.as_str())?;
     if state.roster.is_driver(member_id.as_str()) {
         return Err(Rejection::exists("driver", member_id.as_str()));

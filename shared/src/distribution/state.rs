@@ -14,7 +14,7 @@ use super::progress::{DeliveryProgress, RequestProgress};
 use super::request::{RequestLine, RequestState};
 use super::reservation::{hold, unhold};
 use super::roster::Roster;
-use super::stock::Stockroom;
+use super::stockroom::Stockroom;
 
 /// What a delivery is for: the request, and the reserved lines it hands over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,11 +58,16 @@ impl State {
     }
 
     pub fn request(&self, request_id: &str) -> Option<&RequestState> {
-        self.request_index.get(request_id).map(|&i| &self.requests[i])
+        self.request_index
+            .get(request_id)
+            .map(|&i| &self.requests[i])
     }
 
     /// The delivery: what it is for, the state of its request, and how far it has got.
-    pub fn delivery(&self, delivery_id: &str) -> Option<(&DeliveryEntry, &RequestState, &DeliveryProgress)> {
+    pub fn delivery(
+        &self,
+        delivery_id: &str,
+    ) -> Option<(&DeliveryEntry, &RequestState, &DeliveryProgress)> {
         let entry = self.deliveries.get(delivery_id)?;
         let request = self.request(entry.request_id.as_str())?;
         let delivery = request.progress.delivery(delivery_id)?;
@@ -102,7 +107,8 @@ impl State {
                 // A second log of the same id cannot be decided; if one were folded, the
                 // first stays.
                 if !self.request_index.contains_key(request_id) {
-                    self.request_index.insert(request_id.clone(), self.requests.len());
+                    self.request_index
+                        .insert(request_id.clone(), self.requests.len());
                     self.requests.push(request);
                 }
             }
@@ -142,7 +148,9 @@ impl State {
         request.progress.apply(event);
         match event {
             Event::StockReserved { allocations, .. } => hold(&mut request.allocations, allocations),
-            Event::StockReleased { allocations, .. } => unhold(&mut request.allocations, allocations),
+            Event::StockReleased { allocations, .. } => {
+                unhold(&mut request.allocations, allocations)
+            }
             Event::RequestCancelled { released, .. } => unhold(&mut request.allocations, released),
             Event::DeliveryCompleted { issued, .. } => unhold(&mut request.allocations, issued),
             _ => {}
@@ -168,7 +176,9 @@ impl State {
                 let request = request_id.as_ref().and_then(|id| self.request_mut(id));
                 if let Some(request) = request {
                     request.alerts_raised += 1;
-                    request.open_alerts.push((item_id.clone(), alert_id.clone()));
+                    request
+                        .open_alerts
+                        .push((item_id.clone(), alert_id.clone()));
                 }
             }
             Event::ProcurementAlertResolved {

@@ -11,7 +11,8 @@ use super::day::{day_of, is_expired, is_expiring_soon};
 use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{ItemId, LocationId};
-use super::stock::{Allocation, Shelf};
+use super::stock::Allocation;
+use super::stockroom::Shelf;
 
 /// Items are kept in a hash map: most events look one up; `rows` sorts what it shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +74,13 @@ impl ItemLevels {
             .sum()
     }
 
-    fn add(&mut self, location_id: &LocationId, expires_on_day: Option<i64>, on_hand: i64, reserved: i64) {
+    fn add(
+        &mut self,
+        location_id: &LocationId,
+        expires_on_day: Option<i64>,
+        on_hand: i64,
+        reserved: i64,
+    ) {
         let key = (Shelf::of(expires_on_day), location_id);
         let found = self
             .batches
@@ -116,15 +123,17 @@ impl StockLevels {
         let mut rows: BTreeMap<(&ItemId, &LocationId), StockRow> = BTreeMap::new();
         for (item_id, item) in &self.items {
             for b in &item.batches {
-                let row = rows.entry((item_id, &b.location_id)).or_insert_with(|| StockRow {
-                    item_id: item_id.clone(),
-                    location_id: b.location_id.clone(),
-                    on_hand: 0,
-                    reserved: 0,
-                    available: 0,
-                    expiring_soon: 0,
-                    expired: 0,
-                });
+                let row = rows
+                    .entry((item_id, &b.location_id))
+                    .or_insert_with(|| StockRow {
+                        item_id: item_id.clone(),
+                        location_id: b.location_id.clone(),
+                        on_hand: 0,
+                        reserved: 0,
+                        available: 0,
+                        expiring_soon: 0,
+                        expired: 0,
+                    });
                 row.on_hand += b.on_hand;
                 row.reserved += b.reserved;
                 if is_expired(b.expires_on_day, today) {
@@ -162,14 +171,18 @@ impl StockLevels {
                 quantity,
                 expires_on_day,
                 ..
-            } => self.item_mut(item_id).add(location_id, *expires_on_day, *quantity, 0),
+            } => self
+                .item_mut(item_id)
+                .add(location_id, *expires_on_day, *quantity, 0),
             Event::StockAdjusted {
                 item_id,
                 location_id,
                 expires_on_day,
                 change,
                 ..
-            } => self.item_mut(item_id).add(location_id, *expires_on_day, *change, 0),
+            } => self
+                .item_mut(item_id)
+                .add(location_id, *expires_on_day, *change, 0),
             Event::StockTransferred {
                 item_id,
                 from_location_id,
@@ -193,13 +206,16 @@ impl StockLevels {
     fn apply_all(&mut self, allocations: &[Allocation], on_hand_sign: i64, reserved_sign: i64) {
         for a in allocations {
             let (on_hand, reserved) = (a.quantity * on_hand_sign, a.quantity * reserved_sign);
-            self.item_mut(&a.item_id).add(&a.location_id, a.expires_on_day, on_hand, reserved);
+            self.item_mut(&a.item_id)
+                .add(&a.location_id, a.expires_on_day, on_hand, reserved);
         }
     }
 
     fn item_mut(&mut self, item_id: &ItemId) -> &mut ItemLevels {
         // One look-up when the item is there, as it is for every movement; the id is cloned
         // only by the first event of an item.
-        self.items.entry(item_id.clone()).or_insert_with(ItemLevels::new)
+        self.items
+            .entry(item_id.clone())
+            .or_insert_with(ItemLevels::new)
     }
 }

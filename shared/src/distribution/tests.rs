@@ -20,7 +20,12 @@ pub(crate) const HOUR_MS: i64 = 3_600_000;
 
 /// Given these events happened, when `actor` sends this command, then `decide` answers this.
 /// The given events are recorded one minute apart, ending a minute before [`NOW_MS`].
-pub(crate) fn check(given: &[Event], actor: &str, when: Command, then: Result<Vec<Event>, Rejection>) {
+pub(crate) fn check(
+    given: &[Event],
+    actor: &str,
+    when: Command,
+    then: Result<Vec<Event>, Rejection>,
+) {
     let state = state_after(given);
     let ctx = Context {
         now_ms: NOW_MS,
@@ -103,7 +108,12 @@ pub(crate) fn line(item: &str, quantity: i64) -> RequestLine {
     }
 }
 
-pub(crate) fn received(item: &str, location: &str, quantity: i64, expires_on_day: Option<i64>) -> Event {
+pub(crate) fn received(
+    item: &str,
+    location: &str,
+    quantity: i64,
+    expires_on_day: Option<i64>,
+) -> Event {
     Event::StockReceived {
         item_id: ItemId::from(item),
         location_id: LocationId::from(location),
@@ -160,7 +170,12 @@ pub(crate) fn logged(request: &str, lines: Vec<RequestLine>) -> Event {
     }
 }
 
-pub(crate) fn allocation(item: &str, location: &str, expires_on_day: Option<i64>, quantity: i64) -> Allocation {
+pub(crate) fn allocation(
+    item: &str,
+    location: &str,
+    expires_on_day: Option<i64>,
+    quantity: i64,
+) -> Allocation {
     Allocation {
         item_id: ItemId::from(item),
         location_id: LocationId::from(location),
@@ -176,7 +191,12 @@ pub(crate) fn reserved(request: &str, allocations: Vec<Allocation>) -> Event {
     }
 }
 
-pub(crate) fn schedule(delivery: &str, request: &str, lines: Vec<RequestLine>, driver: Option<&str>) -> Command {
+pub(crate) fn schedule(
+    delivery: &str,
+    request: &str,
+    lines: Vec<RequestLine>,
+    driver: Option<&str>,
+) -> Command {
     Command::ScheduleDelivery {
         delivery_id: DeliveryId::from(delivery),
         request_id: RequestId::from(request),
@@ -189,7 +209,12 @@ pub(crate) fn schedule(delivery: &str, request: &str, lines: Vec<RequestLine>, d
     }
 }
 
-pub(crate) fn scheduled(delivery: &str, request: &str, lines: Vec<RequestLine>, driver: Option<&str>) -> Event {
+pub(crate) fn scheduled(
+    delivery: &str,
+    request: &str,
+    lines: Vec<RequestLine>,
+    driver: Option<&str>,
+) -> Event {
     Event::DeliveryScheduled {
         delivery_id: DeliveryId::from(delivery),
         request_id: RequestId::from(request),

@@ -4,7 +4,9 @@
 use super::*;
 
 fn check_r1() -> Command {
-    Command::CheckStock { request_id: RequestId::from("r1") }
+    Command::CheckStock {
+        request_id: RequestId::from("r1"),
+    }
 }
 
 fn short_rice() -> Vec<Event> {
@@ -36,7 +38,12 @@ fn raised(alert: &str, quantity: i64) -> Event {
 
 #[test]
 fn a_stock_check_with_a_shortfall_raises_a_procurement_alert() {
-    check(&short_rice(), COORDINATOR, check_r1(), Ok(vec![checked_out(3), raised("r1.alert-1", 3)]));
+    check(
+        &short_rice(),
+        COORDINATOR,
+        check_r1(),
+        Ok(vec![checked_out(3), raised("r1.alert-1", 3)]),
+    );
 }
 
 #[test]
@@ -56,7 +63,12 @@ fn a_minted_alert_id_skips_one_already_taken_by_hand() {
         quantity: 1,
         note: String::new(),
     });
-    check(&given, COORDINATOR, check_r1(), Ok(vec![checked_out(3), raised("r1.alert-2", 3)]));
+    check(
+        &given,
+        COORDINATOR,
+        check_r1(),
+        Ok(vec![checked_out(3), raised("r1.alert-2", 3)]),
+    );
 }
 
 #[test]
@@ -88,7 +100,17 @@ fn an_alert_is_raised_by_hand_and_resolved_once() {
         note: String::new(),
     };
     let given = with_catalog(vec![then]);
-    check(&given, COORDINATOR, resolve.clone(), Ok(vec![resolved.clone()]));
+    check(
+        &given,
+        COORDINATOR,
+        resolve.clone(),
+        Ok(vec![resolved.clone()]),
+    );
     let given = with_catalog(vec![given[8].clone(), resolved]);
-    check(&given, COORDINATOR, resolve, Err(Rejection::wrong_stage("alert `a1` is already resolved")));
+    check(
+        &given,
+        COORDINATOR,
+        resolve,
+        Err(Rejection::wrong_stage("alert `a1` is already resolved")),
+    );
 }

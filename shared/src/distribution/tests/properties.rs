@@ -51,33 +51,69 @@ type Books = BTreeMap<(String, String, Option<i64>), (i64, i64)>;
 
 fn books(events: &[Recorded]) -> Books {
     let mut books = Books::new();
-    let mut add = |item: &ItemId, location: &LocationId, expiry: Option<i64>, on_hand: i64, reserved: i64| {
-        let entry = books.entry((item.to_string(), location.to_string(), expiry)).or_default();
-        entry.0 += on_hand;
-        entry.1 += reserved;
-    };
+    let mut add =
+        |item: &ItemId, location: &LocationId, expiry: Option<i64>, on_hand: i64, reserved: i64| {
+            let entry = books
+                .entry((item.to_string(), location.to_string(), expiry))
+                .or_default();
+            entry.0 += on_hand;
+            entry.1 += reserved;
+        };
     for r in events {
         match &r.event {
-            Event::StockReceived { item_id, location_id, quantity, expires_on_day, .. } => {
+            Event::StockReceived {
+                item_id,
+                location_id,
+                quantity,
+                expires_on_day,
+                ..
+            } => {
                 add(item_id, location_id, *expires_on_day, *quantity, 0);
             }
-            Event::StockAdjusted { item_id, location_id, expires_on_day, change, .. } => {
+            Event::StockAdjusted {
+                item_id,
+                location_id,
+                expires_on_day,
+                change,
+                ..
+            } => {
                 add(item_id, location_id, *expires_on_day, *change, 0);
             }
-            Event::StockTransferred { item_id, from_location_id, to_location_id, portions } => {
+            Event::StockTransferred {
+                item_id,
+                from_location_id,
+                to_location_id,
+                portions,
+            } => {
                 for p in portions {
                     add(item_id, from_location_id, p.expires_on_day, -p.quantity, 0);
                     add(item_id, to_location_id, p.expires_on_day, p.quantity, 0);
                 }
             }
             Event::StockReserved { allocations, .. } => {
-                allocations.iter().for_each(|a| add(&a.item_id, &a.location_id, a.expires_on_day, 0, a.quantity));
+                allocations
+                    .iter()
+                    .for_each(|a| add(&a.item_id, &a.location_id, a.expires_on_day, 0, a.quantity));
             }
-            Event::StockReleased { allocations: released, .. } | Event::RequestCancelled { released, .. } => {
-                released.iter().for_each(|a| add(&a.item_id, &a.location_id, a.expires_on_day, 0, -a.quantity));
+            Event::StockReleased {
+                allocations: released,
+                ..
+            }
+            | Event::RequestCancelled { released, .. } => {
+                released.iter().for_each(|a| {
+                    add(&a.item_id, &a.location_id, a.expires_on_day, 0, -a.quantity)
+                });
             }
             Event::DeliveryCompleted { issued, .. } => {
-                issued.iter().for_each(|a| add(&a.item_id, &a.location_id, a.expires_on_day, -a.quantity, -a.quantity));
+                issued.iter().for_each(|a| {
+                    add(
+                        &a.item_id,
+                        &a.location_id,
+                        a.expires_on_day,
+                        -a.quantity,
+                        -a.quantity,
+                    )
+                });
             }
             _ => {}
         }
@@ -89,14 +125,21 @@ fn books(events: &[Recorded]) -> Books {
 fn assert_stock_invariants(events: &[Recorded], state: &State, levels: &StockLevels) {
     let reference = books(events);
     for ((item, location, expiry), (on_hand, reserved)) in &reference {
-        assert!(*reserved >= 0 && *reserved <= *on_hand, "{item} at {location} ({expiry:?}): {on_hand} on hand, {reserved} reserved");
+        assert!(
+            *reserved >= 0 && *reserved <= *on_hand,
+            "{item} at {location} ({expiry:?}): {on_hand} on hand, {reserved} reserved"
+        );
         let batch = state.stock().batch(item, location, Shelf::of(*expiry));
         assert_eq!((batch.on_hand, batch.reserved), (*on_hand, *reserved));
     }
     let mut projected = Books::new();
     for (item_id, item) in &levels.items {
         for b in &item.batches {
-            let key = (item_id.to_string(), b.location_id.to_string(), b.expires_on_day);
+            let key = (
+                item_id.to_string(),
+                b.location_id.to_string(),
+                b.expires_on_day,
+            );
             projected.insert(key, (b.on_hand, b.reserved));
         }
     }
@@ -106,8 +149,16 @@ fn assert_stock_invariants(events: &[Recorded], state: &State, levels: &StockLev
 fn assert_request_invariants(state: &State) {
     for request in &state.requests {
         for line in &request.progress.lines {
-            let held: i64 = request.allocations.iter().filter(|a| a.item_id == line.item_id).map(|a| a.quantity).sum();
-            assert_eq!(held, line.reserved, "allocations add up to the reserved line");
+            let held: i64 = request
+                .allocations
+                .iter()
+                .filter(|a| a.item_id == line.item_id)
+                .map(|a| a.quantity)
+                .sum();
+            assert_eq!(
+                held, line.reserved,
+                "allocations add up to the reserved line"
+            );
             assert!(line.reserved >= 0 && line.reserved + line.issued <= line.requested);
             assert!(line.scheduled >= 0 && line.scheduled <= line.reserved);
         }
@@ -121,8 +172,8 @@ proptest! {
     fn projections_built_incrementally_equal_projections_rebuilt_from_scratch(
         seed in any::<u64>(),
         chaos_percent in 0u64..30,
-        len in 1usize..160,
-        restart_at in 0usize..160,
+        len in 1usize..250,
+        restart_at in 0usize..250,
     ) {
         let events = simulate(seed, chaos_percent, len);
         let mut live = Projections::default();
@@ -145,7 +196,7 @@ proptest! {
     fn stock_invariants_hold_for_random_command_sequences(
         seed in any::<u64>(),
         chaos_percent in 0u64..30,
-        len in 1usize..600,
+        len in 1usize..1_500,
     ) {
         let events = simulate(seed, chaos_percent, len);
         let mut state = State::new();
@@ -182,6 +233,13 @@ fn a_long_simulated_month_keeps_every_invariant() {
     events.iter().for_each(|r| levels.apply(r));
     assert_stock_invariants(&events, &state, &levels);
     assert_request_invariants(&state);
-    let delivered = state.requests.iter().filter(|r| r.progress.stage() == Stage::Delivered).count();
-    assert!(delivered > 100, "the simulation delivers ({delivered} delivered)");
+    let delivered = state
+        .requests
+        .iter()
+        .filter(|r| r.progress.stage() == Stage::Delivered)
+        .count();
+    assert!(
+        delivered > 100,
+        "the simulation delivers ({delivered} delivered)"
+    );
 }

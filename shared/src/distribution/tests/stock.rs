@@ -3,7 +3,12 @@
 
 use super::*;
 
-fn adjust(change: i64, reason: AdjustmentReason, note: &str, corrects_position: Option<u64>) -> Command {
+fn adjust(
+    change: i64,
+    reason: AdjustmentReason,
+    note: &str,
+    corrects_position: Option<u64>,
+) -> Command {
     Command::AdjustStock {
         item_id: ItemId::from("soap"),
         location_id: LocationId::from("pantry"),
@@ -15,7 +20,12 @@ fn adjust(change: i64, reason: AdjustmentReason, note: &str, corrects_position: 
     }
 }
 
-fn adjusted(change: i64, reason: AdjustmentReason, note: &str, corrects_position: Option<u64>) -> Event {
+fn adjusted(
+    change: i64,
+    reason: AdjustmentReason,
+    note: &str,
+    corrects_position: Option<u64>,
+) -> Event {
     Event::StockAdjusted {
         item_id: ItemId::from("soap"),
         location_id: LocationId::from("pantry"),
@@ -50,7 +60,12 @@ fn writing_off_more_than_is_on_the_shelf_is_rejected() {
         requested: 5,
         available: 3,
     };
-    check(&given, COORDINATOR, adjust(-5, AdjustmentReason::Spoilage, "mouldy", None), Err(then));
+    check(
+        &given,
+        COORDINATOR,
+        adjust(-5, AdjustmentReason::Spoilage, "mouldy", None),
+        Err(then),
+    );
 }
 
 #[test]
@@ -65,12 +80,20 @@ fn writing_off_reserved_stock_is_rejected_until_it_is_released() {
         requested: 2,
         available: 1,
     };
-    check(&given, COORDINATOR, adjust(-2, AdjustmentReason::Spoilage, "wet", None), Err(then));
+    check(
+        &given,
+        COORDINATOR,
+        adjust(-2, AdjustmentReason::Spoilage, "wet", None),
+        Err(then),
+    );
 }
 
 #[test]
 fn transferring_more_than_is_available_at_the_source_is_rejected() {
-    let given = with_catalog(vec![received("soap", "pantry", 3, None), received("soap", "storage", 9, None)]);
+    let given = with_catalog(vec![
+        received("soap", "pantry", 3, None),
+        received("soap", "storage", 9, None),
+    ]);
     let when = Command::TransferStock {
         item_id: ItemId::from("soap"),
         from_location_id: LocationId::from("pantry"),
@@ -102,8 +125,14 @@ fn a_transfer_moves_unexpired_stock_soonest_expiry_first() {
         from_location_id: LocationId::from("pantry"),
         to_location_id: LocationId::from("storage"),
         portions: vec![
-            Portion { expires_on_day: Some(TODAY + 3), quantity: 2 },
-            Portion { expires_on_day: Some(TODAY + 9), quantity: 1 },
+            Portion {
+                expires_on_day: Some(TODAY + 3),
+                quantity: 2,
+            },
+            Portion {
+                expires_on_day: Some(TODAY + 9),
+                quantity: 1,
+            },
         ],
     };
     check(&given, COORDINATOR, when, Ok(vec![then]));
@@ -123,7 +152,10 @@ fn a_correction_is_a_new_adjustment_that_names_the_corrected_receipt_and_why() {
 fn a_correction_naming_something_that_is_not_a_movement_of_the_item_is_rejected() {
     let given = with_catalog(vec![received("soap", "pantry", 30, None)]);
     let when = adjust(-10, AdjustmentReason::CountCorrection, "typo", Some(1));
-    let then = Rejection::invalid("corrects_position", "position 1 is not a logged movement of `soap`");
+    let then = Rejection::invalid(
+        "corrects_position",
+        "position 1 is not a logged movement of `soap`",
+    );
     check(&given, COORDINATOR, when, Err(then));
 }
 
@@ -131,21 +163,36 @@ fn a_correction_naming_something_that_is_not_a_movement_of_the_item_is_rejected(
 fn an_adjustment_without_a_reason_is_rejected() {
     let given = with_catalog(vec![received("soap", "pantry", 3, None)]);
     let then = Rejection::invalid("note", "a reason is required");
-    check(&given, COORDINATOR, adjust(-1, AdjustmentReason::CountCorrection, "  ", None), Err(then));
+    check(
+        &given,
+        COORDINATOR,
+        adjust(-1, AdjustmentReason::CountCorrection, "  ", None),
+        Err(then),
+    );
 }
 
 #[test]
 fn spoilage_cannot_add_stock() {
     let given = with_catalog(vec![received("soap", "pantry", 3, None)]);
     let then = Rejection::invalid("change", "spoilage and expiry can only take stock off");
-    check(&given, COORDINATOR, adjust(2, AdjustmentReason::Spoilage, "found more", None), Err(then));
+    check(
+        &given,
+        COORDINATOR,
+        adjust(2, AdjustmentReason::Spoilage, "found more", None),
+        Err(then),
+    );
 }
 
 #[test]
 fn an_adjustment_of_zero_is_rejected() {
     let given = with_catalog(vec![received("soap", "pantry", 3, None)]);
     let then = Rejection::invalid("change", "must not be zero");
-    check(&given, COORDINATOR, adjust(0, AdjustmentReason::CountCorrection, "recount", None), Err(then));
+    check(
+        &given,
+        COORDINATOR,
+        adjust(0, AdjustmentReason::CountCorrection, "recount", None),
+        Err(then),
+    );
 }
 
 #[test]
@@ -155,7 +202,10 @@ fn food_received_without_an_expiry_day_is_rejected() {
         location_id: LocationId::from("pantry"),
         quantity: 5,
         expires_on_day: None,
-        source: StockSource::Purchase { partner_id: None, alert_id: None },
+        source: StockSource::Purchase {
+            partner_id: None,
+            alert_id: None,
+        },
     };
     let then = Rejection::invalid("expires_on_day", "food needs an expiry day");
     check(&catalog(), COORDINATOR, when, Err(then));
@@ -168,7 +218,10 @@ fn receiving_stock_that_has_already_expired_is_rejected() {
         location_id: LocationId::from("pantry"),
         quantity: 5,
         expires_on_day: Some(TODAY - 1),
-        source: StockSource::Purchase { partner_id: None, alert_id: None },
+        source: StockSource::Purchase {
+            partner_id: None,
+            alert_id: None,
+        },
     };
     let then = Rejection::invalid("expires_on_day", "is already past");
     check(&catalog(), COORDINATOR, when, Err(then));
@@ -181,17 +234,30 @@ fn a_donation_from_an_unknown_partner_is_rejected() {
         location_id: LocationId::from("pantry"),
         quantity: 5,
         expires_on_day: None,
-        source: StockSource::Donation { partner_id: PartnerId::from("mystery") },
+        source: StockSource::Donation {
+            partner_id: PartnerId::from("mystery"),
+        },
     };
-    check(&catalog(), COORDINATOR, when, Err(Rejection::unknown("partner", "mystery")));
+    check(
+        &catalog(),
+        COORDINATOR,
+        when,
+        Err(Rejection::unknown("partner", "mystery")),
+    );
 }
 
 #[test]
 fn a_negative_threshold_is_rejected_and_zero_switches_the_warning_off() {
-    let when = |quantity| Command::SetLowStockThreshold { item_id: ItemId::from("soap"), quantity };
+    let when = |quantity| Command::SetLowStockThreshold {
+        item_id: ItemId::from("soap"),
+        quantity,
+    };
     let then = Rejection::invalid("quantity", "must not be negative");
     check(&catalog(), COORDINATOR, when(-1), Err(then));
-    let then = Event::LowStockThresholdSet { item_id: ItemId::from("soap"), quantity: 0 };
+    let then = Event::LowStockThresholdSet {
+        item_id: ItemId::from("soap"),
+        quantity: 0,
+    };
     check(&catalog(), COORDINATOR, when(0), Ok(vec![then]));
 }
 
@@ -203,5 +269,10 @@ fn registering_an_item_twice_is_rejected() {
         category: ItemCategory::Food,
         unit: "kg".to_owned(),
     };
-    check(&catalog(), COORDINATOR, when, Err(Rejection::exists("item", "rice")));
+    check(
+        &catalog(),
+        COORDINATOR,
+        when,
+        Err(Rejection::exists("item", "rice")),
+    );
 }

@@ -1,0 +1,371 @@
+//! `potluck serve --demo`: fills an empty data folder with a realistic month of a group's
+//! work, so a newcomer sees a live board, a month to replay and books to audit at once.
+//!
+//! Nothing is written behind the domain's back: every fact comes from a real command sent
+//! through the same pipeline as the app's (decide, then a durable append), by the member who
+//! would do it, with the log's clock set to the simulated moment. The month is four weekly
+//! distribution days; the last one is today and still under way, so the board has requests
+//! in every stage. The generator is seeded: the same seed gives the same month.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use shared::access::Role;
+use shared::distribution::day::{day_of, start_of_day_ms};
+use shared::distribution::{
+    Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory,
+    LocationKind, NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
+};
+use shared::group;
+
+use crate::admin;
+use crate::auth::AuthStore;
+use crate::commands::{Commands, Submitted, fingerprint};
+use crate::sealed::{KeyStore, PersonalData};
+
+/// The password of every demo member. Demo data only: never a real group's.
+pub const DEMO_PASSWORD: &str = "potluck-demo";
+
+const MEMBERS: [(&str, &str, &[Role]); 25] = [
+    ("ana", "Ana Ortiz", &[Role::Coordinator]),
+    ("ben", "Ben Adeyemi", &[Role::Logistics]),
+    ("chen", "Chen Wei", &[Role::Logistics, Role::Driver]),
+    ("dara", "Dara Byrne", &[Role::Logistics]),
+    ("eli", "Eli Haddad", &[Role::Communications]),
+    ("fatima", "Fatima Noor", &[Role::Communications, Role::Liaison]),
+    ("gus", "Gus Lindqvist", &[Role::Communications]),
+    ("hana", "Hana Sato", &[Role::Finance]),
+    ("ivan", "Ivan Petrov", &[Role::Finance]),
+    ("jo", "Jo Mensah", &[Role::Liaison]),
+    ("kemal", "Kemal Aydin", &[Role::Liaison]),
+    ("lena", "Lena Fischer", &[Role::Driver]),
+    ("marco", "Marco Rossi", &[Role::Driver]),
+    ("nia", "Nia Thompson", &[Role::Driver]),
+    ("omar", "Omar Farouk", &[Role::Driver]),
+    ("pia", "Pia Kowalski", &[Role::Driver]),
+    ("quinn", "Quinn Murphy", &[Role::Driver, Role::Volunteer]),
+    ("rosa", "Rosa Delgado", &[Role::Driver]),
+    ("sam", "Sam Okafor", &[Role::Volunteer]),
+    ("tess", "Tess Nguyen", &[Role::Volunteer]),
+    ("uma", "Uma Patel", &[Role::Volunteer]),
+    ("vik", "Vik Sharma", &[Role::Volunteer]),
+    ("wren", "Wren Ellis", &[Role::Volunteer]),
+    ("xavi", "Xavi Romero", &[Role::Communications]),
+    ("yara", "Yara Haddad", &[Role::Auditor]),
+];
+
+const DRIVERS: [&str; 8] = ["chen", "lena", "marco", "nia", "omar", "pia", "quinn", "rosa"];
+const INTAKE: [&str; 5] = ["eli", "fatima", "gus", "jo", "kemal"];
+const LOGISTICS: [&str; 3] = ["ben", "chen", "dara"];
+
+const ITEMS: [(&str, &str, ItemCategory, &str); 40] = [
+    ("rice", "Rice", ItemCategory::Food, "kg"),
+    ("pasta", "Pasta", ItemCategory::Food, "pack"),
+    ("beans", "Black beans", ItemCategory::Food, "tin"),
+    ("lentils", "Lentils", ItemCategory::Food, "kg"),
+    ("oats", "Oats", ItemCategory::Food, "pack"),
+    ("flour", "Flour", ItemCategory::Food, "kg"),
+    ("sugar", "Sugar", ItemCategory::Food, "kg"),
+    ("oil", "Cooking oil", ItemCategory::Food, "bottle"),
+    ("tomatoes", "Chopped tomatoes", ItemCategory::Food, "tin"),
+    ("tuna", "Tuna", ItemCategory::Food, "tin"),
+    ("milk", "UHT milk", ItemCategory::Food, "litre"),
+    ("cereal", "Cereal", ItemCategory::Food, "box"),
+    ("peanut-butter", "Peanut butter", ItemCategory::Food, "jar"),
+    ("soup", "Soup", ItemCategory::Food, "tin"),
+    ("apples", "Apples", ItemCategory::Food, "kg"),
+    ("potatoes", "Potatoes", ItemCategory::Food, "kg"),
+    ("onions", "Onions", ItemCategory::Food, "kg"),
+    ("carrots", "Carrots", ItemCategory::Food, "kg"),
+    ("bread", "Bread", ItemCategory::Food, "loaf"),
+    ("eggs", "Eggs", ItemCategory::Food, "dozen"),
+    ("cheese", "Cheese", ItemCategory::Food, "pack"),
+    ("yogurt", "Yogurt", ItemCategory::Food, "pot"),
+    ("chickpeas", "Chickpeas", ItemCategory::Food, "tin"),
+    ("corn", "Sweetcorn", ItemCategory::Food, "tin"),
+    ("formula", "Baby formula", ItemCategory::Food, "tin"),
+    ("soap", "Soap", ItemCategory::Hygiene, "bar"),
+    ("shampoo", "Shampoo", ItemCategory::Hygiene, "bottle"),
+    ("toothpaste", "Toothpaste", ItemCategory::Hygiene, "tube"),
+    ("toothbrush", "Toothbrush", ItemCategory::Hygiene, "piece"),
+    ("nappies", "Nappies", ItemCategory::Hygiene, "pack"),
+    ("pads", "Sanitary pads", ItemCategory::Hygiene, "pack"),
+    ("toilet-paper", "Toilet paper", ItemCategory::Hygiene, "pack"),
+    ("laundry", "Laundry powder", ItemCategory::Hygiene, "box"),
+    ("plasters", "Plasters", ItemCategory::Medical, "box"),
+    ("paracetamol", "Paracetamol", ItemCategory::Medical, "pack"),
+    ("first-aid", "First-aid kit", ItemCategory::Medical, "kit"),
+    ("coat", "Winter coat", ItemCategory::Clothing, "piece"),
+    ("socks", "Warm socks", ItemCategory::Clothing, "pair"),
+    ("blanket", "Blanket", ItemCategory::Equipment, "piece"),
+    ("thermos", "Thermos", ItemCategory::Equipment, "piece"),
+];
+
+const PARTNERS: [(&str, &str, PartnerKind); 6] = [
+    ("city-food-bank", "City food bank", PartnerKind::FoodBank),
+    ("corner-grocer", "Corner grocer", PartnerKind::Business),
+    ("st-marys", "St Mary's parish", PartnerKind::Donor),
+    ("bakery", "Sunrise bakery", PartnerKind::Business),
+    ("pharmacy", "Elm pharmacy", PartnerKind::Business),
+    ("neighbours", "Neighbours' fund", PartnerKind::Donor),
+];
+
+const FIRST: [&str; 12] = ["Amina", "Jorge", "Li", "Maria", "Tomasz", "Grace", "Yusuf", "Elena", "Kofi", "Sofia", "Dmitri", "Aisha"];
+const LAST: [&str; 12] = ["Garcia", "Kowalczyk", "Huang", "Diallo", "Silva", "Murphy", "Haddad", "Novak", "Okoro", "Rossi", "Ivanova", "Khan"];
+const STREETS: [&str; 8] = ["Elm Street", "Mill Lane", "Station Road", "Park Avenue", "Church Walk", "River Row", "Oak Close", "Market Street"];
+const ZONES: [&str; 5] = ["north", "south", "east", "west", "centre"];
+const LANGUAGES: [&str; 5] = ["en", "es", "pl", "ar", "zh"];
+
+pub const HOUSEHOLDS: u64 = 120;
+const REQUESTS_PER_DAY: u64 = 36;
+
+/// What the demo made, for the sign-in banner.
+#[derive(Debug)]
+pub struct Filled {
+    pub commands: u64,
+    pub members: Vec<(&'static str, &'static [Role])>,
+}
+
+struct Demo<'a> {
+    commands: &'a Commands,
+    keys: &'a KeyStore,
+    clock: &'a AtomicI64,
+    seed: u64,
+    sent: u64,
+}
+
+/// Fills the folder behind `commands`. The log must have been opened with `clock` as its
+/// clock; `real_now_ms` is the real time, which the last simulated moment stays before.
+pub async fn fill(
+    commands: &Commands,
+    auth: &Arc<AuthStore>,
+    keys: &KeyStore,
+    clock: &AtomicI64,
+    real_now_ms: i64,
+) -> anyhow::Result<Filled> {
+    let today = day_of(real_now_ms);
+    clock.store(start_of_day_ms(today - 22) + 9 * 3_600_000, Ordering::SeqCst);
+    let mut demo = Demo { commands, keys, clock, seed: 0x5eed_f00d, sent: 0 };
+    for (member_id, name, roles) in MEMBERS {
+        let actor = admin::INIT_ACTOR.into();
+        admin::add_member(commands, auth, actor, member_id, name, roles.to_vec()).await?;
+        let (store, id) = (auth.clone(), member_id.to_owned());
+        tokio::task::spawn_blocking(move || store.set_password(&id, DEMO_PASSWORD)).await??;
+    }
+    demo.catalog().await;
+    for week in 0..4u64 {
+        let day = today - 21 + 7 * week as i64;
+        let last = week == 3;
+        // The last day is today, so its story must end before the real now.
+        let start_ms = if last { real_now_ms - 4 * 3_600_000 } else { start_of_day_ms(day) + 8 * 3_600_000 };
+        demo.set_time(start_ms);
+        demo.morning_stock(day).await;
+        let step_ms = if last { 3 * 3_600_000 / (REQUESTS_PER_DAY as i64 * 9) } else { 150_000 };
+        for n in 0..REQUESTS_PER_DAY {
+            demo.request(week, n, day, last, step_ms).await;
+        }
+    }
+    let members = MEMBERS.iter().map(|(id, _, roles)| (*id, *roles)).collect();
+    Ok(Filled { commands: demo.sent, members })
+}
+
+impl Demo<'_> {
+    fn random(&mut self, below: u64) -> u64 {
+        // xorshift64: deterministic and good enough to vary a story.
+        self.seed ^= self.seed << 13;
+        self.seed ^= self.seed >> 7;
+        self.seed ^= self.seed << 17;
+        self.seed % below.max(1)
+    }
+
+    fn pick<T: Copy>(&mut self, from: &[T]) -> T {
+        from[self.random(from.len() as u64) as usize]
+    }
+
+    fn set_time(&self, at_ms: i64) {
+        self.clock.fetch_max(at_ms, Ordering::SeqCst);
+    }
+
+    fn advance(&self, by_ms: i64) {
+        self.clock.fetch_add(by_ms, Ordering::SeqCst);
+    }
+
+    /// Sends one command as `actor`; whether it was accepted. A refusal is part of the
+    /// story (stock ran short, say), not a failure of the demo.
+    async fn send(&mut self, actor: &str, command: Command) -> bool {
+        self.sent += 1;
+        let command = group::Command::Distribution(command);
+        let fingerprint = fingerprint(actor, &serde_json::to_value(&command).unwrap_or_default());
+        let submitted = Submitted {
+            command_id: format!("demo-{}", self.sent),
+            command,
+            actor: actor.into(),
+            expected_version: None,
+            fingerprint,
+        };
+        self.commands.submit(submitted).await.is_ok()
+    }
+
+    async fn catalog(&mut self) {
+        let locations = [
+            ("church-pantry", "Church hall pantry", LocationKind::Pantry),
+            ("storage-room", "Storage room", LocationKind::StorageRoom),
+            ("van", "Delivery van", LocationKind::Van),
+        ];
+        for (location_id, name, kind) in locations {
+            let command = Command::RegisterLocation { location_id: location_id.into(), name: name.into(), kind };
+            self.send("ben", command).await;
+        }
+        for (partner_id, name, kind) in PARTNERS {
+            self.send("ana", Command::RegisterPartner { partner_id: partner_id.into(), name: name.into(), kind }).await;
+        }
+        for (item_id, name, category, unit) in ITEMS {
+            let command = Command::RegisterItem { item_id: item_id.into(), name: name.into(), category, unit: unit.into() };
+            self.send("ben", command).await;
+        }
+        for (item_id, quantity) in [("rice", 15), ("milk", 12), ("nappies", 6), ("formula", 4), ("soap", 10)] {
+            self.send("ben", Command::SetLowStockThreshold { item_id: item_id.into(), quantity }).await;
+        }
+        self.advance(60_000);
+    }
+
+    async fn morning_stock(&mut self, day: i64) {
+        for (item_id, _, category, _) in ITEMS {
+            // Some items miss a delivery now and then: that is where stockouts come from.
+            if self.random(6) == 0 {
+                continue;
+            }
+            let expires_on_day = (category == ItemCategory::Food).then(|| day + 3 + self.random(40) as i64);
+            let partner = self.pick(&PARTNERS).0;
+            let source = if self.random(5) == 0 {
+                StockSource::Purchase { partner_id: Some(partner.into()), alert_id: None }
+            } else {
+                StockSource::Donation { partner_id: partner.into() }
+            };
+            let command = Command::ReceiveStock {
+                item_id: item_id.into(),
+                location_id: "church-pantry".into(),
+                quantity: 10 + self.random(30) as i64,
+                expires_on_day,
+                source,
+            };
+            let logistics = self.pick(&LOGISTICS);
+            self.send(logistics, command).await;
+            self.advance(20_000);
+        }
+    }
+
+    fn personal_data(&mut self, household: u64) -> PersonalData {
+        let (first, last) = (FIRST[(household % 12) as usize], LAST[((household / 12) % 12) as usize]);
+        PersonalData {
+            name: format!("{first} {last}"),
+            phone: format!("555-01{:02}", household % 100),
+            address: format!("{} {}", 1 + household * 3 % 97, STREETS[(household % 8) as usize]),
+            notes: if household % 9 == 0 { "Ring twice; step-free access please".into() } else { String::new() },
+        }
+    }
+
+    /// One household's request through the procedure, as far as `last` day's clock allows.
+    async fn request(&mut self, week: u64, n: u64, day: i64, today: bool, step_ms: i64) {
+        // 67 is prime to 120: the first 120 requests come from 120 different households,
+        // the rest from households that asked before.
+        let household = (week * REQUESTS_PER_DAY + n) * 67 % HOUSEHOLDS;
+        let household_id = format!("h-{household:03}");
+        let request_id = format!("r-{week}-{n:02}");
+        let lines: Vec<RequestLine> = (0..1 + self.random(3))
+            .map(|_| RequestLine { item_id: self.pick(&ITEMS).0.into(), quantity: 1 + self.random(3) as i64 })
+            .collect();
+        let mut lines_unique: Vec<RequestLine> = Vec::new();
+        for line in lines {
+            if !lines_unique.iter().any(|l| l.item_id == line.item_id) {
+                lines_unique.push(line);
+            }
+        }
+        let sealed = self.keys.seal(&household_id, &self.personal_data(household)).ok();
+        let intake = self.pick(&INTAKE);
+        let logged = Command::LogRequest {
+            request_id: request_id.as_str().into(),
+            household_id: household_id.as_str().into(),
+            need_category: if lines_unique.iter().any(|l| ITEMS.iter().any(|i| i.0 == l.item_id.as_str() && i.2 == ItemCategory::Food)) { NeedCategory::Food } else { NeedCategory::Hygiene },
+            lines: lines_unique.clone(),
+            household_size: 1 + self.random(6) as i64,
+            urgency: [Urgency::Routine, Urgency::Soon, Urgency::Urgent][self.random(3) as usize],
+            zone: self.pick(&ZONES).into(),
+            preferred_language: self.pick(&LANGUAGES).into(),
+            contact_channel: [ContactChannel::Phone, ContactChannel::Sms, ContactChannel::Messaging][self.random(3) as usize],
+            personal_data: sealed,
+        };
+        if !self.send(intake, logged).await {
+            return;
+        }
+        // On today's board, requests stop at every stage of the procedure.
+        let stop_after = if today { self.random(7) } else { 7 };
+        let logistics = self.pick(&LOGISTICS);
+        self.advance(step_ms);
+        if stop_after == 0 || !self.send(logistics, Command::CheckStock { request_id: request_id.as_str().into() }).await {
+            return;
+        }
+        let mut reserved = Vec::new();
+        for line in &lines_unique {
+            let reserve = Command::ReserveStock { request_id: request_id.as_str().into(), lines: vec![line.clone()], from_location_id: None };
+            if self.send(logistics, reserve).await {
+                reserved.push(line.clone());
+            }
+        }
+        self.advance(step_ms);
+        if reserved.is_empty() || stop_after == 1 {
+            return;
+        }
+        self.deliver(&request_id, reserved, day, stop_after, step_ms).await;
+    }
+
+    async fn deliver(&mut self, request_id: &str, lines: Vec<RequestLine>, day: i64, stop_after: u64, step_ms: i64) {
+        let pickup = self.random(5) == 0;
+        let driver = self.pick(&DRIVERS);
+        let delivery_id = format!("d-{request_id}");
+        let window_start_ms = start_of_day_ms(day) + if self.random(2) == 0 { 10 } else { 14 } * 3_600_000;
+        let schedule = Command::ScheduleDelivery {
+            delivery_id: delivery_id.as_str().into(),
+            request_id: request_id.into(),
+            kind: if pickup { DeliveryKind::Pickup } else { DeliveryKind::Delivery },
+            lines: lines.clone(),
+            window_start_ms,
+            window_end_ms: window_start_ms + 2 * 3_600_000,
+            driver_id: (!pickup && self.random(3) > 0).then(|| driver.into()),
+            replaces_delivery_id: None,
+        };
+        let logistics = self.pick(&LOGISTICS);
+        if !self.send(logistics, schedule).await || stop_after == 2 {
+            return;
+        }
+        self.advance(step_ms);
+        let comms = self.pick(&INTAKE);
+        let confirm = Command::ConfirmWithHousehold { delivery_id: delivery_id.as_str().into(), channel: ContactChannel::Phone, language: "en".into() };
+        if !self.send(comms, confirm).await || stop_after == 3 {
+            return;
+        }
+        let hands = if pickup { "sam" } else { driver };
+        if !pickup {
+            // Unassigned deliveries are claimed by a driver; a claim of an assigned one is refused.
+            self.send(driver, Command::ClaimDelivery { delivery_id: delivery_id.as_str().into() }).await;
+        }
+        self.advance(step_ms);
+        self.send(hands, Command::StartDelivery { delivery_id: delivery_id.as_str().into() }).await;
+        if stop_after == 4 {
+            return;
+        }
+        self.advance(step_ms);
+        if self.random(10) == 0 {
+            let reason = self.pick(&[FailureReason::NobodyHome, FailureReason::WrongAddress, FailureReason::Refused]);
+            self.send(hands, Command::FailDelivery { delivery_id: delivery_id.as_str().into(), reason, note: String::new() }).await;
+            return;
+        }
+        self.send(hands, Command::CompleteDelivery { delivery_id: delivery_id.as_str().into() }).await;
+        if stop_after >= 6 && self.random(5) < 2 {
+            self.advance(step_ms);
+            let rating = 3 + self.random(3) as i64;
+            let feedback = Command::RecordFeedback { request_id: request_id.into(), from: FeedbackFrom::Household, rating, text: "Thank you, all arrived".into() };
+            self.send(comms, feedback).await;
+        }
+    }
+}

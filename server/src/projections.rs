@@ -14,7 +14,7 @@ use shared::distribution::{self, Board, SealedPersonalData, StockLevels, Timelin
 use shared::envelope::{ChainVerifier, Envelope};
 use shared::group::{self, Event};
 use shared::members::Members;
-use shared::wire::{Snapshot, WireEvent};
+use shared::wire::{ServerMessage, Snapshot, WireEvent};
 use tokio::sync::broadcast;
 
 use crate::log::{Log, ReadError};
@@ -124,11 +124,33 @@ pub fn replay(
     }
 }
 
+/// One durable batch of events as the feed carries it: serialized once, sent to every
+/// screen as the same text.
+#[derive(Debug)]
+pub struct FeedBatch {
+    pub events: Vec<WireEvent>,
+    /// `ServerMessage::Events { events }` as JSON.
+    pub text: Arc<str>,
+}
+
+impl FeedBatch {
+    pub fn new(events: Vec<WireEvent>) -> FeedBatch {
+        let message = ServerMessage::Events { events };
+        let text: Arc<str> = serde_json::to_string(&message).unwrap_or_default().into();
+        let ServerMessage::Events { events } = message else { unreachable!("built above") };
+        FeedBatch { events, text }
+    }
+
+    pub fn first_position(&self) -> u64 {
+        self.events.first().map_or(0, |e| e.position)
+    }
+}
+
 /// The projections and the feed of changes to them, shared by all connections.
 #[derive(Clone, Debug)]
 pub struct Live {
     projections: Arc<RwLock<Projections>>,
-    feed: broadcast::Sender<Arc<Vec<WireEvent>>>,
+    feed: broadcast::Sender<Arc<FeedBatch>>,
 }
 
 impl Live {
@@ -139,7 +161,7 @@ impl Live {
     }
 
     /// Subscribe first, then take the snapshot: nothing can fall in between.
-    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<Vec<WireEvent>>>, Snapshot) {
+    pub fn subscribe(&self) -> (broadcast::Receiver<Arc<FeedBatch>>, Snapshot) {
         let receiver = self.feed.subscribe();
         (receiver, self.read(Projections::snapshot))
     }
@@ -185,7 +207,7 @@ impl Live {
             }
             if !wire.is_empty() {
                 // No receivers is fine: nobody is watching.
-                let _ = self.feed.send(Arc::new(wire));
+                let _ = self.feed.send(Arc::new(FeedBatch::new(wire)));
             }
         }
     }

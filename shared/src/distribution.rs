@@ -10,6 +10,11 @@
 //!   argument, so the server and the browser show the same thing for the same events.
 //! - [`sim`] generates realistic, seeded command sequences for tests, benchmarks and demos.
 //!
+//! Each command names the stream its events are appended to ([`Command::stream`]):
+//! `catalog`, `roster`, `stock`, `request-<request_id>`, `delivery-<delivery_id>` and
+//! `alert-<alert_id>`. All are decided against the one state, so rules across streams (a
+//! reservation against the stock room) hold as long as one writer decides at a time.
+//!
 //! One file per noun: `catalog`, `roster`, `stock`, `request`, `reservation`, `delivery`,
 //! `procurement`, `feedback`; `stockroom` holds the batches `decide` reasons about, and
 //! `progress` a request's stage, shared by state and board.

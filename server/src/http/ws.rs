@@ -19,7 +19,7 @@ use tokio::time::{Instant, timeout};
 use super::AppState;
 use super::session::SignedIn;
 use crate::log::Head;
-use crate::projections::{decode, to_wire};
+use crate::projections::{FeedBatch, decode, to_wire};
 
 /// A resuming client this close to the head gets the missing events instead of a snapshot.
 const RESUME_GAP: u64 = 2_000;
@@ -31,8 +31,13 @@ const SILENCE: Duration = Duration::from_secs(60);
 /// A send that takes longer than this means the client is not reading.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Per-connection buffers: tungstenite's defaults (128 KiB each way) would cost a thousand
+/// idle screens a quarter of a gigabyte; our frames are small.
+const SOCKET_BUFFER: usize = 4 * 1024;
+
 pub async fn websocket(ws: WebSocketUpgrade, State(state): State<AppState>, member: SignedIn) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE).on_upgrade(move |socket| async move {
+    let ws = ws.max_message_size(MAX_CLIENT_MESSAGE).read_buffer_size(SOCKET_BUFFER).write_buffer_size(SOCKET_BUFFER);
+    ws.on_upgrade(move |socket| async move {
         state.metrics.sockets.fetch_add(1, Ordering::Relaxed);
         let _ = Connection { socket, state: state.clone(), last: 0 }.run(member).await;
         state.metrics.sockets.fetch_sub(1, Ordering::Relaxed);
@@ -42,7 +47,7 @@ pub async fn websocket(ws: WebSocketUpgrade, State(state): State<AppState>, memb
 /// The connection ended; why does not matter to anyone but the log.
 struct Gone;
 
-type Feed = broadcast::Receiver<Arc<Vec<WireEvent>>>;
+type Feed = broadcast::Receiver<Arc<FeedBatch>>;
 
 struct Connection {
     socket: WebSocket,
@@ -70,7 +75,7 @@ impl Connection {
                     return Ok(());
                 }
                 batch = recv(&mut feed) => match batch {
-                    Ok(batch) => self.forward(&batch).await?,
+                    Ok(batch) => self.forward_batch(&batch).await?,
                     Err(RecvError::Lagged(_)) => {
                         self.state.metrics.resyncs.fetch_add(1, Ordering::Relaxed);
                         let reason = "fell behind the live feed".to_owned();
@@ -151,6 +156,17 @@ impl Connection {
         Some(events)
     }
 
+    /// Sends a feed batch: its shared text when the client has had none of it (the usual
+    /// case), else only the events it has not had.
+    async fn forward_batch(&mut self, batch: &FeedBatch) -> Result<(), Gone> {
+        if batch.first_position() > self.last {
+            self.send_raw(Message::Text(batch.text.as_ref().into())).await?;
+            self.last = batch.events.last().map_or(self.last, |e| e.position);
+            return Ok(());
+        }
+        self.forward(&batch.events).await
+    }
+
     /// Sends the events this client has not had yet.
     async fn forward(&mut self, batch: &[WireEvent]) -> Result<(), Gone> {
         let fresh: Vec<WireEvent> = batch.iter().filter(|e| e.position > self.last).cloned().collect();
@@ -174,7 +190,7 @@ impl Connection {
 }
 
 /// Waits on the feed once subscribed; before that, never resolves.
-async fn recv(feed: &mut Option<Feed>) -> Result<Arc<Vec<WireEvent>>, RecvError> {
+async fn recv(feed: &mut Option<Feed>) -> Result<Arc<FeedBatch>, RecvError> {
     match feed {
         Some(feed) => feed.recv().await,
         None => std::future::pending().await,
@@ -184,7 +200,8 @@ async fn recv(feed: &mut Option<Feed>) -> Result<Arc<Vec<WireEvent>>, RecvError>
 /// `/ws/head`: the log's head position, live, for anyone: as public as `/healthz`, and what
 /// the status line of the sign-in page shows.
 pub async fn head(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    ws.max_message_size(MAX_CLIENT_MESSAGE).on_upgrade(move |socket| push_head(socket, state))
+    let ws = ws.max_message_size(MAX_CLIENT_MESSAGE).read_buffer_size(SOCKET_BUFFER).write_buffer_size(SOCKET_BUFFER);
+    ws.on_upgrade(move |socket| push_head(socket, state))
 }
 
 async fn push_head(mut socket: WebSocket, state: AppState) {

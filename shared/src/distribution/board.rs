@@ -48,7 +48,7 @@ pub struct RequestCard {
 impl RequestCard {
     /// How long the request has been in its current stage at `now_ms`.
     pub fn time_in_stage_ms(&self, now_ms: i64) -> i64 {
-        (now_ms - self.entered_stage_at_ms).max(0)
+        now_ms.saturating_sub(self.entered_stage_at_ms).max(0)
     }
 }
 
@@ -150,7 +150,7 @@ impl Board {
     /// unclaimed deliveries and pickups comes first.
     pub fn deliveries_today(&self, now_ms: i64) -> Vec<DriverLane<'_>> {
         let day_start_ms = start_of_day_ms(day_of(now_ms));
-        let day_end_ms = day_start_ms + MS_PER_DAY;
+        let day_end_ms = day_start_ms.saturating_add(MS_PER_DAY);
         let mut lanes: BTreeMap<Option<&MemberId>, Vec<&DeliveryCard>> = BTreeMap::new();
         for card in self.deliveries.values() {
             if card.window_start_ms < day_end_ms && card.window_end_ms > day_start_ms {

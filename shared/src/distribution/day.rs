@@ -29,5 +29,6 @@ pub fn is_expired(expires_on_day: Option<i64>, today: i64) -> bool {
 
 /// True when stock expires today or within [`EXPIRING_SOON_DAYS`] and has not yet expired.
 pub fn is_expiring_soon(expires_on_day: Option<i64>, today: i64) -> bool {
-    expires_on_day.is_some_and(|day| day >= today && day <= today + EXPIRING_SOON_DAYS)
+    expires_on_day
+        .is_some_and(|day| day >= today && day <= today.saturating_add(EXPIRING_SOON_DAYS))
 }

@@ -220,5 +220,5 @@ pub(crate) fn unhold(held: &mut Vec<Allocation>, allocations: &[Allocation]) {
 }
 
 fn same_batch(x: &Allocation, y: &Allocation) -> bool {
-    x.item_id == y.item_id && x.location_id == y.location_id && x.expires_on_day == y.expires_on_day
+    x.expires_on_day == y.expires_on_day && x.item_id == y.item_id && x.location_id == y.location_id
 }

@@ -153,7 +153,11 @@ pub(crate) fn adjust(state: &State, adjustment: Adjustment<'_>) -> Result<Vec<Ev
     if change == 0 {
         return Err(Rejection::invalid("change", "must not be zero"));
     }
-    field::quantity("change", change.abs())?;
+    // `unsigned_abs`, not `abs`: a change of `i64::MIN` must be refused, not overflow.
+    if change.unsigned_abs() > field::MAX_QUANTITY.unsigned_abs() {
+        let reason = format!("must be between -{0} and {0}", field::MAX_QUANTITY);
+        return Err(Rejection::invalid("change", reason));
+    }
     if change > 0 && reason != AdjustmentReason::CountCorrection {
         return Err(Rejection::invalid(
             "change",

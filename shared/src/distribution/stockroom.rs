@@ -9,8 +9,8 @@ use super::id::{ItemId, LocationId};
 use super::rejection::Rejection;
 use super::stock::{Allocation, Portion};
 
-/// The expiry of a batch, ordered soonest first with stock that keeps last: iterating a map
-/// keyed by `Shelf` is first-expiry-first-out.
+/// The expiry of a batch, ordered soonest first with stock that keeps last: batches sorted
+/// by `Shelf` are in first-expiry-first-out order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Shelf {
     Expires(i64),

@@ -61,7 +61,7 @@ impl Timeline {
                     .steps
                     .get(i + 1)
                     .map_or(now_ms, |next| next.recorded_at_ms);
-                (step, (until_ms - step.recorded_at_ms).max(0))
+                (step, until_ms.saturating_sub(step.recorded_at_ms).max(0))
             })
             .collect()
     }

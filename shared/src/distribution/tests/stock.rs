@@ -276,3 +276,57 @@ fn registering_an_item_twice_is_rejected() {
         Err(Rejection::exists("item", "rice")),
     );
 }
+
+#[test]
+fn extreme_numbers_are_refused_without_overflowing() {
+    let given = with_catalog(vec![received("soap", "pantry", 3, None)]);
+    let then = Rejection::invalid("change", "must be between -1000000000 and 1000000000");
+    check(
+        &given,
+        COORDINATOR,
+        adjust(i64::MIN, AdjustmentReason::CountCorrection, "typo", None),
+        Err(then),
+    );
+    let receive = |quantity, expires_on_day| Command::ReceiveStock {
+        item_id: ItemId::from("rice"),
+        location_id: LocationId::from("pantry"),
+        quantity,
+        expires_on_day,
+        source: StockSource::Purchase {
+            partner_id: None,
+            alert_id: None,
+        },
+    };
+    let then = Rejection::invalid("quantity", "must be at most 1000000000");
+    check(
+        &catalog(),
+        COORDINATOR,
+        receive(i64::MAX, Some(TODAY)),
+        Err(then),
+    );
+    let then = Rejection::invalid(
+        "expires_on_day",
+        "must be a day number between 0 and 100000",
+    );
+    check(
+        &catalog(),
+        COORDINATOR,
+        receive(1, Some(i64::MAX)),
+        Err(then),
+    );
+    let mut when = schedule("d1", "r1", vec![line("rice", 4)], None);
+    if let Command::ScheduleDelivery {
+        window_start_ms,
+        window_end_ms,
+        ..
+    } = &mut when
+    {
+        (*window_start_ms, *window_end_ms) = (i64::MAX, i64::MIN);
+    }
+    let then = Rejection::invalid("window_end_ms", "must be after window_start_ms");
+    check(&rice_reserved(), COORDINATOR, when, Err(then));
+    let board = Board::new();
+    assert!(
+        board.deliveries_today(i64::MAX).is_empty() && board.stock_warnings(i64::MIN).is_empty()
+    );
+}

@@ -48,8 +48,13 @@ async fn appends(writers: u64, duration: Duration) {
             let mut i = 0;
             while started.elapsed() < duration {
                 let id = format!("w{w}-{i}");
-                let request =
-                    AppendRequest::new(format!("s{w}"), ExpectedVersion::Any, vec![event(i)], id, "bench");
+                let request = AppendRequest::new(
+                    format!("s{w}"),
+                    ExpectedVersion::Any,
+                    vec![event(i)],
+                    id,
+                    "bench",
+                );
                 let sent = Instant::now();
                 log.append(request).await.unwrap();
                 latencies.push(sent.elapsed());
@@ -81,7 +86,8 @@ async fn replay(events: u64) {
     let filling = Instant::now();
     for chunk in 0..events / PER_APPEND {
         let batch: Vec<NewEvent> = (0..PER_APPEND).map(|i| event(chunk * PER_APPEND + i)).collect();
-        let request = AppendRequest::new("fill", ExpectedVersion::Any, batch, format!("c{chunk}"), "bench");
+        let request =
+            AppendRequest::new("fill", ExpectedVersion::Any, batch, format!("c{chunk}"), "bench");
         log.append(request).await.unwrap();
     }
     println!("fill     {events} events in {:.1} s", filling.elapsed().as_secs_f64());
@@ -117,10 +123,17 @@ async fn replay(events: u64) {
 
 #[tokio::main]
 async fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
+    // `quick` shortens every run; `appends` or `replay` runs only that part (for profiling).
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    let quick = has("quick");
     let duration = Duration::from_secs(if quick { 2 } else { 10 });
-    for writers in [1, 8, 64] {
-        appends(writers, duration).await;
+    if !has("replay") {
+        for writers in [1, 8, 64] {
+            appends(writers, duration).await;
+        }
     }
-    replay(if quick { 100_000 } else { 1_000_000 }).await;
+    if !has("appends") {
+        replay(if quick { 100_000 } else { 1_000_000 }).await;
+    }
 }

@@ -43,7 +43,8 @@ pub async fn add_member(
         name: name.to_owned(),
         roles,
     });
-    let fingerprint = fingerprint(actor.as_str(), &serde_json::to_value(&command).unwrap_or_default());
+    let fingerprint =
+        fingerprint(actor.as_str(), &serde_json::to_value(&command).unwrap_or_default());
     let submitted = Submitted {
         command_id: format!("add-member-{member_id}"),
         command,

@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -67,10 +67,8 @@ impl AuthStore {
     pub fn open(dir: &Path) -> Result<AuthStore, AuthError> {
         let path = dir.join(FILE);
         let stored = match std::fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| AuthError::Unreadable {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?,
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|e| AuthError::Unreadable { path: path.clone(), reason: e.to_string() })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Stored::default(),
             Err(e) => return Err(AuthError::Unreadable { path, reason: e.to_string() }),
         };
@@ -103,8 +101,10 @@ impl AuthStore {
     /// Starts a session and returns its token, shown to the member once.
     pub fn create_session(&self, member_id: &str, now_ms: i64) -> Result<String, AuthError> {
         let token = random_token();
-        let record =
-            SessionRecord { member_id: member_id.to_owned(), expires_at_ms: now_ms + SESSION_TTL_MS };
+        let record = SessionRecord {
+            member_id: member_id.to_owned(),
+            expires_at_ms: now_ms + SESSION_TTL_MS,
+        };
         self.update(|stored| {
             stored.sessions.retain(|_, s| s.expires_at_ms > now_ms);
             stored.sessions.insert(digest(&token), record);

@@ -5,11 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
 use crate::admin;
 use crate::http::{self, Options};
-use shared::access::Role;
 use crate::log::{Log, system_clock};
+use clap::{Parser, Subcommand};
+use shared::access::Role;
 
 #[derive(Parser, Debug)]
 #[command(name = "potluck", version, about = "Coordination server for mutual-aid groups")]
@@ -153,7 +153,8 @@ async fn serve(
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
     let options = Options { static_dir, dev_endpoints, ..Options::default() };
-    let state = tokio::task::block_in_place(|| http::start(log.clone(), &data, system_clock(), options))?;
+    let state =
+        tokio::task::block_in_place(|| http::start(log.clone(), &data, system_clock(), options))?;
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let address = listener.local_addr()?;
@@ -182,12 +183,18 @@ async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
         println!("The data folder already holds data: --demo adds nothing to it.");
         return Ok(());
     }
-    let state = tokio::task::block_in_place(|| http::start(log.clone(), data, clock, Options::default()))?;
+    let state =
+        tokio::task::block_in_place(|| http::start(log.clone(), data, clock, Options::default()))?;
     let real_now = (system_clock())();
-    let filled = crate::demo::fill(&state.commands, &state.auth, &state.keys, &clock_value, real_now).await;
+    let filled =
+        crate::demo::fill(&state.commands, &state.auth, &state.keys, &clock_value, real_now).await;
     log.close().await;
     let filled = filled?;
-    println!("Demo data: {} commands sent. Every demo member's password is {:?}.", filled.commands, crate::demo::DEMO_PASSWORD);
+    println!(
+        "Demo data: {} commands sent. Every demo member's password is {:?}.",
+        filled.commands,
+        crate::demo::DEMO_PASSWORD
+    );
     let mut shown = std::collections::BTreeSet::new();
     for (member_id, roles) in filled.members {
         if roles.iter().any(|role| shown.insert(*role)) {
@@ -227,10 +234,14 @@ async fn add_member(
         anyhow::bail!("this group has no members yet; start with `potluck init`");
     }
     let actor = admin::INIT_ACTOR.into();
-    let added = admin::add_member(&state.commands, &state.auth, actor, member_id, name, roles).await;
+    let added =
+        admin::add_member(&state.commands, &state.auth, actor, member_id, name, roles).await;
     log.close().await;
     let added = added?;
-    println!("Added {member_id}. One-time password (hand it over, then change it): {}", added.password);
+    println!(
+        "Added {member_id}. One-time password (hand it over, then change it): {}",
+        added.password
+    );
     Ok(ExitCode::SUCCESS)
 }
 

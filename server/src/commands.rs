@@ -184,7 +184,11 @@ impl Pipeline {
         }
         let mut results: Vec<Result<Accepted, Refused>> = Vec::with_capacity(decided.len());
         for (d, answer) in decided.iter().zip(answers) {
-            results.push(answer.map(|a| accepted(&d.submitted.command_id, &d.stream, a, false)).map_err(refused));
+            results.push(
+                answer
+                    .map(|a| accepted(&d.submitted.command_id, &d.stream, a, false))
+                    .map_err(refused),
+            );
         }
         for (index, reply) in followers {
             let _ = reply.send(duplicate_of(&results[index]));
@@ -213,10 +217,10 @@ impl Pipeline {
             Ok(None) => {}
         }
         let current = self.versions.get(&stream).copied().unwrap_or(0);
-        if let Some(expected) = submitted.expected_version {
-            if expected != current {
-                return Err(Err(Refused::WrongExpectedVersion { stream, expected, current }));
-            }
+        if let Some(expected) = submitted.expected_version
+            && expected != current
+        {
+            return Err(Err(Refused::WrongExpectedVersion { stream, expected, current }));
         }
         let ctx = Context { now_ms, actor: submitted.actor.clone() };
         let events = group::decide(&self.state, &submitted.command, &ctx)

@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use shared::access::Role;
 use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::distribution::{
-    Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory,
-    LocationKind, NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
+    Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory, LocationKind,
+    NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
 };
 use shared::group;
 
@@ -110,9 +110,34 @@ const PARTNERS: [(&str, &str, PartnerKind); 6] = [
     ("neighbours", "Neighbours' fund", PartnerKind::Donor),
 ];
 
-const FIRST: [&str; 12] = ["Amina", "Jorge", "Li", "Maria", "Tomasz", "Grace", "Yusuf", "Elena", "Kofi", "Sofia", "Dmitri", "Aisha"];
-const LAST: [&str; 12] = ["Garcia", "Kowalczyk", "Huang", "Diallo", "Silva", "Murphy", "Haddad", "Novak", "Okoro", "Rossi", "Ivanova", "Khan"];
-const STREETS: [&str; 8] = ["Elm Street", "Mill Lane", "Station Road", "Park Avenue", "Church Walk", "River Row", "Oak Close", "Market Street"];
+const FIRST: [&str; 12] = [
+    "Amina", "Jorge", "Li", "Maria", "Tomasz", "Grace", "Yusuf", "Elena", "Kofi", "Sofia",
+    "Dmitri", "Aisha",
+];
+const LAST: [&str; 12] = [
+    "Garcia",
+    "Kowalczyk",
+    "Huang",
+    "Diallo",
+    "Silva",
+    "Murphy",
+    "Haddad",
+    "Novak",
+    "Okoro",
+    "Rossi",
+    "Ivanova",
+    "Khan",
+];
+const STREETS: [&str; 8] = [
+    "Elm Street",
+    "Mill Lane",
+    "Station Road",
+    "Park Avenue",
+    "Church Walk",
+    "River Row",
+    "Oak Close",
+    "Market Street",
+];
 const ZONES: [&str; 5] = ["north", "south", "east", "west", "centre"];
 const LANGUAGES: [&str; 5] = ["en", "es", "pl", "ar", "zh"];
 
@@ -157,7 +182,8 @@ pub async fn fill(
         let day = today - 21 + 7 * week as i64;
         let last = week == 3;
         // The last day is today, so its story must end before the real now.
-        let start_ms = if last { real_now_ms - 4 * 3_600_000 } else { start_of_day_ms(day) + 8 * 3_600_000 };
+        let start_ms =
+            if last { real_now_ms - 4 * 3_600_000 } else { start_of_day_ms(day) + 8 * 3_600_000 };
         demo.set_time(start_ms);
         demo.morning_stock(day).await;
         let step_ms = if last { 3 * 3_600_000 / (REQUESTS_PER_DAY as i64 * 9) } else { 150_000 };
@@ -213,18 +239,34 @@ impl Demo<'_> {
             ("van", "Delivery van", LocationKind::Van),
         ];
         for (location_id, name, kind) in locations {
-            let command = Command::RegisterLocation { location_id: location_id.into(), name: name.into(), kind };
+            let command = Command::RegisterLocation {
+                location_id: location_id.into(),
+                name: name.into(),
+                kind,
+            };
             self.send("ben", command).await;
         }
         for (partner_id, name, kind) in PARTNERS {
-            self.send("ana", Command::RegisterPartner { partner_id: partner_id.into(), name: name.into(), kind }).await;
+            self.send(
+                "ana",
+                Command::RegisterPartner { partner_id: partner_id.into(), name: name.into(), kind },
+            )
+            .await;
         }
         for (item_id, name, category, unit) in ITEMS {
-            let command = Command::RegisterItem { item_id: item_id.into(), name: name.into(), category, unit: unit.into() };
+            let command = Command::RegisterItem {
+                item_id: item_id.into(),
+                name: name.into(),
+                category,
+                unit: unit.into(),
+            };
             self.send("ben", command).await;
         }
-        for (item_id, quantity) in [("rice", 15), ("milk", 12), ("nappies", 6), ("formula", 4), ("soap", 10)] {
-            self.send("ben", Command::SetLowStockThreshold { item_id: item_id.into(), quantity }).await;
+        for (item_id, quantity) in
+            [("rice", 15), ("milk", 12), ("nappies", 6), ("formula", 4), ("soap", 10)]
+        {
+            self.send("ben", Command::SetLowStockThreshold { item_id: item_id.into(), quantity })
+                .await;
         }
         self.advance(60_000);
     }
@@ -235,7 +277,8 @@ impl Demo<'_> {
             if self.random(6) == 0 {
                 continue;
             }
-            let expires_on_day = (category == ItemCategory::Food).then(|| day + 3 + self.random(40) as i64);
+            let expires_on_day =
+                (category == ItemCategory::Food).then(|| day + 3 + self.random(40) as i64);
             let partner = self.pick(&PARTNERS).0;
             let source = if self.random(5) == 0 {
                 StockSource::Purchase { partner_id: Some(partner.into()), alert_id: None }
@@ -256,12 +299,17 @@ impl Demo<'_> {
     }
 
     fn personal_data(&mut self, household: u64) -> PersonalData {
-        let (first, last) = (FIRST[(household % 12) as usize], LAST[((household / 12) % 12) as usize]);
+        let (first, last) =
+            (FIRST[(household % 12) as usize], LAST[((household / 12) % 12) as usize]);
         PersonalData {
             name: format!("{first} {last}"),
             phone: format!("555-01{:02}", household % 100),
             address: format!("{} {}", 1 + household * 3 % 97, STREETS[(household % 8) as usize]),
-            notes: if household % 9 == 0 { "Ring twice; step-free access please".into() } else { String::new() },
+            notes: if household.is_multiple_of(9) {
+                "Ring twice; step-free access please".into()
+            } else {
+                String::new()
+            },
         }
     }
 
@@ -273,7 +321,10 @@ impl Demo<'_> {
         let household_id = format!("h-{household:03}");
         let request_id = format!("r-{week}-{n:02}");
         let lines: Vec<RequestLine> = (0..1 + self.random(3))
-            .map(|_| RequestLine { item_id: self.pick(&ITEMS).0.into(), quantity: 1 + self.random(3) as i64 })
+            .map(|_| RequestLine {
+                item_id: self.pick(&ITEMS).0.into(),
+                quantity: 1 + self.random(3) as i64,
+            })
             .collect();
         let mut lines_unique: Vec<RequestLine> = Vec::new();
         for line in lines {
@@ -286,13 +337,23 @@ impl Demo<'_> {
         let logged = Command::LogRequest {
             request_id: request_id.as_str().into(),
             household_id: household_id.as_str().into(),
-            need_category: if lines_unique.iter().any(|l| ITEMS.iter().any(|i| i.0 == l.item_id.as_str() && i.2 == ItemCategory::Food)) { NeedCategory::Food } else { NeedCategory::Hygiene },
+            need_category: if lines_unique.iter().any(|l| {
+                ITEMS.iter().any(|i| i.0 == l.item_id.as_str() && i.2 == ItemCategory::Food)
+            }) {
+                NeedCategory::Food
+            } else {
+                NeedCategory::Hygiene
+            },
             lines: lines_unique.clone(),
             household_size: 1 + self.random(6) as i64,
             urgency: [Urgency::Routine, Urgency::Soon, Urgency::Urgent][self.random(3) as usize],
             zone: self.pick(&ZONES).into(),
             preferred_language: self.pick(&LANGUAGES).into(),
-            contact_channel: [ContactChannel::Phone, ContactChannel::Sms, ContactChannel::Messaging][self.random(3) as usize],
+            contact_channel: [
+                ContactChannel::Phone,
+                ContactChannel::Sms,
+                ContactChannel::Messaging,
+            ][self.random(3) as usize],
             personal_data: sealed,
         };
         if !self.send(intake, logged).await {
@@ -302,12 +363,20 @@ impl Demo<'_> {
         let stop_after = if today { self.random(7) } else { 7 };
         let logistics = self.pick(&LOGISTICS);
         self.advance(step_ms);
-        if stop_after == 0 || !self.send(logistics, Command::CheckStock { request_id: request_id.as_str().into() }).await {
+        if stop_after == 0
+            || !self
+                .send(logistics, Command::CheckStock { request_id: request_id.as_str().into() })
+                .await
+        {
             return;
         }
         let mut reserved = Vec::new();
         for line in &lines_unique {
-            let reserve = Command::ReserveStock { request_id: request_id.as_str().into(), lines: vec![line.clone()], from_location_id: None };
+            let reserve = Command::ReserveStock {
+                request_id: request_id.as_str().into(),
+                lines: vec![line.clone()],
+                from_location_id: None,
+            };
             if self.send(logistics, reserve).await {
                 reserved.push(line.clone());
             }
@@ -319,11 +388,19 @@ impl Demo<'_> {
         self.deliver(&request_id, reserved, day, stop_after, step_ms).await;
     }
 
-    async fn deliver(&mut self, request_id: &str, lines: Vec<RequestLine>, day: i64, stop_after: u64, step_ms: i64) {
+    async fn deliver(
+        &mut self,
+        request_id: &str,
+        lines: Vec<RequestLine>,
+        day: i64,
+        stop_after: u64,
+        step_ms: i64,
+    ) {
         let pickup = self.random(5) == 0;
         let driver = self.pick(&DRIVERS);
         let delivery_id = format!("d-{request_id}");
-        let window_start_ms = start_of_day_ms(day) + if self.random(2) == 0 { 10 } else { 14 } * 3_600_000;
+        let window_start_ms =
+            start_of_day_ms(day) + if self.random(2) == 0 { 10 } else { 14 } * 3_600_000;
         let schedule = Command::ScheduleDelivery {
             delivery_id: delivery_id.as_str().into(),
             request_id: request_id.into(),
@@ -340,14 +417,19 @@ impl Demo<'_> {
         }
         self.advance(step_ms);
         let comms = self.pick(&INTAKE);
-        let confirm = Command::ConfirmWithHousehold { delivery_id: delivery_id.as_str().into(), channel: ContactChannel::Phone, language: "en".into() };
+        let confirm = Command::ConfirmWithHousehold {
+            delivery_id: delivery_id.as_str().into(),
+            channel: ContactChannel::Phone,
+            language: "en".into(),
+        };
         if !self.send(comms, confirm).await || stop_after == 3 {
             return;
         }
         let hands = if pickup { "sam" } else { driver };
         if !pickup {
             // Unassigned deliveries are claimed by a driver; a claim of an assigned one is refused.
-            self.send(driver, Command::ClaimDelivery { delivery_id: delivery_id.as_str().into() }).await;
+            self.send(driver, Command::ClaimDelivery { delivery_id: delivery_id.as_str().into() })
+                .await;
         }
         self.advance(step_ms);
         self.send(hands, Command::StartDelivery { delivery_id: delivery_id.as_str().into() }).await;
@@ -356,15 +438,33 @@ impl Demo<'_> {
         }
         self.advance(step_ms);
         if self.random(10) == 0 {
-            let reason = self.pick(&[FailureReason::NobodyHome, FailureReason::WrongAddress, FailureReason::Refused]);
-            self.send(hands, Command::FailDelivery { delivery_id: delivery_id.as_str().into(), reason, note: String::new() }).await;
+            let reason = self.pick(&[
+                FailureReason::NobodyHome,
+                FailureReason::WrongAddress,
+                FailureReason::Refused,
+            ]);
+            self.send(
+                hands,
+                Command::FailDelivery {
+                    delivery_id: delivery_id.as_str().into(),
+                    reason,
+                    note: String::new(),
+                },
+            )
+            .await;
             return;
         }
-        self.send(hands, Command::CompleteDelivery { delivery_id: delivery_id.as_str().into() }).await;
+        self.send(hands, Command::CompleteDelivery { delivery_id: delivery_id.as_str().into() })
+            .await;
         if stop_after >= 6 && self.random(5) < 2 {
             self.advance(step_ms);
             let rating = 3 + self.random(3) as i64;
-            let feedback = Command::RecordFeedback { request_id: request_id.into(), from: FeedbackFrom::Household, rating, text: "Thank you, all arrived".into() };
+            let feedback = Command::RecordFeedback {
+                request_id: request_id.into(),
+                from: FeedbackFrom::Household,
+                rating,
+                text: "Thank you, all arrived".into(),
+            };
             self.send(comms, feedback).await;
         }
     }

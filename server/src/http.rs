@@ -28,8 +28,8 @@ use crate::auth::{AuthError, AuthStore, Throttle};
 use crate::commands::{Commands, DecisionState};
 use crate::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, ReadError};
 use crate::metrics::Metrics;
-use crate::sealed::{KeyStore, SealError};
 use crate::projections::{Live, Projections, replay};
+use crate::sealed::{KeyStore, SealError};
 use error::ApiError;
 
 pub use session::COOKIE;
@@ -89,7 +89,12 @@ pub enum StartError {
 
 /// Folds the whole log (checking the chain), then starts the projector and the command
 /// pipeline. `data_dir` holds the sign-in store beside the log.
-pub fn start(log: Log, data_dir: &Path, clock: Clock, options: Options) -> Result<AppState, StartError> {
+pub fn start(
+    log: Log,
+    data_dir: &Path,
+    clock: Clock,
+    options: Options,
+) -> Result<AppState, StartError> {
     let auth = Arc::new(AuthStore::open(data_dir)?);
     let keys = Arc::new(KeyStore::open(data_dir)?);
     let mut projections = Projections::default();
@@ -168,10 +173,10 @@ pub async fn serve_with_send_buffer(
 ) -> std::io::Result<()> {
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(move |stream| {
-        if let Some(bytes) = send_buffer {
-            if let Err(error) = socket2::SockRef::from(&*stream).set_send_buffer_size(bytes) {
-                tracing::warn!(%error, "cannot set a connection's send buffer");
-            }
+        if let Some(bytes) = send_buffer
+            && let Err(error) = socket2::SockRef::from(&*stream).set_send_buffer_size(bytes)
+        {
+            tracing::warn!(%error, "cannot set a connection's send buffer");
         }
     });
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
@@ -196,6 +201,7 @@ async fn dev_append(State(state): State<AppState>) -> Result<Json<serde_json::Va
         payload: json!({ "note": "appended by /api/dev/append" }).to_string(),
     };
     let request = AppendRequest::new("dev", ExpectedVersion::Any, vec![event], command_id, "dev");
-    let appended = state.log.append(request).await.map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let appended =
+        state.log.append(request).await.map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok(Json(json!({ "position": appended.last_position })))
 }

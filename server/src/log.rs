@@ -395,11 +395,14 @@ impl Log {
         let (start, end) = (keys::event(0), keys::event(u64::MAX));
         for entry in self.inner.storage.range(&start, &end) {
             let position = chain.head_position() + 1;
-            let (key, value) = entry.map_err(|e| VerifyError { position, reason: e.to_string() })?;
+            let (key, value) =
+                entry.map_err(|e| VerifyError { position, reason: e.to_string() })?;
             let at = keys::position_of(&key);
             let record = decode_at(at, &value)
                 .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
-            chain.check(&record).map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+            chain
+                .check(&record)
+                .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
         }
         Ok(Verified { count: chain.head_position(), head_hash: chain.head_hash() })
     }

@@ -139,6 +139,10 @@ mod tests {
         let metrics = Metrics::default();
         metrics.command(Outcome::Rejected);
         metrics.command(Outcome::Rejected);
-        assert!(metrics.render(&LogStats::default()).contains("potluck_commands_total{outcome=\"rejected\"} 2\n"));
+        assert!(
+            metrics
+                .render(&LogStats::default())
+                .contains("potluck_commands_total{outcome=\"rejected\"} 2\n")
+        );
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use shared::distribution::{self, Board, SealedPersonalData, StockLevels, Timelines};
+use shared::distribution::{self, Board, SealedPersonalData, Timelines};
 use shared::envelope::{ChainVerifier, Envelope};
 use shared::group::{self, Event};
 use shared::members::Members;
@@ -23,8 +23,8 @@ use crate::log::{Log, ReadError};
 #[derive(Clone, Debug, Default)]
 pub struct Projections {
     pub position: u64,
+    /// Includes the stock levels (`board.stock`).
     pub board: Board,
-    pub stock: StockLevels,
     pub timelines: Timelines,
     pub members: Members,
     /// Sealed contact details by request id, with the household they belong to. Server-side
@@ -54,7 +54,6 @@ impl Projections {
                     event: event.clone(),
                 };
                 self.board.apply(&recorded);
-                self.stock.apply(&recorded);
                 self.timelines.apply(&recorded);
             }
             Event::Members(event) => self.members.evolve(event),
@@ -65,7 +64,6 @@ impl Projections {
         Snapshot {
             position: self.position,
             board: self.board.clone(),
-            stock: self.stock.clone(),
             timelines: self.timelines.clone(),
             members: self.members.iter().cloned().collect(),
         }
@@ -117,7 +115,9 @@ pub fn replay(
         }
         for stored in chunk {
             let position = stored.position;
-            chain.check(&stored).map_err(|e| ReadError::Corrupt { position, reason: e.to_string() })?;
+            chain
+                .check(&stored)
+                .map_err(|e| ReadError::Corrupt { position, reason: e.to_string() })?;
             let current = log.upcast(stored)?;
             each(&current, decode(&current)?.as_ref());
         }

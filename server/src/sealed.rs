@@ -43,7 +43,12 @@ impl std::fmt::Debug for PersonalData {
 
 impl PersonalData {
     pub fn check(&self) -> Result<(), String> {
-        for (field, value) in [("name", &self.name), ("phone", &self.phone), ("address", &self.address), ("notes", &self.notes)] {
+        for (field, value) in [
+            ("name", &self.name),
+            ("phone", &self.phone),
+            ("address", &self.address),
+            ("notes", &self.notes),
+        ] {
             if value.chars().count() > MAX_FIELD_CHARS {
                 return Err(format!("personal_data.{field}: at most {MAX_FIELD_CHARS} characters"));
             }
@@ -54,7 +59,9 @@ impl PersonalData {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
-    #[error("cannot read the household key store {path}: {reason}; restore it from the backup taken with the log")]
+    #[error(
+        "cannot read the household key store {path}: {reason}; restore it from the backup taken with the log"
+    )]
     Unreadable { path: PathBuf, reason: String },
     #[error("cannot save the household key store: {0}")]
     Write(String),
@@ -84,7 +91,11 @@ impl KeyStore {
     /// Encrypts a household's data under its key, creating the key on first use. The
     /// household id is bound in as associated data: a ciphertext moved to another household
     /// does not open.
-    pub fn seal(&self, household_id: &str, data: &PersonalData) -> Result<SealedPersonalData, SealError> {
+    pub fn seal(
+        &self,
+        household_id: &str,
+        data: &PersonalData,
+    ) -> Result<SealedPersonalData, SealError> {
         let key = self.key_for(household_id)?;
         let cipher = ChaCha20Poly1305::new(&key);
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
@@ -97,7 +108,11 @@ impl KeyStore {
     }
 
     /// Decrypts a household's data; `Ok(None)` once its key has been destroyed.
-    pub fn open_sealed(&self, household_id: &str, sealed: &SealedPersonalData) -> Result<Option<PersonalData>, SealError> {
+    pub fn open_sealed(
+        &self,
+        household_id: &str,
+        sealed: &SealedPersonalData,
+    ) -> Result<Option<PersonalData>, SealError> {
         let Some(key) = self.existing_key(household_id) else { return Ok(None) };
         let encoded = sealed.ciphertext().strip_prefix(PREFIX).ok_or(SealError::Damaged)?;
         let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| SealError::Damaged)?;
@@ -107,7 +122,8 @@ impl KeyStore {
         let (nonce, ciphertext) = bytes.split_at(12);
         let cipher = ChaCha20Poly1305::new(&key);
         let payload = Payload { msg: ciphertext, aad: household_id.as_bytes() };
-        let plaintext = cipher.decrypt(Nonce::from_slice(nonce), payload).map_err(|_| SealError::Damaged)?;
+        let plaintext =
+            cipher.decrypt(Nonce::from_slice(nonce), payload).map_err(|_| SealError::Damaged)?;
         serde_json::from_slice(&plaintext).map(Some).map_err(|_| SealError::Damaged)
     }
 

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::{Board, StockLevels, Timelines};
+use crate::distribution::{Board, Timelines};
 use crate::group::Event;
 use crate::members::Member;
 
@@ -46,8 +46,8 @@ pub enum ServerMessage {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub position: u64,
+    /// The board, with stock levels per item and location in `board.stock`.
     pub board: Board,
-    pub stock: StockLevels,
     pub timelines: Timelines,
     pub members: Vec<Member>,
 }

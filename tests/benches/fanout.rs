@@ -67,14 +67,24 @@ fn rss_kib(pid: u32) -> u64 {
 
 async fn sign_in(http: &reqwest::Client, base: &str, member: &str) -> String {
     let body = json!({"member_id": member, "password": "potluck-demo"});
-    let answer: Value = http.post(format!("{base}/api/session")).json(&body).send().await.unwrap().json().await.unwrap();
+    let answer: Value = http
+        .post(format!("{base}/api/session"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     answer["token"].as_str().unwrap().to_owned()
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(base: &str, token: &str, head: u64) -> Socket {
-    let mut request = base.replace("http://", "ws://").add_path("/ws").into_client_request().unwrap();
+    let mut request =
+        base.replace("http://", "ws://").add_path("/ws").into_client_request().unwrap();
     request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
     let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
     let subscribe = serde_json::to_string(&ClientMessage::Subscribe { after: Some(head) }).unwrap();
@@ -118,22 +128,38 @@ async fn read_screen(mut socket: Socket, sent: Sent, until: i64) -> Vec<Duration
 
 /// Sends threshold changes `first..=last` (the sequence number is the new threshold) from 8
 /// writers, at `per_second` overall (0: flat out).
-async fn write(base: &str, token: &str, first: i64, last: i64, per_second: u64, sent: Sent) -> Duration {
+async fn write(
+    base: &str,
+    token: &str,
+    first: i64,
+    last: i64,
+    per_second: u64,
+    sent: Sent,
+) -> Duration {
     let started = Instant::now();
     let mut writers = Vec::new();
     for w in 0..WRITERS as i64 {
-        let (http, base, token, sent) = (reqwest::Client::new(), base.to_owned(), token.to_owned(), sent.clone());
+        let (http, base, token, sent) =
+            (reqwest::Client::new(), base.to_owned(), token.to_owned(), sent.clone());
         writers.push(tokio::spawn(async move {
             let mut seq = first + w;
             while seq <= last {
                 if per_second > 0 {
-                    let due = started + Duration::from_secs_f64((seq - first) as f64 / per_second as f64);
+                    let due =
+                        started + Duration::from_secs_f64((seq - first) as f64 / per_second as f64);
                     tokio::time::sleep_until(due.into()).await;
                 }
-                let command = json!({"type": "SetLowStockThreshold", "item_id": "rice", "quantity": seq});
+                let command =
+                    json!({"type": "SetLowStockThreshold", "item_id": "rice", "quantity": seq});
                 let body = json!({"command_id": format!("bench-{seq}"), "command": command});
                 sent.lock().unwrap().insert(seq, Instant::now());
-                let response = http.post(format!("{base}/api/commands")).bearer_auth(&token).json(&body).send().await.unwrap();
+                let response = http
+                    .post(format!("{base}/api/commands"))
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
                 seq += WRITERS as i64;
             }
@@ -157,7 +183,8 @@ async fn run(screens: usize, quick: bool) {
     let writer_token = sign_in(&http, &server.base, "ben").await;
     let reader_token = sign_in(&http, &server.base, "sam").await;
     let head = |http: reqwest::Client, base: String| async move {
-        let health: Value = http.get(format!("{base}/healthz")).send().await.unwrap().json().await.unwrap();
+        let health: Value =
+            http.get(format!("{base}/healthz")).send().await.unwrap().json().await.unwrap();
         health["head"].as_u64().unwrap()
     };
 
@@ -177,12 +204,16 @@ async fn run(screens: usize, quick: bool) {
     // Flat out: how many commands per second the server accepts with every screen fed.
     let total = if quick { 400 } else { 2_000 };
     let sent: Sent = Arc::default();
-    let readers: Vec<_> = sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), total))).collect();
+    let readers: Vec<_> =
+        sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), total))).collect();
     let took = write(&server.base, &writer_token, 1, total, 0, sent.clone()).await;
     for reader in readers {
         reader.await.unwrap();
     }
-    println!("screens={screens:>5}  flat out: {:.0} commands/s with {WRITERS} writers", total as f64 / took.as_secs_f64());
+    println!(
+        "screens={screens:>5}  flat out: {:.0} commands/s with {WRITERS} writers",
+        total as f64 / took.as_secs_f64()
+    );
 
     // At 200 commands/s: time from sending a command to its event on every screen.
     let at = head(http.clone(), server.base.clone()).await;
@@ -192,7 +223,8 @@ async fn run(screens: usize, quick: bool) {
     }
     let (first, last) = (total + 1, total + if quick { 400 } else { 2_000 });
     let sent: Sent = Arc::default();
-    let readers: Vec<_> = sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), last))).collect();
+    let readers: Vec<_> =
+        sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), last))).collect();
     let took = write(&server.base, &writer_token, first, last, 200, sent.clone()).await;
     let mut latencies = Vec::new();
     for reader in readers {

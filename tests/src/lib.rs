@@ -61,7 +61,8 @@ impl TestApp {
         .expect("member added");
         let http = reqwest::Client::new();
         let body = json!({ "member_id": member_id, "password": added.password });
-        let response = http.post(self.url("/api/session")).json(&body).send().await.expect("sign in");
+        let response =
+            http.post(self.url("/api/session")).json(&body).send().await.expect("sign in");
         assert_eq!(response.status(), 200, "sign-in of {member_id}");
         let signed: Value = response.json().await.expect("sign-in body");
         let token = signed["token"].as_str().expect("token").to_owned();
@@ -133,7 +134,10 @@ pub async fn spawn_app(options: Options) -> anyhow::Result<TestApp> {
 }
 
 /// [`spawn_app`] with each connection's kernel send buffer fixed at `send_buffer` bytes.
-pub async fn spawn_app_tuned(options: Options, send_buffer: Option<usize>) -> anyhow::Result<TestApp> {
+pub async fn spawn_app_tuned(
+    options: Options,
+    send_buffer: Option<usize>,
+) -> anyhow::Result<TestApp> {
     let data = tempfile::tempdir()?;
     let dir = data.path().join("data");
     let log = Log::open(&dir)?;
@@ -143,17 +147,20 @@ pub async fn spawn_app_tuned(options: Options, send_buffer: Option<usize>) -> an
     let router = http::app(state.clone());
     let (shutdown, stop) = oneshot::channel::<()>();
     let closing = state.clone();
-    let server = tokio::spawn(http::serve_with_send_buffer(listener, router, send_buffer, async move {
-        let _ = stop.await;
-        closing.begin_shutdown();
-    }));
+    let server =
+        tokio::spawn(http::serve_with_send_buffer(listener, router, send_buffer, async move {
+            let _ = stop.await;
+            closing.begin_shutdown();
+        }));
     Ok(TestApp { address, log, state, data, shutdown: Some(shutdown), server: Some(server) })
 }
 
 /// A member's live feed on `/ws`.
 #[derive(Debug)]
 pub struct Feed {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
 }
 
 impl Client {
@@ -176,7 +183,8 @@ impl Client {
         }
         let stream = socket.connect(address).await.expect("connect");
         let stream = tokio_tungstenite::MaybeTlsStream::Plain(stream);
-        let (socket, _) = tokio_tungstenite::client_async(request, stream).await.expect("ws connect");
+        let (socket, _) =
+            tokio_tungstenite::client_async(request, stream).await.expect("ws connect");
         let mut feed = Feed { socket };
         match feed.next().await {
             shared::wire::ServerMessage::Welcome { .. } => feed,
@@ -188,8 +196,12 @@ impl Client {
 impl Feed {
     pub async fn subscribe(&mut self, after: Option<u64>) {
         use futures_util::SinkExt;
-        let text = serde_json::to_string(&shared::wire::ClientMessage::Subscribe { after }).expect("json");
-        self.socket.send(tokio_tungstenite::tungstenite::Message::Text(text.into())).await.expect("send");
+        let text =
+            serde_json::to_string(&shared::wire::ClientMessage::Subscribe { after }).expect("json");
+        self.socket
+            .send(tokio_tungstenite::tungstenite::Message::Text(text.into()))
+            .await
+            .expect("send");
     }
 
     /// The next server message, skipping pings.
@@ -205,12 +217,18 @@ impl Feed {
         }
     }
 
-    /// Positions of events received until `last` has arrived (snapshots are skipped).
+    /// Positions of events received until `last` has arrived. A resync on the way fails
+    /// the test: the screen was meant to keep up.
     pub async fn positions_until(&mut self, last: u64) -> Vec<u64> {
+        use shared::wire::ServerMessage;
         let mut positions = Vec::new();
         while positions.last().copied().unwrap_or(0) < last {
-            if let shared::wire::ServerMessage::Events { events } = self.next().await {
-                positions.extend(events.iter().map(|e| e.position));
+            match self.next().await {
+                ServerMessage::Events { events } => {
+                    positions.extend(events.iter().map(|e| e.position))
+                }
+                ServerMessage::Resync { reason } => panic!("the screen was resynced: {reason}"),
+                other => panic!("expected events, got {other:?}"),
             }
         }
         positions

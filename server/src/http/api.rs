@@ -6,19 +6,19 @@ use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use utoipa::ToSchema;
 use serde_json::{Value, json};
 use shared::access::{self, View};
 use shared::group::Command;
 use shared::wire::Snapshot;
+use utoipa::ToSchema;
 
 use super::AppState;
 use super::error::{ApiError, ApiJson};
 use super::session::SignedIn;
 use crate::admin::{self, AddError};
 use crate::commands::{Accepted, Refused, Submitted, fingerprint};
-use crate::sealed::PersonalData;
 use crate::metrics::Outcome;
+use crate::sealed::PersonalData;
 
 /// `POST /api/commands`: one command with the id the client chose for it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -66,13 +66,18 @@ pub async fn post_command(
     };
     let id = &body.command_id;
     if id.is_empty() || id.len() > 128 || id.chars().any(char::is_control) {
-        let error = ApiError::bad_request("invalid_command_id", "command_id: 1 to 128 printable characters");
+        let error = ApiError::bad_request(
+            "invalid_command_id",
+            "command_id: 1 to 128 printable characters",
+        );
         return Err(counted(Outcome::Invalid, error));
     }
     // Authorize on the type alone, before parsing the rest: a member who may not send a
     // command learns nothing about how to make it valid.
     let kind = Command::known_type(&body.command)
-        .map_err(|message| counted(Outcome::Invalid, ApiError::bad_request("unknown_command", message)))?
+        .map_err(|message| {
+            counted(Outcome::Invalid, ApiError::bad_request("unknown_command", message))
+        })?
         .to_owned();
     if !access::may_send(member.roles(), &kind) {
         let error = ApiError::forbidden(format!("your roles do not allow {kind}"));
@@ -83,8 +88,9 @@ pub async fn post_command(
     if kind == "LogRequest" {
         seal_personal_data(&state, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
     }
-    let command = Command::from_json(raw)
-        .map_err(|message| counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message)))?;
+    let command = Command::from_json(raw).map_err(|message| {
+        counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message))
+    })?;
     let submitted = Submitted {
         command_id: body.command_id,
         command,
@@ -110,13 +116,19 @@ pub async fn post_command(
 fn seal_personal_data(state: &AppState, command: &mut Value) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::bad_request("invalid_command", message);
     let Some(object) = command.as_object_mut() else { return Ok(()) };
-    let Some(clear) = object.remove("personal_data").filter(|v| !v.is_null()) else { return Ok(()) };
+    let Some(clear) = object.remove("personal_data").filter(|v| !v.is_null()) else {
+        return Ok(());
+    };
     let data: PersonalData = serde_json::from_value(clear).map_err(|e| {
         invalid(format!("personal_data: {e}; expected an object with name, phone, address, notes"))
     })?;
     data.check().map_err(invalid)?;
-    let household = object.get("household_id").and_then(Value::as_str).ok_or_else(|| invalid("household_id: expected a string".into()))?;
-    let sealed = state.keys.seal(household, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let household = object
+        .get("household_id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid("household_id: expected a string".into()))?;
+    let sealed =
+        state.keys.seal(household, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
     object.insert("personal_data".into(), Value::String(sealed.ciphertext().to_owned()));
     Ok(())
 }
@@ -124,23 +136,33 @@ fn seal_personal_data(state: &AppState, command: &mut Value) -> Result<(), ApiEr
 fn refusal(refused: Refused) -> (Outcome, ApiError) {
     match refused {
         Refused::Rejected(rejection) => {
-            let status = if rejection.is_conflict() { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let outcome = if rejection.is_conflict() { Outcome::Conflict } else { Outcome::Rejected };
+            let status = if rejection.is_conflict() {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let outcome =
+                if rejection.is_conflict() { Outcome::Conflict } else { Outcome::Rejected };
             (outcome, ApiError::new(status, rejection.code(), rejection.to_string()))
         }
         Refused::WrongExpectedVersion { stream, expected, current } => {
-            let message = format!("{stream} is at version {current}, not {expected}: refresh and try again");
+            let message =
+                format!("{stream} is at version {current}, not {expected}: refresh and try again");
             let error = ApiError::new(StatusCode::CONFLICT, "wrong_expected_version", message)
                 .with_details(json!({ "stream": stream, "current_version": current }));
             (Outcome::Conflict, error)
         }
         Refused::CommandIdReused => {
             let message = "this command_id was already used for a different command";
-            (Outcome::Invalid, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "command_id_reused", message))
+            (
+                Outcome::Invalid,
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "command_id_reused", message),
+            )
         }
-        Refused::Unstorable(message) => {
-            (Outcome::Invalid, ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unstorable", message))
-        }
+        Refused::Unstorable(message) => (
+            Outcome::Invalid,
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unstorable", message),
+        ),
         Refused::Unavailable(message) => {
             let message = format!("{message}; retry with the same command_id");
             (Outcome::Failed, ApiError::unavailable(message))
@@ -191,7 +213,10 @@ pub async fn get_events(
         }
     });
     let mut response = Body::from_stream(chunks).into_response();
-    response.headers_mut().insert(header::CONTENT_TYPE, "application/x-ndjson".parse().map_err(|_| ApiError::unavailable("header"))?);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/x-ndjson".parse().map_err(|_| ApiError::unavailable("header"))?,
+    );
     Ok(response)
 }
 
@@ -232,13 +257,22 @@ pub async fn add_member(
 ) -> Result<Response, ApiError> {
     member.require(access::may_send(member.roles(), "AddMember"), "adding members")?;
     let actor = member.member.member_id.clone();
-    let added = admin::add_member(&state.commands, &state.auth, actor, &body.member_id, &body.name, body.roles)
-        .await
-        .map_err(|error| match error {
-            AddError::Refused(refused) => refusal(refused).1,
-            AddError::AlreadyAdded(_) => ApiError::new(StatusCode::CONFLICT, "already_exists", error.to_string()),
-            AddError::Password(message) => ApiError::unavailable(message),
-        })?;
+    let added = admin::add_member(
+        &state.commands,
+        &state.auth,
+        actor,
+        &body.member_id,
+        &body.name,
+        body.roles,
+    )
+    .await
+    .map_err(|error| match error {
+        AddError::Refused(refused) => refusal(refused).1,
+        AddError::AlreadyAdded(_) => {
+            ApiError::new(StatusCode::CONFLICT, "already_exists", error.to_string())
+        }
+        AddError::Password(message) => ApiError::unavailable(message),
+    })?;
     let body = json!({ "member_id": body.member_id, "password": added.password, "accepted": added.accepted });
     Ok(Json(body).into_response())
 }
@@ -258,7 +292,10 @@ pub struct NewMember {
 /// of their tokens).
 #[utoipa::path(get, path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
+pub async fn metrics(
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Log), "reading metrics")?;
     let text = state.metrics.render(state.log.stats());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
@@ -295,7 +332,10 @@ pub async fn contact(
     let Some((household_id, sealed)) = sealed else {
         return Err(ApiError::not_found("no contact details were recorded for this request"));
     };
-    let opened = state.keys.open_sealed(&household_id, &sealed).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let opened = state
+        .keys
+        .open_sealed(&household_id, &sealed)
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok(Json(json!({
         "request_id": request_id,
         "household_id": household_id,

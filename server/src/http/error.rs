@@ -89,7 +89,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 fn body_error(rejection: BytesRejection) -> ApiError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         let limit = super::MAX_BODY_BYTES;
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", format!("body over {limit} bytes"))
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("body over {limit} bytes"),
+        )
     } else {
         ApiError::bad_request("unreadable_body", rejection.body_text())
     }

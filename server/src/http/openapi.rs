@@ -11,12 +11,24 @@ use super::{api, session};
 #[openapi(
     info(title = "Potluck", description = "Coordination server for mutual-aid groups"),
     paths(
-        session::sign_in, session::sign_out, session::me,
-        api::post_command, api::get_events, api::verify, api::snapshot, api::add_member,
-        api::contact, api::metrics,
+        session::sign_in,
+        session::sign_out,
+        session::me,
+        api::post_command,
+        api::get_events,
+        api::verify,
+        api::snapshot,
+        api::add_member,
+        api::contact,
+        api::metrics,
     ),
-    components(schemas(api::CommandBody, api::ErrorBody, api::NewMember, session::SignIn,
-                       crate::commands::Accepted)),
+    components(schemas(
+        api::CommandBody,
+        api::ErrorBody,
+        api::NewMember,
+        session::SignIn,
+        crate::commands::Accepted
+    ))
 )]
 struct ApiDoc;
 

@@ -18,8 +18,8 @@ use serde_json::json;
 use shared::access::Role;
 use shared::members::Member;
 
-use super::error::{ApiError, ApiJson};
 use super::AppState;
+use super::error::{ApiError, ApiJson};
 
 pub const COOKIE: &str = "potluck_session";
 
@@ -152,7 +152,10 @@ pub async fn sign_in(
 }
 
 #[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204, description = "Signed out")))]
-pub async fn sign_out(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Result<Response, ApiError> {
     state.auth.end_session(&member.token).map_err(|e| ApiError::unavailable(e.to_string()))?;
     let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     let mut response = StatusCode::NO_CONTENT.into_response();

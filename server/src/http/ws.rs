@@ -35,8 +35,15 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 /// idle screens a quarter of a gigabyte; our frames are small.
 const SOCKET_BUFFER: usize = 4 * 1024;
 
-pub async fn websocket(ws: WebSocketUpgrade, State(state): State<AppState>, member: SignedIn) -> Response {
-    let ws = ws.max_message_size(MAX_CLIENT_MESSAGE).read_buffer_size(SOCKET_BUFFER).write_buffer_size(SOCKET_BUFFER);
+pub async fn websocket(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Response {
+    let ws = ws
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER);
     ws.on_upgrade(move |socket| async move {
         state.metrics.sockets.fetch_add(1, Ordering::Relaxed);
         let _ = Connection { socket, state: state.clone(), last: 0 }.run(member).await;
@@ -169,7 +176,8 @@ impl Connection {
 
     /// Sends the events this client has not had yet.
     async fn forward(&mut self, batch: &[WireEvent]) -> Result<(), Gone> {
-        let fresh: Vec<WireEvent> = batch.iter().filter(|e| e.position > self.last).cloned().collect();
+        let fresh: Vec<WireEvent> =
+            batch.iter().filter(|e| e.position > self.last).cloned().collect();
         let Some(last) = fresh.last().map(|e| e.position) else { return Ok(()) };
         self.send(&ServerMessage::Events { events: fresh }).await?;
         self.last = last;
@@ -200,7 +208,10 @@ async fn recv(feed: &mut Option<Feed>) -> Result<Arc<FeedBatch>, RecvError> {
 /// `/ws/head`: the log's head position, live, for anyone: as public as `/healthz`, and what
 /// the status line of the sign-in page shows.
 pub async fn head(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    let ws = ws.max_message_size(MAX_CLIENT_MESSAGE).read_buffer_size(SOCKET_BUFFER).write_buffer_size(SOCKET_BUFFER);
+    let ws = ws
+        .max_message_size(MAX_CLIENT_MESSAGE)
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER);
     ws.on_upgrade(move |socket| push_head(socket, state))
 }
 
@@ -210,7 +221,8 @@ async fn push_head(mut socket: WebSocket, state: AppState) {
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     loop {
         let current: Head = *head.borrow_and_update();
-        let message = ServerMessage::Head { position: current.position, hash: hex::encode(current.hash) };
+        let message =
+            ServerMessage::Head { position: current.position, hash: hex::encode(current.hash) };
         let Ok(text) = serde_json::to_string(&message) else { return };
         if socket.send(Message::Text(text.into())).await.is_err() {
             return;

@@ -35,10 +35,8 @@ impl Checkpoint {
         let damaged = || format!("{} is damaged: {text:?}", self.path.display());
         let (position, hash) = text.trim().split_once(' ').ok_or_else(damaged)?;
         let position = position.parse().map_err(|_| damaged())?;
-        let hash: Hash = hex::decode(hash)
-            .ok()
-            .and_then(|bytes| bytes.try_into().ok())
-            .ok_or_else(damaged)?;
+        let hash: Hash =
+            hex::decode(hash).ok().and_then(|bytes| bytes.try_into().ok()).ok_or_else(damaged)?;
         Ok(Some(Head { position, hash }))
     }
 

@@ -62,11 +62,7 @@ impl SledStorage {
             .mode(sled::Mode::HighThroughput)
             .cache_capacity(CACHE_BYTES)
             .flush_every_ms(None);
-        // sled can panic on some damaged files instead of returning an error; a damaged data
-        // folder must end in a clear message, never in a panic.
-        let db = catch_unwind(AssertUnwindSafe(|| config.open()))
-            .map_err(|_| StorageError(format!("sled panicked opening {}", path.display())))?
-            .map_err(|e| StorageError(format!("cannot open {}: {e}", path.display())))?;
+        let db = open_with_retry(&config, path)?;
         let data_file = File::open(path.join("db"))
             .map_err(|e| StorageError(format!("cannot open sled's data file: {e}")))?;
         // New files are only durable once their directory entry is.
@@ -108,6 +104,31 @@ impl Storage for SledStorage {
 
     fn size_on_disk(&self) -> Result<u64, StorageError> {
         dir_size(&self.path).map_err(|e| StorageError(format!("cannot measure data folder: {e}")))
+    }
+}
+
+/// Opens sled, waiting up to two seconds for the folder's lock: sled's I/O threads hold it a
+/// moment after the previous owner closed (a restart), whereas a second server holds it for
+/// good and gets a clear error.
+fn open_with_retry(config: &sled::Config, path: &Path) -> Result<sled::Db, StorageError> {
+    let mut attempts = 0;
+    loop {
+        // sled can panic on some damaged files instead of returning an error; a damaged data
+        // folder must end in a clear message, never in a panic.
+        let opened = catch_unwind(AssertUnwindSafe(|| config.open()))
+            .map_err(|_| StorageError(format!("sled panicked opening {}", path.display())))?;
+        match opened {
+            Ok(db) => return Ok(db),
+            Err(e) if attempts < 20 && e.to_string().contains("could not acquire lock") => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) if e.to_string().contains("could not acquire lock") => {
+                let message = format!("{} is in use by another potluck process", path.display());
+                return Err(StorageError(message));
+            }
+            Err(e) => return Err(StorageError(format!("cannot open {}: {e}", path.display()))),
+        }
     }
 }
 

@@ -13,12 +13,12 @@ use shared::envelope::{Envelope, GENESIS_HASH, Hash};
 use tokio::sync::{oneshot, watch};
 
 use super::checkpoint::Checkpoint;
-use crate::metrics::LogStats;
 use super::storage::{KeyValue, Storage};
 use super::{
     AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Head, MAX_EVENTS_PER_APPEND,
     MAX_RECORD_BYTES, keys, read_last,
 };
+use crate::metrics::LogStats;
 
 /// Most appends committed together: bounds the latency one sync adds to the first caller.
 const MAX_BATCH: usize = 2048;
@@ -156,11 +156,11 @@ impl Writer {
             };
         }
         let current = self.stream_version(batch, &request.stream)?;
-        if let ExpectedVersion::Exact(expected) = request.expected {
-            if expected != current {
-                let stream = request.stream.clone();
-                return Err(AppendError::WrongExpectedVersion { stream, expected, current });
-            }
+        if let ExpectedVersion::Exact(expected) = request.expected
+            && expected != current
+        {
+            let stream = request.stream.clone();
+            return Err(AppendError::WrongExpectedVersion { stream, expected, current });
         }
         let staged = stage_records(batch, request, current)?;
         let answer = Appended {
@@ -228,7 +228,9 @@ impl Writer {
         match committed {
             Ok(()) => {
                 let appended = batch.head.position - self.head.position;
-                self.stats.events_appended.fetch_add(appended, std::sync::atomic::Ordering::Relaxed);
+                self.stats
+                    .events_appended
+                    .fetch_add(appended, std::sync::atomic::Ordering::Relaxed);
                 self.head = batch.head;
                 self.last_time_ms = batch.time_ms;
                 self.stream_versions.extend(batch.stream_versions);
@@ -292,9 +294,14 @@ fn stage_records(
 fn validate(request: &AppendRequest) -> Result<(), AppendError> {
     let invalid = |message: String| Err(AppendError::Invalid(message));
     let id_char = |c: char| c.is_ascii_alphanumeric() || "-_.:/@".contains(c);
-    if request.stream.is_empty() || request.stream.len() > 200 || !request.stream.chars().all(id_char)
+    if request.stream.is_empty()
+        || request.stream.len() > 200
+        || !request.stream.chars().all(id_char)
     {
-        return invalid(format!("stream id {:?} must be 1 to 200 of A-Z a-z 0-9 - _ . : / @", request.stream));
+        return invalid(format!(
+            "stream id {:?} must be 1 to 200 of A-Z a-z 0-9 - _ . : / @",
+            request.stream
+        ));
     }
     for (what, value) in [("command id", &request.command_id), ("actor", &request.actor)] {
         if value.is_empty() || value.len() > 128 || value.chars().any(char::is_control) {
@@ -309,7 +316,10 @@ fn validate(request: &AppendRequest) -> Result<(), AppendError> {
             && event.event_type.len() <= 64
             && event.event_type.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         if !name_ok {
-            return invalid(format!("event type {:?} must be 1 to 64 of A-Z a-z 0-9 _", event.event_type));
+            return invalid(format!(
+                "event type {:?} must be 1 to 64 of A-Z a-z 0-9 _",
+                event.event_type
+            ));
         }
         if serde_json::from_str::<serde::de::IgnoredAny>(&event.payload).is_err() {
             return invalid(format!("payload of {} is not valid JSON", event.event_type));

@@ -23,7 +23,8 @@ async fn main() -> anyhow::Result<()> {
         workers.push(tokio::spawn(async move {
             for i in 0u64.. {
                 let command_id = format!("r{round}-t{task}-{i}");
-                let appended = log.append(tests::note(&format!("task-{task}"), &command_id)).await?;
+                let appended =
+                    log.append(tests::note(&format!("task-{task}"), &command_id)).await?;
                 let line = format!(
                     "ack {command_id} {} {}\n",
                     appended.first_position, appended.last_position

@@ -76,25 +76,64 @@ async fn refused_commands_get_their_status_and_leave_the_log_unchanged() {
     let app = tests::spawn_app(Options::default()).await.unwrap();
     let logistics = stocked(&app).await;
     let head = app.log.head().position;
-    let huge = format!(r#"{{"command_id":"x","command":{{"type":"RegisterItem","name":"{}"}}}}"#, "a".repeat(70_000));
+    let huge = format!(
+        r#"{{"command_id":"x","command":{{"type":"RegisterItem","name":"{}"}}}}"#,
+        "a".repeat(70_000)
+    );
     let stale = json!({"command_id": "c-stale", "expected_version": 0,
-                       "command": register_item("towels")}).to_string();
+                       "command": register_item("towels")})
+    .to_string();
     let cases: Vec<(&str, String, u16, &str)> = vec![
-        ("rule", json!({"command_id": "c1", "command": receive("soap", -3)}).to_string(), 422, "invalid_field"),
-        ("duplicate id of thing", json!({"command_id": "c2", "command": register_item("soap")}).to_string(), 422, "already_exists"),
+        (
+            "rule",
+            json!({"command_id": "c1", "command": receive("soap", -3)}).to_string(),
+            422,
+            "invalid_field",
+        ),
+        (
+            "duplicate id of thing",
+            json!({"command_id": "c2", "command": register_item("soap")}).to_string(),
+            422,
+            "already_exists",
+        ),
         ("stale version", stale, 409, "wrong_expected_version"),
         ("malformed", "{\"command_id\": ".into(), 400, "malformed_json"),
-        ("unknown command", json!({"command_id": "c3", "command": {"type": "DropTables"}}).to_string(), 400, "unknown_command"),
-        ("wrong type", json!({"command_id": "c4", "command": {"type": "ReceiveStock", "item_id": "soap",
+        (
+            "unknown command",
+            json!({"command_id": "c3", "command": {"type": "DropTables"}}).to_string(),
+            400,
+            "unknown_command",
+        ),
+        (
+            "wrong type",
+            json!({"command_id": "c4", "command": {"type": "ReceiveStock", "item_id": "soap",
             "location_id": "pantry", "quantity": "ten", "expires_on_day": null,
-            "source": {"kind": "donation", "partner_id": "foodbank"}}}).to_string(), 400, "invalid_command"),
-        ("unknown field", json!({"command_id": "c5", "command": register_item("x"), "extra": 1}).to_string(), 400, "invalid_field"),
-        ("empty id", json!({"command_id": "", "command": register_item("x")}).to_string(), 400, "invalid_command_id"),
+            "source": {"kind": "donation", "partner_id": "foodbank"}}})
+            .to_string(),
+            400,
+            "invalid_command",
+        ),
+        (
+            "unknown field",
+            json!({"command_id": "c5", "command": register_item("x"), "extra": 1}).to_string(),
+            400,
+            "invalid_field",
+        ),
+        (
+            "empty id",
+            json!({"command_id": "", "command": register_item("x")}).to_string(),
+            400,
+            "invalid_command_id",
+        ),
         ("oversized", huge, 413, "too_large"),
     ];
     for (what, body, status, code) in cases {
         let (got, answer) = logistics.post("/api/commands", &body).await;
-        assert_eq!((got, answer["error"]["code"].as_str()), (status, Some(code)), "{what}: {answer}");
+        assert_eq!(
+            (got, answer["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{what}: {answer}"
+        );
         assert!(answer["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
     }
     assert_eq!(app.log.head().position, head);
@@ -118,7 +157,8 @@ async fn every_role_may_send_exactly_the_commands_the_table_allows() {
         for kind in COMMAND_TYPES {
             // Only the type: an allowed member gets past authorization to a 400 for the
             // missing fields; a forbidden one is stopped at 403.
-            let (status, body) = member.command(&format!("{role:?}-{kind}"), json!({ "type": kind })).await;
+            let (status, body) =
+                member.command(&format!("{role:?}-{kind}"), json!({ "type": kind })).await;
             let expected = if may_send(&[role], kind) { 400 } else { 403 };
             assert_eq!(status, expected, "{role:?} sending {kind}: {body}");
         }
@@ -191,12 +231,23 @@ async fn the_log_is_for_coordinators_and_auditors_and_streams_as_ndjson() {
 #[tokio::test]
 async fn the_openapi_document_names_every_route_and_command_type() {
     let app = tests::spawn_app(Options::default()).await.unwrap();
-    let document: Value = reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
-    for path in ["/api/commands", "/api/session", "/api/events", "/api/verify", "/api/snapshot",
-                 "/api/members", "/api/requests/{request_id}/contact", "/metrics", "/api/me"] {
+    let document: Value =
+        reqwest::get(app.url("/api/openapi.json")).await.unwrap().json().await.unwrap();
+    for path in [
+        "/api/commands",
+        "/api/session",
+        "/api/events",
+        "/api/verify",
+        "/api/snapshot",
+        "/api/members",
+        "/api/requests/{request_id}/contact",
+        "/metrics",
+        "/api/me",
+    ] {
         assert!(document["paths"][path].is_object(), "{path} missing");
     }
-    let types = &document["components"]["schemas"]["CommandBody"]["properties"]["command"]["properties"]["type"]["enum"];
+    let types = &document["components"]["schemas"]["CommandBody"]["properties"]["command"]["properties"]
+        ["type"]["enum"];
     assert_eq!(types.as_array().unwrap().len(), COMMAND_TYPES.len());
     app.stop().await;
 }

@@ -47,7 +47,8 @@ async fn acknowledged_appends_survive_sigkill_exactly_once() {
             }
         });
         // Wait until the child has acknowledged something, then kill it a random while later.
-        let first = lines.recv_timeout(Duration::from_secs(60)).expect("child acknowledged nothing");
+        let first =
+            lines.recv_timeout(Duration::from_secs(60)).expect("child acknowledged nothing");
         let wait_ms = 20 + next_random(&mut seed) % 400;
         std::thread::sleep(Duration::from_millis(wait_ms));
         child.kill().unwrap(); // SIGKILL on Unix.
@@ -73,6 +74,10 @@ async fn acknowledged_appends_survive_sigkill_exactly_once() {
         }
         assert!(seen.values().all(|positions| positions.len() == 1));
         log.close().await;
-        println!("round {round}: killed after {wait_ms} ms, {} events, {} acknowledged", events.len(), acknowledged.len());
+        println!(
+            "round {round}: killed after {wait_ms} ms, {} events, {} acknowledged",
+            events.len(),
+            acknowledged.len()
+        );
     }
 }

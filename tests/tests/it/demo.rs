@@ -30,14 +30,25 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     server.kill().unwrap();
     server.wait().unwrap();
     let banner = banner.join("\n");
-    for role in ["coordinator", "logistics", "communications", "finance", "liaison", "driver", "volunteer", "auditor"] {
+    for role in [
+        "coordinator",
+        "logistics",
+        "communications",
+        "finance",
+        "liaison",
+        "driver",
+        "volunteer",
+        "auditor",
+    ] {
         assert!(banner.contains(role), "no demo sign-in for {role}: {banner}");
     }
 
-    let verify = Command::new(potluck).args(["verify", "--data", data.to_str().unwrap()]).output().unwrap();
+    let verify =
+        Command::new(potluck).args(["verify", "--data", data.to_str().unwrap()]).output().unwrap();
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 
-    let export = Command::new(potluck).args(["export", "--data", data.to_str().unwrap()]).output().unwrap();
+    let export =
+        Command::new(potluck).args(["export", "--data", data.to_str().unwrap()]).output().unwrap();
     let events: Vec<Value> = String::from_utf8(export.stdout)
         .unwrap()
         .lines()
@@ -55,5 +66,8 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
         .collect();
     assert_eq!(days.len(), 4, "distribution days");
     // Personal data went into the log sealed.
-    assert!(of_type("RequestLogged").all(|e| e["payload"]["personal_data"].as_str().is_some_and(|p| p.starts_with("v1."))));
+    assert!(
+        of_type("RequestLogged")
+            .all(|e| e["payload"]["personal_data"].as_str().is_some_and(|p| p.starts_with("v1.")))
+    );
 }

@@ -26,7 +26,8 @@ async fn a_command_from_one_screen_reaches_two_others_in_order_with_positions() 
     let start = app.log.head().position;
     for i in 0..5 {
         let item = format!("item-{i}");
-        let (status, _) = logistics.command(&format!("c-{i}"), super::api::register_item(&item)).await;
+        let (status, _) =
+            logistics.command(&format!("c-{i}"), super::api::register_item(&item)).await;
         assert_eq!(status, 200);
     }
     let head = app.log.head().position;
@@ -84,7 +85,9 @@ async fn personal_data_is_sealed_and_shown_only_to_those_whose_work_needs_it() {
     request["personal_data"] = personal;
     let (status, body) = comms.command("log-r1", request).await;
     assert_eq!(status, 200, "{body}");
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+            as i64;
     let steps = [
         json!({"type": "CheckStock", "request_id": "r1"}),
         json!({"type": "ReserveStock", "request_id": "r1", "lines": [{"item_id": "soap", "quantity": 2}], "from_location_id": null}),
@@ -150,27 +153,32 @@ fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[tokio::test]
 async fn a_screen_that_stops_reading_is_resynced_and_slows_nobody_else() {
-    let options = Options { feed_capacity: Some(4), ..Options::default() };
+    // Room for 32 batches: enough for a screen that reads, even on a busy machine, and far
+    // less than the 300 the slow screen will miss.
+    let options = Options { feed_capacity: Some(32), ..Options::default() };
     let app = tests::spawn_app_tuned(options, Some(4096)).await.unwrap();
     let logistics = stocked(&app).await;
     let volunteer = app.member("vic", &[Role::Volunteer]).await;
     let mut fast = volunteer.feed().await;
     fast.subscribe(None).await;
+    let ServerMessage::Snapshot { .. } = fast.next().await else { panic!("no snapshot") };
     let mut slow = volunteer.feed_with_receive_buffer(Some(2048)).await;
     slow.subscribe(None).await;
     let ServerMessage::Snapshot { .. } = slow.next().await else { panic!("no snapshot") };
     let start = app.log.head().position;
-
-    // The slow screen reads nothing while the others work.
+    let commands = 300;
+    // The fast screen reads as events come; the slow one reads nothing while the others work.
+    let fast = tokio::spawn(async move { fast.positions_until(start + commands).await });
     let name = "x".repeat(90);
-    for i in 0..120 {
+    for i in 0..commands {
         let item = json!({"type": "RegisterItem", "item_id": format!("item-{i}"), "name": name,
                           "category": "hygiene", "unit": "pack"});
         let (status, body) = logistics.command(&format!("c-{i}"), item).await;
         assert_eq!(status, 200, "{body}");
     }
     let head = app.log.head().position;
-    assert_eq!(fast.positions_until(head).await, (start + 1..=head).collect::<Vec<_>>());
+    assert_eq!(head, start + commands);
+    assert_eq!(fast.await.unwrap(), (start + 1..=head).collect::<Vec<_>>());
 
     // When it reads again, it is told it fell behind and gets the whole picture afresh.
     let mut resynced = false;

@@ -83,9 +83,8 @@ async fn a_garbage_sled_file_is_a_clear_error_not_a_panic() {
     let data = dir.path().join("data");
     log_with_notes(&data, 3).await;
     let db = data.join("log").join("db");
-    let garbage: Vec<u8> = (0..std::fs::metadata(&db).unwrap().len())
-        .map(|i| (i * 7919 % 251) as u8)
-        .collect();
+    let garbage: Vec<u8> =
+        (0..std::fs::metadata(&db).unwrap().len()).map(|i| (i * 7919 % 251) as u8).collect();
     std::fs::write(&db, &garbage).unwrap();
 
     let output = potluck(&["verify", "--data", data.to_str().unwrap()]);

@@ -21,11 +21,19 @@ enum Expect {
 
 #[derive(Clone, Debug)]
 enum Op {
-    Append { stream: u8, events: u8, expect: Expect },
+    Append {
+        stream: u8,
+        events: u8,
+        expect: Expect,
+    },
     /// Send again the `n`th successful command, unchanged.
-    Retry { n: usize },
+    Retry {
+        n: usize,
+    },
     /// Send a different command under the `n`th successful command's id.
-    Reuse { n: usize },
+    Reuse {
+        n: usize,
+    },
     Restart,
 }
 
@@ -100,7 +108,13 @@ fn request_for(model: &Model, op: &Op, serial: usize) -> Option<AppendRequest> {
         Op::Retry { n } => pick(*n).cloned(),
         Op::Reuse { n } => pick(*n).map(|original| {
             let events = vec![noted("something else")];
-            AppendRequest::new(&original.stream, ExpectedVersion::Any, events, &original.command_id, "tester")
+            AppendRequest::new(
+                &original.stream,
+                ExpectedVersion::Any,
+                events,
+                &original.command_id,
+                "tester",
+            )
         }),
         Op::Restart => None,
     }

@@ -75,7 +75,8 @@ async fn a_record_written_in_an_older_schema_is_read_in_the_current_one() {
     };
     // Written by "last year's build", which knew no upcasters.
     let log = Log::open(dir.path()).unwrap();
-    let request = AppendRequest::new("request-r1", ExpectedVersion::Exact(0), vec![old], "c1", "m1");
+    let request =
+        AppendRequest::new("request-r1", ExpectedVersion::Exact(0), vec![old], "c1", "m1");
     log.append(request).await.unwrap();
     log.close().await;
     drop(log);

@@ -21,7 +21,7 @@ use shared::group;
 use crate::admin;
 use crate::auth::AuthStore;
 use crate::commands::{Commands, Submitted, fingerprint};
-use crate::sealed::{KeyStore, PersonalData};
+use crate::sealed::{KeyStore, PersonalData, household_key};
 
 /// The password of every demo member. Demo data only: never a real group's.
 pub const DEMO_PASSWORD: &str = "potluck-demo";
@@ -332,7 +332,8 @@ impl Demo<'_> {
                 lines_unique.push(line);
             }
         }
-        let sealed = self.keys.seal(&household_id, &self.personal_data(household)).ok();
+        let sealed =
+            self.keys.seal(&household_key(&household_id), &self.personal_data(household)).ok();
         let intake = self.pick(&INTAKE);
         let logged = Command::LogRequest {
             request_id: request_id.as_str().into(),

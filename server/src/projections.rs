@@ -57,6 +57,9 @@ impl Projections {
                 self.timelines.apply(&recorded);
             }
             Event::Members(event) => self.members.evolve(event),
+            // The roster, the books and the group's limits get their screens with the
+            // client; until then only the decision state folds them.
+            Event::People(_) | Event::Ledger(_) | Event::Limits(_) => {}
         }
     }
 

@@ -57,6 +57,12 @@ impl PersonalData {
     }
 }
 
+/// The id of a household's key in the key store (role contacts and donors have their own
+/// prefixes, so no id of one kind can name another's key).
+pub fn household_key(household_id: &str) -> String {
+    format!("household:{household_id}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
     #[error(

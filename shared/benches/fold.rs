@@ -18,11 +18,7 @@ const SEED: u64 = 2025;
 fn main() {
     let started = Instant::now();
     let generated = sim::generate(SEED, EVENTS);
-    assert_eq!(
-        generated.len(),
-        EVENTS,
-        "the simulation produced every event"
-    );
+    assert_eq!(generated.len(), EVENTS, "the simulation produced every event");
     // Through JSON and back, as the server reads them from the log: every id is then its
     // own allocation, as in production, rather than shared with the simulation's state.
     let events: Vec<Recorded> = generated
@@ -37,10 +33,7 @@ fn main() {
         started.elapsed()
     );
 
-    let filter = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with('-'))
-        .unwrap_or_default();
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-')).unwrap_or_default();
     let wanted = |name: &str| name.contains(filter.as_str());
     if wanted("all: decider state + board (with stock levels) + timelines") {
         let name = "all: decider state + board (with stock levels) + timelines";
@@ -74,9 +67,7 @@ fn report<T>(name: &str, events: &[Recorded], fold: impl Fn(&[Recorded]) -> T) {
             let (started, cpu_started) = (Instant::now(), cpu_time());
             let folded = black_box(fold(black_box(events)));
             let elapsed = started.elapsed();
-            let on_cpu = cpu_time()
-                .zip(cpu_started)
-                .map(|(end, start)| end.saturating_sub(start));
+            let on_cpu = cpu_time().zip(cpu_started).map(|(end, start)| end.saturating_sub(start));
             drop(folded);
             (elapsed, on_cpu)
         })
@@ -86,9 +77,9 @@ fn report<T>(name: &str, events: &[Recorded], fold: impl Fn(&[Recorded]) -> T) {
     let (median, best) = (times[RUNS / 2].0, times[0].0);
     let mut on_cpu: Vec<Duration> = times.iter().filter_map(|t| t.1).collect();
     on_cpu.sort();
-    let on_cpu = on_cpu.get(on_cpu.len() / 2).map_or(String::new(), |d| {
-        format!("   on-CPU median {:>10.0} events/s", rate(*d))
-    });
+    let on_cpu = on_cpu
+        .get(on_cpu.len() / 2)
+        .map_or(String::new(), |d| format!("   on-CPU median {:>10.0} events/s", rate(*d)));
     println!(
         "{name:60} median {:>10.0} events/s   best {:>10.0} events/s   ({median:.2?} per fold){on_cpu}",
         rate(median),

@@ -58,7 +58,7 @@ impl Role {
 }
 
 /// Every command type of the group, in the order the matrix tests walk them.
-pub const COMMAND_TYPES: [&str; 25] = [
+pub const COMMAND_TYPES: [&str; 62] = [
     "RegisterItem",
     "RegisterLocation",
     "RegisterPartner",
@@ -84,6 +84,54 @@ pub const COMMAND_TYPES: [&str; 25] = [
     "AddMember",
     "ChangeRoles",
     "RemoveMember",
+    "SetGroupLimits",
+    "DefineRoleCard",
+    "ReviseRoleCard",
+    "AssignRole",
+    "HandOverRole",
+    "RenewRoleTerm",
+    "SetRoleBackup",
+    "SetRoleContact",
+    "EndRole",
+    "RecordSkill",
+    "RemoveSkill",
+    "MakeCommitment",
+    "EndCommitment",
+    "PlanShift",
+    "CancelShift",
+    "SignUpForShift",
+    "WithdrawFromShift",
+    "CheckInToShift",
+    "CheckOutOfShift",
+    "CorrectShiftTimes",
+    "RecordShiftAbsence",
+    "AdoptAgreement",
+    "ChangeAgreement",
+    "ReviewAgreement",
+    "OpenAccount",
+    "CloseAccount",
+    "RecordTransaction",
+    "ApproveExpense",
+    "DeclineExpense",
+    "PayExpense",
+    "ReverseTransaction",
+    "RecordGoodsDonation",
+    "ReverseGoodsDonation",
+    "ApplyForGrant",
+    "RecordGrantAward",
+    "RecordGrantDecline",
+    "ReceiveGrant",
+];
+
+/// Every role that does the group's work: all but the auditor, who only reads.
+const MEMBERS_AT_WORK: [Role; 7] = [
+    Role::Coordinator,
+    Role::Logistics,
+    Role::Communications,
+    Role::Finance,
+    Role::Liaison,
+    Role::Driver,
+    Role::Volunteer,
 ];
 
 /// The roles allowed to send a command, by its type tag.
@@ -105,6 +153,36 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
         "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
         "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
         "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],
+        _ => roles_for_people_and_money(command_type),
+    }
+}
+
+/// People: coordinators manage role cards, limits and the agreement; everyone at work keeps
+/// their own skills, commitments and shifts (`decide` checks it is their own unless a
+/// coordinator, or logistics for shifts, acts). Money: finance records; finance and
+/// coordinators approve.
+fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
+    use Role::*;
+    match command_type {
+        "SetGroupLimits" | "DefineRoleCard" | "ReviseRoleCard" | "AssignRole" | "HandOverRole"
+        | "RenewRoleTerm" | "SetRoleBackup" | "SetRoleContact" | "EndRole" => &[Coordinator],
+        "AdoptAgreement" | "ChangeAgreement" | "ReviewAgreement" => &[Coordinator],
+        "RecordSkill" | "RemoveSkill" | "MakeCommitment" | "EndCommitment" => &MEMBERS_AT_WORK,
+        "SignUpForShift" | "WithdrawFromShift" | "CheckInToShift" | "CheckOutOfShift" => {
+            &MEMBERS_AT_WORK
+        }
+        "PlanShift" | "CancelShift" | "CorrectShiftTimes" | "RecordShiftAbsence" => {
+            &[Coordinator, Logistics]
+        }
+        "OpenAccount"
+        | "CloseAccount"
+        | "RecordTransaction"
+        | "PayExpense"
+        | "ReverseTransaction"
+        | "RecordGoodsDonation"
+        | "ReverseGoodsDonation" => &[Finance],
+        "ApplyForGrant" | "RecordGrantAward" | "RecordGrantDecline" | "ReceiveGrant" => &[Finance],
+        "ApproveExpense" | "DeclineExpense" => &[Finance, Coordinator],
         _ => &[],
     }
 }
@@ -128,10 +206,26 @@ pub enum View {
     Log,
     /// The member list with roles.
     Members,
+    /// Role cards, skills, commitments, shifts, hours and burnout signals. No contacts.
+    Roster,
+    /// Every transaction, balance, grant and goods donation, with who recorded and approved
+    /// it. Donors appear only by the public name they chose.
+    Ledger,
+    /// The monthly statement and yearly channel totals, shared with the whole group.
+    Statement,
 }
 
 impl View {
-    pub const ALL: [View; 5] = [View::Board, View::Stock, View::Timelines, View::Log, View::Members];
+    pub const ALL: [View; 8] = [
+        View::Board,
+        View::Stock,
+        View::Timelines,
+        View::Log,
+        View::Members,
+        View::Roster,
+        View::Ledger,
+        View::Statement,
+    ];
 }
 
 /// Whether a member holding `roles` may see a view.
@@ -139,7 +233,9 @@ pub fn may_view(roles: &[Role], view: View) -> bool {
     use Role::*;
     let allowed: &[Role] = match view {
         View::Board | View::Stock | View::Timelines | View::Members => &Role::ALL,
+        View::Roster | View::Statement => &Role::ALL,
         View::Log => &[Coordinator, Auditor],
+        View::Ledger => &[Finance, Coordinator, Auditor],
     };
     allowed.iter().any(|role| roles.contains(role))
 }
@@ -150,6 +246,18 @@ pub fn may_view(roles: &[Role], view: View) -> bool {
 pub fn sees_all_personal_data(roles: &[Role]) -> bool {
     use Role::*;
     [Coordinator, Communications, Liaison].iter().any(|role| roles.contains(role))
+}
+
+/// Roles that may open a donor's sealed identity (to thank them, to issue a receipt).
+/// Everyone else, auditors included, sees a donor only by the public name they chose.
+pub fn sees_donor_personal_data(roles: &[Role]) -> bool {
+    roles.contains(&Role::Finance)
+}
+
+/// Roles that may open a role holder's sealed contact: the members working alongside them.
+/// The auditor, who only reads the books, does not.
+pub fn sees_role_contacts(roles: &[Role]) -> bool {
+    MEMBERS_AT_WORK.iter().any(|role| roles.contains(role))
 }
 
 #[cfg(test)]
@@ -188,6 +296,57 @@ mod tests {
         let claimers: Vec<Role> =
             Role::ALL.into_iter().filter(|r| may_send(&[*r], "ClaimDelivery")).collect();
         assert_eq!(claimers, vec![Driver]);
+    }
+
+    #[test]
+    fn only_finance_records_money_and_a_coordinator_may_also_approve() {
+        let senders = |command: &str| -> Vec<Role> {
+            Role::ALL.into_iter().filter(|r| may_send(&[*r], command)).collect()
+        };
+        for command in ["RecordTransaction", "PayExpense", "ReverseTransaction", "ReceiveGrant"] {
+            assert_eq!(senders(command), vec![Finance], "{command}");
+        }
+        assert_eq!(senders("ApproveExpense"), vec![Coordinator, Finance]);
+        assert_eq!(senders("DeclineExpense"), vec![Coordinator, Finance]);
+    }
+
+    #[test]
+    fn coordinators_manage_role_cards_limits_and_the_agreement() {
+        for command in ["AssignRole", "HandOverRole", "EndRole", "SetGroupLimits", "AdoptAgreement"]
+        {
+            let senders: Vec<Role> =
+                Role::ALL.into_iter().filter(|r| may_send(&[*r], command)).collect();
+            assert_eq!(senders, vec![Coordinator], "{command}");
+        }
+    }
+
+    #[test]
+    fn every_member_at_work_signs_up_and_checks_in_and_logistics_also_plans_shifts() {
+        for role in Role::ALL.into_iter().filter(|r| *r != Auditor) {
+            for command in ["SignUpForShift", "CheckInToShift", "CheckOutOfShift", "RecordSkill"] {
+                assert!(may_send(&[role], command), "{role:?} {command}");
+            }
+        }
+        assert!(may_send(&[Logistics], "PlanShift") && may_send(&[Logistics], "CorrectShiftTimes"));
+        assert!(!may_send(&[Volunteer], "PlanShift") && !may_send(&[Driver], "RecordShiftAbsence"));
+    }
+
+    #[test]
+    fn the_ledger_is_read_by_finance_coordinators_and_auditors_and_the_statement_by_all() {
+        let readers: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| may_view(&[*r], View::Ledger)).collect();
+        assert_eq!(readers, vec![Coordinator, Finance, Auditor]);
+        assert!(Role::ALL.into_iter().all(|r| may_view(&[r], View::Statement)));
+        assert!(Role::ALL.into_iter().all(|r| may_view(&[r], View::Roster)));
+    }
+
+    #[test]
+    fn only_finance_sees_donors_and_the_auditor_sees_no_contacts() {
+        let donors: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| sees_donor_personal_data(&[*r])).collect();
+        assert_eq!(donors, vec![Finance]);
+        assert!(!sees_role_contacts(&[Auditor]));
+        assert!(sees_role_contacts(&[Volunteer]));
     }
 
     #[test]

@@ -26,9 +26,9 @@ pub mod day;
 mod delivery;
 mod event;
 mod feedback;
-mod field;
+pub(crate) mod field;
 mod hashing;
-mod id;
+pub(crate) mod id;
 mod procurement;
 mod progress;
 mod rejection;
@@ -101,55 +101,26 @@ pub fn evolve(state: &mut State, recorded: &Recorded) {
 pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Event>, Rejection> {
     let now_ms = ctx.now_ms;
     match command {
-        Command::RegisterItem {
-            item_id,
-            name,
-            category,
-            unit,
-        } => catalog::register_item(state, item_id, name, *category, unit),
-        Command::RegisterLocation {
-            location_id,
-            name,
-            kind,
-        } => catalog::register_location(state, location_id, name, *kind),
-        Command::RegisterPartner {
-            partner_id,
-            name,
-            kind,
-        } => catalog::register_partner(state, partner_id, name, *kind),
+        Command::RegisterItem { item_id, name, category, unit } => {
+            catalog::register_item(state, item_id, name, *category, unit)
+        }
+        Command::RegisterLocation { location_id, name, kind } => {
+            catalog::register_location(state, location_id, name, *kind)
+        }
+        Command::RegisterPartner { partner_id, name, kind } => {
+            catalog::register_partner(state, partner_id, name, *kind)
+        }
         Command::SetLowStockThreshold { item_id, quantity } => {
             catalog::set_low_stock_threshold(state, item_id, *quantity)
         }
         Command::RegisterDriver { member_id } => roster::register_driver(state, member_id),
-        Command::ReceiveStock {
-            item_id,
-            location_id,
-            quantity,
-            expires_on_day,
-            source,
-        } => stock::receive(
-            state,
-            now_ms,
-            item_id,
-            location_id,
-            *quantity,
-            *expires_on_day,
-            source,
-        ),
+        Command::ReceiveStock { item_id, location_id, quantity, expires_on_day, source } => {
+            stock::receive(state, now_ms, item_id, location_id, *quantity, *expires_on_day, source)
+        }
         Command::AdjustStock { .. } => decide_adjustment(state, command),
-        Command::TransferStock {
-            item_id,
-            from_location_id,
-            to_location_id,
-            quantity,
-        } => stock::transfer(
-            state,
-            now_ms,
-            item_id,
-            from_location_id,
-            to_location_id,
-            *quantity,
-        ),
+        Command::TransferStock { item_id, from_location_id, to_location_id, quantity } => {
+            stock::transfer(state, now_ms, item_id, from_location_id, to_location_id, *quantity)
+        }
         Command::LogRequest { .. } => decide_new_request(state, command),
         Command::CheckStock { .. }
         | Command::ReserveStock { .. }
@@ -176,48 +147,32 @@ fn decide_request_step(
     let now_ms = ctx.now_ms;
     match command {
         Command::CheckStock { request_id } => reservation::check(state, now_ms, request_id),
-        Command::ReserveStock {
-            request_id,
-            lines,
-            from_location_id,
-        } => reservation::reserve(state, now_ms, request_id, lines, from_location_id.as_ref()),
-        Command::ReleaseStock {
-            request_id,
-            lines,
-            reason,
-        } => reservation::release(state, request_id, lines, reason),
+        Command::ReserveStock { request_id, lines, from_location_id } => {
+            reservation::reserve(state, now_ms, request_id, lines, from_location_id.as_ref())
+        }
+        Command::ReleaseStock { request_id, lines, reason } => {
+            reservation::release(state, request_id, lines, reason)
+        }
         Command::CancelRequest { request_id, reason } => request::cancel(state, request_id, reason),
-        Command::RecordFeedback {
-            request_id,
-            from,
-            rating,
-            text,
-        } => feedback::record(state, request_id, *from, *rating, text),
+        Command::RecordFeedback { request_id, from, rating, text } => {
+            feedback::record(state, request_id, *from, *rating, text)
+        }
         Command::ScheduleDelivery { .. } => decide_new_delivery(state, command),
         Command::ClaimDelivery { delivery_id } => delivery::claim(state, &ctx.actor, delivery_id),
-        Command::ConfirmWithHousehold {
-            delivery_id,
-            channel,
-            language,
-        } => delivery::confirm(state, delivery_id, *channel, language),
+        Command::ConfirmWithHousehold { delivery_id, channel, language } => {
+            delivery::confirm(state, delivery_id, *channel, language)
+        }
         Command::StartDelivery { delivery_id } => delivery::start(state, delivery_id),
         Command::CompleteDelivery { delivery_id } => delivery::complete(state, delivery_id),
-        Command::FailDelivery {
-            delivery_id,
-            reason,
-            note,
-        } => delivery::fail(state, delivery_id, *reason, note),
-        Command::RaiseProcurementAlert {
-            alert_id,
-            item_id,
-            quantity,
-            note,
-        } => procurement::raise(state, alert_id, item_id, *quantity, note),
-        Command::ResolveProcurementAlert {
-            alert_id,
-            resolution,
-            note,
-        } => procurement::resolve(state, alert_id, *resolution, note),
+        Command::FailDelivery { delivery_id, reason, note } => {
+            delivery::fail(state, delivery_id, *reason, note)
+        }
+        Command::RaiseProcurementAlert { alert_id, item_id, quantity, note } => {
+            procurement::raise(state, alert_id, item_id, *quantity, note)
+        }
+        Command::ResolveProcurementAlert { alert_id, resolution, note } => {
+            procurement::resolve(state, alert_id, *resolution, note)
+        }
         _ => unreachable!("`decide` routes only request steps here"),
     }
 }

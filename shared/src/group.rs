@@ -1,7 +1,10 @@
 //! The whole group's domain behind one command type, one event type and one state: what the
 //! server decides against and what it folds. Each part keeps its own enums (distribution,
-//! members); here they are joined, and a JSON command or event is routed to its part by its
-//! `type` tag, so a wrong field gets the part's precise error message.
+//! members, people, ledger, limits); here they are joined, and a JSON command or event is
+//! routed to its part by its `type` tag, so a wrong field gets the part's precise error
+//! message. Rules that join parts live here too: a part gets what it needs of another as
+//! arguments (the members for people; the limits and the actor's roles for the ledger).
+//! [`sim`] simulates a group's people and money through [`decide`], for tests and demos.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -9,13 +12,21 @@ use serde_json::Value;
 
 use crate::access::Role;
 use crate::distribution::{self, Context, Rejection};
+use crate::ledger::{self, Ledger};
+use crate::limits::{self, GroupLimits};
 use crate::members::{self, Members};
+use crate::people::{self, Roster};
+
+pub mod sim;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Command {
     Distribution(distribution::Command),
     Members(members::Command),
+    People(people::Command),
+    Ledger(ledger::Command),
+    Limits(limits::Command),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,6 +34,9 @@ pub enum Command {
 pub enum Event {
     Distribution(distribution::Event),
     Members(members::Event),
+    People(people::Event),
+    Ledger(ledger::Event),
+    Limits(limits::Event),
 }
 
 /// An event as the log recorded it, in the group's terms.
@@ -38,6 +52,9 @@ pub struct Recorded {
 pub struct State {
     pub distribution: distribution::State,
     pub members: Members,
+    pub people: Roster,
+    pub ledger: Ledger,
+    pub limits: GroupLimits,
 }
 
 impl Command {
@@ -45,6 +62,9 @@ impl Command {
         match self {
             Command::Distribution(c) => c.command_type(),
             Command::Members(c) => c.command_type(),
+            Command::People(c) => c.command_type(),
+            Command::Ledger(c) => c.command_type(),
+            Command::Limits(c) => c.command_type(),
         }
     }
 
@@ -53,6 +73,9 @@ impl Command {
         match self {
             Command::Distribution(c) => c.stream(),
             Command::Members(_) => "members".to_owned(),
+            Command::People(c) => c.stream(),
+            Command::Ledger(c) => c.stream(),
+            Command::Limits(c) => c.stream(),
         }
     }
 
@@ -70,10 +93,18 @@ impl Command {
     /// Parses a command from JSON, naming the problem in words a client developer can act on.
     pub fn from_json(value: Value) -> Result<Command, String> {
         let kind = Command::known_type(&value)?;
-        if members::Command::TYPES.contains(&kind) {
-            return members::Command::deserialize(value).map(Command::Members).map_err(|e| e.to_string());
-        }
-        distribution::Command::deserialize(value).map(Command::Distribution).map_err(|e| e.to_string())
+        let parsed = if members::Command::TYPES.contains(&kind) {
+            members::Command::deserialize(value).map(Command::Members)
+        } else if people::Command::TYPES.contains(&kind) {
+            people::Command::deserialize(value).map(Command::People)
+        } else if ledger::Command::TYPES.contains(&kind) {
+            ledger::Command::deserialize(value).map(Command::Ledger)
+        } else if limits::Command::TYPES.contains(&kind) {
+            limits::Command::deserialize(value).map(Command::Limits)
+        } else {
+            distribution::Command::deserialize(value).map(Command::Distribution)
+        };
+        parsed.map_err(|e| e.to_string())
     }
 }
 
@@ -88,13 +119,16 @@ impl Event {
         match self {
             Event::Distribution(e) => e.event_type(),
             Event::Members(e) => e.event_type(),
+            Event::People(e) => e.event_type(),
+            Event::Ledger(e) => e.event_type(),
+            Event::Limits(e) => e.event_type(),
         }
     }
 
     pub fn schema_version(&self) -> u32 {
         match self {
             Event::Distribution(e) => e.schema_version(),
-            Event::Members(_) => 1,
+            Event::Members(_) | Event::People(_) | Event::Ledger(_) | Event::Limits(_) => 1,
         }
     }
 
@@ -102,13 +136,22 @@ impl Event {
     /// by the projections, e.g. notes written by tests).
     pub fn is_known_type(event_type: &str) -> bool {
         members::Event::TYPES.contains(&event_type)
+            || people::Event::TYPES.contains(&event_type)
+            || ledger::Event::TYPES.contains(&event_type)
+            || limits::Event::TYPES.contains(&event_type)
             || distribution::Event::schema_version_of(event_type).is_some()
     }
 
-    /// Removes households' personal data, which only its own routes may show.
+    /// Removes personal data (households', role holders' contacts, donors' identities),
+    /// which only their own routes may show.
     pub fn strip_personal_data(&mut self) {
-        if let Event::Distribution(distribution::Event::RequestLogged { personal_data, .. }) = self {
-            *personal_data = None;
+        match self {
+            Event::Distribution(distribution::Event::RequestLogged { personal_data, .. }) => {
+                *personal_data = None;
+            }
+            Event::People(event) => event.strip_personal_data(),
+            Event::Ledger(event) => event.strip_personal_data(),
+            Event::Distribution(_) | Event::Members(_) | Event::Limits(_) => {}
         }
     }
 
@@ -123,10 +166,18 @@ impl Event {
 
     pub fn from_json(value: Value) -> Result<Event, String> {
         let kind = type_tag(&value)?;
-        if members::Event::TYPES.contains(&kind) {
-            return members::Event::deserialize(value).map(Event::Members).map_err(|e| e.to_string());
-        }
-        distribution::Event::deserialize(value).map(Event::Distribution).map_err(|e| e.to_string())
+        let parsed = if members::Event::TYPES.contains(&kind) {
+            members::Event::deserialize(value).map(Event::Members)
+        } else if people::Event::TYPES.contains(&kind) {
+            people::Event::deserialize(value).map(Event::People)
+        } else if ledger::Event::TYPES.contains(&kind) {
+            ledger::Event::deserialize(value).map(Event::Ledger)
+        } else if limits::Event::TYPES.contains(&kind) {
+            limits::Event::deserialize(value).map(Event::Limits)
+        } else {
+            distribution::Event::deserialize(value).map(Event::Distribution)
+        };
+        parsed.map_err(|e| e.to_string())
     }
 
     /// The event's fields without the `type` tag: what the log stores as payload.
@@ -162,6 +213,9 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             Ok(events.into_iter().map(Event::Distribution).collect())
         }
         Command::Members(c) => {
+            if let members::Command::RemoveMember { member_id } = c {
+                still_needed(state, member_id)?;
+            }
             let mut events: Vec<Event> =
                 members::decide(&state.members, c)?.into_iter().map(Event::Members).collect();
             // A member given the driver role can be assigned deliveries from now on.
@@ -177,6 +231,62 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             }
             Ok(events)
         }
+        Command::People(c) => {
+            let events = people::decide(&state.people, c, ctx, &state.members)?;
+            Ok(events.into_iter().map(Event::People).collect())
+        }
+        Command::Ledger(c) => {
+            check_ledger_links(state, c)?;
+            let actor_roles = state.members.roles_of(ctx.actor.as_str());
+            let outside = ledger::Outside { limits: &state.limits, actor_roles };
+            let events = ledger::decide(&state.ledger, c, ctx, &outside)?;
+            Ok(events.into_iter().map(Event::Ledger).collect())
+        }
+        Command::Limits(c) => {
+            let events = limits::decide(&state.limits, c, state.ledger.has_transactions())?;
+            Ok(events.into_iter().map(Event::Limits).collect())
+        }
+    }
+}
+
+/// A member who holds or backs up a role card hands it over before leaving, so no card
+/// names someone who has left.
+fn still_needed(state: &State, member_id: &distribution::MemberId) -> Result<(), Rejection> {
+    let cards = state.people.cards_depending_on(member_id.as_str());
+    if cards.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = cards.iter().map(|c| c.as_str()).collect();
+    let names = names.join(", ");
+    let message = format!("{member_id} holds or backs up {names}: hand these over first");
+    Err(Rejection::WrongStage { message })
+}
+
+/// What a ledger command names on the distribution side (the alert or request an expense
+/// paid for, the partner who donated goods) must exist there.
+fn check_ledger_links(state: &State, command: &ledger::Command) -> Result<(), Rejection> {
+    let unknown = |kind, id: &str| Err(Rejection::Unknown { kind, id: id.to_owned() });
+    let distribution = &state.distribution;
+    match command {
+        ledger::Command::RecordTransaction { paid_for: Some(paid_for), .. } => match paid_for {
+            ledger::PaidFor::ProcurementAlert { alert_id }
+                if distribution.alert(alert_id.as_str()).is_none() =>
+            {
+                unknown("alert", alert_id.as_str())
+            }
+            ledger::PaidFor::Request { request_id }
+                if distribution.request(request_id.as_str()).is_none() =>
+            {
+                unknown("request", request_id.as_str())
+            }
+            _ => Ok(()),
+        },
+        ledger::Command::RecordGoodsDonation { partner_id: Some(partner_id), .. }
+            if !distribution.catalog().has_partner(partner_id.as_str()) =>
+        {
+            unknown("partner", partner_id.as_str())
+        }
+        _ => Ok(()),
     }
 }
 
@@ -192,6 +302,9 @@ pub fn evolve(state: &mut State, recorded: &Recorded) {
             });
         }
         Event::Members(event) => state.members.evolve(event),
+        Event::People(event) => state.people.evolve(event),
+        Event::Ledger(event) => state.ledger.evolve(recorded.position, event),
+        Event::Limits(event) => state.limits.evolve(event),
     }
 }
 
@@ -202,7 +315,8 @@ mod tests {
 
     #[test]
     fn a_command_is_routed_to_its_part_by_type() {
-        let add = json!({"type": "AddMember", "member_id": "bo", "name": "Bo", "roles": ["driver"]});
+        let add =
+            json!({"type": "AddMember", "member_id": "bo", "name": "Bo", "roles": ["driver"]});
         assert!(matches!(Command::from_json(add), Ok(Command::Members(_))));
         let item = json!({"type": "RegisterItem", "item_id": "rice", "name": "Rice",
                           "category": "food", "unit": "kg"});
@@ -215,7 +329,10 @@ mod tests {
             Command::from_json(json!({"type": "DropTables"})).unwrap_err(),
             "unknown command type `DropTables`"
         );
-        assert_eq!(Command::from_json(json!([1])).unwrap_err(), "expected a JSON object with a `type`");
+        assert_eq!(
+            Command::from_json(json!([1])).unwrap_err(),
+            "expected a JSON object with a `type`"
+        );
         let wrong = json!({"type": "AddMember", "member_id": "bo", "name": 7, "roles": []});
         assert!(Command::from_json(wrong).unwrap_err().contains("invalid type"));
     }
@@ -246,5 +363,219 @@ mod tests {
         let event = Event::Members(members::Event::MemberRemoved { member_id: "bo".into() });
         let payload = event.payload().to_string();
         assert_eq!(Event::from_payload(event.event_type(), &payload), Ok(event));
+    }
+
+    /// The whole group after these commands, each decided (and required to pass) in turn.
+    fn state_after(commands: &[(&str, Command)]) -> (State, u64) {
+        let mut state = State::default();
+        let mut position = 0;
+        for (actor, command) in commands {
+            let ctx = Context { now_ms: NOW_MS, actor: (*actor).into() };
+            let events =
+                decide(&state, command, &ctx).unwrap_or_else(|r| panic!("{command:?}: {r}"));
+            for event in events {
+                position += 1;
+                let recorded =
+                    Recorded { position, recorded_at_ms: NOW_MS, actor: ctx.actor.clone(), event };
+                evolve(&mut state, &recorded);
+            }
+        }
+        (state, position)
+    }
+
+    /// 2025-01-20, 10:00 UTC.
+    const NOW_MS: i64 = 20_108 * 86_400_000 + 10 * 3_600_000;
+
+    fn member(id: &str, roles: &[Role]) -> (&'static str, Command) {
+        let add = members::Command::AddMember {
+            member_id: id.into(),
+            name: id.to_owned(),
+            roles: roles.to_vec(),
+        };
+        ("ana", Command::Members(add))
+    }
+
+    fn group() -> Vec<(&'static str, Command)> {
+        let mut commands = vec![
+            member("ana", &[Role::Coordinator]),
+            member("bo", &[Role::Volunteer]),
+            member("dee", &[Role::Finance]),
+        ];
+        commands.extend(ledger::default_chart().into_iter().map(|c| ("dee", Command::Ledger(c))));
+        commands
+    }
+
+    fn decided(state: &State, actor: &str, command: Command) -> Result<Vec<Event>, Rejection> {
+        decide(state, &command, &Context { now_ms: NOW_MS, actor: actor.into() })
+    }
+
+    #[test]
+    fn a_member_holding_or_backing_up_a_role_card_hands_it_over_before_leaving() {
+        let mut commands = group();
+        commands.push((
+            "ana",
+            Command::People(people::Command::DefineRoleCard {
+                role_card_id: "finance".into(),
+                title: "Finance".to_owned(),
+                key_tasks: vec!["Keep the books".to_owned()],
+                critical: true,
+            }),
+        ));
+        commands.push((
+            "ana",
+            Command::People(people::Command::AssignRole {
+                role_card_id: "finance".into(),
+                member_id: "dee".into(),
+                backup_id: Some("bo".into()),
+                term_ends_on_day: 20_108 + 120,
+                contact: None,
+            }),
+        ));
+        let (state, _) = state_after(&commands);
+        for leaving in ["dee", "bo"] {
+            let remove = members::Command::RemoveMember { member_id: leaving.into() };
+            let rejection = decided(&state, "ana", Command::Members(remove)).unwrap_err();
+            assert_eq!(rejection.code(), "wrong_stage", "{leaving}");
+        }
+    }
+
+    #[test]
+    fn an_expense_names_only_an_alert_or_request_that_exists() {
+        let (state, _) = state_after(&group());
+        let record = ledger::Command::RecordTransaction {
+            transaction_id: "t1".into(),
+            on_day: 20_108,
+            description: "Rice".to_owned(),
+            currency: ledger::Currency::USD,
+            postings: vec![
+                ledger::Posting { account_id: "food".into(), amount_cents: 900 },
+                ledger::Posting { account_id: "cash".into(), amount_cents: -900 },
+            ],
+            receipt: Some("receipt-0042".to_owned()),
+            paid_for: Some(ledger::PaidFor::ProcurementAlert { alert_id: "a9".into() }),
+            donor: None,
+        };
+        let rejection = decided(&state, "dee", Command::Ledger(record)).unwrap_err();
+        assert_eq!(rejection, Rejection::Unknown { kind: "alert", id: "a9".to_owned() });
+    }
+
+    #[test]
+    fn the_approvers_roles_come_from_the_member_list() {
+        let mut commands = group();
+        commands.push(member("fay", &[Role::Finance, Role::Volunteer]));
+        commands.push((
+            "dee",
+            Command::Ledger(ledger::Command::RecordTransaction {
+                transaction_id: "t1".into(),
+                on_day: 20_108,
+                description: "Freezer".to_owned(),
+                currency: ledger::Currency::USD,
+                postings: vec![
+                    ledger::Posting { account_id: "other-expenses".into(), amount_cents: 45_000 },
+                    ledger::Posting { account_id: "bank".into(), amount_cents: -45_000 },
+                ],
+                receipt: None,
+                paid_for: None,
+                donor: None,
+            }),
+        ));
+        let (state, _) = state_after(&commands);
+        let approve =
+            || Command::Ledger(ledger::Command::ApproveExpense { transaction_id: "t1".into() });
+        assert_eq!(decided(&state, "bo", approve()).unwrap_err().code(), "not_permitted");
+        assert_eq!(decided(&state, "dee", approve()).unwrap_err().code(), "not_permitted");
+        assert!(decided(&state, "fay", approve()).is_ok());
+        assert!(decided(&state, "ana", approve()).is_ok());
+    }
+
+    #[test]
+    fn the_currency_is_set_before_the_first_transaction_and_stays() {
+        let set = |code: &str| {
+            Command::Limits(limits::Command::SetGroupLimits {
+                max_roles_per_member: 2,
+                max_hours_per_4_weeks: 40,
+                expense_approval_threshold_cents: 10_000,
+                currency: ledger::Currency::parse(code).unwrap(),
+            })
+        };
+        let (state, _) = state_after(&group());
+        assert!(decided(&state, "ana", set("EUR")).is_ok());
+        let mut commands = group();
+        commands.push((
+            "dee",
+            Command::Ledger(ledger::Command::RecordTransaction {
+                transaction_id: "t1".into(),
+                on_day: 20_108,
+                description: "Gift".to_owned(),
+                currency: ledger::Currency::USD,
+                postings: vec![
+                    ledger::Posting { account_id: "cash".into(), amount_cents: 500 },
+                    ledger::Posting { account_id: "donations".into(), amount_cents: -500 },
+                ],
+                receipt: None,
+                paid_for: None,
+                donor: None,
+            }),
+        ));
+        let (state, _) = state_after(&commands);
+        assert_eq!(decided(&state, "ana", set("EUR")).unwrap_err().code(), "wrong_stage");
+    }
+
+    #[test]
+    fn people_money_and_limits_events_are_known_and_round_trip_through_their_payload() {
+        let events = [
+            Event::People(people::Event::ShiftAbsenceRecorded {
+                shift_id: "s1".into(),
+                member_id: "bo".into(),
+            }),
+            Event::Ledger(ledger::Event::ExpenseApproved {
+                transaction_id: "t1".into(),
+                approved_by: "fay".into(),
+            }),
+            Event::Limits(limits::Event::GroupLimitsSet {
+                max_roles_per_member: 2,
+                max_hours_per_4_weeks: 40,
+                expense_approval_threshold_cents: 10_000,
+                currency: ledger::Currency::EUR,
+            }),
+        ];
+        for event in events {
+            assert!(Event::is_known_type(event.event_type()));
+            assert_eq!(event.schema_version(), 1);
+            let payload = event.payload().to_string();
+            assert_eq!(Event::from_payload(event.event_type(), &payload), Ok(event));
+        }
+    }
+
+    #[test]
+    fn role_contacts_and_donors_are_stripped_for_screens_but_public_names_stay() {
+        let sealed = distribution::SealedPersonalData::new("v1.secret");
+        let mut assigned = Event::People(people::Event::RoleAssigned {
+            role_card_id: "finance".into(),
+            member_id: "dee".into(),
+            backup_id: None,
+            on_day: 20_108,
+            term_ends_on_day: 20_200,
+            contact: Some(sealed.clone()),
+        });
+        let mut given = Event::Ledger(ledger::Event::GoodsDonationRecorded {
+            donation_id: "d1".into(),
+            on_day: 20_108,
+            description: "Rice".to_owned(),
+            estimated_value_cents: 5_000,
+            currency: ledger::Currency::USD,
+            partner_id: None,
+            donor: Some(ledger::Donor {
+                public_name: Some("Corner shop".to_owned()),
+                personal_data: Some(sealed),
+            }),
+            recorded_by: "dee".into(),
+        });
+        assigned.strip_personal_data();
+        given.strip_personal_data();
+        for event in [assigned, given] {
+            let json = serde_json::to_string(&event).unwrap();
+            assert!(!json.contains("v1.secret"), "{json}");
+        }
     }
 }

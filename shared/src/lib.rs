@@ -14,11 +14,19 @@
 //! - [`upcast`]: turns payloads written in older schema versions into the current shape.
 //! - [`distribution`]: distribution day (requests, stock, deliveries, feedback) as commands,
 //!   events, `decide`/`evolve` and the board, stock and timeline projections.
+//! - [`people`]: role cards, skills, commitments, shifts and the group agreement, folded
+//!   into the roster with its burnout signals.
+//! - [`ledger`]: double-entry money (accounts, transactions, approvals, reversals, grants,
+//!   valued goods) and the monthly statement.
+//! - [`limits`]: the group's own limits and currency, which people and ledger read.
 
 pub mod access;
 pub mod distribution;
 pub mod envelope;
 pub mod group;
+pub mod ledger;
+pub mod limits;
 pub mod members;
+pub mod people;
 pub mod upcast;
 pub mod wire;

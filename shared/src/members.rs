@@ -96,8 +96,11 @@ impl Members {
     pub fn evolve(&mut self, event: &Event) {
         match event {
             Event::MemberAdded { member_id, name, roles } => {
-                let member =
-                    Member { member_id: member_id.clone(), name: name.clone(), roles: roles.clone() };
+                let member = Member {
+                    member_id: member_id.clone(),
+                    name: name.clone(),
+                    roles: roles.clone(),
+                };
                 self.by_id.insert(member_id.as_str().to_owned(), member);
             }
             Event::RolesChanged { member_id, roles } => {
@@ -209,7 +212,11 @@ mod tests {
     }
 
     fn ana_coordinator() -> Event {
-        Event::MemberAdded { member_id: id("ana"), name: "Ana".into(), roles: vec![Role::Coordinator] }
+        Event::MemberAdded {
+            member_id: id("ana"),
+            name: "Ana".into(),
+            roles: vec![Role::Coordinator],
+        }
     }
 
     #[test]
@@ -232,8 +239,11 @@ mod tests {
 
     #[test]
     fn a_member_id_is_taken_once() {
-        let command =
-            Command::AddMember { member_id: id("ana"), name: "Ana".into(), roles: vec![Role::Driver] };
+        let command = Command::AddMember {
+            member_id: id("ana"),
+            name: "Ana".into(),
+            roles: vec![Role::Driver],
+        };
         let rejection = decide(&given(&[ana_coordinator()]), &command).unwrap_err();
         assert_eq!(rejection.code(), "already_exists");
     }
@@ -242,8 +252,11 @@ mod tests {
     fn a_member_without_roles_or_with_a_bad_id_is_rejected() {
         let no_roles = Command::AddMember { member_id: id("bo"), name: "Bo".into(), roles: vec![] };
         assert_eq!(decide(&given(&[]), &no_roles).unwrap_err().code(), "invalid_field");
-        let bad_id =
-            Command::AddMember { member_id: id("Bo Smith"), name: "Bo".into(), roles: vec![Role::Driver] };
+        let bad_id = Command::AddMember {
+            member_id: id("Bo Smith"),
+            name: "Bo".into(),
+            roles: vec![Role::Driver],
+        };
         assert_eq!(decide(&given(&[]), &bad_id).unwrap_err().code(), "invalid_field");
     }
 

@@ -54,13 +54,12 @@ impl Upcasters {
         if next.is_none() {
             return Ok(envelope);
         }
-        let mut value: Value = serde_json::from_str(&envelope.payload).map_err(|e| {
-            UpcastError::NotJson {
+        let mut value: Value =
+            serde_json::from_str(&envelope.payload).map_err(|e| UpcastError::NotJson {
                 event_type: envelope.event_type.clone(),
                 position: envelope.position,
                 reason: e.to_string(),
-            }
-        })?;
+            })?;
         while let Some(step) = next {
             value = step(value).map_err(|reason| UpcastError::StepFailed {
                 event_type: envelope.event_type.clone(),
@@ -119,9 +118,11 @@ mod tests {
 
     #[test]
     fn steps_apply_in_order_until_the_newest_version() {
-        let upcasters = Upcasters::default()
-            .with("RequestLogged", 2, add_zone)
-            .with("RequestLogged", 1, urgent_flag_to_level);
+        let upcasters = Upcasters::default().with("RequestLogged", 2, add_zone).with(
+            "RequestLogged",
+            1,
+            urgent_flag_to_level,
+        );
         let read = upcasters.apply(stored(1, r#"{"urgent":true}"#)).unwrap();
         assert_eq!(read.schema_version, 3);
         let payload: Value = serde_json::from_str(&read.payload).unwrap();

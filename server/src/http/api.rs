@@ -18,7 +18,7 @@ use super::session::SignedIn;
 use crate::admin::{self, AddError};
 use crate::commands::{Accepted, Refused, Submitted, fingerprint};
 use crate::metrics::Outcome;
-use crate::sealed::PersonalData;
+use crate::sealed::{PersonalData, household_key};
 
 /// `POST /api/commands`: one command with the id the client chose for it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -85,9 +85,7 @@ pub async fn post_command(
     }
     let fingerprint = fingerprint(member.member.member_id.as_str(), &body.command);
     let mut raw = body.command;
-    if kind == "LogRequest" {
-        seal_personal_data(&state, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
-    }
+    seal_personal_data(&state, &kind, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
     let command = Command::from_json(raw).map_err(|message| {
         counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message))
     })?;
@@ -111,25 +109,53 @@ pub async fn post_command(
     }
 }
 
-/// Replaces the clear personal data of a `LogRequest` with its sealed form, so that only
-/// ciphertext ever reaches `decide` and the log.
-fn seal_personal_data(state: &AppState, command: &mut Value) -> Result<(), ApiError> {
+/// Where a command carries personal data, and whose key seals it: the field's path, the
+/// field naming the key's owner, and the owner's kind. A household's data is sealed under
+/// the household's key; a role holder's contact under the role card's; a donor's identity
+/// under its transaction's or donation's, so each can be erased on its own.
+const SEALED_FIELDS: [(&str, &[&str], &str, &str); 5] = [
+    ("LogRequest", &["personal_data"], "household_id", "household:"),
+    ("AssignRole", &["contact"], "role_card_id", "role:"),
+    ("HandOverRole", &["contact"], "role_card_id", "role:"),
+    ("SetRoleContact", &["contact"], "role_card_id", "role:"),
+    ("RecordTransaction", &["donor", "personal_data"], "transaction_id", "donor:"),
+];
+const SEALED_DONATION: (&str, &[&str], &str, &str) =
+    ("RecordGoodsDonation", &["donor", "personal_data"], "donation_id", "donor:");
+
+/// Replaces clear personal data in a command with its sealed form, so that only ciphertext
+/// ever reaches `decide` and the log. Clients send the clear form as an object
+/// `{name, phone, address, notes}`; anything else in those fields is refused.
+fn seal_personal_data(state: &AppState, kind: &str, command: &mut Value) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::bad_request("invalid_command", message);
-    let Some(object) = command.as_object_mut() else { return Ok(()) };
-    let Some(clear) = object.remove("personal_data").filter(|v| !v.is_null()) else {
+    let Some((_, path, owner_field, owner_kind)) =
+        SEALED_FIELDS.iter().chain([&SEALED_DONATION]).find(|(k, ..)| *k == kind)
+    else {
         return Ok(());
     };
+    let owner = command
+        .get(owner_field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| invalid(format!("{owner_field}: expected a string")))?;
+    let key_id = format!("{owner_kind}{owner}");
+    let Some((last, parents)) = path.split_last() else { return Ok(()) };
+    let mut holder = &mut *command;
+    for step in parents {
+        match holder.get_mut(*step) {
+            Some(next) if next.is_object() => holder = next,
+            _ => return Ok(()),
+        }
+    }
+    let Some(object) = holder.as_object_mut() else { return Ok(()) };
+    let Some(clear) = object.remove(*last).filter(|v| !v.is_null()) else { return Ok(()) };
+    let field = path.join(".");
     let data: PersonalData = serde_json::from_value(clear).map_err(|e| {
-        invalid(format!("personal_data: {e}; expected an object with name, phone, address, notes"))
+        invalid(format!("{field}: {e}; expected an object with name, phone, address, notes"))
     })?;
     data.check().map_err(invalid)?;
-    let household = object
-        .get("household_id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid("household_id: expected a string".into()))?;
     let sealed =
-        state.keys.seal(household, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
-    object.insert("personal_data".into(), Value::String(sealed.ciphertext().to_owned()));
+        state.keys.seal(&key_id, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    object.insert((*last).to_owned(), Value::String(sealed.ciphertext().to_owned()));
     Ok(())
 }
 
@@ -334,7 +360,7 @@ pub async fn contact(
     };
     let opened = state
         .keys
-        .open_sealed(&household_id, &sealed)
+        .open_sealed(&household_key(&household_id), &sealed)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok(Json(json!({
         "request_id": request_id,

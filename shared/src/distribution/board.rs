@@ -94,25 +94,11 @@ pub struct DriverLane<'a> {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StockWarning {
     /// Available stock, all locations together, is below the item's threshold.
-    BelowThreshold {
-        item_id: ItemId,
-        available: i64,
-        threshold: i64,
-    },
+    BelowThreshold { item_id: ItemId, available: i64, threshold: i64 },
     /// A batch expires today or within the next seven days.
-    ExpiringSoon {
-        item_id: ItemId,
-        location_id: LocationId,
-        expires_on_day: i64,
-        on_hand: i64,
-    },
+    ExpiringSoon { item_id: ItemId, location_id: LocationId, expires_on_day: i64, on_hand: i64 },
     /// A batch is past its expiry day and should be written off.
-    Expired {
-        item_id: ItemId,
-        location_id: LocationId,
-        expires_on_day: i64,
-        on_hand: i64,
-    },
+    Expired { item_id: ItemId, location_id: LocationId, expires_on_day: i64, on_hand: i64 },
 }
 
 impl Board {
@@ -123,13 +109,8 @@ impl Board {
     /// The open stages in order, each with its cards: most urgent first, then longest
     /// waiting, then by id.
     pub fn columns(&self) -> Vec<Column<'_>> {
-        let mut columns: Vec<Column<'_>> = Stage::OPEN
-            .iter()
-            .map(|&stage| Column {
-                stage,
-                cards: Vec::new(),
-            })
-            .collect();
+        let mut columns: Vec<Column<'_>> =
+            Stage::OPEN.iter().map(|&stage| Column { stage, cards: Vec::new() }).collect();
         for card in self.requests.values() {
             if let Some(column) = columns.iter_mut().find(|c| c.stage == card.stage) {
                 column.cards.push(card);
@@ -138,9 +119,7 @@ impl Board {
         for column in &mut columns {
             column.cards.sort_by(|a, b| {
                 let key = |c: &RequestCard| (std::cmp::Reverse(c.urgency), c.entered_stage_at_ms);
-                key(a)
-                    .cmp(&key(b))
-                    .then_with(|| a.request_id.cmp(&b.request_id))
+                key(a).cmp(&key(b)).then_with(|| a.request_id.cmp(&b.request_id))
             });
         }
         columns
@@ -163,10 +142,7 @@ impl Board {
                 deliveries.sort_by(|a, b| {
                     (a.window_start_ms, &a.delivery_id).cmp(&(b.window_start_ms, &b.delivery_id))
                 });
-                DriverLane {
-                    driver_id,
-                    deliveries,
-                }
+                DriverLane { driver_id, deliveries }
             })
             .collect()
     }
@@ -226,13 +202,7 @@ impl Board {
         let event = &recorded.event;
         match event {
             Event::RequestLogged { .. } => self.add_request(recorded),
-            Event::ProcurementAlertRaised {
-                alert_id,
-                request_id,
-                item_id,
-                quantity,
-                ..
-            } => {
+            Event::ProcurementAlertRaised { alert_id, request_id, item_id, quantity, .. } => {
                 let card = AlertCard {
                     alert_id: alert_id.clone(),
                     request_id: request_id.clone(),
@@ -302,14 +272,12 @@ impl Board {
     fn update_deliveries(&mut self, event: &Event) {
         match event {
             Event::DeliveryScheduled { .. } => self.add_delivery(event),
-            Event::DeliveryClaimed {
-                delivery_id,
-                driver_id,
-                ..
-            } => self.delivery_mut(delivery_id, |d| {
-                d.driver_id = Some(driver_id.clone());
-                d.status = DeliveryStatus::Assigned;
-            }),
+            Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
+                self.delivery_mut(delivery_id, |d| {
+                    d.driver_id = Some(driver_id.clone());
+                    d.status = DeliveryStatus::Assigned;
+                })
+            }
             Event::HouseholdConfirmed { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.confirmed = true);
             }
@@ -322,10 +290,7 @@ impl Board {
             Event::DeliveryFailed { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
             }
-            Event::RequestCancelled {
-                cancelled_delivery_ids,
-                ..
-            } => {
+            Event::RequestCancelled { cancelled_delivery_ids, .. } => {
                 for delivery_id in cancelled_delivery_ids {
                     self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Cancelled);
                 }
@@ -347,15 +312,9 @@ impl Board {
         else {
             return;
         };
-        let zone = self
-            .requests
-            .get(request_id)
-            .map_or_else(|| Zone::from(""), |r| r.zone.clone());
-        let status = if driver_id.is_some() {
-            DeliveryStatus::Assigned
-        } else {
-            DeliveryStatus::Scheduled
-        };
+        let zone = self.requests.get(request_id).map_or_else(|| Zone::from(""), |r| r.zone.clone());
+        let status =
+            if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
         let card = DeliveryCard {
             delivery_id: delivery_id.clone(),
             request_id: request_id.clone(),
@@ -385,7 +344,6 @@ impl Board {
         }
         self.latest_day = Some(day);
         let keep_from_ms = start_of_day_ms(day - 1);
-        self.deliveries
-            .retain(|_, d| d.status.is_active() || d.window_end_ms >= keep_from_ms);
+        self.deliveries.retain(|_, d| d.status.is_active() || d.window_end_ms >= keep_from_ms);
     }
 }

@@ -69,9 +69,7 @@ impl Catalog {
     }
 
     pub(crate) fn known_item(&self, item_id: &ItemId) -> Result<&ItemEntry, Rejection> {
-        self.items
-            .get(item_id)
-            .ok_or_else(|| Rejection::unknown("item", item_id.as_str()))
+        self.items.get(item_id).ok_or_else(|| Rejection::unknown("item", item_id.as_str()))
     }
 
     pub(crate) fn known_location(&self, location_id: &LocationId) -> Result<(), Rejection> {
@@ -84,23 +82,14 @@ impl Catalog {
 
     pub(crate) fn evolve(&mut self, event: &Event) {
         match event {
-            Event::ItemRegistered {
-                item_id, category, ..
-            } => {
-                let entry = ItemEntry {
-                    category: *category,
-                    low_stock_threshold: 0,
-                };
+            Event::ItemRegistered { item_id, category, .. } => {
+                let entry = ItemEntry { category: *category, low_stock_threshold: 0 };
                 self.items.insert(item_id.clone(), entry);
             }
-            Event::LocationRegistered {
-                location_id, kind, ..
-            } => {
+            Event::LocationRegistered { location_id, kind, .. } => {
                 self.locations.insert(location_id.clone(), *kind);
             }
-            Event::PartnerRegistered {
-                partner_id, kind, ..
-            } => {
+            Event::PartnerRegistered { partner_id, kind, .. } => {
                 self.partners.insert(partner_id.clone(), *kind);
             }
             Event::LowStockThresholdSet { item_id, quantity } => {
@@ -184,8 +173,5 @@ pub(crate) fn set_low_stock_threshold(
         let reason = format!("must be at most {}", field::MAX_QUANTITY);
         return Err(Rejection::invalid("quantity", reason));
     }
-    Ok(vec![Event::LowStockThresholdSet {
-        item_id: item_id.clone(),
-        quantity,
-    }])
+    Ok(vec![Event::LowStockThresholdSet { item_id: item_id.clone(), quantity }])
 }

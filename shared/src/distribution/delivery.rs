@@ -75,10 +75,7 @@ pub(crate) fn check_new(state: &State, new: &NewDelivery<'_>) -> Result<(), Reje
     }
     let request = open_request(state, new.request_id)?;
     if new.lines.is_empty() {
-        return Err(Rejection::invalid(
-            "lines",
-            "a delivery needs at least one line",
-        ));
+        return Err(Rejection::invalid("lines", "a delivery needs at least one line"));
     }
     check_lines(state, new.lines)?;
     check_window(new.window_start_ms, new.window_end_ms)?;
@@ -90,25 +87,18 @@ pub(crate) fn check_new(state: &State, new: &NewDelivery<'_>) -> Result<(), Reje
         _ => {}
     }
     for (i, line) in new.lines.iter().enumerate() {
-        let free = request
-            .progress
-            .line(line.item_id.as_str())
-            .map_or(0, |l| l.unscheduled());
+        let free = request.progress.line(line.item_id.as_str()).map_or(0, |l| l.unscheduled());
         if line.quantity > free {
-            let reason = format!(
-                "only {free} of `{}` reserved and not yet scheduled",
-                line.item_id
-            );
+            let reason =
+                format!("only {free} of `{}` reserved and not yet scheduled", line.item_id);
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
         }
     }
     if let Some(replaced) = new.replaces_delivery_id {
         let failed = request.progress.delivery(replaced.as_str());
         if failed.is_none_or(|d| d.status != DeliveryStatus::Failed) {
-            let reason = format!(
-                "`{replaced}` is not a failed delivery of request {}",
-                new.request_id
-            );
+            let reason =
+                format!("`{replaced}` is not a failed delivery of request {}", new.request_id);
             return Err(Rejection::invalid("replaces_delivery_id", reason));
         }
     }
@@ -117,16 +107,10 @@ pub(crate) fn check_new(state: &State, new: &NewDelivery<'_>) -> Result<(), Reje
 
 fn check_window(window_start_ms: i64, window_end_ms: i64) -> Result<(), Rejection> {
     if window_start_ms < 0 {
-        return Err(Rejection::invalid(
-            "window_start_ms",
-            "must not be before 1970",
-        ));
+        return Err(Rejection::invalid("window_start_ms", "must not be before 1970"));
     }
     if window_end_ms <= window_start_ms {
-        return Err(Rejection::invalid(
-            "window_end_ms",
-            "must be after window_start_ms",
-        ));
+        return Err(Rejection::invalid("window_end_ms", "must be after window_start_ms"));
     }
     Ok(())
 }
@@ -157,9 +141,7 @@ pub(crate) fn claim(
     let (entry, _, delivery) = open_delivery(state, delivery_id)?;
     state.roster.known_driver(actor)?;
     if delivery.kind == DeliveryKind::Pickup {
-        return Err(Rejection::wrong_stage(format!(
-            "`{delivery_id}` is a pickup: no driver"
-        )));
+        return Err(Rejection::wrong_stage(format!("`{delivery_id}` is a pickup: no driver")));
     }
     match &delivery.driver_id {
         Some(driver) if driver == actor => Ok(Vec::new()),
@@ -199,9 +181,7 @@ pub(crate) fn start(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Event
         _ => None,
     };
     if let Some(problem) = problem {
-        return Err(Rejection::wrong_stage(format!(
-            "delivery `{delivery_id}` {problem}"
-        )));
+        return Err(Rejection::wrong_stage(format!("delivery `{delivery_id}` {problem}")));
     }
     Ok(vec![Event::DeliveryStarted {
         delivery_id: delivery_id.clone(),
@@ -222,18 +202,13 @@ pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Ev
     let mut issued = Vec::new();
     for line in &entry.lines {
         // Soonest expiry first, as it was reserved.
-        let held = request
-            .allocations
-            .iter()
-            .filter(|a| a.item_id == line.item_id);
+        let held = request.allocations.iter().filter(|a| a.item_id == line.item_id);
         let taken = take(held, line.quantity);
         // Scheduling only takes reserved stock, so this holds unless state is corrupt; refuse
         // rather than issue stock nobody reserved.
         if taken.iter().map(|a| a.quantity).sum::<i64>() != line.quantity {
-            let message = format!(
-                "reserved `{}` no longer covers delivery `{delivery_id}`",
-                line.item_id
-            );
+            let message =
+                format!("reserved `{}` no longer covers delivery `{delivery_id}`", line.item_id);
             return Err(Rejection::wrong_stage(message));
         }
         issued.extend(taken);

@@ -194,9 +194,7 @@ impl Event {
     /// The current schema version of an event type, or `None` for a type this build does
     /// not know. All are 1 for now; the upcaster raises old payloads to these.
     pub fn schema_version_of(event_type: &str) -> Option<u32> {
-        Self::TYPES
-            .contains(&event_type)
-            .then_some(Self::SCHEMA_VERSION)
+        Self::TYPES.contains(&event_type).then_some(Self::SCHEMA_VERSION)
     }
 
     /// The schema version this event is written in.

@@ -18,10 +18,7 @@ pub(crate) fn quantity(field: &str, quantity: i64) -> Result<(), Rejection> {
         return Err(Rejection::invalid(field, "must be more than zero"));
     }
     if quantity > MAX_QUANTITY {
-        return Err(Rejection::invalid(
-            field,
-            format!("must be at most {MAX_QUANTITY}"),
-        ));
+        return Err(Rejection::invalid(field, format!("must be at most {MAX_QUANTITY}")));
     }
     Ok(())
 }
@@ -59,10 +56,7 @@ pub(crate) fn day(field: &str, day: i64) -> Result<(), Rejection> {
 
 fn limit(field: &str, text: &str, max_chars: usize) -> Result<(), Rejection> {
     if text.chars().count() > max_chars {
-        return Err(Rejection::invalid(
-            field,
-            format!("must be at most {max_chars} characters"),
-        ));
+        return Err(Rejection::invalid(field, format!("must be at most {max_chars} characters")));
     }
     Ok(())
 }

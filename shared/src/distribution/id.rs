@@ -2,17 +2,14 @@
 //! names the same thing twice), carried in the command and checked by `decide`; ids that
 //! `decide` mints itself, like an automatic procurement alert's, are derived from state.
 
-use std::borrow::Borrow;
-use std::fmt;
-use std::sync::Arc;
-
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
 use super::rejection::Rejection;
 
 /// The longest id a caller may choose, in characters. Ids end up in stream names and URLs.
 pub const MAX_ID_CHARS: usize = 64;
 
+/// Declares an id newtype. Other parts of the crate (people, ledger) declare theirs with it,
+/// so every id behaves the same on the wire and in maps. Paths are spelled out in full so
+/// the macro works wherever it is invoked.
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
@@ -20,11 +17,11 @@ macro_rules! id_type {
         /// Shared, immutable text: cloning it (which folds do for every event) copies a
         /// pointer, not the characters. On the wire it is a plain JSON string.
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $name(Arc<str>);
+        pub struct $name(::std::sync::Arc<str>);
 
         impl $name {
             /// Wraps a string without checking it: `decide` checks ids of new things.
-            pub fn new(id: impl Into<Arc<str>>) -> Self {
+            pub fn new(id: impl Into<::std::sync::Arc<str>>) -> Self {
                 Self(id.into())
             }
 
@@ -33,38 +30,40 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
         impl From<&str> for $name {
             fn from(id: &str) -> Self {
-                Self(Arc::from(id))
+                Self(::std::sync::Arc::from(id))
             }
         }
 
         // Lets maps keyed by the id be searched with a `&str`, without allocating.
-        impl Borrow<str> for $name {
+        impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
             }
         }
 
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(&self.0)
             }
         }
 
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(|id| Self(Arc::from(id)))
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                <String as ::serde::Deserialize>::deserialize(deserializer)
+                    .map(|id| Self(::std::sync::Arc::from(id)))
             }
         }
     };
 }
+pub(crate) use id_type;
 
 id_type!(
     /// A household's request for help.

@@ -110,12 +110,7 @@ impl RequestProgress {
                 issued: 0,
             })
             .collect();
-        RequestProgress {
-            lines,
-            last_check_short: None,
-            deliveries: Vec::new(),
-            cancelled: false,
-        }
+        RequestProgress { lines, last_check_short: None, deliveries: Vec::new(), cancelled: false }
     }
 
     pub fn stage(&self) -> Stage {
@@ -137,11 +132,7 @@ impl RequestProgress {
         }
         if self.lines.iter().any(|line| line.reserved > 0) {
             let failed = self.deliveries.last().map(|d| d.status) == Some(DeliveryStatus::Failed);
-            return if failed {
-                Stage::Failed
-            } else {
-                Stage::Reserved
-            };
+            return if failed { Stage::Failed } else { Stage::Reserved };
         }
         match self.last_check_short {
             Some(true) => Stage::AwaitingStock,
@@ -151,15 +142,11 @@ impl RequestProgress {
     }
 
     pub fn line(&self, item_id: &str) -> Option<&LineProgress> {
-        self.lines
-            .iter()
-            .find(|line| line.item_id.as_str() == item_id)
+        self.lines.iter().find(|line| line.item_id.as_str() == item_id)
     }
 
     pub fn delivery(&self, delivery_id: &str) -> Option<&DeliveryProgress> {
-        self.deliveries
-            .iter()
-            .find(|d| d.delivery_id.as_str() == delivery_id)
+        self.deliveries.iter().find(|d| d.delivery_id.as_str() == delivery_id)
     }
 
     /// Updates the progress with an event of this request. Holds no rules.
@@ -189,25 +176,19 @@ impl RequestProgress {
                 }
             }
             Event::DeliveryScheduled { .. } => self.apply_scheduled(event),
-            Event::DeliveryClaimed {
-                delivery_id,
-                driver_id,
-                ..
-            } => self.delivery_mut(delivery_id, |d| {
-                d.driver_id = Some(driver_id.clone());
-                d.status = DeliveryStatus::Assigned;
-            }),
+            Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
+                self.delivery_mut(delivery_id, |d| {
+                    d.driver_id = Some(driver_id.clone());
+                    d.status = DeliveryStatus::Assigned;
+                })
+            }
             Event::HouseholdConfirmed { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.confirmed = true);
             }
             Event::DeliveryStarted { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
             }
-            Event::DeliveryCompleted {
-                delivery_id,
-                issued,
-                ..
-            } => {
+            Event::DeliveryCompleted { delivery_id, issued, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
                 for a in issued {
                     self.line_mut(&a.item_id, |line| {
@@ -217,9 +198,7 @@ impl RequestProgress {
                     });
                 }
             }
-            Event::DeliveryFailed {
-                delivery_id, lines, ..
-            } => {
+            Event::DeliveryFailed { delivery_id, lines, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
                 for l in lines {
                     self.line_mut(&l.item_id, |line| line.scheduled -= l.quantity);
@@ -272,12 +251,7 @@ impl RequestProgress {
         change: impl FnOnce(&mut DeliveryProgress),
     ) {
         // Searched from the end: the delivery being worked on is nearly always the latest.
-        if let Some(d) = self
-            .deliveries
-            .iter_mut()
-            .rev()
-            .find(|d| &d.delivery_id == delivery_id)
-        {
+        if let Some(d) = self.deliveries.iter_mut().rev().find(|d| &d.delivery_id == delivery_id) {
             change(d);
         }
     }

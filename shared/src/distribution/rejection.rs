@@ -21,11 +21,7 @@ pub enum Rejection {
     /// There is not enough unreserved, unexpired stock. The client shows what there is and
     /// suggests a smaller quantity or a procurement alert.
     #[error("not enough `{item_id}`: {requested} wanted, {available} available")]
-    InsufficientStock {
-        item_id: String,
-        requested: i64,
-        available: i64,
-    },
+    InsufficientStock { item_id: String, requested: i64, available: i64 },
     /// The step does not apply at this point of the workflow (completing a cancelled
     /// request, starting a pickup). The client refreshes its view of the request.
     #[error("{message}")]
@@ -34,6 +30,11 @@ pub enum Rejection {
     /// client refreshes and says who holds it.
     #[error("{message}")]
     Conflict { message: String },
+    /// The acting member's roles allow the command, but not for this one: approving an
+    /// expense they recorded themselves, signing someone else up for a shift. The client
+    /// says who may do it instead.
+    #[error("{message}")]
+    NotPermitted { message: String },
 }
 
 impl Rejection {
@@ -46,6 +47,7 @@ impl Rejection {
             Rejection::InsufficientStock { .. } => "insufficient_stock",
             Rejection::WrongStage { .. } => "wrong_stage",
             Rejection::Conflict { .. } => "conflict",
+            Rejection::NotPermitted { .. } => "not_permitted",
         }
     }
 
@@ -55,29 +57,22 @@ impl Rejection {
     }
 
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Rejection {
-        Rejection::InvalidField {
-            field: field.into(),
-            reason: reason.into(),
-        }
+        Rejection::InvalidField { field: field.into(), reason: reason.into() }
     }
 
     pub(crate) fn unknown(kind: &'static str, id: impl Into<String>) -> Rejection {
-        Rejection::Unknown {
-            kind,
-            id: id.into(),
-        }
+        Rejection::Unknown { kind, id: id.into() }
     }
 
     pub(crate) fn exists(kind: &'static str, id: impl Into<String>) -> Rejection {
-        Rejection::AlreadyExists {
-            kind,
-            id: id.into(),
-        }
+        Rejection::AlreadyExists { kind, id: id.into() }
     }
 
     pub(crate) fn wrong_stage(message: impl Into<String>) -> Rejection {
-        Rejection::WrongStage {
-            message: message.into(),
-        }
+        Rejection::WrongStage { message: message.into() }
+    }
+
+    pub(crate) fn not_permitted(message: impl Into<String>) -> Rejection {
+        Rejection::NotPermitted { message: message.into() }
     }
 }

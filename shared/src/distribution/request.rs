@@ -118,10 +118,7 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
         return Err(Rejection::exists("request", new.request_id.as_str()));
     }
     if new.lines.is_empty() {
-        return Err(Rejection::invalid(
-            "lines",
-            "a request needs at least one line",
-        ));
+        return Err(Rejection::invalid("lines", "a request needs at least one line"));
     }
     check_lines(state, new.lines)?;
     if !(1..=MAX_HOUSEHOLD_SIZE).contains(&new.household_size) {
@@ -130,10 +127,7 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
     }
     field::name("zone", new.zone.as_str())?;
     field::name("preferred_language", new.preferred_language)?;
-    if new
-        .personal_data
-        .is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES)
-    {
+    if new.personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
         let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
         return Err(Rejection::invalid("personal_data", reason));
     }
@@ -145,10 +139,7 @@ pub(crate) fn check_lines(state: &State, lines: &[RequestLine]) -> Result<(), Re
     for (i, line) in lines.iter().enumerate() {
         field::quantity(&format!("lines[{i}].quantity"), line.quantity)?;
         state.catalog.known_item(&line.item_id)?;
-        if lines[..i]
-            .iter()
-            .any(|earlier| earlier.item_id == line.item_id)
-        {
+        if lines[..i].iter().any(|earlier| earlier.item_id == line.item_id) {
             let reason = format!("`{}` is listed twice", line.item_id);
             return Err(Rejection::invalid(format!("lines[{i}].item_id"), reason));
         }

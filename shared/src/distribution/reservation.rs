@@ -68,12 +68,7 @@ pub(crate) fn check(
     let short: Vec<&LineCheck> = lines
         .iter()
         .filter(|line| line.shortfall > 0)
-        .filter(|line| {
-            !request
-                .open_alerts
-                .iter()
-                .any(|(item, _)| item == &line.item_id)
-        })
+        .filter(|line| !request.open_alerts.iter().any(|(item, _)| item == &line.item_id))
         .collect();
     let alert_ids = mint_alert_ids(state, request_id, request, short.len());
     let alerts: Vec<Event> = short
@@ -87,10 +82,7 @@ pub(crate) fn check(
             note: format!("short for request {request_id}"),
         })
         .collect();
-    let mut events = vec![Event::StockChecked {
-        request_id: request_id.clone(),
-        lines,
-    }];
+    let mut events = vec![Event::StockChecked { request_id: request_id.clone(), lines }];
     events.extend(alerts);
     Ok(events)
 }
@@ -119,15 +111,10 @@ pub(crate) fn reserve(
         }
         let from = from_location_id.map(LocationId::as_str);
         let picked =
-            state
-                .stock
-                .pick_first_expiry(&line.item_id, line.quantity, day_of(now_ms), from)?;
+            state.stock.pick_first_expiry(&line.item_id, line.quantity, day_of(now_ms), from)?;
         allocations.extend(picked);
     }
-    Ok(vec![Event::StockReserved {
-        request_id: request_id.clone(),
-        allocations,
-    }])
+    Ok(vec![Event::StockReserved { request_id: request_id.clone(), allocations }])
 }
 
 pub(crate) fn release(
@@ -151,11 +138,7 @@ pub(crate) fn release(
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
         }
         // Latest expiry first: what stays reserved is what should leave the shelves soonest.
-        let held = request
-            .allocations
-            .iter()
-            .rev()
-            .filter(|a| a.item_id == line.item_id);
+        let held = request.allocations.iter().rev().filter(|a| a.item_id == line.item_id);
         allocations.extend(take(held, line.quantity));
     }
     Ok(vec![Event::StockReleased {
@@ -190,10 +173,7 @@ pub(crate) fn take<'a>(
         }
         let q = wanted.min(a.quantity);
         wanted -= q;
-        taken.push(Allocation {
-            quantity: q,
-            ..a.clone()
-        });
+        taken.push(Allocation { quantity: q, ..a.clone() });
     }
     taken
 }

@@ -42,7 +42,5 @@ pub(crate) fn register_driver(
     if state.roster.is_driver(member_id.as_str()) {
         return Err(Rejection::exists("driver", member_id.as_str()));
     }
-    Ok(vec![Event::DriverRegistered {
-        member_id: member_id.clone(),
-    }])
+    Ok(vec![Event::DriverRegistered { member_id: member_id.clone() }])
 }

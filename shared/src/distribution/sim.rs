@@ -96,11 +96,7 @@ impl Sim {
         }
         // New requests come in faster while the board is short of work, so that about
         // `BUSY_BOARD` requests are open at a time, as on a real distribution day.
-        let arrivals_percent = if self.open_requests.len() < BUSY_BOARD {
-            12
-        } else {
-            3
-        };
+        let arrivals_percent = if self.open_requests.len() < BUSY_BOARD { 12 } else { 3 };
         if self.rng.chance(arrivals_percent) {
             return self.log_request();
         }
@@ -148,10 +144,7 @@ impl Sim {
     }
 
     fn ctx(&self, actor: &str) -> Context {
-        Context {
-            now_ms: self.now_ms,
-            actor: MemberId::from(actor),
-        }
+        Context { now_ms: self.now_ms, actor: MemberId::from(actor) }
     }
 
     fn today(&self) -> i64 {

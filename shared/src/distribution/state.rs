@@ -58,9 +58,7 @@ impl State {
     }
 
     pub fn request(&self, request_id: &str) -> Option<&RequestState> {
-        self.request_index
-            .get(request_id)
-            .map(|&i| &self.requests[i])
+        self.request_index.get(request_id).map(|&i| &self.requests[i])
     }
 
     /// The delivery: what it is for, the state of its request, and how far it has got.
@@ -91,12 +89,7 @@ impl State {
         self.roster.evolve(event);
         self.stock.evolve(recorded.position, event);
         match event {
-            Event::RequestLogged {
-                request_id,
-                household_id,
-                lines,
-                ..
-            } => {
+            Event::RequestLogged { request_id, household_id, lines, .. } => {
                 let request = RequestState {
                     household_id: household_id.clone(),
                     progress: RequestProgress::logged(lines),
@@ -107,24 +100,15 @@ impl State {
                 // A second log of the same id cannot be decided; if one were folded, the
                 // first stays.
                 if !self.request_index.contains_key(request_id) {
-                    self.request_index
-                        .insert(request_id.clone(), self.requests.len());
+                    self.request_index.insert(request_id.clone(), self.requests.len());
                     self.requests.push(request);
                 }
             }
             Event::ProcurementAlertRaised { .. } | Event::ProcurementAlertResolved { .. } => {
                 self.evolve_alert(event);
             }
-            Event::DeliveryScheduled {
-                delivery_id,
-                request_id,
-                lines,
-                ..
-            } => {
-                let entry = DeliveryEntry {
-                    request_id: request_id.clone(),
-                    lines: lines.clone(),
-                };
+            Event::DeliveryScheduled { delivery_id, request_id, lines, .. } => {
+                let entry = DeliveryEntry { request_id: request_id.clone(), lines: lines.clone() };
                 self.deliveries.insert(delivery_id.clone(), entry);
                 self.evolve_request(request_id, event);
             }
@@ -159,13 +143,7 @@ impl State {
 
     fn evolve_alert(&mut self, event: &Event) {
         match event {
-            Event::ProcurementAlertRaised {
-                alert_id,
-                request_id,
-                item_id,
-                quantity,
-                ..
-            } => {
+            Event::ProcurementAlertRaised { alert_id, request_id, item_id, quantity, .. } => {
                 let alert = AlertState {
                     request_id: request_id.clone(),
                     item_id: item_id.clone(),
@@ -176,16 +154,10 @@ impl State {
                 let request = request_id.as_ref().and_then(|id| self.request_mut(id));
                 if let Some(request) = request {
                     request.alerts_raised += 1;
-                    request
-                        .open_alerts
-                        .push((item_id.clone(), alert_id.clone()));
+                    request.open_alerts.push((item_id.clone(), alert_id.clone()));
                 }
             }
-            Event::ProcurementAlertResolved {
-                alert_id,
-                request_id,
-                ..
-            } => {
+            Event::ProcurementAlertResolved { alert_id, request_id, .. } => {
                 if let Some(alert) = self.alerts.get_mut(alert_id) {
                     alert.open = false;
                 }

@@ -65,10 +65,9 @@ fn check_expiry(
     today: i64,
 ) -> Result<(), Rejection> {
     match expires_on_day {
-        None if category == ItemCategory::Food => Err(Rejection::invalid(
-            "expires_on_day",
-            "food needs an expiry day",
-        )),
+        None if category == ItemCategory::Food => {
+            Err(Rejection::invalid("expires_on_day", "food needs an expiry day"))
+        }
         None => Ok(()),
         Some(day) => {
             field::day("expires_on_day", day)?;
@@ -95,10 +94,7 @@ pub(crate) fn receive(
     check_expiry(item.category, expires_on_day, day_of(now_ms))?;
     match source {
         StockSource::Donation { partner_id } => known_partner(state, partner_id)?,
-        StockSource::Purchase {
-            partner_id,
-            alert_id,
-        } => {
+        StockSource::Purchase { partner_id, alert_id } => {
             if let Some(partner_id) = partner_id {
                 known_partner(state, partner_id)?;
             }
@@ -159,18 +155,12 @@ pub(crate) fn adjust(state: &State, adjustment: Adjustment<'_>) -> Result<Vec<Ev
         return Err(Rejection::invalid("change", reason));
     }
     if change > 0 && reason != AdjustmentReason::CountCorrection {
-        return Err(Rejection::invalid(
-            "change",
-            "spoilage and expiry can only take stock off",
-        ));
+        return Err(Rejection::invalid("change", "spoilage and expiry can only take stock off"));
     }
     if let Some(day) = expires_on_day {
         field::day("expires_on_day", day)?;
     } else if change > 0 && item.category == ItemCategory::Food {
-        return Err(Rejection::invalid(
-            "expires_on_day",
-            "food needs an expiry day",
-        ));
+        return Err(Rejection::invalid("expires_on_day", "food needs an expiry day"));
     }
     if let Some(position) = corrects_position
         && !state.stock.is_movement_of(position, item_id)
@@ -178,11 +168,8 @@ pub(crate) fn adjust(state: &State, adjustment: Adjustment<'_>) -> Result<Vec<Ev
         let reason = format!("position {position} is not a logged movement of `{item_id}`");
         return Err(Rejection::invalid("corrects_position", reason));
     }
-    let batch = state.stock.batch(
-        item_id.as_str(),
-        location_id.as_str(),
-        Shelf::of(expires_on_day),
-    );
+    let batch =
+        state.stock.batch(item_id.as_str(), location_id.as_str(), Shelf::of(expires_on_day));
     // Reserved stock is promised to a household: release it before writing it off.
     if change < 0 && -change > batch.available() {
         return Err(Rejection::InsufficientStock {
@@ -215,21 +202,13 @@ pub(crate) fn transfer(
     state.catalog.known_location(to_location_id)?;
     field::quantity("quantity", quantity)?;
     if from_location_id == to_location_id {
-        return Err(Rejection::invalid(
-            "to_location_id",
-            "must differ from from_location_id",
-        ));
+        return Err(Rejection::invalid("to_location_id", "must differ from from_location_id"));
     }
     let from = Some(from_location_id.as_str());
-    let picked = state
-        .stock
-        .pick_first_expiry(item_id, quantity, day_of(now_ms), from)?;
+    let picked = state.stock.pick_first_expiry(item_id, quantity, day_of(now_ms), from)?;
     let portions = picked
         .into_iter()
-        .map(|a| Portion {
-            expires_on_day: a.expires_on_day,
-            quantity: a.quantity,
-        })
+        .map(|a| Portion { expires_on_day: a.expires_on_day, quantity: a.quantity })
         .collect();
     Ok(vec![Event::StockTransferred {
         item_id: item_id.clone(),

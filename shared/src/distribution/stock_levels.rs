@@ -123,17 +123,15 @@ impl StockLevels {
         let mut rows: BTreeMap<(&ItemId, &LocationId), StockRow> = BTreeMap::new();
         for (item_id, item) in &self.items {
             for b in &item.batches {
-                let row = rows
-                    .entry((item_id, &b.location_id))
-                    .or_insert_with(|| StockRow {
-                        item_id: item_id.clone(),
-                        location_id: b.location_id.clone(),
-                        on_hand: 0,
-                        reserved: 0,
-                        available: 0,
-                        expiring_soon: 0,
-                        expired: 0,
-                    });
+                let row = rows.entry((item_id, &b.location_id)).or_insert_with(|| StockRow {
+                    item_id: item_id.clone(),
+                    location_id: b.location_id.clone(),
+                    on_hand: 0,
+                    reserved: 0,
+                    available: 0,
+                    expiring_soon: 0,
+                    expired: 0,
+                });
                 row.on_hand += b.on_hand;
                 row.reserved += b.reserved;
                 if is_expired(b.expires_on_day, today) {
@@ -151,12 +149,7 @@ impl StockLevels {
 
     pub fn apply(&mut self, recorded: &Recorded) {
         match &recorded.event {
-            Event::ItemRegistered {
-                item_id,
-                name,
-                category,
-                unit,
-            } => {
+            Event::ItemRegistered { item_id, name, category, unit } => {
                 let item = self.item_mut(item_id);
                 item.name.clone_from(name);
                 item.unit.clone_from(unit);
@@ -165,30 +158,13 @@ impl StockLevels {
             Event::LowStockThresholdSet { item_id, quantity } => {
                 self.item_mut(item_id).low_stock_threshold = *quantity;
             }
-            Event::StockReceived {
-                item_id,
-                location_id,
-                quantity,
-                expires_on_day,
-                ..
-            } => self
-                .item_mut(item_id)
-                .add(location_id, *expires_on_day, *quantity, 0),
-            Event::StockAdjusted {
-                item_id,
-                location_id,
-                expires_on_day,
-                change,
-                ..
-            } => self
-                .item_mut(item_id)
-                .add(location_id, *expires_on_day, *change, 0),
-            Event::StockTransferred {
-                item_id,
-                from_location_id,
-                to_location_id,
-                portions,
-            } => {
+            Event::StockReceived { item_id, location_id, quantity, expires_on_day, .. } => {
+                self.item_mut(item_id).add(location_id, *expires_on_day, *quantity, 0)
+            }
+            Event::StockAdjusted { item_id, location_id, expires_on_day, change, .. } => {
+                self.item_mut(item_id).add(location_id, *expires_on_day, *change, 0)
+            }
+            Event::StockTransferred { item_id, from_location_id, to_location_id, portions } => {
                 let item = self.item_mut(item_id);
                 for p in portions {
                     item.add(from_location_id, p.expires_on_day, -p.quantity, 0);
@@ -206,16 +182,13 @@ impl StockLevels {
     fn apply_all(&mut self, allocations: &[Allocation], on_hand_sign: i64, reserved_sign: i64) {
         for a in allocations {
             let (on_hand, reserved) = (a.quantity * on_hand_sign, a.quantity * reserved_sign);
-            self.item_mut(&a.item_id)
-                .add(&a.location_id, a.expires_on_day, on_hand, reserved);
+            self.item_mut(&a.item_id).add(&a.location_id, a.expires_on_day, on_hand, reserved);
         }
     }
 
     fn item_mut(&mut self, item_id: &ItemId) -> &mut ItemLevels {
         // One look-up when the item is there, as it is for every movement; the id is cloned
         // only by the first event of an item.
-        self.items
-            .entry(item_id.clone())
-            .or_insert_with(ItemLevels::new)
+        self.items.entry(item_id.clone()).or_insert_with(ItemLevels::new)
     }
 }

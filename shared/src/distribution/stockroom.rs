@@ -63,19 +63,15 @@ impl Stockroom {
         &'a self,
         item_id: &str,
     ) -> impl Iterator<Item = (Shelf, &'a LocationId, Batch)> + 'a {
-        self.items.get(item_id).into_iter().flat_map(|shelves| {
-            shelves
-                .iter()
-                .map(|(shelf, loc, batch)| (*shelf, loc, *batch))
-        })
+        self.items
+            .get(item_id)
+            .into_iter()
+            .flat_map(|shelves| shelves.iter().map(|(shelf, loc, batch)| (*shelf, loc, *batch)))
     }
 
     /// The item ids that have at least one batch.
     pub fn item_ids(&self) -> impl Iterator<Item = &ItemId> {
-        self.items
-            .iter()
-            .filter(|(_, shelves)| !shelves.is_empty())
-            .map(|(id, _)| id)
+        self.items.iter().filter(|(_, shelves)| !shelves.is_empty()).map(|(id, _)| id)
     }
 
     pub fn batch(&self, item_id: &str, location_id: &str, shelf: Shelf) -> Batch {
@@ -150,44 +146,17 @@ impl Stockroom {
 
     pub(crate) fn evolve(&mut self, position: u64, event: &Event) {
         match event {
-            Event::StockReceived {
-                item_id,
-                location_id,
-                quantity,
-                expires_on_day,
-                ..
-            } => {
+            Event::StockReceived { item_id, location_id, quantity, expires_on_day, .. } => {
                 self.record_movement(position, item_id);
-                self.add(
-                    item_id,
-                    location_id,
-                    Shelf::of(*expires_on_day),
-                    *quantity,
-                    0,
-                );
+                self.add(item_id, location_id, Shelf::of(*expires_on_day), *quantity, 0);
             }
-            Event::StockAdjusted {
-                item_id,
-                location_id,
-                expires_on_day,
-                change,
-                ..
-            } => {
+            Event::StockAdjusted { item_id, location_id, expires_on_day, change, .. } => {
                 self.record_movement(position, item_id);
                 self.add(item_id, location_id, Shelf::of(*expires_on_day), *change, 0);
             }
-            Event::StockTransferred {
-                item_id,
-                from_location_id,
-                to_location_id,
-                portions,
-            } => {
+            Event::StockTransferred { item_id, from_location_id, to_location_id, portions } => {
                 self.record_movement(position, item_id);
-                for Portion {
-                    expires_on_day,
-                    quantity,
-                } in portions
-                {
+                for Portion { expires_on_day, quantity } in portions {
                     let shelf = Shelf::of(*expires_on_day);
                     self.add(item_id, from_location_id, shelf, -quantity, 0);
                     self.add(item_id, to_location_id, shelf, *quantity, 0);

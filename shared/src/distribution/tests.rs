@@ -27,10 +27,7 @@ pub(crate) fn check(
     then: Result<Vec<Event>, Rejection>,
 ) {
     let state = state_after(given);
-    let ctx = Context {
-        now_ms: NOW_MS,
-        actor: MemberId::from(actor),
-    };
+    let ctx = Context { now_ms: NOW_MS, actor: MemberId::from(actor) };
     assert_eq!(decide(&state, &when, &ctx), then, "when {when:?}");
 }
 
@@ -85,12 +82,8 @@ pub(crate) fn catalog() -> Vec<Event> {
             name: "Food bank".to_owned(),
             kind: PartnerKind::FoodBank,
         },
-        Event::DriverRegistered {
-            member_id: MemberId::from(ANA),
-        },
-        Event::DriverRegistered {
-            member_id: MemberId::from(BO),
-        },
+        Event::DriverRegistered { member_id: MemberId::from(ANA) },
+        Event::DriverRegistered { member_id: MemberId::from(BO) },
     ]
 }
 
@@ -102,10 +95,7 @@ pub(crate) fn with_catalog(more: Vec<Event>) -> Vec<Event> {
 }
 
 pub(crate) fn line(item: &str, quantity: i64) -> RequestLine {
-    RequestLine {
-        item_id: ItemId::from(item),
-        quantity,
-    }
+    RequestLine { item_id: ItemId::from(item), quantity }
 }
 
 pub(crate) fn received(
@@ -119,9 +109,7 @@ pub(crate) fn received(
         location_id: LocationId::from(location),
         quantity,
         expires_on_day,
-        source: StockSource::Donation {
-            partner_id: PartnerId::from("food-bank"),
-        },
+        source: StockSource::Donation { partner_id: PartnerId::from("food-bank") },
     }
 }
 
@@ -185,10 +173,7 @@ pub(crate) fn allocation(
 }
 
 pub(crate) fn reserved(request: &str, allocations: Vec<Allocation>) -> Event {
-    Event::StockReserved {
-        request_id: RequestId::from(request),
-        allocations,
-    }
+    Event::StockReserved { request_id: RequestId::from(request), allocations }
 }
 
 pub(crate) fn schedule(

@@ -57,10 +57,7 @@ impl Timeline {
             .iter()
             .enumerate()
             .map(|(i, step)| {
-                let until_ms = self
-                    .steps
-                    .get(i + 1)
-                    .map_or(now_ms, |next| next.recorded_at_ms);
+                let until_ms = self.steps.get(i + 1).map_or(now_ms, |next| next.recorded_at_ms);
                 (step, until_ms.saturating_sub(step.recorded_at_ms).max(0))
             })
             .collect()

@@ -251,3 +251,30 @@ async fn the_openapi_document_names_every_route_and_command_type() {
     assert_eq!(types.as_array().unwrap().len(), COMMAND_TYPES.len());
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_role_holders_contact_is_sealed_before_it_reaches_the_log() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let coordinator = app.member("ana", &[Role::Coordinator]).await;
+    app.member("lee", &[Role::Logistics]).await;
+    let card = json!({"type": "DefineRoleCard", "role_card_id": "logistics-lead",
+                      "title": "Logistics lead", "key_tasks": ["stock", "van"], "critical": true});
+    let (status, body) = coordinator.command("card", card).await;
+    assert_eq!(status, 200, "{body}");
+    let today =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+            / 86_400;
+    let assign = json!({"type": "AssignRole", "role_card_id": "logistics-lead", "member_id": "lee",
+                        "backup_id": null, "term_ends_on_day": today + 90,
+                        "contact": {"phone": "555-777-0123", "notes": "evenings only"}});
+    let (status, body) = coordinator.command("assign", assign).await;
+    assert_eq!(status, 200, "{body}");
+    let bad = json!({"type": "SetRoleContact", "role_card_id": "logistics-lead", "contact": "clear text"});
+    let (status, _) = coordinator.command("bad-contact", bad).await;
+    assert_eq!(status, 400);
+
+    let (_, log) = coordinator.get("/api/events").await;
+    assert!(log.contains("AssignRole") || log.contains("RoleAssigned"), "{log}");
+    assert!(!log.contains("555-777-0123") && !log.contains("evenings only"), "{log}");
+    app.stop().await;
+}

@@ -69,11 +69,11 @@ impl Model {
             };
         }
         let current = self.streams.get(&request.stream).copied().unwrap_or(0);
-        if let ExpectedVersion::Exact(expected) = request.expected {
-            if expected != current {
-                let stream = request.stream.clone();
-                return Err(AppendError::WrongExpectedVersion { stream, expected, current });
-            }
+        if let ExpectedVersion::Exact(expected) = request.expected
+            && expected != current
+        {
+            let stream = request.stream.clone();
+            return Err(AppendError::WrongExpectedVersion { stream, expected, current });
         }
         let first_position = self.events.len() as u64 + 1;
         for (i, event) in request.events.iter().enumerate() {

@@ -20,9 +20,7 @@ pub(super) fn command(sim: &mut Sim) -> (Command, Context) {
         .request(request_id.as_str())
         .and_then(|r| r.progress.deliveries.last())
         .map(|d| (d.delivery_id.clone(), d.driver_id.clone()));
-    let delivery_id = latest
-        .as_ref()
-        .map_or(DeliveryId::from("del-none"), |(id, _)| id.clone());
+    let delivery_id = latest.as_ref().map_or(DeliveryId::from("del-none"), |(id, _)| id.clone());
     let quantity = sim.rng.between(-3, 0);
     let actor = LOGISTICS;
     let command = match sim.rng.below(10) {
@@ -30,20 +28,14 @@ pub(super) fn command(sim: &mut Sim) -> (Command, Context) {
         1 => receive(ItemId::from("rice"), 5, None),
         2 => log_request(request_id, Vec::new()),
         3 => {
-            let line = RequestLine {
-                item_id: ItemId::from("caviar"),
-                quantity: 1,
-            };
+            let line = RequestLine { item_id: ItemId::from("caviar"), quantity: 1 };
             log_request(RequestId::new(sim.fresh_id("req")), vec![line])
         }
         4 => Command::ScheduleDelivery {
             delivery_id: DeliveryId::new(sim.fresh_id("del")),
             request_id,
             kind: DeliveryKind::Delivery,
-            lines: vec![RequestLine {
-                item_id: ItemId::from("rice"),
-                quantity: 1,
-            }],
+            lines: vec![RequestLine { item_id: ItemId::from("rice"), quantity: 1 }],
             window_start_ms: sim.now_ms,
             window_end_ms: sim.now_ms - 3_600_000,
             driver_id: None,
@@ -52,9 +44,7 @@ pub(super) fn command(sim: &mut Sim) -> (Command, Context) {
         5 => {
             // A driver other than the one holding it, or one nobody registered.
             let holder = latest.and_then(|(_, driver)| driver);
-            let other = DRIVERS
-                .iter()
-                .find(|d| holder.as_ref().is_none_or(|h| h.as_str() != **d));
+            let other = DRIVERS.iter().find(|d| holder.as_ref().is_none_or(|h| h.as_str() != **d));
             let ctx = sim.ctx(other.copied().unwrap_or("driver-ghost"));
             return (Command::ClaimDelivery { delivery_id }, ctx);
         }
@@ -69,10 +59,7 @@ pub(super) fn command(sim: &mut Sim) -> (Command, Context) {
         },
         7 => Command::ReserveStock {
             request_id,
-            lines: vec![RequestLine {
-                item_id: ItemId::from("heater"),
-                quantity: 10_000,
-            }],
+            lines: vec![RequestLine { item_id: ItemId::from("heater"), quantity: 10_000 }],
             from_location_id: None,
         },
         8 => Command::CompleteDelivery { delivery_id },
@@ -87,10 +74,7 @@ fn receive(item_id: ItemId, quantity: i64, expires_on_day: Option<i64>) -> Comma
         location_id: LocationId::from("pantry"),
         quantity,
         expires_on_day,
-        source: StockSource::Purchase {
-            partner_id: None,
-            alert_id: None,
-        },
+        source: StockSource::Purchase { partner_id: None, alert_id: None },
     }
 }
 

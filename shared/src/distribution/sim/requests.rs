@@ -19,18 +19,11 @@ impl Sim {
             let (item, ..) = self.pick(ITEMS);
             if lines.iter().all(|l| l.item_id.as_str() != item) {
                 let quantity = self.rng.between(1, 6);
-                lines.push(RequestLine {
-                    item_id: ItemId::from(item),
-                    quantity,
-                });
+                lines.push(RequestLine { item_id: ItemId::from(item), quantity });
             }
         }
-        let urgency = self.pick(&[
-            Urgency::Routine,
-            Urgency::Routine,
-            Urgency::Soon,
-            Urgency::Urgent,
-        ]);
+        let urgency =
+            self.pick(&[Urgency::Routine, Urgency::Routine, Urgency::Soon, Urgency::Urgent]);
         let command = Command::LogRequest {
             request_id,
             household_id,
@@ -91,26 +84,16 @@ impl Sim {
             .lines
             .iter()
             .filter_map(|line| {
-                let available = self
-                    .state
-                    .stock()
-                    .available(line.item_id.as_str(), today, None);
+                let available = self.state.stock().available(line.item_id.as_str(), today, None);
                 let quantity = line.outstanding().min(available);
-                (quantity > 0).then(|| RequestLine {
-                    item_id: line.item_id.clone(),
-                    quantity,
-                })
+                (quantity > 0).then(|| RequestLine { item_id: line.item_id.clone(), quantity })
             })
             .collect();
         if lines.is_empty() {
             // Waiting on procurement: look again only now and then.
             return self.rng.chance(20).then(|| self.check(request_id));
         }
-        let command = Command::ReserveStock {
-            request_id,
-            lines,
-            from_location_id: None,
-        };
+        let command = Command::ReserveStock { request_id, lines, from_location_id: None };
         Some((command, self.ctx(LOGISTICS)))
     }
 
@@ -123,10 +106,7 @@ impl Sim {
         let line = progress.lines.iter().find(|line| line.unscheduled() > 0)?;
         let command = Command::ReleaseStock {
             request_id,
-            lines: vec![RequestLine {
-                item_id: line.item_id.clone(),
-                quantity: 1,
-            }],
+            lines: vec![RequestLine { item_id: line.item_id.clone(), quantity: 1 }],
             reason: "household needs less".to_owned(),
         };
         Some((command, self.ctx(LOGISTICS)))
@@ -140,10 +120,7 @@ impl Sim {
         let lines: Vec<RequestLine> = progress
             .lines
             .iter()
-            .map(|line| RequestLine {
-                item_id: line.item_id.clone(),
-                quantity: line.unscheduled(),
-            })
+            .map(|line| RequestLine { item_id: line.item_id.clone(), quantity: line.unscheduled() })
             .filter(|line| line.quantity > 0)
             .collect();
         if lines.is_empty() {
@@ -161,11 +138,7 @@ impl Sim {
         let command = Command::ScheduleDelivery {
             delivery_id: DeliveryId::new(self.fresh_id("del")),
             request_id,
-            kind: if pickup {
-                DeliveryKind::Pickup
-            } else {
-                DeliveryKind::Delivery
-            },
+            kind: if pickup { DeliveryKind::Pickup } else { DeliveryKind::Delivery },
             lines,
             window_start_ms,
             window_end_ms: window_start_ms + 2 * 3_600_000,
@@ -188,18 +161,11 @@ impl Sim {
             (DeliveryStatus::Scheduled | DeliveryStatus::Assigned, _) if !delivery.confirmed => {
                 let language = self.pick(LANGUAGES).to_owned();
                 let channel = ContactChannel::Phone;
-                let command = Command::ConfirmWithHousehold {
-                    delivery_id,
-                    channel,
-                    language,
-                };
+                let command = Command::ConfirmWithHousehold { delivery_id, channel, language };
                 (command, COMMUNICATIONS)
             }
             (DeliveryStatus::Assigned, Some(driver)) => {
-                let ctx = Context {
-                    now_ms: self.now_ms,
-                    actor: driver.clone(),
-                };
+                let ctx = Context { now_ms: self.now_ms, actor: driver.clone() };
                 return Some((Command::StartDelivery { delivery_id }, ctx));
             }
             (DeliveryStatus::Scheduled | DeliveryStatus::OutForDelivery, _) => {
@@ -220,14 +186,7 @@ impl Sim {
             FailureReason::WrongAddress,
             FailureReason::Refused,
         ]);
-        (
-            Command::FailDelivery {
-                delivery_id,
-                reason,
-                note: String::new(),
-            },
-            LOGISTICS,
-        )
+        (Command::FailDelivery { delivery_id, reason, note: String::new() }, LOGISTICS)
     }
 
     pub(super) fn feedback(

@@ -14,20 +14,11 @@ pub(super) const ITEMS: &[(&str, &str, ItemCategory, &str)] = &[
     ("soap", "Soap", ItemCategory::Hygiene, "bar"),
     ("paracetamol", "Paracetamol", ItemCategory::Medical, "box"),
     ("blanket", "Blanket", ItemCategory::Clothing, "piece"),
-    (
-        "heater",
-        "Electric heater",
-        ItemCategory::Equipment,
-        "piece",
-    ),
+    ("heater", "Electric heater", ItemCategory::Equipment, "piece"),
 ];
 pub(super) const LOCATIONS: &[(&str, &str, LocationKind)] = &[
     ("pantry", "Church hall pantry", LocationKind::Pantry),
-    (
-        "storage",
-        "Basement storage room",
-        LocationKind::StorageRoom,
-    ),
+    ("storage", "Basement storage room", LocationKind::StorageRoom),
     ("van", "Blue van", LocationKind::Van),
 ];
 pub(super) const PARTNERS: &[(&str, &str, PartnerKind)] = &[
@@ -51,12 +42,7 @@ pub(super) fn setup_commands() -> Vec<Command> {
     let mut commands = Vec::new();
     for &(id, name, category, unit) in ITEMS {
         let (name, unit) = (name.to_owned(), unit.to_owned());
-        commands.push(Command::RegisterItem {
-            item_id: ItemId::from(id),
-            name,
-            category,
-            unit,
-        });
+        commands.push(Command::RegisterItem { item_id: ItemId::from(id), name, category, unit });
     }
     for &(id, name, kind) in LOCATIONS {
         commands.push(Command::RegisterLocation {
@@ -73,15 +59,10 @@ pub(super) fn setup_commands() -> Vec<Command> {
         });
     }
     for &driver in DRIVERS {
-        commands.push(Command::RegisterDriver {
-            member_id: MemberId::from(driver),
-        });
+        commands.push(Command::RegisterDriver { member_id: MemberId::from(driver) });
     }
     for &(id, ..) in ITEMS.iter().take(6) {
-        commands.push(Command::SetLowStockThreshold {
-            item_id: ItemId::from(id),
-            quantity: 10,
-        });
+        commands.push(Command::SetLowStockThreshold { item_id: ItemId::from(id), quantity: 10 });
     }
     commands
 }

@@ -16,41 +16,25 @@ impl Sim {
     pub(super) fn receive_stock(&mut self) -> Option<(Command, Context)> {
         let wanted = (!self.open_alerts.is_empty()).then(|| {
             let alert_id = &self.open_alerts[self.rng.index(self.open_alerts.len())];
-            self.state
-                .alert(alert_id.as_str())
-                .map(|a| a.item_id.clone())
+            self.state.alert(alert_id.as_str()).map(|a| a.item_id.clone())
         });
         let item_id = match wanted.flatten() {
             Some(item_id) => item_id,
             None => ItemId::from(self.pick(ITEMS).0),
         };
-        if self
-            .state
-            .stock()
-            .available(item_id.as_str(), self.today(), None)
-            > WELL_STOCKED
-        {
+        if self.state.stock().available(item_id.as_str(), self.today(), None) > WELL_STOCKED {
             return None;
         }
-        let category = self
-            .state
-            .catalog()
-            .item(item_id.as_str())
-            .map(|i| i.category);
+        let category = self.state.catalog().item(item_id.as_str()).map(|i| i.category);
         let expires_on_day = match category {
             Some(ItemCategory::Food) => Some(self.today() + self.rng.between(2, 40)),
             Some(ItemCategory::Medical) => Some(self.today() + self.rng.between(60, 400)),
             _ => None,
         };
         let source = if self.rng.chance(70) {
-            StockSource::Donation {
-                partner_id: PartnerId::from(self.pick(PARTNERS).0),
-            }
+            StockSource::Donation { partner_id: PartnerId::from(self.pick(PARTNERS).0) }
         } else {
-            StockSource::Purchase {
-                partner_id: None,
-                alert_id: None,
-            }
+            StockSource::Purchase { partner_id: None, alert_id: None }
         };
         let command = Command::ReceiveStock {
             item_id,
@@ -87,20 +71,15 @@ impl Sim {
     /// Corrects the count of a random batch by a little, or throws out a spoiled bit.
     pub(super) fn count_or_spoil(&mut self) -> Option<(Command, Context)> {
         let (item, ..) = self.pick(ITEMS);
-        let batches: Vec<_> = self
-            .state
-            .stock()
-            .batches(item)
-            .filter(|(_, _, b)| b.available() > 0)
-            .collect();
+        let batches: Vec<_> =
+            self.state.stock().batches(item).filter(|(_, _, b)| b.available() > 0).collect();
         let &(shelf, location_id, batch) = batches.get(self.rng.index(batches.len()))?;
         let location_id = location_id.clone();
         let (change, reason) = match self.rng.below(3) {
             0 => (self.rng.between(1, 3), AdjustmentReason::CountCorrection),
-            1 => (
-                -self.rng.between(1, 3).min(batch.available()),
-                AdjustmentReason::CountCorrection,
-            ),
+            1 => {
+                (-self.rng.between(1, 3).min(batch.available()), AdjustmentReason::CountCorrection)
+            }
             _ => (-1, AdjustmentReason::Spoilage),
         };
         let command = Command::AdjustStock {
@@ -133,25 +112,15 @@ impl Sim {
 
     /// Resolves an alert once its item is back in stock.
     pub(super) fn resolve_alert(&mut self) -> Option<(Command, Context)> {
-        let alert_id = self
-            .open_alerts
-            .get(self.rng.index(self.open_alerts.len()))?
-            .clone();
+        let alert_id = self.open_alerts.get(self.rng.index(self.open_alerts.len()))?.clone();
         let alert = self.state.alert(alert_id.as_str())?;
-        if self
-            .state
-            .stock()
-            .available(alert.item_id.as_str(), self.today(), None)
-            < alert.quantity
+        if self.state.stock().available(alert.item_id.as_str(), self.today(), None) < alert.quantity
         {
             return None;
         }
         let resolution = self.pick(&[AlertResolution::Purchased, AlertResolution::Donated]);
-        let command = Command::ResolveProcurementAlert {
-            alert_id,
-            resolution,
-            note: String::new(),
-        };
+        let command =
+            Command::ResolveProcurementAlert { alert_id, resolution, note: String::new() };
         Some((command, self.ctx(LOGISTICS)))
     }
 }

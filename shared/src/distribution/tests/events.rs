@@ -18,10 +18,7 @@ fn every_event_type_is_its_serde_tag_and_round_trips() {
     let events = one_of_each_event();
     let seen: Vec<&str> = events.iter().map(Event::event_type).collect();
     let missing: Vec<&&str> = Event::TYPES.iter().filter(|t| !seen.contains(t)).collect();
-    assert!(
-        missing.is_empty(),
-        "the simulation never produced {missing:?}"
-    );
+    assert!(missing.is_empty(), "the simulation never produced {missing:?}");
     for event in events {
         let json = serde_json::to_value(&event).expect("events serialise");
         assert_eq!(json["type"], event.event_type());
@@ -42,9 +39,7 @@ fn every_command_names_its_stream_and_its_tag() {
         assert_eq!(json["type"], command.command_type());
         let stream = command.stream();
         let known = ["catalog", "roster", "stock"].contains(&stream.as_str())
-            || ["request-", "delivery-", "alert-"]
-                .iter()
-                .any(|p| stream.starts_with(p));
+            || ["request-", "delivery-", "alert-"].iter().any(|p| stream.starts_with(p));
         assert!(known, "{stream}");
         let back: Command = serde_json::from_value(json).expect("commands deserialise");
         assert_eq!(back, command);
@@ -55,28 +50,14 @@ fn every_command_names_its_stream_and_its_tag() {
 fn request_and_delivery_commands_are_appended_to_their_own_streams() {
     assert_eq!(log_request("r1", vec![]).stream(), "request-r1");
     assert_eq!(schedule("d1", "r1", vec![], None).stream(), "delivery-d1");
-    assert_eq!(
-        Command::RegisterDriver {
-            member_id: MemberId::from(ANA)
-        }
-        .stream(),
-        "roster"
-    );
+    assert_eq!(Command::RegisterDriver { member_id: MemberId::from(ANA) }.stream(), "roster");
 }
 
 #[test]
 fn a_conflict_maps_apart_from_every_other_rejection() {
-    let conflict = Rejection::Conflict {
-        message: "taken".to_owned(),
-    };
-    assert_eq!(
-        (conflict.code(), conflict.is_conflict()),
-        ("conflict", true)
-    );
+    let conflict = Rejection::Conflict { message: "taken".to_owned() };
+    assert_eq!((conflict.code(), conflict.is_conflict()), ("conflict", true));
     let invalid = Rejection::invalid("quantity", "must be more than zero");
-    assert_eq!(
-        (invalid.code(), invalid.is_conflict()),
-        ("invalid_field", false)
-    );
+    assert_eq!((invalid.code(), invalid.is_conflict()), ("invalid_field", false));
     assert_eq!(invalid.to_string(), "quantity: must be more than zero");
 }

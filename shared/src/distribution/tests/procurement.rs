@@ -4,9 +4,7 @@
 use super::*;
 
 fn check_r1() -> Command {
-    Command::CheckStock {
-        request_id: RequestId::from("r1"),
-    }
+    Command::CheckStock { request_id: RequestId::from("r1") }
 }
 
 fn short_rice() -> Vec<Event> {
@@ -63,12 +61,7 @@ fn a_minted_alert_id_skips_one_already_taken_by_hand() {
         quantity: 1,
         note: String::new(),
     });
-    check(
-        &given,
-        COORDINATOR,
-        check_r1(),
-        Ok(vec![checked_out(3), raised("r1.alert-2", 3)]),
-    );
+    check(&given, COORDINATOR, check_r1(), Ok(vec![checked_out(3), raised("r1.alert-2", 3)]));
 }
 
 #[test]
@@ -100,12 +93,7 @@ fn an_alert_is_raised_by_hand_and_resolved_once() {
         note: String::new(),
     };
     let given = with_catalog(vec![then]);
-    check(
-        &given,
-        COORDINATOR,
-        resolve.clone(),
-        Ok(vec![resolved.clone()]),
-    );
+    check(&given, COORDINATOR, resolve.clone(), Ok(vec![resolved.clone()]));
     let given = with_catalog(vec![given[8].clone(), resolved]);
     check(
         &given,

@@ -20,10 +20,8 @@ fn the_board_shows_open_requests_by_stage_with_time_in_stage() {
     let (board, _, _) = fold(&given);
     let columns = board.columns();
     let ids = |stage: Stage| -> Vec<&str> {
-        let column = columns
-            .iter()
-            .find(|c| c.stage == stage)
-            .expect("every open stage has a column");
+        let column =
+            columns.iter().find(|c| c.stage == stage).expect("every open stage has a column");
         column.cards.iter().map(|c| c.request_id.as_str()).collect()
     };
     assert_eq!(ids(Stage::Reserved), ["r1"]);
@@ -46,11 +44,8 @@ fn the_board_shows_todays_deliveries_by_driver_and_status() {
     let summary: Vec<Lane<'_>> = lanes
         .iter()
         .map(|lane| {
-            let deliveries = lane
-                .deliveries
-                .iter()
-                .map(|d| (d.delivery_id.as_str(), d.status))
-                .collect();
+            let deliveries =
+                lane.deliveries.iter().map(|d| (d.delivery_id.as_str(), d.status)).collect();
             (lane.driver_id.map(MemberId::as_str), deliveries)
         })
         .collect();
@@ -59,11 +54,7 @@ fn the_board_shows_todays_deliveries_by_driver_and_status() {
         (Some(ANA), vec![("d1", DeliveryStatus::Assigned)]),
     ];
     assert_eq!(summary, expected);
-    assert!(
-        board
-            .deliveries_today(NOW_MS + 2 * day::MS_PER_DAY)
-            .is_empty()
-    );
+    assert!(board.deliveries_today(NOW_MS + 2 * day::MS_PER_DAY).is_empty());
 }
 
 #[test]
@@ -100,21 +91,14 @@ fn the_board_lists_open_alerts_until_they_are_resolved() {
         },
     ]);
     let (board, _, _) = fold(&given);
-    let open: Vec<&str> = board
-        .open_alerts()
-        .iter()
-        .map(|a| a.alert_id.as_str())
-        .collect();
+    let open: Vec<&str> = board.open_alerts().iter().map(|a| a.alert_id.as_str()).collect();
     assert_eq!(open, ["a2"]);
 }
 
 #[test]
 fn the_board_warns_of_items_below_threshold_and_stock_expiring_within_seven_days() {
     let given = with_catalog(vec![
-        Event::LowStockThresholdSet {
-            item_id: ItemId::from("soap"),
-            quantity: 5,
-        },
+        Event::LowStockThresholdSet { item_id: ItemId::from("soap"), quantity: 5 },
         received("soap", "pantry", 4, None),
         received("rice", "pantry", 2, Some(TODAY + 7)),
         received("rice", "pantry", 3, Some(TODAY + 8)),
@@ -134,11 +118,7 @@ fn the_board_warns_of_items_below_threshold_and_stock_expiring_within_seven_days
             expires_on_day: TODAY - 1,
             on_hand: 1,
         },
-        StockWarning::BelowThreshold {
-            item_id: ItemId::from("soap"),
-            available: 4,
-            threshold: 5,
-        },
+        StockWarning::BelowThreshold { item_id: ItemId::from("soap"), available: 4, threshold: 5 },
     ];
     let mut warnings = board.stock_warnings(NOW_MS);
     warnings.sort_by_key(|w| serde_json::to_string(w).unwrap_or_default());
@@ -163,24 +143,15 @@ fn the_stock_view_shows_on_hand_reserved_available_and_expiring_per_item_and_loc
         expiring_soon,
         expired,
     };
-    assert_eq!(
-        rows,
-        vec![
-            row("pantry", 16, 4, 12, 10, 0),
-            row("storage", 2, 0, 0, 0, 2)
-        ]
-    );
+    assert_eq!(rows, vec![row("pantry", 16, 4, 12, 10, 0), row("storage", 2, 0, 0, 0, 2)]);
 }
 
 #[test]
 fn a_request_timeline_lists_every_step_with_time_actor_and_stage() {
     let (_, _, timelines) = fold(&rice_out_with_ana());
     let timeline = timelines.get("r1").expect("r1 has a timeline");
-    let steps: Vec<(&str, Stage)> = timeline
-        .steps
-        .iter()
-        .map(|s| (s.event_type.as_ref(), s.stage))
-        .collect();
+    let steps: Vec<(&str, Stage)> =
+        timeline.steps.iter().map(|s| (s.event_type.as_ref(), s.stage)).collect();
     let expected = vec![
         ("RequestLogged", Stage::Logged),
         ("StockReserved", Stage::Reserved),
@@ -192,10 +163,6 @@ fn a_request_timeline_lists_every_step_with_time_actor_and_stage() {
     let first = &timeline.steps[0];
     assert_eq!((first.actor.as_str(), first.position), (COORDINATOR, 10));
     assert_eq!(first.recorded_at_ms, NOW_MS - 5 * 60_000);
-    let waited: Vec<i64> = timeline
-        .durations(NOW_MS)
-        .iter()
-        .map(|(_, ms)| *ms)
-        .collect();
+    let waited: Vec<i64> = timeline.durations(NOW_MS).iter().map(|(_, ms)| *ms).collect();
     assert_eq!(waited, vec![60_000; 5]);
 }

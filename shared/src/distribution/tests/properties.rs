@@ -53,38 +53,19 @@ fn books(events: &[Recorded]) -> Books {
     let mut books = Books::new();
     let mut add =
         |item: &ItemId, location: &LocationId, expiry: Option<i64>, on_hand: i64, reserved: i64| {
-            let entry = books
-                .entry((item.to_string(), location.to_string(), expiry))
-                .or_default();
+            let entry = books.entry((item.to_string(), location.to_string(), expiry)).or_default();
             entry.0 += on_hand;
             entry.1 += reserved;
         };
     for r in events {
         match &r.event {
-            Event::StockReceived {
-                item_id,
-                location_id,
-                quantity,
-                expires_on_day,
-                ..
-            } => {
+            Event::StockReceived { item_id, location_id, quantity, expires_on_day, .. } => {
                 add(item_id, location_id, *expires_on_day, *quantity, 0);
             }
-            Event::StockAdjusted {
-                item_id,
-                location_id,
-                expires_on_day,
-                change,
-                ..
-            } => {
+            Event::StockAdjusted { item_id, location_id, expires_on_day, change, .. } => {
                 add(item_id, location_id, *expires_on_day, *change, 0);
             }
-            Event::StockTransferred {
-                item_id,
-                from_location_id,
-                to_location_id,
-                portions,
-            } => {
+            Event::StockTransferred { item_id, from_location_id, to_location_id, portions } => {
                 for p in portions {
                     add(item_id, from_location_id, p.expires_on_day, -p.quantity, 0);
                     add(item_id, to_location_id, p.expires_on_day, p.quantity, 0);
@@ -95,10 +76,7 @@ fn books(events: &[Recorded]) -> Books {
                     .iter()
                     .for_each(|a| add(&a.item_id, &a.location_id, a.expires_on_day, 0, a.quantity));
             }
-            Event::StockReleased {
-                allocations: released,
-                ..
-            }
+            Event::StockReleased { allocations: released, .. }
             | Event::RequestCancelled { released, .. } => {
                 released.iter().for_each(|a| {
                     add(&a.item_id, &a.location_id, a.expires_on_day, 0, -a.quantity)
@@ -106,13 +84,7 @@ fn books(events: &[Recorded]) -> Books {
             }
             Event::DeliveryCompleted { issued, .. } => {
                 issued.iter().for_each(|a| {
-                    add(
-                        &a.item_id,
-                        &a.location_id,
-                        a.expires_on_day,
-                        -a.quantity,
-                        -a.quantity,
-                    )
+                    add(&a.item_id, &a.location_id, a.expires_on_day, -a.quantity, -a.quantity)
                 });
             }
             _ => {}
@@ -135,11 +107,7 @@ fn assert_stock_invariants(events: &[Recorded], state: &State, levels: &StockLev
     let mut projected = Books::new();
     for (item_id, item) in &levels.items {
         for b in &item.batches {
-            let key = (
-                item_id.to_string(),
-                b.location_id.to_string(),
-                b.expires_on_day,
-            );
+            let key = (item_id.to_string(), b.location_id.to_string(), b.expires_on_day);
             projected.insert(key, (b.on_hand, b.reserved));
         }
     }
@@ -155,10 +123,7 @@ fn assert_request_invariants(state: &State) {
                 .filter(|a| a.item_id == line.item_id)
                 .map(|a| a.quantity)
                 .sum();
-            assert_eq!(
-                held, line.reserved,
-                "allocations add up to the reserved line"
-            );
+            assert_eq!(held, line.reserved, "allocations add up to the reserved line");
             assert!(line.reserved >= 0 && line.reserved + line.issued <= line.requested);
             assert!(line.scheduled >= 0 && line.scheduled <= line.reserved);
         }
@@ -233,13 +198,7 @@ fn a_long_simulated_month_keeps_every_invariant() {
     events.iter().for_each(|r| levels.apply(r));
     assert_stock_invariants(&events, &state, &levels);
     assert_request_invariants(&state);
-    let delivered = state
-        .requests
-        .iter()
-        .filter(|r| r.progress.stage() == Stage::Delivered)
-        .count();
-    assert!(
-        delivered > 100,
-        "the simulation delivers ({delivered} delivered)"
-    );
+    let delivered =
+        state.requests.iter().filter(|r| r.progress.stage() == Stage::Delivered).count();
+    assert!(delivered > 100, "the simulation delivers ({delivered} delivered)");
 }

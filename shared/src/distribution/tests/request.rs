@@ -13,12 +13,7 @@ fn a_request_is_logged_with_its_lines_and_household_details() {
 #[test]
 fn an_empty_request_is_rejected() {
     let then = Rejection::invalid("lines", "a request needs at least one line");
-    check(
-        &catalog(),
-        COORDINATOR,
-        log_request("r1", vec![]),
-        Err(then),
-    );
+    check(&catalog(), COORDINATOR, log_request("r1", vec![]), Err(then));
 }
 
 #[test]
@@ -35,23 +30,13 @@ fn a_zero_quantity_is_rejected() {
 #[test]
 fn a_negative_quantity_is_rejected() {
     let then = Rejection::invalid("lines[0].quantity", "must be more than zero");
-    check(
-        &catalog(),
-        COORDINATOR,
-        log_request("r1", vec![line("rice", -2)]),
-        Err(then),
-    );
+    check(&catalog(), COORDINATOR, log_request("r1", vec![line("rice", -2)]), Err(then));
 }
 
 #[test]
 fn an_unknown_item_is_rejected() {
     let then = Rejection::unknown("item", "caviar");
-    check(
-        &catalog(),
-        COORDINATOR,
-        log_request("r1", vec![line("caviar", 1)]),
-        Err(then),
-    );
+    check(&catalog(), COORDINATOR, log_request("r1", vec![line("caviar", 1)]), Err(then));
 }
 
 #[test]
@@ -68,23 +53,13 @@ fn an_item_listed_twice_is_rejected() {
 #[test]
 fn an_id_longer_than_64_characters_is_rejected() {
     let then = Rejection::invalid("request_id", "must be at most 64 characters");
-    check(
-        &catalog(),
-        COORDINATOR,
-        log_request(&"r".repeat(65), vec![line("rice", 1)]),
-        Err(then),
-    );
+    check(&catalog(), COORDINATOR, log_request(&"r".repeat(65), vec![line("rice", 1)]), Err(then));
 }
 
 #[test]
 fn an_empty_id_is_rejected() {
     let then = Rejection::invalid("request_id", "must not be empty");
-    check(
-        &catalog(),
-        COORDINATOR,
-        log_request("", vec![line("rice", 1)]),
-        Err(then),
-    );
+    check(&catalog(), COORDINATOR, log_request("", vec![line("rice", 1)]), Err(then));
 }
 
 #[test]
@@ -108,10 +83,7 @@ fn a_household_of_nobody_is_rejected() {
         &catalog(),
         COORDINATOR,
         when,
-        Err(Rejection::invalid(
-            "household_size",
-            "must be between 1 and 100",
-        )),
+        Err(Rejection::invalid("household_size", "must be between 1 and 100")),
     );
 }
 
@@ -130,10 +102,8 @@ fn personal_data_travels_only_in_the_sealed_field_and_never_in_debug_output() {
     assert!(!format!("{then:?}").contains("ciphertext"));
     // The plain payload has no field for a name, address, phone, health note or proof.
     let json = serde_json::to_value(&then).expect("events serialise");
-    let mut keys: Vec<&str> = json
-        .as_object()
-        .map(|o| o.keys().map(String::as_str).collect())
-        .unwrap_or_default();
+    let mut keys: Vec<&str> =
+        json.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
     keys.sort_unstable();
     let expected = [
         "contact_channel",
@@ -183,16 +153,8 @@ fn cancelling_a_request_releases_everything_and_closes_its_deliveries_and_alerts
     check(&given, COORDINATOR, when, Ok(then.clone()));
     given.extend(then);
     let state = state_after(&given);
-    let batch = state
-        .stock()
-        .batch("rice", "pantry", Shelf::Expires(TODAY + 5));
-    assert_eq!(
-        batch,
-        Batch {
-            on_hand: 10,
-            reserved: 0
-        }
-    );
+    let batch = state.stock().batch("rice", "pantry", Shelf::Expires(TODAY + 5));
+    assert_eq!(batch, Batch { on_hand: 10, reserved: 0 });
 }
 
 #[test]
@@ -203,10 +165,8 @@ fn a_delivered_request_cannot_be_cancelled() {
         request_id: RequestId::from("r1"),
         issued: vec![allocation("rice", "pantry", Some(TODAY + 5), 4)],
     });
-    let when = Command::CancelRequest {
-        request_id: RequestId::from("r1"),
-        reason: "late".to_owned(),
-    };
+    let when =
+        Command::CancelRequest { request_id: RequestId::from("r1"), reason: "late".to_owned() };
     check(
         &given,
         COORDINATOR,
@@ -217,10 +177,7 @@ fn a_delivered_request_cannot_be_cancelled() {
 
 #[test]
 fn cancelling_without_a_reason_is_rejected() {
-    let when = Command::CancelRequest {
-        request_id: RequestId::from("r1"),
-        reason: String::new(),
-    };
+    let when = Command::CancelRequest { request_id: RequestId::from("r1"), reason: String::new() };
     check(
         &rice_reserved(),
         COORDINATOR,

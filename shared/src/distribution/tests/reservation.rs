@@ -4,11 +4,7 @@
 use super::*;
 
 fn reserve(request: &str, lines: Vec<RequestLine>) -> Command {
-    Command::ReserveStock {
-        request_id: RequestId::from(request),
-        lines,
-        from_location_id: None,
-    }
+    Command::ReserveStock { request_id: RequestId::from(request), lines, from_location_id: None }
 }
 
 #[test]
@@ -27,12 +23,7 @@ fn reservations_take_the_soonest_expiry_first() {
             allocation("rice", "pantry", Some(TODAY + 20), 1),
         ],
     );
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r1", vec![line("rice", 6)]),
-        Ok(vec![then]),
-    );
+    check(&given, COORDINATOR, reserve("r1", vec![line("rice", 6)]), Ok(vec![then]));
 }
 
 #[test]
@@ -43,17 +34,9 @@ fn expired_stock_is_never_reserved() {
         received("rice", "pantry", 1, Some(TODAY)),
         logged("r1", vec![line("rice", 3)]),
     ]);
-    let then = Rejection::InsufficientStock {
-        item_id: "rice".to_owned(),
-        requested: 3,
-        available: 1,
-    };
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r1", vec![line("rice", 3)]),
-        Err(then),
-    );
+    let then =
+        Rejection::InsufficientStock { item_id: "rice".to_owned(), requested: 3, available: 1 };
+    check(&given, COORDINATOR, reserve("r1", vec![line("rice", 3)]), Err(then));
 }
 
 #[test]
@@ -70,12 +53,7 @@ fn stock_that_keeps_is_reserved_after_dated_stock() {
             allocation("soap", "pantry", None, 1),
         ],
     );
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r1", vec![line("soap", 5)]),
-        Ok(vec![then]),
-    );
+    check(&given, COORDINATOR, reserve("r1", vec![line("soap", 5)]), Ok(vec![then]));
 }
 
 #[test]
@@ -86,17 +64,9 @@ fn stock_reserved_for_another_request_is_not_available() {
         reserved("r1", vec![allocation("soap", "pantry", None, 4)]),
         logged("r2", vec![line("soap", 2)]),
     ]);
-    let then = Rejection::InsufficientStock {
-        item_id: "soap".to_owned(),
-        requested: 2,
-        available: 1,
-    };
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r2", vec![line("soap", 2)]),
-        Err(then),
-    );
+    let then =
+        Rejection::InsufficientStock { item_id: "soap".to_owned(), requested: 2, available: 1 };
+    check(&given, COORDINATOR, reserve("r2", vec![line("soap", 2)]), Err(then));
 }
 
 #[test]
@@ -106,12 +76,7 @@ fn reserving_more_than_the_request_still_needs_is_rejected() {
         logged("r1", vec![line("soap", 2)]),
     ]);
     let then = Rejection::invalid("lines[0].quantity", "only 2 still needed");
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r1", vec![line("soap", 3)]),
-        Err(then),
-    );
+    check(&given, COORDINATOR, reserve("r1", vec![line("soap", 3)]), Err(then));
 }
 
 #[test]
@@ -121,12 +86,7 @@ fn reserving_an_item_the_request_did_not_ask_for_is_rejected() {
         logged("r1", vec![line("rice", 2)]),
     ]);
     let then = Rejection::invalid("lines[0].item_id", "`soap` is not on request r1");
-    check(
-        &given,
-        COORDINATOR,
-        reserve("r1", vec![line("soap", 1)]),
-        Err(then),
-    );
+    check(&given, COORDINATOR, reserve("r1", vec![line("soap", 1)]), Err(then));
 }
 
 #[test]
@@ -191,14 +151,9 @@ fn a_stock_check_reports_in_stock_partial_and_out_per_line() {
     let given = with_catalog(vec![
         received("soap", "pantry", 9, None),
         received("rice", "pantry", 1, Some(TODAY + 4)),
-        logged(
-            "r1",
-            vec![line("soap", 2), line("rice", 3), line("heater", 1)],
-        ),
+        logged("r1", vec![line("soap", 2), line("rice", 3), line("heater", 1)]),
     ]);
-    let when = Command::CheckStock {
-        request_id: RequestId::from("r1"),
-    };
+    let when = Command::CheckStock { request_id: RequestId::from("r1") };
     let checked = |item: &str, outstanding, available, availability, shortfall| LineCheck {
         item_id: ItemId::from(item),
         outstanding,

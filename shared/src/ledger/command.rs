@@ -1,0 +1,163 @@
+//! What finance (and, for approvals, coordinators) ask of the ledger.
+
+use serde::{Deserialize, Serialize};
+
+use super::account::AccountKind;
+use super::id::{AccountId, DonationId, GrantId, TransactionId};
+use super::money::Currency;
+use super::transaction::{Donor, PaidFor, Posting};
+use crate::distribution::PartnerId;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Command {
+    // --- The chart of accounts. Stream `accounts`. ---
+    OpenAccount {
+        account_id: AccountId,
+        name: String,
+        kind: AccountKind,
+    },
+    /// Closes an account at a zero balance; it takes no more postings.
+    CloseAccount {
+        account_id: AccountId,
+        reason: String,
+    },
+
+    // --- Transactions. Stream `transaction-<transaction_id>`. ---
+    /// Records a balanced transaction dated `on_day`. One that debits an expense account
+    /// waits for payment; anything else takes effect at once.
+    RecordTransaction {
+        transaction_id: TransactionId,
+        on_day: i64,
+        description: String,
+        currency: Currency,
+        postings: Vec<Posting>,
+        receipt: Option<String>,
+        paid_for: Option<PaidFor>,
+        donor: Option<Donor>,
+    },
+    /// A second member's approval of an expense above the group's threshold.
+    ApproveExpense {
+        transaction_id: TransactionId,
+    },
+    /// The expense will not be paid.
+    DeclineExpense {
+        transaction_id: TransactionId,
+        reason: String,
+    },
+    /// The expense was paid on `paid_on_day`: its postings take effect that day.
+    PayExpense {
+        transaction_id: TransactionId,
+        paid_on_day: i64,
+    },
+    /// A correction: a new transaction `reversal_id` with every posting of
+    /// `transaction_id` negated, dated `on_day`. Appended to the original's stream.
+    ReverseTransaction {
+        reversal_id: TransactionId,
+        transaction_id: TransactionId,
+        on_day: i64,
+        reason: String,
+    },
+
+    // --- Donated goods, valued. Stream `donation-<donation_id>`. ---
+    RecordGoodsDonation {
+        donation_id: DonationId,
+        on_day: i64,
+        description: String,
+        estimated_value_cents: i64,
+        partner_id: Option<PartnerId>,
+        donor: Option<Donor>,
+    },
+    ReverseGoodsDonation {
+        donation_id: DonationId,
+        on_day: i64,
+        reason: String,
+    },
+
+    // --- Grants. Stream `grant-<grant_id>`. ---
+    ApplyForGrant {
+        grant_id: GrantId,
+        funder: String,
+        purpose: String,
+        requested_cents: i64,
+        applied_on_day: i64,
+    },
+    RecordGrantAward {
+        grant_id: GrantId,
+        awarded_cents: i64,
+        awarded_on_day: i64,
+    },
+    RecordGrantDecline {
+        grant_id: GrantId,
+        on_day: i64,
+        note: String,
+    },
+    /// Money of an awarded grant came in: records the transaction (into a channel, out of
+    /// grant income) and the receipt against the grant.
+    ReceiveGrant {
+        grant_id: GrantId,
+        transaction_id: TransactionId,
+        amount_cents: i64,
+        received_on_day: i64,
+        into_account_id: AccountId,
+        income_account_id: AccountId,
+    },
+}
+
+impl Command {
+    pub const TYPES: [&'static str; 13] = [
+        "OpenAccount",
+        "CloseAccount",
+        "RecordTransaction",
+        "ApproveExpense",
+        "DeclineExpense",
+        "PayExpense",
+        "ReverseTransaction",
+        "RecordGoodsDonation",
+        "ReverseGoodsDonation",
+        "ApplyForGrant",
+        "RecordGrantAward",
+        "RecordGrantDecline",
+        "ReceiveGrant",
+    ];
+
+    pub fn command_type(&self) -> &'static str {
+        match self {
+            Command::OpenAccount { .. } => "OpenAccount",
+            Command::CloseAccount { .. } => "CloseAccount",
+            Command::RecordTransaction { .. } => "RecordTransaction",
+            Command::ApproveExpense { .. } => "ApproveExpense",
+            Command::DeclineExpense { .. } => "DeclineExpense",
+            Command::PayExpense { .. } => "PayExpense",
+            Command::ReverseTransaction { .. } => "ReverseTransaction",
+            Command::RecordGoodsDonation { .. } => "RecordGoodsDonation",
+            Command::ReverseGoodsDonation { .. } => "ReverseGoodsDonation",
+            Command::ApplyForGrant { .. } => "ApplyForGrant",
+            Command::RecordGrantAward { .. } => "RecordGrantAward",
+            Command::RecordGrantDecline { .. } => "RecordGrantDecline",
+            Command::ReceiveGrant { .. } => "ReceiveGrant",
+        }
+    }
+
+    /// The stream the command's events are appended to.
+    pub fn stream(&self) -> String {
+        match self {
+            Command::OpenAccount { .. } | Command::CloseAccount { .. } => "accounts".to_owned(),
+            Command::RecordTransaction { transaction_id, .. }
+            | Command::ApproveExpense { transaction_id }
+            | Command::DeclineExpense { transaction_id, .. }
+            | Command::PayExpense { transaction_id, .. }
+            | Command::ReverseTransaction { transaction_id, .. } => {
+                format!("transaction-{transaction_id}")
+            }
+            Command::RecordGoodsDonation { donation_id, .. }
+            | Command::ReverseGoodsDonation { donation_id, .. } => {
+                format!("donation-{donation_id}")
+            }
+            Command::ApplyForGrant { grant_id, .. }
+            | Command::RecordGrantAward { grant_id, .. }
+            | Command::RecordGrantDecline { grant_id, .. }
+            | Command::ReceiveGrant { grant_id, .. } => format!("grant-{grant_id}"),
+        }
+    }
+}

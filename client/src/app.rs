@@ -59,10 +59,7 @@ mod tests {
     use super::*;
 
     fn head_message(position: u64) -> ServerMessage {
-        ServerMessage::Head {
-            position,
-            hash: "00".repeat(32),
-        }
+        ServerMessage::Head { position, hash: "00".repeat(32) }
     }
 
     #[test]
@@ -86,9 +83,7 @@ mod tests {
 
     #[test]
     fn a_message_without_a_position_leaves_it_alone() {
-        let resync = ServerMessage::Resync {
-            reason: "behind".to_owned(),
-        };
+        let resync = ServerMessage::Resync { reason: "behind".to_owned() };
         assert_eq!(head_after(Some(3), &resync), Some(3));
         assert_eq!(head_after(None, &resync), None);
     }

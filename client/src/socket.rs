@@ -39,11 +39,7 @@ impl Status {
 /// The WebSocket address of `path` on the host that served the page: `wss:` when the page
 /// came over TLS.
 pub fn socket_url(page_protocol: &str, page_host: &str, path: &str) -> String {
-    let scheme = if page_protocol == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
+    let scheme = if page_protocol == "https:" { "wss" } else { "ws" };
     format!("{scheme}://{page_host}{path}")
 }
 
@@ -229,12 +225,7 @@ impl Connection {
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-        Ok(Connection {
-            socket,
-            _on_open: on_open,
-            _on_message: on_message,
-            _on_close: on_close,
-        })
+        Ok(Connection { socket, _on_open: on_open, _on_message: on_message, _on_close: on_close })
     }
 
     /// Closes the socket without letting its `close` event schedule a reconnection.
@@ -253,10 +244,7 @@ mod tests {
 
     #[test]
     fn a_plain_page_connects_with_ws_and_a_tls_page_with_wss() {
-        assert_eq!(
-            socket_url("http:", "127.0.0.1:8080", "/ws"),
-            "ws://127.0.0.1:8080/ws"
-        );
+        assert_eq!(socket_url("http:", "127.0.0.1:8080", "/ws"), "ws://127.0.0.1:8080/ws");
         assert_eq!(
             socket_url("https:", "potluck.example", "/ws/head"),
             "wss://potluck.example/ws/head"
@@ -274,10 +262,7 @@ mod tests {
     fn a_head_frame_decodes_to_its_position() {
         let hash = "ab".repeat(32);
         let frame = format!(r#"{{"type":"head","position":42,"hash":"{hash}"}}"#);
-        assert_eq!(
-            decode(&frame),
-            Some(ServerMessage::Head { position: 42, hash })
-        );
+        assert_eq!(decode(&frame), Some(ServerMessage::Head { position: 42, hash }));
     }
 
     #[test]

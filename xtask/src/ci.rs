@@ -49,21 +49,20 @@ pub fn test() -> anyhow::Result<()> {
         ]))
     })?;
     steps.run("tests", unit_and_integration_tests)?;
-    steps.run("client bundle", || {
-        client::build(&client::Options { locked: true }).map(drop)
-    })?;
+    steps.run("client bundle", || client::build(&client::Options { locked: true }).map(drop))?;
     steps.run("browser tests", e2e::run)?;
     steps.report();
     Ok(())
 }
 
 /// `cargo nextest` when the machine has it (faster, clearer output), else `cargo test`.
-/// nextest does not run doctests, so they run separately.
+/// nextest does not run doctests, so they run separately, first: nextest's summary then
+/// closes the step.
 fn unit_and_integration_tests() -> anyhow::Result<()> {
     let has_nextest = cmd::read(&mut cargo(["nextest", "--version"])).is_some();
     if has_nextest {
-        cmd::run(&mut cargo(["nextest", "run", "--workspace", "--locked"]))?;
-        cmd::run(&mut cargo(["test", "--workspace", "--doc", "--locked"]))
+        cmd::run(&mut cargo(["test", "--workspace", "--doc", "--locked"]))?;
+        cmd::run(&mut cargo(["nextest", "run", "--workspace", "--locked"]))
     } else {
         cmd::run(&mut cargo(["test", "--workspace", "--locked"]))
     }
@@ -89,9 +88,12 @@ impl Steps {
     }
 
     fn report(&self) {
-        eprintln!("\n==> all {} steps passed", self.done.len());
+        eprintln!("\n==> time per step");
         for (name, took) in &self.done {
             eprintln!("{:>8.1}s  {name}", took.as_secs_f64());
         }
+        let total: Duration = self.done.iter().map(|(_, took)| *took).sum();
+        let steps = self.done.len();
+        eprintln!("xtask test: all {steps} steps passed in {:.0}s", total.as_secs_f64());
     }
 }

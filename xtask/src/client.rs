@@ -41,19 +41,11 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
     if dist.exists() {
         fs::remove_dir_all(&dist).with_context(|| format!("cannot clear {}", dist.display()))?;
     }
-    let wasm = target_dir()
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join("client.wasm");
+    let wasm = target_dir().join(WASM_TARGET).join(PROFILE).join("client.wasm");
     // Function names are a third of the module and only serve stack traces: left out.
     let mut bindgen = Command::new(&wasm_bindgen);
     bindgen
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--remove-name-section",
-        ])
+        .args(["--target", "web", "--no-typescript", "--remove-name-section"])
         .arg("--out-dir")
         .arg(&dist)
         .arg(&wasm);
@@ -65,10 +57,7 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
     }
 
     let size = fs::metadata(dist.join("client_bg.wasm"))?.len();
-    eprintln!(
-        "client bundle: {} (client_bg.wasm {size} bytes)",
-        dist.display()
-    );
+    eprintln!("client bundle: {} (client_bg.wasm {size} bytes)", dist.display());
     Ok(dist)
 }
 
@@ -90,10 +79,7 @@ fn static_files() -> anyhow::Result<Vec<PathBuf>> {
 pub fn ensure_wasm_target() -> anyhow::Result<()> {
     let sysroot = cmd::read(Command::new("rustc").args(["--print", "sysroot"]))
         .context("cannot run `rustc --print sysroot`")?;
-    let installed = Path::new(sysroot.trim())
-        .join("lib/rustlib")
-        .join(WASM_TARGET)
-        .exists();
+    let installed = Path::new(sysroot.trim()).join("lib/rustlib").join(WASM_TARGET).exists();
     if !installed {
         cmd::run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
     }
@@ -105,12 +91,8 @@ pub fn ensure_wasm_target() -> anyhow::Result<()> {
 /// `~/.cache/potluck/` when neither that folder nor `PATH` has it.
 pub fn ensure_wasm_bindgen() -> anyhow::Result<PathBuf> {
     let lockfile = project_root().join("Cargo.lock");
-    let lock = fs::read_to_string(&lockfile).with_context(|| {
-        format!(
-            "cannot read {}: build once to create it",
-            lockfile.display()
-        )
-    })?;
+    let lock = fs::read_to_string(&lockfile)
+        .with_context(|| format!("cannot read {}: build once to create it", lockfile.display()))?;
     let version = locked_version(&lock, "wasm-bindgen")
         .context("Cargo.lock has no `wasm-bindgen` package; does `client` still depend on it?")?;
 
@@ -122,10 +104,7 @@ pub fn ensure_wasm_bindgen() -> anyhow::Result<PathBuf> {
         }
     }
 
-    eprintln!(
-        "installing the wasm-bindgen CLI {version} into {} (once)",
-        root.display()
-    );
+    eprintln!("installing the wasm-bindgen CLI {version} into {} (once)", root.display());
     // No `--locked`: the CLI's own lockfile pins crate versions the registry may not serve.
     let mut install = Command::new("cargo");
     install
@@ -135,10 +114,7 @@ pub fn ensure_wasm_bindgen() -> anyhow::Result<PathBuf> {
         .arg(&root);
     cmd::run(&mut install)?;
     if !reports_version(&cached, &version) {
-        bail!(
-            "{} does not report version {version} after installing",
-            cached.display()
-        );
+        bail!("{} does not report version {version} after installing", cached.display());
     }
     Ok(cached)
 }
@@ -186,10 +162,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
     #[test]
     fn the_locked_version_is_read_for_the_exact_package_name() {
-        assert_eq!(
-            locked_version(LOCK, "wasm-bindgen").as_deref(),
-            Some("0.2.130")
-        );
+        assert_eq!(locked_version(LOCK, "wasm-bindgen").as_deref(), Some("0.2.130"));
         assert_eq!(locked_version(LOCK, "wasm-bindgen-macro"), None);
     }
 }

@@ -37,12 +37,7 @@ pub struct Run {
 
 impl Default for Run {
     fn default() -> Self {
-        Run {
-            data: None,
-            bind: "127.0.0.1:8080".to_owned(),
-            demo: false,
-            extra: Vec::new(),
-        }
+        Run { data: None, bind: "127.0.0.1:8080".to_owned(), demo: false, extra: Vec::new() }
     }
 }
 
@@ -86,9 +81,7 @@ fn parse_run(args: &[String]) -> anyhow::Result<Run> {
 }
 
 fn value<'a>(args: &mut impl Iterator<Item = &'a String>, flag: &str) -> anyhow::Result<String> {
-    args.next()
-        .cloned()
-        .with_context(|| format!("`{flag}` needs a value"))
+    args.next().cloned().with_context(|| format!("`{flag}` needs a value"))
 }
 
 #[cfg(test)]

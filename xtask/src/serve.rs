@@ -32,11 +32,7 @@ pub fn run(flags: &Run) -> anyhow::Result<()> {
     }
     server.args(&flags.extra);
 
-    eprintln!(
-        "\nPotluck: http://{}/  (data in {})\n",
-        flags.bind,
-        data.display()
-    );
+    eprintln!("\nPotluck: http://{}/  (data in {})\n", flags.bind, data.display());
     exec(server)
 }
 

@@ -57,6 +57,23 @@ enum Command {
         #[command(subcommand)]
         action: MemberAction,
     },
+    /// Copy the data folder (log, sign-ins, households' keys, checkpoint) into a new folder,
+    /// while the server is stopped. Online backup of a running server is not supported yet:
+    /// stop it first (the data folder is locked while it runs).
+    Backup {
+        #[command(flatten)]
+        data: DataDir,
+        /// The folder to write the backup into: missing or empty (never overwritten).
+        dir: PathBuf,
+    },
+    /// Restore a backup taken with `potluck backup` into `--data`, which must be missing or
+    /// empty, and check the restored log's chain against the backup's head hash.
+    Restore {
+        #[command(flatten)]
+        data: DataDir,
+        /// The backup folder.
+        dir: PathBuf,
+    },
     /// Write the log as NDJSON (one stored envelope per line) to stdout or a file.
     Export {
         #[command(flatten)]
@@ -132,6 +149,8 @@ pub fn main() -> ExitCode {
                 add_member(data.path, &member_id, &name, roles, false).await
             }
             Command::Export { data, out } => export(data.path, out).await,
+            Command::Backup { data, dir } => backup(data.path, dir).await,
+            Command::Restore { data, dir } => restore(dir, data.path).await,
         }
     });
     match outcome {
@@ -286,6 +305,114 @@ async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// What a backup holds besides its manifest: everything in a data folder.
+const BACKED_UP: [&str; 5] =
+    ["log", "auth.json", "household_keys.json", crate::log::MARKER_FILE, "HEAD_CHECKPOINT"];
+/// The head a backup was taken at, checked again on restore.
+const MANIFEST: &str = "BACKUP.json";
+
+async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    // Holding the log open keeps the folder locked: no server can write while it is copied.
+    let log = open_existing(&data)?;
+    let result = tokio::task::block_in_place(|| -> anyhow::Result<crate::log::Verified> {
+        let verified = log.verify().map_err(|broken| {
+            anyhow::anyhow!("the log is damaged ({broken}); not backing it up")
+        })?;
+        empty_target(&dir)?;
+        copy_data_folder(&data, &dir)?;
+        let manifest = serde_json::json!({
+            "count": verified.count, "head_hash": hex::encode(verified.head_hash)
+        });
+        write_synced(&dir.join(MANIFEST), manifest.to_string().as_bytes())?;
+        sync_dir(&dir)?;
+        Ok(verified)
+    });
+    log.close().await;
+    let verified = result?;
+    println!(
+        "Backed up {} events to {}, head hash {}",
+        verified.count,
+        dir.display(),
+        hex::encode(verified.head_hash)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore(backup: PathBuf, data: PathBuf) -> anyhow::Result<ExitCode> {
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(backup.join(MANIFEST))
+            .map_err(|e| anyhow::anyhow!("{} is not a potluck backup: {e}", backup.display()))?,
+    )?;
+    tokio::task::block_in_place(|| -> anyhow::Result<()> {
+        empty_target(&data)?;
+        copy_data_folder(&backup, &data)?;
+        sync_dir(&data)
+    })?;
+    let log = open_existing(&data)?;
+    let result = tokio::task::block_in_place(|| log.verify());
+    log.close().await;
+    let verified =
+        result.map_err(|broken| anyhow::anyhow!("the restored log is damaged: {broken}"))?;
+    let hash = hex::encode(verified.head_hash);
+    if manifest["head_hash"].as_str() != Some(hash.as_str()) {
+        anyhow::bail!(
+            "the restored log ends at head hash {hash}, but the backup was taken at {}",
+            manifest["head_hash"]
+        );
+    }
+    println!("Restored {} events into {}, head hash {hash}", verified.count, data.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A backup or restore writes only into a missing or empty folder.
+fn empty_target(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    if std::fs::read_dir(dir)?.next().is_some() {
+        anyhow::bail!("{} is not empty; refusing to overwrite it", dir.display());
+    }
+    Ok(())
+}
+
+fn copy_data_folder(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    for name in BACKED_UP {
+        let source = from.join(name);
+        if source.is_dir() {
+            copy_tree(&source, &to.join(name))?;
+        } else if source.exists() {
+            write_synced(&to.join(name), &std::fs::read(&source)?)?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            write_synced(&target, &std::fs::read(entry.path())?)?;
+        }
+    }
+    sync_dir(to)
+}
+
+/// Writes a new file (never an existing one) and flushes it to disk.
+fn write_synced(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    Ok(())
+}
+
+fn sync_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
 }
 
 async fn shutdown_signal() {

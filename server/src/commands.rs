@@ -7,18 +7,29 @@
 //! the previous ones left), appends them all in one durable commit, and answers them all:
 //! group commit one level up. If any append fails, the state is rebuilt from the log, which
 //! is the truth, before anything else is decided.
+//!
+//! Erasing a household (crypto-shredding) ends here too: once a batch is durable, and
+//! before any answer goes out, the pipeline destroys the key of every household the batch's
+//! commands name that the (now durable) state says is erased. So an accepted
+//! `EraseHousehold` is answered only after the key is gone; a retry of it destroys the key
+//! again if that failed; and a `LogRequest` refused because its household is erased takes
+//! with it the key the route made to seal its data. A crash between the append and the key's
+//! destruction is mended at start-up ([`crate::http::start`] erases the key of every
+//! household the log says is erased).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use shared::distribution::{Context, MemberId, Rejection};
+use shared::distribution::{self, Context, MemberId, Rejection};
 use shared::envelope::{Envelope, Hash};
 use shared::group::{self, Command, Event};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::log::{AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Log, NewEvent};
 use crate::projections::replay;
+use crate::sealed::{KeyStore, household_key};
 
 /// Commands decided and appended together at most.
 const MAX_BATCH: usize = 512;
@@ -74,9 +85,10 @@ pub struct Commands {
 impl Commands {
     /// Starts the pipeline task over a state already folded from the whole log (see
     /// [`DecisionState`]), so start-up reads the log once for every model.
-    pub fn start(log: Log, clock: Clock, folded: DecisionState) -> Commands {
+    /// `keys` are the households' keys, destroyed here when a household is erased.
+    pub fn start(log: Log, clock: Clock, folded: DecisionState, keys: Arc<KeyStore>) -> Commands {
         let DecisionState { state, versions, head } = folded;
-        let pipeline = Pipeline { log, clock, state, versions, head };
+        let pipeline = Pipeline { log, clock, state, versions, head, keys };
         let (queue, inbox) = mpsc::channel(QUEUE);
         tokio::spawn(pipeline.run(inbox));
         Commands { queue }
@@ -117,6 +129,7 @@ struct Pipeline {
     /// The position the next event will follow (predicted: this task is the only writer of
     /// domain events, and it checks each append's answer).
     head: u64,
+    keys: Arc<KeyStore>,
 }
 
 /// A decided command waiting for its append.
@@ -148,6 +161,9 @@ impl Pipeline {
         let mut requests = Vec::new();
         let mut followers: Vec<(usize, Reply)> = Vec::new();
         let mut in_batch: HashMap<String, (usize, Hash)> = HashMap::new();
+        // Answered without an append, but only once the batch is durable and any key of an
+        // erased household is destroyed (a retried erasure, a request for an erased household).
+        let mut deferred: Vec<(Submitted, Reply, Result<Accepted, Refused>)> = Vec::new();
         for (submitted, reply) in jobs {
             let fingerprint = submitted.fingerprint;
             if let Some((index, first)) = in_batch.get(&submitted.command_id) {
@@ -159,6 +175,9 @@ impl Pipeline {
                 continue;
             }
             match self.check(&submitted, fingerprint, now_ms) {
+                Err(answer) if erased_household(&submitted.command).is_some() => {
+                    deferred.push((submitted, reply, answer));
+                }
                 Err(answer) => {
                     let _ = reply.send(answer);
                 }
@@ -169,32 +188,67 @@ impl Pipeline {
                 }
             }
         }
-        if requests.is_empty() {
-            return;
-        }
-        let answers = match self.log.append_many(requests).await {
-            Ok(answers) => answers,
-            Err(error) => decided.iter().map(|_| Err(error.clone())).collect(),
-        };
-        if answers.iter().any(Result::is_err) {
-            // The state already folds what was decided; bring it back to what is durable.
-            if let Err(error) = self.rebuild() {
-                tracing::error!(%error, "cannot rebuild the decision state from the log");
+        let mut results: Vec<Result<Accepted, Refused>> = Vec::with_capacity(decided.len());
+        if !requests.is_empty() {
+            let answers = match self.log.append_many(requests).await {
+                Ok(answers) => answers,
+                Err(error) => decided.iter().map(|_| Err(error.clone())).collect(),
+            };
+            if answers.iter().any(Result::is_err) {
+                // The state already folds what was decided; bring it back to what is durable.
+                if let Err(error) = self.rebuild() {
+                    tracing::error!(%error, "cannot rebuild the decision state from the log");
+                }
+            }
+            for (d, answer) in decided.iter().zip(answers) {
+                results.push(
+                    answer
+                        .map(|a| accepted(&d.submitted.command_id, &d.stream, a, false))
+                        .map_err(refused),
+                );
             }
         }
-        let mut results: Vec<Result<Accepted, Refused>> = Vec::with_capacity(decided.len());
-        for (d, answer) in decided.iter().zip(answers) {
-            results.push(
-                answer
-                    .map(|a| accepted(&d.submitted.command_id, &d.stream, a, false))
-                    .map_err(refused),
-            );
+        // The state now folds only durable events: destroy the keys it says are erased.
+        for (d, result) in decided.iter().zip(results.iter_mut()) {
+            if result.is_ok()
+                && let Err(message) = self.shred(&d.submitted.command).await
+            {
+                *result = Err(Refused::Unavailable(message));
+            }
+        }
+        for (submitted, reply, mut answer) in deferred {
+            if let Err(message) = self.shred(&submitted.command).await
+                && answer.is_ok()
+            {
+                answer = Err(Refused::Unavailable(message));
+            }
+            let _ = reply.send(answer);
         }
         for (index, reply) in followers {
             let _ = reply.send(duplicate_of(&results[index]));
         }
         for (d, result) in decided.into_iter().zip(results) {
             let _ = d.reply.send(result);
+        }
+    }
+
+    /// Destroys the key of the household `command` names, if the state says it is erased.
+    async fn shred(&self, command: &Command) -> Result<(), String> {
+        let Some(household_id) = erased_household(command) else { return Ok(()) };
+        if !self.state.distribution.household_erased(household_id) {
+            return Ok(());
+        }
+        let keys = self.keys.clone();
+        let key_id = household_key(household_id);
+        match tokio::task::spawn_blocking(move || keys.erase(&key_id)).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(error)) => {
+                tracing::error!(%error, "an erased household's key is not destroyed yet");
+                Err(format!(
+                    "the erasure is recorded but the household's key is not destroyed yet: {error}"
+                ))
+            }
+            Err(_) => Err("the erasure was interrupted".to_owned()),
         }
     }
 
@@ -264,6 +318,18 @@ impl Pipeline {
         self.versions = folded.versions;
         self.head = folded.head;
         Ok(())
+    }
+}
+
+/// The household whose key a command may have to destroy: the one it erases, or the one a
+/// new request names (its data was sealed under a fresh key before `decide` refused it).
+fn erased_household(command: &Command) -> Option<&str> {
+    match command {
+        Command::Distribution(
+            distribution::Command::EraseHousehold { household_id, .. }
+            | distribution::Command::LogRequest { household_id, .. },
+        ) => Some(household_id.as_str()),
+        _ => None,
     }
 }
 

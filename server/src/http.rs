@@ -29,8 +29,10 @@ use crate::commands::{Commands, DecisionState};
 use crate::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, ReadError};
 use crate::metrics::Metrics;
 use crate::projections::{Live, Projections, replay};
-use crate::sealed::{KeyStore, SealError};
+use crate::sealed::{KeyStore, SealError, household_key};
 use error::ApiError;
+use shared::distribution::Event::HouseholdErased;
+use shared::group;
 
 pub use session::COOKIE;
 
@@ -89,6 +91,10 @@ pub enum StartError {
 
 /// Folds the whole log (checking the chain), then starts the projector and the command
 /// pipeline. `data_dir` holds the sign-in store beside the log.
+///
+/// Every household the log says is erased has its key destroyed here if it is still held:
+/// the pipeline destroys it right after the erasure is durable, so a key found here means
+/// the server stopped in between, and the erasure is finished before anything is served.
 pub fn start(
     log: Log,
     data_dir: &Path,
@@ -99,16 +105,29 @@ pub fn start(
     let keys = Arc::new(KeyStore::open(data_dir)?);
     let mut projections = Projections::default();
     let mut decision = DecisionState::default();
+    let mut erased = Vec::new();
     replay(&log, |envelope, recorded| {
+        if let Some(group::Recorded {
+            event: group::Event::Distribution(HouseholdErased { household_id, .. }),
+            ..
+        }) = recorded
+        {
+            erased.push(household_id.to_string());
+        }
         decision.apply(envelope, recorded);
         match recorded {
             Some(recorded) => projections.apply(recorded),
             None => projections.position = envelope.position,
         }
     })?;
+    for household_id in erased {
+        if keys.erase(&household_key(&household_id))? {
+            tracing::warn!(household_id, "finished erasing a household: its key is destroyed");
+        }
+    }
     let live = Live::new(projections, options.feed_capacity.unwrap_or(256));
     tokio::spawn(live.clone().follow(log.clone()));
-    let commands = Commands::start(log.clone(), clock.clone(), decision);
+    let commands = Commands::start(log.clone(), clock.clone(), decision, keys.clone());
     Ok(AppState {
         log,
         commands,

@@ -133,6 +133,26 @@ impl KeyStore {
         serde_json::from_slice(&plaintext).map(Some).map_err(|_| SealError::Damaged)
     }
 
+    /// Whether a key is held under this id (`false` once it is erased or before first use).
+    pub fn has_key(&self, key_id: &str) -> bool {
+        self.existing_key(key_id).is_some()
+    }
+
+    /// Destroys a key for good: removes it and rewrites the store atomically (a temporary
+    /// file, fsync, rename, fsync of the folder), so that what it sealed can never be opened
+    /// again. `Ok(false)` when no such key is held (already erased, or never made).
+    pub fn erase(&self, key_id: &str) -> Result<bool, SealError> {
+        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
+        if !keys.contains_key(key_id) {
+            return Ok(false);
+        }
+        let mut next = keys.clone();
+        next.remove(key_id);
+        write_atomically(&self.path, &next).map_err(|e| SealError::Write(e.to_string()))?;
+        *keys = next;
+        Ok(true)
+    }
+
     fn existing_key(&self, household_id: &str) -> Option<Key> {
         let keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         let bytes = hex::decode(keys.get(household_id)?).ok()?;
@@ -151,6 +171,12 @@ impl KeyStore {
         *keys = next;
         Ok(key)
     }
+}
+
+/// 24 random hex digits, for ids the server chooses itself (such as the command id of a
+/// recorded contact view).
+pub fn random_id() -> String {
+    hex::encode(ChaCha20Poly1305::generate_nonce(&mut OsRng))
 }
 
 fn write_atomically(path: &Path, keys: &BTreeMap<String, String>) -> std::io::Result<()> {
@@ -204,6 +230,24 @@ mod tests {
         assert_eq!(reopened.open_sealed("h1", &sealed).unwrap(), Some(maria()));
         std::fs::write(dir.path().join(FILE), "{").unwrap();
         assert!(matches!(KeyStore::open(dir.path()), Err(SealError::Unreadable { .. })));
+    }
+
+    #[test]
+    fn an_erased_key_is_gone_from_the_store_and_its_data_never_opens_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = KeyStore::open(dir.path()).unwrap();
+        let sealed = store.seal("household:h1", &maria()).unwrap();
+        store.seal("household:h2", &maria()).unwrap();
+        let key = store.keys.lock().unwrap()["household:h1"].clone();
+        assert!(store.has_key("household:h1"));
+        assert!(store.erase("household:h1").unwrap());
+        assert!(!store.erase("household:h1").unwrap(), "a second erase changes nothing");
+        assert!(matches!(store.open_sealed("household:h1", &sealed), Ok(None)));
+        let file = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert!(!file.contains(&key) && file.contains("household:h2"), "{file}");
+        let reopened = KeyStore::open(dir.path()).unwrap();
+        assert!(matches!(reopened.open_sealed("household:h1", &sealed), Ok(None)));
+        assert!(reopened.has_key("household:h2"));
     }
 
     #[test]

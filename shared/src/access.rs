@@ -58,7 +58,7 @@ impl Role {
 }
 
 /// Every command type of the group, in the order the matrix tests walk them.
-pub const COMMAND_TYPES: [&str; 62] = [
+pub const COMMAND_TYPES: [&str; 63] = [
     "RegisterItem",
     "RegisterLocation",
     "RegisterPartner",
@@ -81,6 +81,7 @@ pub const COMMAND_TYPES: [&str; 62] = [
     "FailDelivery",
     "RaiseProcurementAlert",
     "ResolveProcurementAlert",
+    "EraseHousehold",
     "AddMember",
     "ChangeRoles",
     "RemoveMember",
@@ -153,6 +154,8 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
         "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
         "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
         "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],
+        // Destroys the household's key: its personal data is gone for good.
+        "EraseHousehold" => &[Coordinator, Liaison],
         _ => roles_for_people_and_money(command_type),
     }
 }
@@ -347,6 +350,19 @@ mod tests {
         assert_eq!(donors, vec![Finance]);
         assert!(!sees_role_contacts(&[Auditor]));
         assert!(sees_role_contacts(&[Volunteer]));
+    }
+
+    #[test]
+    fn only_coordinators_and_liaisons_erase_a_household() {
+        let erasers: Vec<Role> =
+            Role::ALL.into_iter().filter(|r| may_send(&[*r], "EraseHousehold")).collect();
+        assert_eq!(erasers, vec![Coordinator, Liaison]);
+    }
+
+    #[test]
+    fn recording_a_contact_view_is_the_servers_alone() {
+        assert!(!COMMAND_TYPES.contains(&"RecordContactView"));
+        assert!(!may_send(&Role::ALL, "RecordContactView"));
     }
 
     #[test]

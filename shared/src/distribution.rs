@@ -11,8 +11,8 @@
 //! - [`sim`] generates realistic, seeded command sequences for tests, benchmarks and demos.
 //!
 //! Each command names the stream its events are appended to ([`Command::stream`]):
-//! `catalog`, `roster`, `stock`, `request-<request_id>`, `delivery-<delivery_id>` and
-//! `alert-<alert_id>`. All are decided against the one state, so rules across streams (a
+//! `catalog`, `roster`, `stock`, `request-<request_id>`, `delivery-<delivery_id>`,
+//! `alert-<alert_id>` and `household-<household_id>`. All are decided against the one state, so rules across streams (a
 //! reservation against the stock room) hold as long as one writer decides at a time.
 //!
 //! One file per noun: `catalog`, `roster`, `stock`, `request`, `reservation`, `delivery`,
@@ -28,6 +28,7 @@ mod event;
 mod feedback;
 pub(crate) mod field;
 mod hashing;
+mod household;
 pub(crate) mod id;
 mod procurement;
 mod progress;
@@ -122,6 +123,12 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             stock::transfer(state, now_ms, item_id, from_location_id, to_location_id, *quantity)
         }
         Command::LogRequest { .. } => decide_new_request(state, command),
+        Command::EraseHousehold { household_id, reason } => {
+            household::erase(state, household_id, reason)
+        }
+        Command::RecordContactView { request_id, household_id } => {
+            household::record_view(state, request_id, household_id)
+        }
         Command::CheckStock { .. }
         | Command::ReserveStock { .. }
         | Command::ReleaseStock { .. }

@@ -18,7 +18,7 @@ use super::session::SignedIn;
 use crate::admin::{self, AddError};
 use crate::commands::{Accepted, Refused, Submitted, fingerprint};
 use crate::metrics::Outcome;
-use crate::sealed::{PersonalData, household_key};
+use crate::sealed::{PersonalData, household_key, random_id};
 
 /// `POST /api/commands`: one command with the id the client chose for it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -330,11 +330,17 @@ pub async fn metrics(
 /// `GET /api/requests/{request_id}/contact`: a household's name, phone, address and notes,
 /// for the members whose work needs them (see [`access::sees_all_personal_data`]) and for
 /// the driver of one of the request's deliveries on the day of that delivery.
+///
+/// A member who sees them because of their role (not as today's driver) leaves a record:
+/// `ContactDetailsViewed` is appended (actor: the viewer) and durable before the details are
+/// answered; if it cannot be recorded, nothing is shown. An erased household's details are
+/// gone for good: the answer says `erased: true` and holds no data.
 #[utoipa::path(get, path = "/api/requests/{request_id}/contact", tag = "households",
     params(("request_id" = String, Path, description = "The request whose household to contact")),
     responses((status = 200, description = "`{request_id, household_id, erased, personal_data}`"),
               (status = 403, description = "The member's work does not need these details", body = ErrorBody),
-              (status = 404, description = "No contact details were recorded", body = ErrorBody)))]
+              (status = 404, description = "No contact details were recorded", body = ErrorBody),
+              (status = 503, description = "The view could not be recorded; nothing is shown", body = ErrorBody)))]
 pub async fn contact(
     State(state): State<AppState>,
     member: SignedIn,
@@ -342,6 +348,7 @@ pub async fn contact(
 ) -> Result<Json<Value>, ApiError> {
     let now_ms = (state.clock)();
     let me = member.member.member_id.as_str();
+    caught_up(&state).await;
     let (sealed, driving_today) = state.live.read(|p| {
         let sealed = p.contacts.get(&request_id).cloned();
         let today = shared::distribution::day::day_of(now_ms);
@@ -352,20 +359,69 @@ pub async fn contact(
         });
         (sealed, driving_today)
     });
-    let allowed = access::sees_all_personal_data(member.roles())
-        || (member.roles().contains(&access::Role::Driver) && driving_today);
+    let by_role = access::sees_all_personal_data(member.roles());
+    let allowed = by_role || (member.roles().contains(&access::Role::Driver) && driving_today);
     member.require(allowed, "seeing this household's contact details")?;
     let Some((household_id, sealed)) = sealed else {
         return Err(ApiError::not_found("no contact details were recorded for this request"));
     };
+    let key_id = household_key(&household_id);
+    let answer = |opened: Option<PersonalData>| {
+        Json(json!({
+            "request_id": request_id,
+            "household_id": household_id,
+            "erased": opened.is_none(),
+            "personal_data": opened,
+        }))
+    };
+    // The key is destroyed once the erasure is durable (and at start-up, should the server
+    // have stopped in between): no key, nothing left to show.
+    if !state.keys.has_key(&key_id) {
+        return Ok(answer(None));
+    }
+    if by_role {
+        let command = shared::distribution::Command::RecordContactView {
+            request_id: request_id.as_str().into(),
+            household_id: household_id.as_str().into(),
+        };
+        let json = serde_json::to_value(&command).unwrap_or(Value::Null);
+        let submitted = Submitted {
+            command_id: format!("contact-view-{}", random_id()),
+            command: Command::Distribution(command),
+            actor: member.member.member_id.clone(),
+            expected_version: None,
+            fingerprint: fingerprint(me, &json),
+        };
+        match state.commands.submit(submitted).await {
+            Ok(_) => {}
+            // Erased in the meantime: there is nothing left to show.
+            Err(Refused::Rejected(rejection)) if rejection.code() == "wrong_stage" => {
+                return Ok(answer(None));
+            }
+            Err(refused) => {
+                let (_, error) = refusal(refused);
+                return Err(ApiError::unavailable(format!(
+                    "the view could not be recorded, so nothing is shown: {}",
+                    error.message
+                )));
+            }
+        }
+    }
     let opened = state
         .keys
-        .open_sealed(&household_key(&household_id), &sealed)
+        .open_sealed(&key_id, &sealed)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    Ok(Json(json!({
-        "request_id": request_id,
-        "household_id": household_id,
-        "erased": opened.is_none(),
-        "personal_data": opened,
-    })))
+    Ok(answer(opened))
+}
+
+/// Waits, a second at most, until the projections fold everything that was durable when the
+/// request came in: a member who has just logged a request or scheduled a delivery finds it.
+async fn caught_up(state: &AppState) {
+    let head = state.log.head().position;
+    for _ in 0..200 {
+        if state.live.position() >= head {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
 }

@@ -176,6 +176,22 @@ pub enum Command {
         resolution: AlertResolution,
         note: String,
     },
+
+    // --- A household. Stream `household-<household_id>`. ---
+    /// Forgets a household's personal data for good: once the event is durable the server
+    /// destroys the household's key, so its sealed data can never be opened again. Counts,
+    /// stock and stages stay. `reason` is kept in the log: it must not hold personal data.
+    EraseHousehold {
+        household_id: HouseholdId,
+        reason: String,
+    },
+    /// Records that the acting member opened a household's contact details. Sent by the
+    /// server itself (the contact route), never by a client: it is not in
+    /// `access::COMMAND_TYPES`, so `POST /api/commands` refuses it as unknown.
+    RecordContactView {
+        request_id: RequestId,
+        household_id: HouseholdId,
+    },
 }
 
 impl Command {
@@ -204,6 +220,10 @@ impl Command {
             | Command::FailDelivery { delivery_id, .. } => format!("delivery-{delivery_id}"),
             Command::RaiseProcurementAlert { alert_id, .. }
             | Command::ResolveProcurementAlert { alert_id, .. } => format!("alert-{alert_id}"),
+            Command::EraseHousehold { household_id, .. }
+            | Command::RecordContactView { household_id, .. } => {
+                format!("household-{household_id}")
+            }
         }
     }
 
@@ -232,6 +252,8 @@ impl Command {
             Command::FailDelivery { .. } => "FailDelivery",
             Command::RaiseProcurementAlert { .. } => "RaiseProcurementAlert",
             Command::ResolveProcurementAlert { .. } => "ResolveProcurementAlert",
+            Command::EraseHousehold { .. } => "EraseHousehold",
+            Command::RecordContactView { .. } => "RecordContactView",
         }
     }
 }

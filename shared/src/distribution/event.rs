@@ -159,6 +159,18 @@ pub enum Event {
         reason: FailureReason,
         note: String,
     },
+    /// The household's key is destroyed once this is durable: its sealed personal data can
+    /// never be opened again. Its requests, deliveries and counts stay.
+    HouseholdErased {
+        household_id: HouseholdId,
+        reason: String,
+    },
+    /// The acting member opened the household's contact details for this request. Not a
+    /// step of the request (its timeline and stage are unchanged).
+    ContactDetailsViewed {
+        request_id: RequestId,
+        household_id: HouseholdId,
+    },
 }
 
 impl Event {
@@ -189,6 +201,8 @@ impl Event {
         "DeliveryStarted",
         "DeliveryCompleted",
         "DeliveryFailed",
+        "HouseholdErased",
+        "ContactDetailsViewed",
     ];
 
     /// The current schema version of an event type, or `None` for a type this build does
@@ -227,6 +241,8 @@ impl Event {
             Event::DeliveryStarted { .. } => "DeliveryStarted",
             Event::DeliveryCompleted { .. } => "DeliveryCompleted",
             Event::DeliveryFailed { .. } => "DeliveryFailed",
+            Event::HouseholdErased { .. } => "HouseholdErased",
+            Event::ContactDetailsViewed { .. } => "ContactDetailsViewed",
         }
     }
 
@@ -254,7 +270,9 @@ impl Event {
             | Event::DriverRegistered { .. }
             | Event::StockReceived { .. }
             | Event::StockAdjusted { .. }
-            | Event::StockTransferred { .. } => None,
+            | Event::StockTransferred { .. }
+            | Event::HouseholdErased { .. }
+            | Event::ContactDetailsViewed { .. } => None,
         }
     }
 }

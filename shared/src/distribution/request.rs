@@ -117,6 +117,13 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
     if state.request(new.request_id.as_str()).is_some() {
         return Err(Rejection::exists("request", new.request_id.as_str()));
     }
+    if state.erased_households.contains(new.household_id) {
+        let message = format!(
+            "household `{}` is erased: log the request under a new household id",
+            new.household_id
+        );
+        return Err(Rejection::wrong_stage(message));
+    }
     if new.lines.is_empty() {
         return Err(Rejection::invalid("lines", "a request needs at least one line"));
     }

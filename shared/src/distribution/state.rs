@@ -7,8 +7,8 @@
 use super::Recorded;
 use super::catalog::Catalog;
 use super::event::Event;
-use super::hashing::FastMap;
-use super::id::{AlertId, DeliveryId, RequestId};
+use super::hashing::{FastMap, FastSet};
+use super::id::{AlertId, DeliveryId, HouseholdId, RequestId};
 use super::procurement::AlertState;
 use super::progress::{DeliveryProgress, RequestProgress};
 use super::request::{RequestLine, RequestState};
@@ -36,6 +36,10 @@ pub struct State {
     /// Each delivery's request and lines; its progress lives in the request.
     pub(crate) deliveries: FastMap<DeliveryId, DeliveryEntry>,
     pub(crate) alerts: FastMap<AlertId, AlertState>,
+    /// Every household a request named.
+    pub(crate) households: FastSet<HouseholdId>,
+    /// Households erased: their keys are destroyed, and no new request may name them.
+    pub(crate) erased_households: FastSet<HouseholdId>,
     /// The position of the last event folded in.
     pub(crate) position: u64,
 }
@@ -76,6 +80,11 @@ impl State {
         self.alerts.get(alert_id)
     }
 
+    /// Whether the household was erased (its personal data can no longer be opened).
+    pub fn household_erased(&self, household_id: &str) -> bool {
+        self.erased_households.contains(household_id)
+    }
+
     /// The position of the last event folded in; 0 before any.
     pub fn position(&self) -> u64 {
         self.position
@@ -99,6 +108,7 @@ impl State {
                 };
                 // A second log of the same id cannot be decided; if one were folded, the
                 // first stays.
+                self.households.insert(household_id.clone());
                 if !self.request_index.contains_key(request_id) {
                     self.request_index.insert(request_id.clone(), self.requests.len());
                     self.requests.push(request);
@@ -106,6 +116,9 @@ impl State {
             }
             Event::ProcurementAlertRaised { .. } | Event::ProcurementAlertResolved { .. } => {
                 self.evolve_alert(event);
+            }
+            Event::HouseholdErased { household_id, .. } => {
+                self.erased_households.insert(household_id.clone());
             }
             Event::DeliveryScheduled { delivery_id, request_id, lines, .. } => {
                 let entry = DeliveryEntry { request_id: request_id.clone(), lines: lines.clone() };

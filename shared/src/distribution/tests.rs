@@ -3,6 +3,7 @@
 
 mod delivery;
 mod events;
+mod household;
 mod procurement;
 mod projections;
 mod properties;

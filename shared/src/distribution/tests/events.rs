@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// Every event the simulation produces, plus the few it rarely does, by type.
+/// Every event the simulation produces, plus the few it rarely does, by type, plus the
+/// household events (erasure and contact views), which the simulation does not make.
 fn one_of_each_event() -> Vec<Event> {
     let mut seen: Vec<Event> = Vec::new();
     for r in sim::generate(7, 5_000) {
@@ -10,6 +11,14 @@ fn one_of_each_event() -> Vec<Event> {
             seen.push(r.event);
         }
     }
+    seen.push(Event::HouseholdErased {
+        household_id: HouseholdId::from("hh-7"),
+        reason: "asked to be forgotten".to_owned(),
+    });
+    seen.push(Event::ContactDetailsViewed {
+        request_id: RequestId::from("r1"),
+        household_id: HouseholdId::from("hh-7"),
+    });
     seen
 }
 

@@ -5,7 +5,9 @@
 //! types come from `shared`, so the server and the client cannot disagree on a message's shape.
 //! `cargo xtask build-client` turns this crate into `client/dist/`, which the server serves.
 
+pub mod api;
 pub mod app;
+pub mod live;
 pub mod socket;
 
 use wasm_bindgen::prelude::wasm_bindgen;

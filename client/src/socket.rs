@@ -9,7 +9,7 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use leptos::prelude::set_timeout;
-use shared::wire::ServerMessage;
+use shared::wire::{ClientMessage, ServerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -103,8 +103,21 @@ impl Socket {
         on_status: impl Fn(Status) + 'static,
         on_message: impl Fn(ServerMessage) + 'static,
     ) -> Socket {
+        Socket::connect_with_greeting(url, || None, on_status, on_message)
+    }
+
+    /// Like [`Socket::connect`], and sends `greeting()` (when it is `Some`) each time a
+    /// connection opens, the first one and every reconnection: a subscription that resumes
+    /// from the last position seen.
+    pub fn connect_with_greeting(
+        url: String,
+        greeting: impl Fn() -> Option<ClientMessage> + 'static,
+        on_status: impl Fn(Status) + 'static,
+        on_message: impl Fn(ServerMessage) + 'static,
+    ) -> Socket {
         let shared = Rc::new(Shared {
             url,
+            greeting: Box::new(greeting),
             on_status: Box::new(on_status),
             on_message: Box::new(on_message),
             backoff: Cell::new(Backoff::new()),
@@ -126,6 +139,7 @@ impl Drop for Socket {
 /// State reached by the browser's callbacks.
 struct Shared {
     url: String,
+    greeting: Box<dyn Fn() -> Option<ClientMessage>>,
     on_status: Box<dyn Fn(Status)>,
     on_message: Box<dyn Fn(ServerMessage)>,
     backoff: Cell<Backoff>,
@@ -193,9 +207,15 @@ impl Connection {
 
         let on_open = {
             let shared = shared.clone();
+            let socket = socket.clone();
             Closure::<dyn FnMut()>::new(move || {
                 if let Some(shared) = shared.upgrade() {
                     shared.backoff.set(Backoff::new());
+                    if let Some(greeting) = (shared.greeting)() {
+                        let text = serde_json::to_string(&greeting).unwrap_or_default();
+                        // A failed send closes the socket, and `close` reconnects.
+                        let _ = socket.send_with_str(&text);
+                    }
                     (shared.on_status)(Status::Live);
                 }
             })

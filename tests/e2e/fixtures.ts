@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test as base } from '@playwright/test';
 import { HeadPage } from './pages/head-page';
+export { BoardPage } from './pages/board-page';
 import { root } from './paths';
 
 const bin = process.env.POTLUCK_BIN ?? path.join(root, 'target/debug/potluck');
@@ -21,10 +22,11 @@ export class Server {
     private readonly dataDir: string,
   ) {}
 
-  static async start(): Promise<Server> {
+  /** `extraArgs` go to `potluck serve`, e.g. `['--demo']` for a folder full of demo data. */
+  static async start(extraArgs: string[] = []): Promise<Server> {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'potluck-e2e-'));
     try {
-      const { child, url } = await spawnServer(dataDir, '127.0.0.1:0');
+      const { child, url } = await spawnServer(dataDir, '127.0.0.1:0', extraArgs);
       return new Server(child, url, dataDir);
     } catch (error) {
       rmSync(dataDir, { recursive: true, force: true });
@@ -61,12 +63,13 @@ export class Server {
   }
 }
 
-async function spawnServer(dataDir: string, bind: string) {
+async function spawnServer(dataDir: string, bind: string, extraArgs: string[] = []) {
   const args = ['serve', '--bind', bind, '--data', dataDir, '--static-dir', staticDir,
-    '--dev-endpoints'];
+    '--dev-endpoints', ...extraArgs];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    return { child, url: await listeningUrl(child, 30_000) };
+    // The demo month is filled in before the server listens.
+    return { child, url: await listeningUrl(child, 90_000) };
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${bin} ${args.join(' ')}: ${(error as Error).message}`);
@@ -109,7 +112,7 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-type WorkerFixtures = { server: Server };
+type WorkerFixtures = { server: Server; demoServer: Server };
 type TestFixtures = { headPage: HeadPage };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -120,6 +123,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await server.stop();
     },
     { scope: 'worker', timeout: 60_000 },
+  ],
+  demoServer: [
+    async ({}, use) => {
+      const server = await Server.start(['--demo']);
+      await use(server);
+      await server.stop();
+    },
+    { scope: 'worker', timeout: 120_000 },
   ],
   headPage: async ({ page, server }, use) => {
     await use(new HeadPage(page, server.url));

@@ -28,7 +28,11 @@ pub fn run() -> anyhow::Result<()> {
         .env("POTLUCK_E2E_OUT", &out)
         .env("CHROMIUM_PATH", &chromium);
     cmd::run(&mut test)?;
-    eprintln!("screenshot: {}", out.join("head.png").display());
+    eprintln!(
+        "screenshots: {}, {}",
+        out.join("head.png").display(),
+        out.join("board.png").display()
+    );
     Ok(())
 }
 

@@ -1,0 +1,156 @@
+//! The board as this client knows it: a snapshot, then every batch of events folded in with
+//! the same projection code the server runs.
+
+use shared::distribution::{self, Board};
+use shared::group;
+use shared::members::Member;
+use shared::wire::{ClientMessage, ServerMessage};
+
+/// What the board screen shows, and where in the log it stands.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Live {
+    pub board: Board,
+    /// The last position folded in; `None` before the first snapshot.
+    pub position: Option<u64>,
+    pub members: Vec<Member>,
+}
+
+impl Live {
+    /// What to send on (re)connecting: resume after the last position seen, or ask for a
+    /// snapshot when there is none.
+    pub fn subscription(&self) -> ClientMessage {
+        ClientMessage::Subscribe { after: self.position }
+    }
+
+    /// Folds one message in; `true` when anything changed.
+    pub fn receive(&mut self, message: ServerMessage) -> bool {
+        match message {
+            ServerMessage::Snapshot { snapshot } => {
+                let snapshot = *snapshot;
+                self.board = snapshot.board;
+                self.position = Some(snapshot.position);
+                self.members = snapshot.members;
+                true
+            }
+            ServerMessage::Events { events } => {
+                let mut changed = false;
+                for event in events {
+                    // Each event comes once per subscription; one already folded (a resumed
+                    // subscription overlapping the last) must not be folded twice.
+                    if self.position.is_some_and(|last| event.position <= last) {
+                        continue;
+                    }
+                    if let group::Event::Distribution(inner) = event.event {
+                        let recorded = distribution::Recorded {
+                            position: event.position,
+                            recorded_at_ms: event.recorded_at_ms,
+                            actor: event.actor.as_str().into(),
+                            event: inner,
+                        };
+                        self.board.apply(&recorded);
+                    }
+                    self.position = Some(event.position);
+                    changed = true;
+                }
+                changed
+            }
+            // A snapshot follows a resync; the others change nothing on the board.
+            ServerMessage::Resync { .. }
+            | ServerMessage::Welcome { .. }
+            | ServerMessage::Head { .. }
+            | ServerMessage::Error { .. } => false,
+        }
+    }
+
+    /// The display name of `member_id`, or the id itself for a member this client does not
+    /// know.
+    pub fn member_name<'a>(&'a self, member_id: &'a str) -> &'a str {
+        self.members
+            .iter()
+            .find(|m| m.member_id.as_str() == member_id)
+            .map_or(member_id, |m| m.name.as_str())
+    }
+}
+
+/// "45 s", "12 min", "3 h 05", "2 d 4 h": how long, for a card.
+pub fn duration_label(ms: i64) -> String {
+    let seconds = ms.max(0) / 1000;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{} h {:02}", s / 3600, (s % 3600) / 60),
+        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::wire::{Snapshot, WireEvent};
+
+    fn snapshot(position: u64) -> ServerMessage {
+        ServerMessage::Snapshot { snapshot: Box::new(Snapshot { position, ..Snapshot::default() }) }
+    }
+
+    fn logged(position: u64, request_id: &str) -> WireEvent {
+        let event: distribution::Event = serde_json::from_value(serde_json::json!({
+            "type": "RequestLogged",
+            "request_id": request_id,
+            "household_id": "h-1",
+            "need_category": "food",
+            "lines": [{"item_id": "rice", "quantity": 2}],
+            "household_size": 3,
+            "urgency": "soon",
+            "zone": "north",
+            "preferred_language": "en",
+            "contact_channel": "sms",
+        }))
+        .expect("a RequestLogged event");
+        WireEvent {
+            position,
+            recorded_at_ms: 1_700_000_000_000,
+            actor: "ana".to_owned(),
+            event: group::Event::Distribution(event),
+        }
+    }
+
+    #[test]
+    fn without_a_position_it_asks_for_a_snapshot_and_then_resumes_after_it() {
+        let mut live = Live::default();
+        assert_eq!(live.subscription(), ClientMessage::Subscribe { after: None });
+        assert!(live.receive(snapshot(7)));
+        assert_eq!(live.subscription(), ClientMessage::Subscribe { after: Some(7) });
+    }
+
+    #[test]
+    fn events_fold_into_the_board_once() {
+        let mut live = Live::default();
+        live.receive(snapshot(7));
+        assert!(live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] }));
+        assert_eq!(live.position, Some(8));
+        assert_eq!(live.board.requests.len(), 1);
+        // The same event again (a resumed subscription) changes nothing.
+        assert!(!live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] }));
+        assert_eq!(live.board.requests.len(), 1);
+    }
+
+    #[test]
+    fn a_snapshot_replaces_the_board() {
+        let mut live = Live::default();
+        live.receive(snapshot(7));
+        live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] });
+        live.receive(ServerMessage::Resync { reason: "behind".to_owned() });
+        live.receive(snapshot(20));
+        assert_eq!(live.position, Some(20));
+        assert!(live.board.requests.is_empty());
+    }
+
+    #[test]
+    fn durations_read_in_plain_units() {
+        assert_eq!(duration_label(-5), "0 s");
+        assert_eq!(duration_label(45_000), "45 s");
+        assert_eq!(duration_label(12 * 60_000 + 5_000), "12 min");
+        assert_eq!(duration_label(3 * 3_600_000 + 5 * 60_000), "3 h 05");
+        assert_eq!(duration_label(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h");
+    }
+}

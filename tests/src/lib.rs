@@ -12,6 +12,21 @@ use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent, system_clock};
 use shared::access::Role;
 use tokio::sync::oneshot;
 
+/// Every file below `dir`, at any depth: for scanning a data folder for what must not be
+/// in it.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable folder") {
+        let path = entry.expect("folder entry").path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
 /// A test event of type `Noted` with a small JSON payload.
 pub fn noted(text: &str) -> NewEvent {
     NewEvent {

@@ -125,7 +125,7 @@ async fn personal_data_is_sealed_and_shown_only_to_those_whose_work_needs_it() {
 
     // Nor does any file the server keeps: the log holds only ciphertext.
     let data = app.stop().await;
-    for file in files_under(data.path()) {
+    for file in tests::files_under(data.path()) {
         let bytes = std::fs::read(&file).unwrap();
         let text = String::from_utf8_lossy(&bytes);
         assert_no_personal_data(&text, &file.display().to_string());
@@ -136,19 +136,6 @@ fn assert_no_personal_data(text: &str, place: &str) {
     for secret in [NAME, PHONE, ADDRESS] {
         assert!(!text.contains(secret), "{secret} found in {place}");
     }
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 #[tokio::test]

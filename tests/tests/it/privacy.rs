@@ -2,7 +2,7 @@
 //! (crypto-shredding) while the log, its chain and every count stay; opening a household's
 //! contact details by role leaves a record; a backup restores with the keys it needs.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
@@ -29,23 +29,12 @@ fn erase(household_id: &str) -> Value {
     json!({"type": "EraseHousehold", "household_id": household_id, "reason": "asked to be forgotten"})
 }
 
+use tests::files_under;
+
 fn assert_no_personal_data(text: &str, place: &str) {
     for secret in [NAME, PHONE, ADDRESS] {
         assert!(!text.contains(secret), "{secret} found in {place}");
     }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(files_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// The household's key as the key store holds it, hex-encoded.

@@ -10,6 +10,7 @@ mod it {
     mod log_files;
     mod log_model;
     mod log_reads;
+    mod logs;
     mod privacy;
     mod server_ws;
     mod subscription;

@@ -140,7 +140,8 @@ impl AuthStore {
         let mut stored = self.lock();
         let mut next = stored.clone();
         change(&mut next);
-        write_atomically(&self.path, &next).map_err(|e| AuthError::Write(e.to_string()))?;
+        crate::durable::write_json_atomically(&self.path, &next)
+            .map_err(|e| AuthError::Write(e.to_string()))?;
         *stored = next;
         Ok(())
     }
@@ -171,18 +172,6 @@ fn hash_password(password: &str) -> Result<String, AuthError> {
 
 fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn write_atomically(path: &Path, stored: &Stored) -> std::io::Result<()> {
-    let temporary = path.with_extension("json.tmp");
-    let bytes = serde_json::to_vec_pretty(stored).map_err(std::io::Error::other)?;
-    std::fs::write(&temporary, bytes)?;
-    std::fs::File::open(&temporary)?.sync_all()?;
-    std::fs::rename(&temporary, path)?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod demo;
+pub mod durable;
 pub mod http;
 pub mod log;
 pub mod metrics;

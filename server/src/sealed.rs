@@ -148,7 +148,8 @@ impl KeyStore {
         }
         let mut next = keys.clone();
         next.remove(key_id);
-        write_atomically(&self.path, &next).map_err(|e| SealError::Write(e.to_string()))?;
+        crate::durable::write_json_atomically(&self.path, &next)
+            .map_err(|e| SealError::Write(e.to_string()))?;
         *keys = next;
         Ok(true)
     }
@@ -167,7 +168,8 @@ impl KeyStore {
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
         let mut next = keys.clone();
         next.insert(household_id.to_owned(), hex::encode(key));
-        write_atomically(&self.path, &next).map_err(|e| SealError::Write(e.to_string()))?;
+        crate::durable::write_json_atomically(&self.path, &next)
+            .map_err(|e| SealError::Write(e.to_string()))?;
         *keys = next;
         Ok(key)
     }
@@ -177,17 +179,6 @@ impl KeyStore {
 /// recorded contact view).
 pub fn random_id() -> String {
     hex::encode(ChaCha20Poly1305::generate_nonce(&mut OsRng))
-}
-
-fn write_atomically(path: &Path, keys: &BTreeMap<String, String>) -> std::io::Result<()> {
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, serde_json::to_vec_pretty(keys).map_err(std::io::Error::other)?)?;
-    std::fs::File::open(&temporary)?.sync_all()?;
-    std::fs::rename(&temporary, path)?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -41,13 +41,7 @@ impl Checkpoint {
     }
 
     pub fn write(&self, head: Head) -> std::io::Result<()> {
-        let temporary = self.path.with_extension("tmp");
-        std::fs::write(&temporary, format!("{} {}\n", head.position, hex::encode(head.hash)))?;
-        std::fs::File::open(&temporary)?.sync_all()?;
-        std::fs::rename(&temporary, &self.path)?;
-        if let Some(dir) = self.path.parent() {
-            std::fs::File::open(dir)?.sync_all()?;
-        }
-        Ok(())
+        let line = format!("{} {}\n", head.position, hex::encode(head.hash));
+        crate::durable::write_atomically(&self.path, line.as_bytes())
     }
 }

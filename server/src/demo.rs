@@ -181,18 +181,29 @@ pub async fn fill(
     for week in 0..4u64 {
         let day = today - 21 + 7 * week as i64;
         let last = week == 3;
-        // The last day is today, so its story must end before the real now.
-        let start_ms =
-            if last { real_now_ms - 4 * 3_600_000 } else { start_of_day_ms(day) + 8 * 3_600_000 };
+        let (start_ms, step_ms) = if last {
+            today_window(real_now_ms)
+        } else {
+            (start_of_day_ms(day) + 8 * 3_600_000, 150_000)
+        };
         demo.set_time(start_ms);
         demo.morning_stock(day).await;
-        let step_ms = if last { 3 * 3_600_000 / (REQUESTS_PER_DAY as i64 * 9) } else { 150_000 };
         for n in 0..REQUESTS_PER_DAY {
             demo.request(week, n, day, last, step_ms).await;
         }
     }
     let members = MEMBERS.iter().map(|(id, _, roles)| (*id, *roles)).collect();
     Ok(Filled { commands: demo.sent, members })
+}
+
+/// Where today's story starts and how far the clock moves per step. Today is still under
+/// way: the story starts at most four hours ago but never before midnight (else the month
+/// would have five distribution days), and ends before the real now.
+fn today_window(real_now_ms: i64) -> (i64, i64) {
+    let start_ms = (real_now_ms - 4 * 3_600_000).max(start_of_day_ms(day_of(real_now_ms)));
+    // A request takes at most nine steps; keep a quarter of the window spare.
+    let step_ms = (real_now_ms - start_ms) * 3 / 4 / (REQUESTS_PER_DAY as i64 * 9);
+    (start_ms, step_ms)
 }
 
 impl Demo<'_> {
@@ -467,6 +478,22 @@ impl Demo<'_> {
                 text: "Thank you, all arrived".into(),
             };
             self.send(comms, feedback).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn todays_story_stays_within_today_and_before_now() {
+        let midnight = start_of_day_ms(20_000);
+        for now in [midnight + 1, midnight + 30 * 60_000, midnight + 12 * 3_600_000] {
+            let (start, step) = today_window(now);
+            let end = start + step * REQUESTS_PER_DAY as i64 * 9;
+            assert_eq!(day_of(start), day_of(now), "now {now}");
+            assert!(start <= end && end < now, "now {now}: {start}..{end}");
         }
     }
 }

@@ -1,33 +1,41 @@
-//! The few HTTP calls the page makes: sign in, who am I, sign out. The session cookie the
-//! server sets on sign-in is HttpOnly; the browser sends it with every same-origin request,
-//! the WebSocket upgrade among them.
+//! The HTTP calls the page makes: sign in and out, who am I, a household's contact details.
+//! Commands go through [`crate::outbox`]. The session cookie the server sets on sign-in is
+//! HttpOnly; the browser sends it with every same-origin request, the WebSocket upgrade
+//! among them.
 
+use serde::Deserialize;
 use shared::members::Member;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-/// Shown when the server cannot be reached or answers something unreadable.
-pub const UNREACHABLE: &str = "Cannot reach the server. Check the connection and try again.";
-
-/// Signs in; on failure, the reason in words a person can act on.
-pub async fn sign_in(member_id: &str, password: &str) -> Result<Member, String> {
-    let body = serde_json::json!({ "member_id": member_id, "password": password }).to_string();
-    let (status, text) = call("POST", "/api/session", Some(&body)).await?;
-    if status == 200 {
-        let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| UNREACHABLE)?;
-        let member = value.get("member").cloned().unwrap_or_default();
-        return serde_json::from_value(member).map_err(|_| UNREACHABLE.to_owned());
-    }
-    Err(error_words(status, &text))
+/// Why something the page asked for did not happen, for the page to say in the reader's
+/// language (the server's own message is in English).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// No answer: the network or the server is down.
+    Unreachable,
+    /// 401: signed out, or the member id and password do not match.
+    NotSignedIn,
+    /// 429: too many attempts.
+    Throttled,
+    /// Any other error, with the server's message as a sentence.
+    Server(String),
 }
 
-/// The member the session cookie belongs to, if there is a valid one.
-pub async fn me() -> Option<Member> {
-    match call("GET", "/api/me", None).await {
-        Ok((200, text)) => serde_json::from_str(&text).ok(),
-        _ => None,
-    }
+/// Signs in.
+pub async fn sign_in(member_id: &str, password: &str) -> Result<Member, Failure> {
+    let body = serde_json::json!({ "member_id": member_id, "password": password }).to_string();
+    let text = expect_ok(call("POST", "/api/session", Some(&body)).await)?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| Failure::Unreachable)?;
+    let member = value.get("member").cloned().unwrap_or_default();
+    serde_json::from_value(member).map_err(|_| Failure::Unreachable)
+}
+
+/// The member the session cookie belongs to.
+pub async fn me() -> Result<Member, Failure> {
+    let text = expect_ok(call("GET", "/api/me", None).await)?;
+    serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
 }
 
 /// Ends the session; the server clears the cookie.
@@ -36,18 +44,50 @@ pub async fn sign_out() {
     let _ = call("DELETE", "/api/session", None).await;
 }
 
+/// A household's contact details, as `GET /api/requests/{id}/contact` answers them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct Contact {
+    #[serde(default)]
+    pub erased: bool,
+    #[serde(default)]
+    pub personal_data: Option<PersonalData>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+pub struct PersonalData {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// The contact details of `request_id`'s household, for a member whose work needs them.
+pub async fn contact(request_id: &str) -> Result<Contact, Failure> {
+    let path = format!("/api/requests/{}/contact", js_sys::encode_uri_component(request_id));
+    let text = expect_ok(call("GET", &path, None).await)?;
+    serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+}
+
+fn expect_ok(answer: Result<(u16, String), JsValue>) -> Result<String, Failure> {
+    match answer {
+        Ok((200, text)) => Ok(text),
+        Ok((401, _)) => Err(Failure::NotSignedIn),
+        Ok((429, _)) => Err(Failure::Throttled),
+        Ok((status, text)) => Err(Failure::Server(error_words(status, &text))),
+        Err(_) => Err(Failure::Unreachable),
+    }
+}
+
 /// The server's own message from an error body (`{"error": {"code", "message"}}`), as a
-/// sentence.
+/// sentence; the status code when there is none.
 pub fn error_words(status: u16, body: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    let code = value.pointer("/error/code").and_then(|c| c.as_str()).unwrap_or_default();
     let message = value.pointer("/error/message").and_then(|m| m.as_str()).unwrap_or_default();
-    match (status, code) {
-        (401, _) => "That member id and password do not match. Check both and try again.".into(),
-        (429, _) => "Too many failed sign-ins. Wait a minute before trying again.".into(),
-        _ if !message.is_empty() => sentence(message),
-        _ => format!("The server could not sign you in (error {status}). Try again later."),
-    }
+    if message.is_empty() { format!("error {status}") } else { sentence(message) }
 }
 
 /// `message` with a capital first letter and a full stop.
@@ -61,12 +101,8 @@ fn sentence(message: &str) -> String {
     text
 }
 
-/// One same-origin request: its status and body text.
-async fn call(method: &str, path: &str, json: Option<&str>) -> Result<(u16, String), String> {
-    fetch(method, path, json).await.map_err(|_| UNREACHABLE.to_owned())
-}
-
-async fn fetch(method: &str, path: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
+/// One same-origin request: its status and body text; `Err` when no answer came.
+pub async fn call(method: &str, path: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
     let init = RequestInit::new();
     init.set_method(method);
     if let Some(json) = json {
@@ -88,15 +124,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrong_credentials_read_as_a_plain_sentence() {
-        let body = r#"{"error":{"code":"wrong_credentials","message":"that member id and password do not match"}}"#;
-        assert!(error_words(401, body).starts_with("That member id and password do not match."));
-    }
-
-    #[test]
-    fn other_errors_use_the_servers_words() {
+    fn the_servers_message_reads_as_a_sentence() {
         let body = r#"{"error":{"code":"invalid_json","message":"missing field `password`"}}"#;
         assert_eq!(error_words(400, body), "Missing field `password`.");
-        assert!(error_words(502, "").contains("error 502"));
+        assert_eq!(error_words(502, ""), "error 502");
     }
 }

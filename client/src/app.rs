@@ -1,40 +1,166 @@
-//! The page: a sign-in screen (with the public log head), then the live board.
+//! The page: a sign-in screen (with the public log head), then the signed-in shell: a header
+//! with the screens a member's roles use, the connection indicator and the language switch,
+//! and the screen the address names (`#/board`, `#/intake`, `#/request/<id>`, `#/driver`,
+//! `#/stock`).
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use shared::distribution::{DeliveryKind, DeliveryStatus, Stage, StockWarning};
+use shared::access::{self, Role};
 use shared::members::Member;
 use shared::wire::ServerMessage;
 
-use crate::api;
-use crate::live::{Live, duration_label};
+use crate::api::{self, Failure};
+use crate::forms::{IntakeScreen, StockScreen};
+use crate::i18n::{I18n, Lang, use_i18n};
+use crate::live::Live;
+use crate::outbox::Outbox;
+use crate::screens::{BoardScreen, DriverScreen, RequestScreen};
 use crate::socket::{Socket, Status};
+
+/// Which screen the address names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Board,
+    Intake,
+    Request(String),
+    Driver,
+    Stock,
+}
+
+impl Route {
+    /// The route of a location hash such as `#/request/r-12`; the board for anything else.
+    pub fn parse(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.split_once('/') {
+            Some(("request", id)) if !id.is_empty() => {
+                Route::Request(js_sys::decode_uri_component(id).map_or(id.to_owned(), String::from))
+            }
+            _ => match path {
+                "intake" => Route::Intake,
+                "driver" => Route::Driver,
+                "stock" => Route::Stock,
+                _ => Route::Board,
+            },
+        }
+    }
+
+    pub fn href(&self) -> String {
+        match self {
+            Route::Board => "#/board".to_owned(),
+            Route::Intake => "#/intake".to_owned(),
+            Route::Request(id) => format!("#/request/{}", js_sys::encode_uri_component(id)),
+            Route::Driver => "#/driver".to_owned(),
+            Route::Stock => "#/stock".to_owned(),
+        }
+    }
+}
+
+/// What every screen of a signed-in member reads: the folded log, who is signed in, the
+/// queue of actions, the clock, the route.
+#[derive(Clone, Copy, Debug)]
+pub struct Ctx {
+    pub live: RwSignal<Live>,
+    pub me: StoredValue<Member>,
+    pub outbox: Outbox,
+    /// Now, in milliseconds since 1970; ticks every 15 seconds so ages move on.
+    pub now: RwSignal<i64>,
+    pub route: RwSignal<Route>,
+}
+
+impl Ctx {
+    /// Whether the member's roles allow `command_type`: only allowed actions are offered.
+    pub fn may(&self, command_type: &str) -> bool {
+        self.me.with_value(|me| access::may_send(&me.roles, command_type))
+    }
+
+    pub fn has_role(&self, role: Role) -> bool {
+        self.me.with_value(|me| me.roles.contains(&role))
+    }
+
+    pub fn my_id(&self) -> String {
+        self.me.with_value(|me| me.member_id.to_string())
+    }
+
+    /// Queues a command (anything that serializes to a command object with its `type`).
+    pub fn send(&self, label: String, command: &impl serde::Serialize) {
+        match serde_json::to_value(command) {
+            Ok(value) => {
+                self.outbox.send(label, value);
+            }
+            Err(error) => self.outbox.error(format!("{label}: {error}")),
+        }
+    }
+
+    /// Goes to `route`, as following a link would.
+    pub fn go(&self, route: Route) {
+        let _ = window().location().set_hash(&route.href());
+        self.route.set(route);
+    }
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
 
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(saved_language());
+    provide_context(I18n { lang });
+    Effect::new(move || {
+        let tag = lang.get().tag();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", tag);
+        }
+        if let Ok(Some(storage)) = window().local_storage() {
+            let _ = storage.set_item(LANGUAGE_KEY, tag);
+        }
+    });
+
     let member = RwSignal::new(None::<Member>);
+    let note = RwSignal::new(None::<&'static str>);
     // A session cookie from an earlier visit skips the sign-in screen.
     spawn_local(async move {
-        if let Some(me) = api::me().await {
+        if let Ok(me) = api::me().await {
             member.set(Some(me));
         }
     });
 
     view! {
         {move || match member.get() {
-            Some(signed_in) => view! { <BoardScreen member=signed_in on_sign_out=member /> }.into_any(),
-            None => view! { <SignInScreen on_signed_in=member /> }.into_any(),
+            Some(signed_in) => view! { <Shell member=signed_in signed_in=member note=note /> }.into_any(),
+            None => view! { <SignInScreen signed_in=member note=note /> }.into_any(),
         }}
     }
 }
 
+const LANGUAGE_KEY: &str = "potluck.language";
+
+/// The language chosen on this device before, else the browser's, else English.
+fn saved_language() -> Lang {
+    let saved = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(LANGUAGE_KEY).ok().flatten());
+    let browser = window().navigator().language();
+    [saved, browser]
+        .into_iter()
+        .flatten()
+        .find_map(|tag| Lang::from_tag(tag.get(..2).unwrap_or_default()))
+        .unwrap_or(Lang::En)
+}
+
 /// The sign-in form, and under it the log head as the public feed reports it.
 #[component]
-fn SignInScreen(on_signed_in: RwSignal<Option<Member>>) -> impl IntoView {
+fn SignInScreen(
+    signed_in: RwSignal<Option<Member>>,
+    note: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i = use_i18n();
     let member_id = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -47,7 +173,7 @@ fn SignInScreen(on_signed_in: RwSignal<Option<Member>>) -> impl IntoView {
         }
         let (id, secret) = (member_id.get_untracked(), password.get_untracked());
         if id.trim().is_empty() || secret.is_empty() {
-            error.set(Some("Enter your member id and your password.".to_owned()));
+            error.set(Some(i.t("sign_in.both_needed")));
             return;
         }
         pending.set(true);
@@ -56,8 +182,16 @@ fn SignInScreen(on_signed_in: RwSignal<Option<Member>>) -> impl IntoView {
             let result = api::sign_in(id.trim(), &secret).await;
             pending.set(false);
             match result {
-                Ok(member) => on_signed_in.set(Some(member)),
-                Err(words) => error.set(Some(words)),
+                Ok(member) => {
+                    note.set(None);
+                    signed_in.set(Some(member));
+                }
+                Err(failure) => error.set(Some(match failure {
+                    Failure::NotSignedIn => i.t("sign_in.wrong"),
+                    Failure::Throttled => i.t("sign_in.throttled"),
+                    Failure::Unreachable => i.t("error.unreachable"),
+                    Failure::Server(words) => words,
+                })),
             }
         });
     };
@@ -65,19 +199,23 @@ fn SignInScreen(on_signed_in: RwSignal<Option<Member>>) -> impl IntoView {
     view! {
         <main class="sign-in">
             <h1>"Potluck"</h1>
+            <LanguageSwitch />
+            <p class="note" role="status" data-testid="sign-in-note">
+                {move || note.get().map(|key| i.t(key))}
+            </p>
             <form data-testid="sign-in-form" on:submit=submit>
-                <label for="member-id">"Member id"</label>
+                <label for="member-id">{move || i.t("sign_in.member_id")}</label>
                 <input id="member-id" name="member_id" type="text" autocomplete="username"
                     autofocus required
                     prop:value=move || member_id.get()
                     on:input=move |ev| member_id.set(event_target_value(&ev)) />
-                <label for="password">"Password"</label>
+                <label for="password">{move || i.t("sign_in.password")}</label>
                 <input id="password" name="password" type="password"
                     autocomplete="current-password" required
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev)) />
                 <button type="submit" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                    {move || if pending.get() { i.t("sign_in.signing_in") } else { i.t("sign_in.submit") }}
                 </button>
                 <p class="error" role="alert" data-testid="sign-in-error">
                     {move || error.get().unwrap_or_default()}
@@ -91,6 +229,7 @@ fn SignInScreen(on_signed_in: RwSignal<Option<Member>>) -> impl IntoView {
 /// The public log head over `/ws/head`, and the state of that connection.
 #[component]
 fn HeadLine() -> impl IntoView {
+    let i = use_i18n();
     let (status, set_status) = signal(Status::Connecting);
     let (head, set_head) = signal(None::<u64>);
     let socket = Socket::connect(
@@ -108,47 +247,117 @@ fn HeadLine() -> impl IntoView {
 
     view! {
         <footer class="head-line">
-            "Log head: "
+            {move || i.t("head.log_head")} " "
             <span data-testid="head-position">
                 {move || head.get().map_or_else(|| "…".to_owned(), |position| position.to_string())}
             </span>
             " · "
-            <ConnectionStatus status=status />
+            <span class="connection" data-testid="connection-status" data-status=move || status.get().label()>
+                {move || i.t(status_key(status.get()))}
+            </span>
         </footer>
     }
 }
 
-#[component]
-fn ConnectionStatus(status: ReadSignal<Status>) -> impl IntoView {
-    view! {
-        <span class="connection" data-testid="connection-status" data-status=move || status.get().label()>
-            {move || status.get().label()}
-        </span>
+fn status_key(status: Status) -> &'static str {
+    match status {
+        Status::Connecting => "conn.connecting",
+        Status::Live => "conn.live",
+        Status::Reconnecting => "conn.reconnecting",
     }
 }
 
-/// The live board over `/ws`, which the session cookie authenticates.
 #[component]
-fn BoardScreen(member: Member, on_sign_out: RwSignal<Option<Member>>) -> impl IntoView {
-    let live = RwSignal::new(Live::default());
-    let (status, set_status) = signal(Status::Connecting);
-    let now = RwSignal::new(now_ms());
-    if let Ok(handle) = set_interval_with_handle(move || now.set(now_ms()), Duration::from_secs(15))
+fn LanguageSwitch() -> impl IntoView {
+    let i = use_i18n();
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{move || i.t("language")}</span>
+            <select data-testid="language"
+                on:change=move |ev| {
+                    if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
+                        i.lang.set(lang);
+                    }
+                }>
+                {Lang::ALL.into_iter().map(|lang| view! {
+                    <option value=lang.tag() selected=move || i.lang.get() == lang>{lang.name()}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+/// Everything a signed-in member sees: the header and the routed screen.
+#[component]
+fn Shell(
+    member: Member,
+    signed_in: RwSignal<Option<Member>>,
+    note: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = Ctx {
+        live: RwSignal::new(Live::default()),
+        me: StoredValue::new(member.clone()),
+        outbox: Outbox::new(),
+        now: RwSignal::new(now_ms()),
+        route: RwSignal::new(Route::parse(&window().location().hash().unwrap_or_default())),
+    };
+    provide_context(ctx);
+    let outbox = ctx.outbox;
+
+    if let Ok(handle) =
+        set_interval_with_handle(move || ctx.now.set(now_ms()), Duration::from_secs(15))
     {
         on_cleanup(move || handle.clear());
     }
+    let hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        ctx.route.set(Route::parse(&window().location().hash().unwrap_or_default()));
+    });
+    let online = RwSignal::new(window().navigator().on_line());
+    let went_online = window_event_listener(leptos::ev::online, move |_| {
+        online.set(true);
+        outbox.flush();
+    });
+    let went_offline = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        hash.remove();
+        went_online.remove();
+        went_offline.remove();
+    });
 
+    // The session may end while the page is open (signed out elsewhere, expired): the
+    // outbox hears it from a command, the socket from a refused reconnection.
+    let session_over = move || {
+        note.set(Some("session.ended"));
+        signed_in.set(None);
+    };
+    Effect::new(move || {
+        if outbox.signed_out.get() {
+            session_over();
+        }
+    });
+
+    let (status, set_status) = signal(Status::Connecting);
     let socket = Socket::connect_with_greeting(
         crate::socket::url_for_page("/ws"),
-        move || live.try_with_untracked(Live::subscription),
+        move || ctx.live.try_with_untracked(Live::subscription),
         move |new_status| {
             set_status.try_set(new_status);
+            match new_status {
+                Status::Live => outbox.flush(),
+                Status::Reconnecting => spawn_local(async move {
+                    if api::me().await == Err(Failure::NotSignedIn) {
+                        outbox.signed_out.try_set(true);
+                    }
+                }),
+                Status::Connecting => {}
+            }
         },
         move |message| {
             if let ServerMessage::Error { code, message } = &message {
                 leptos::logging::warn!("server: {code}: {message}");
             }
-            live.try_maybe_update(|live| (live.receive(message), ()));
+            ctx.live.try_maybe_update(|live| (live.receive(message), ()));
         },
     );
     StoredValue::new_local(socket);
@@ -156,272 +365,107 @@ fn BoardScreen(member: Member, on_sign_out: RwSignal<Option<Member>>) -> impl In
     let sign_out = move |_| {
         spawn_local(async move {
             api::sign_out().await;
-            on_sign_out.set(None);
+            signed_in.set(None);
         });
     };
+    let nav = move |route: Route, key: &'static str| {
+        let href = route.href();
+        let current = move || (ctx.route.get() == route).then_some("page");
+        view! { <a href=href aria-current=current>{move || i.t(key)}</a> }
+    };
+    let may_intake = ctx.may("LogRequest");
+    let drives = ctx.has_role(Role::Driver);
 
     view! {
-        <div class="board-screen" data-testid="board">
+        <div class="shell" data-testid="shell">
             <header class="board-header">
-                <h1>"Potluck board"</h1>
+                <h1>"Potluck"</h1>
+                <nav aria-label=move || i.t("nav.label")>
+                    {nav(Route::Board, "nav.board")}
+                    {may_intake.then(|| nav(Route::Intake, "nav.intake"))}
+                    {drives.then(|| nav(Route::Driver, "nav.driver"))}
+                    {nav(Route::Stock, "nav.stock")}
+                </nav>
                 <span class="position">
-                    "Log position "
+                    {move || i.t("head.position")} " "
                     <span data-testid="head-position">
-                        {move || live.with(|l| l.position.map_or_else(|| "…".to_owned(), |p| p.to_string()))}
+                        {move || ctx.live.with(|l| l.position.map_or_else(|| "…".to_owned(), |p| p.to_string()))}
                     </span>
                 </span>
-                <ConnectionStatus status=status />
+                <ConnectionIndicator status=status online=online />
+                <LanguageSwitch />
                 <span class="who" data-testid="signed-in-as">{member.name.clone()}</span>
-                <button type="button" on:click=sign_out>"Sign out"</button>
+                <button type="button" on:click=sign_out>{move || i.t("sign_out")}</button>
             </header>
-            <section class="columns" aria-label="Open requests by stage">
-                {move || live.with(|l| columns_view(l, now.get()))}
-            </section>
-            <section class="panels">
-                <section class="panel" data-testid="deliveries-today" aria-labelledby="deliveries-title">
-                    <h2 id="deliveries-title">"Today's deliveries"</h2>
-                    <div class="lanes">{move || live.with(|l| deliveries_view(l, now.get()))}</div>
-                </section>
-                <section class="panel" data-testid="procurement-alerts" aria-labelledby="alerts-title">
-                    <h2 id="alerts-title">"Procurement alerts"</h2>
-                    {move || live.with(|l| alerts_view(l, now.get()))}
-                </section>
-                <section class="panel" data-testid="stock-warnings" aria-labelledby="stock-title">
-                    <h2 id="stock-title">"Low and expiring stock"</h2>
-                    {move || live.with(|l| stock_view(l, now.get()))}
-                </section>
-            </section>
+            <Notices />
+            {move || match ctx.route.get() {
+                Route::Board => view! { <BoardScreen /> }.into_any(),
+                Route::Intake => view! { <IntakeScreen /> }.into_any(),
+                Route::Request(id) => view! { <RequestScreen request_id=id /> }.into_any(),
+                Route::Driver => view! { <DriverScreen /> }.into_any(),
+                Route::Stock => view! { <StockScreen /> }.into_any(),
+            }}
         </div>
     }
 }
 
-fn columns_view(live: &Live, now: i64) -> impl IntoView + use<> {
-    live.board
-        .columns()
-        .into_iter()
-        .map(|column| {
-            let cards = column
-                .cards
-                .iter()
-                .take(CARDS_SHOWN)
-                .map(|card| {
-                    let item_names: Vec<String> = card
-                        .progress
-                        .lines
-                        .iter()
-                        .map(|line| item_name(live, line.item_id.as_str()).to_owned())
-                        .collect();
-                    view! {
-                        <li class="card" data-testid="request-card"
-                            data-request-id=card.request_id.to_string()
-                            data-urgency=urgency_label(card.urgency)>
-                            <div class="card-top">
-                                <strong>{card.request_id.to_string()}</strong>
-                                <span class="age" title="Time in this stage">
-                                    {duration_label(card.time_in_stage_ms(now))}
-                                </span>
-                            </div>
-                            <div class="card-meta">
-                                {urgency_label(card.urgency)} " · " {card.zone.to_string()}
-                                " · " {people(card.household_size)}
-                            </div>
-                            <div class="card-items">{item_names.join(", ")}</div>
-                        </li>
-                    }
+/// Live, reconnecting, or offline, and how many actions are waiting to be sent.
+#[component]
+fn ConnectionIndicator(status: ReadSignal<Status>, online: RwSignal<bool>) -> impl IntoView {
+    let i = use_i18n();
+    let outbox = use_ctx().outbox;
+    let key = move || {
+        let waiting = outbox.pending.with(Vec::len);
+        if !online.get() || (waiting > 0 && !outbox.reachable.get()) {
+            "conn.offline"
+        } else {
+            status_key(status.get())
+        }
+    };
+    view! {
+        <span class="connection-box" role="status">
+            <span class="connection" data-testid="connection-status" data-status=move || key().trim_start_matches("conn.")>
+                {move || i.t(key())}
+            </span>
+            {move || {
+                let waiting = outbox.pending.with(Vec::len);
+                (waiting > 0).then(|| view! {
+                    <span class="waiting" data-testid="waiting">
+                        {i.tf("conn.waiting", &[("n", &waiting.to_string())])}
+                    </span>
                 })
-                .collect_view();
-            let stage = stage_label(column.stage);
-            let count = column.cards.len();
-            view! {
-                <section class="column" data-testid=format!("column-{}", stage_key(column.stage))>
-                    <h2>{stage} <span class="count">{count}</span></h2>
-                    <ol>{cards} {more(column.cards.len(), CARDS_SHOWN)}</ol>
-                </section>
-            }
-        })
-        .collect_view()
-}
-
-fn deliveries_view(live: &Live, now: i64) -> impl IntoView + use<> {
-    let lanes = live.board.deliveries_today(now);
-    if lanes.is_empty() {
-        return view! { <p class="empty">"No deliveries today."</p> }.into_any();
+            }}
+        </span>
     }
-    lanes
-        .into_iter()
-        .map(|lane| {
-            let driver = match lane.driver_id {
-                Some(id) => live.member_name(id.as_str()).to_owned(),
-                None => "Unclaimed and pickups".to_owned(),
-            };
-            let rows = lane
-                .deliveries
-                .iter()
-                .map(|d| {
-                    let kind = if d.kind == DeliveryKind::Pickup { "pickup" } else { "delivery" };
-                    view! {
-                        <li data-status=delivery_status_label(d.status)>
-                            <span class="time">
-                                {format!("{}–{}", clock(d.window_start_ms), clock(d.window_end_ms))}
-                            </span>
-                            " " {d.request_id.to_string()} " · " {d.zone.to_string()} " · " {kind}
-                            " · " <em>{delivery_status_label(d.status)}</em>
-                            {d.confirmed.then_some(" ✓")}
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <div class="lane" data-testid="driver-lane">
-                    <h3>{driver}</h3>
-                    <ul>{rows}</ul>
-                </div>
-            }
-        })
-        .collect_view()
-        .into_any()
 }
 
-fn alerts_view(live: &Live, now: i64) -> impl IntoView + use<> {
-    let alerts = live.board.open_alerts();
-    if alerts.is_empty() {
-        return view! { <p class="empty">"No open alerts."</p> }.into_any();
+/// Errors from the server, in plain words, each until dismissed; and the last action done.
+#[component]
+fn Notices() -> impl IntoView {
+    let i = use_i18n();
+    let outbox = use_ctx().outbox;
+    view! {
+        <section class="notices" aria-live="polite">
+            {move || outbox.errors.get().into_iter().map(|notice| {
+                let id = notice.id;
+                view! {
+                    <p class="error" role="alert" data-testid="error">
+                        {notice.text}
+                        " "
+                        <button type="button" on:click=move |_| outbox.dismiss(id)>{move || i.t("dismiss")}</button>
+                    </p>
+                }
+            }).collect_view()}
+            <p class="done" data-testid="last-done">
+                {move || outbox.last_done.get().map(|label| i.tf("done", &[("what", &label)]))}
+            </p>
+        </section>
     }
-    let total = alerts.len();
-    let rows = alerts
-        .into_iter()
-        .take(ROWS_SHOWN)
-        .map(|alert| {
-            let item = item_name(live, alert.item_id.as_str()).to_owned();
-            let request = alert.request_id.as_ref().map(|r| format!(" for {r}"));
-            view! {
-                <li data-testid="alert">
-                    <strong>{format!("{} × {item}", alert.quantity)}</strong>
-                    {request}
-                    <span class="age">{duration_label(now - alert.raised_at_ms)}</span>
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul>{rows} {more(total, ROWS_SHOWN)}</ul> }.into_any()
 }
 
-fn stock_view(live: &Live, now: i64) -> impl IntoView + use<> {
-    let warnings = live.board.stock_warnings(now);
-    if warnings.is_empty() {
-        return view! { <p class="empty">"Stock is fine."</p> }.into_any();
-    }
-    let total = warnings.len();
-    let rows = warnings
-        .into_iter()
-        .take(ROWS_SHOWN)
-        .map(|warning| {
-            let (kind, text) = match &warning {
-                StockWarning::BelowThreshold { item_id, available, threshold } => (
-                    "low",
-                    format!(
-                        "{}: {available} left (threshold {threshold})",
-                        item_name(live, item_id.as_str())
-                    ),
-                ),
-                StockWarning::ExpiringSoon { item_id, location_id, expires_on_day, on_hand } => (
-                    "expiring",
-                    format!(
-                        "{}: {on_hand} at {location_id} expire {}",
-                        item_name(live, item_id.as_str()),
-                        day_label(*expires_on_day)
-                    ),
-                ),
-                StockWarning::Expired { item_id, location_id, expires_on_day, on_hand } => (
-                    "expired",
-                    format!(
-                        "{}: {on_hand} at {location_id} expired {}",
-                        item_name(live, item_id.as_str()),
-                        day_label(*expires_on_day)
-                    ),
-                ),
-            };
-            view! { <li data-testid="stock-warning" data-kind=kind>{text}</li> }
-        })
-        .collect_view();
-    view! { <ul>{rows} {more(total, ROWS_SHOWN)}</ul> }.into_any()
-}
-
-/// Cards a column shows on a 1080-pixel-high screen; the rest are counted under them.
-const CARDS_SHOWN: usize = 8;
-/// Rows an alert or stock panel shows.
-const ROWS_SHOWN: usize = 10;
-
-/// "+3 more" under a list cut at `shown`, nothing when all of it fits.
-fn more(total: usize, shown: usize) -> Option<impl IntoView + use<>> {
-    (total > shown).then(|| {
-        view! { <li class="more" data-testid="more">{format!("+{} more", total - shown)}</li> }
-    })
-}
-
-fn people(count: i64) -> String {
-    if count == 1 { "1 person".to_owned() } else { format!("{count} people") }
-}
-
-fn item_name<'a>(live: &'a Live, item_id: &'a str) -> &'a str {
-    live.board.stock.items.get(item_id).map_or(item_id, |item| item.name.as_str())
-}
-
-fn now_ms() -> i64 {
+pub fn now_ms() -> i64 {
     // Milliseconds since 1970 fit an i64 exactly for the next quarter of a million years.
     js_sys::Date::now() as i64
-}
-
-/// "14:30", UTC: the days the server counts in.
-fn clock(ms: i64) -> String {
-    let minutes = ms.rem_euclid(86_400_000) / 60_000;
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
-}
-
-/// A day number (days since 1970, UTC) as a date.
-fn day_label(day: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64((day * 86_400_000) as f64));
-    let iso = String::from(date.to_iso_string());
-    format!("on {}", iso.get(..10).unwrap_or_default())
-}
-
-fn stage_label(stage: Stage) -> &'static str {
-    match stage {
-        Stage::Logged => "Logged",
-        Stage::AwaitingStock => "Awaiting stock",
-        Stage::Checked => "Checked",
-        Stage::Reserved => "Reserved",
-        Stage::Scheduled => "Scheduled",
-        Stage::Confirmed => "Confirmed",
-        Stage::OutForDelivery => "Out for delivery",
-        Stage::Failed => "Failed",
-        Stage::Delivered => "Delivered",
-        Stage::Cancelled => "Cancelled",
-    }
-}
-
-fn stage_key(stage: Stage) -> String {
-    stage_label(stage).to_lowercase().replace(' ', "-")
-}
-
-fn urgency_label(urgency: shared::distribution::Urgency) -> &'static str {
-    use shared::distribution::Urgency;
-    match urgency {
-        Urgency::Routine => "routine",
-        Urgency::Soon => "soon",
-        Urgency::Urgent => "urgent",
-    }
-}
-
-fn delivery_status_label(status: DeliveryStatus) -> &'static str {
-    match status {
-        DeliveryStatus::Scheduled => "scheduled",
-        DeliveryStatus::Assigned => "assigned",
-        DeliveryStatus::OutForDelivery => "out",
-        DeliveryStatus::Completed => "done",
-        DeliveryStatus::Failed => "failed",
-        DeliveryStatus::Cancelled => "cancelled",
-    }
 }
 
 /// The log head as known after `message`. Frames on one socket arrive in order, so a message
@@ -475,8 +519,11 @@ mod tests {
     }
 
     #[test]
-    fn clock_times_are_utc_hours_and_minutes() {
-        assert_eq!(clock(0), "00:00");
-        assert_eq!(clock(86_400_000 + 14 * 3_600_000 + 30 * 60_000), "14:30");
+    fn plain_routes_parse_without_the_browser() {
+        assert_eq!(Route::parse("#/stock"), Route::Stock);
+        assert_eq!(Route::parse("#/driver"), Route::Driver);
+        assert_eq!(Route::parse("#/intake"), Route::Intake);
+        assert_eq!(Route::parse(""), Route::Board);
+        assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }
 }

@@ -1,13 +1,20 @@
 //! Potluck's web client: a Leptos app, rendered in the browser, compiled to WebAssembly.
 //!
-//! [`app`] holds the components and the signals they read; [`socket`] owns the WebSocket to
-//! the server, reconnects it with backoff and hands each decoded message to the app. The wire
+//! [`app`] holds the shell and routing; [`screens`] and [`forms`] the screens; [`live`] folds
+//! the server's messages with the same projection code the server runs; [`socket`] owns the
+//! WebSocket to the server, reconnects it with backoff and hands each decoded message on;
+//! [`outbox`] queues actions and sends each exactly once; [`i18n`] holds the words. The wire
 //! types come from `shared`, so the server and the client cannot disagree on a message's shape.
 //! `cargo xtask build-client` turns this crate into `client/dist/`, which the server serves.
 
 pub mod api;
 pub mod app;
+pub mod forms;
+pub mod i18n;
+pub mod labels;
 pub mod live;
+pub mod outbox;
+pub mod screens;
 pub mod socket;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,7 +1,7 @@
 //! The board as this client knows it: a snapshot, then every batch of events folded in with
 //! the same projection code the server runs.
 
-use shared::distribution::{self, Board};
+use shared::distribution::{self, Board, Timelines};
 use shared::group;
 use shared::members::Member;
 use shared::wire::{ClientMessage, ServerMessage};
@@ -10,6 +10,8 @@ use shared::wire::{ClientMessage, ServerMessage};
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Live {
     pub board: Board,
+    /// Every request's steps, for the request screen.
+    pub timelines: Timelines,
     /// The last position folded in; `None` before the first snapshot.
     pub position: Option<u64>,
     pub members: Vec<Member>,
@@ -28,6 +30,7 @@ impl Live {
             ServerMessage::Snapshot { snapshot } => {
                 let snapshot = *snapshot;
                 self.board = snapshot.board;
+                self.timelines = snapshot.timelines;
                 self.position = Some(snapshot.position);
                 self.members = snapshot.members;
                 true
@@ -48,6 +51,7 @@ impl Live {
                             event: inner,
                         };
                         self.board.apply(&recorded);
+                        self.timelines.apply(&recorded);
                     }
                     self.position = Some(event.position);
                     changed = true;
@@ -69,6 +73,16 @@ impl Live {
             .iter()
             .find(|m| m.member_id.as_str() == member_id)
             .map_or(member_id, |m| m.name.as_str())
+    }
+
+    /// An item's name, or its id for one not registered.
+    pub fn item_name<'a>(&'a self, item_id: &'a str) -> &'a str {
+        self.board.stock.items.get(item_id).map_or(item_id, |item| item.name.as_str())
+    }
+
+    /// A location's name, or its id for one not registered.
+    pub fn location_name<'a>(&'a self, location_id: &'a str) -> &'a str {
+        self.board.stock.locations.get(location_id).map_or(location_id, String::as_str)
     }
 }
 

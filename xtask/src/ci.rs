@@ -50,7 +50,7 @@ pub fn test() -> anyhow::Result<()> {
     })?;
     steps.run("tests", unit_and_integration_tests)?;
     steps.run("client bundle", || client::build(&client::Options { locked: true }).map(drop))?;
-    steps.run("browser tests", e2e::run)?;
+    steps.run("browser tests", || e2e::run(&[]))?;
     steps.report();
     Ok(())
 }

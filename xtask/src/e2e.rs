@@ -13,7 +13,8 @@ use crate::cmd::{self, cargo, project_root, target_dir};
 /// only package registries are reachable from our machines.
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-pub fn run() -> anyhow::Result<()> {
+/// Runs the browser tests; `playwright_args` (a spec, `--grep`) narrow them down.
+pub fn run(playwright_args: &[String]) -> anyhow::Result<()> {
     let chromium = ensure_chromium()?;
     // A debug server: `cargo test` has built most of it already, and speed does not matter here.
     cmd::run(&mut cargo(["build", "-p", "server", "--locked"]))?;
@@ -22,17 +23,14 @@ pub fn run() -> anyhow::Result<()> {
     let e2e = project_root().join("tests").join("e2e");
     npm(&e2e, &["ci", "--no-audit", "--no-fund"])?;
     let out = target_dir().join("e2e");
-    let mut test = npm_command(&e2e, &["test"]);
+    let mut test = npm_command(&e2e, &["test", "--"]);
+    test.args(playwright_args);
     test.env("POTLUCK_BIN", &server)
         .env("POTLUCK_STATIC_DIR", client::dist_dir())
         .env("POTLUCK_E2E_OUT", &out)
         .env("CHROMIUM_PATH", &chromium);
     cmd::run(&mut test)?;
-    eprintln!(
-        "screenshots: {}, {}",
-        out.join("head.png").display(),
-        out.join("board.png").display()
-    );
+    eprintln!("screenshots: {}/*.png", out.display());
     Ok(())
 }
 

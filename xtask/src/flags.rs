@@ -13,6 +13,8 @@ Commands:
   build-client    build the WebAssembly client into client/dist/
   test            everything CI runs: fmt, clippy, the wasm check of shared, the tests,
                   the client build and the browser tests; stops at the first failure
+  e2e [-- ARGS...] build the client and run only the browser tests; ARGS go to Playwright
+                  (a spec file, `--grep TITLE`, `--headed` on a desktop)
   help            this text
 ";
 
@@ -20,6 +22,8 @@ Commands:
 pub enum Command {
     Help,
     BuildClient,
+    /// The browser tests alone, with Playwright's own arguments.
+    E2e(Vec<String>),
     Run(Run),
     Test,
 }
@@ -50,6 +54,7 @@ pub fn parse(args: &[String]) -> anyhow::Result<Command> {
         "build-client" => no_flags(Command::BuildClient, rest)?,
         "test" => no_flags(Command::Test, rest)?,
         "run" => Command::Run(parse_run(rest)?),
+        "e2e" => Command::E2e(rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest).to_vec()),
         other => bail!("unknown command `{other}`; see `cargo xtask help`"),
     };
     Ok(command)

@@ -36,6 +36,10 @@ fn try_main() -> anyhow::Result<()> {
             client::build(&client::Options::default())?;
             Ok(())
         }
+        flags::Command::E2e(args) => {
+            client::build(&client::Options::default())?;
+            e2e::run(&args)
+        }
         flags::Command::Run(run) => serve::run(&run),
         flags::Command::Test => ci::test(),
     }

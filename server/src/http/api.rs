@@ -328,8 +328,9 @@ pub async fn metrics(
 }
 
 /// `GET /api/requests/{request_id}/contact`: a household's name, phone, address and notes,
-/// for the members whose work needs them (see [`access::sees_all_personal_data`]) and for
-/// the driver of one of the request's deliveries on the day of that delivery.
+/// for the members whose work needs them (see [`access::sees_all_personal_data`]); the
+/// address and phone alone for the driver of one of the request's deliveries on the day of
+/// that delivery.
 ///
 /// A member who sees them because of their role (not as today's driver) leaves a record:
 /// `ContactDetailsViewed` is appended (actor: the viewer) and durable before the details are
@@ -407,10 +408,17 @@ pub async fn contact(
             }
         }
     }
-    let opened = state
+    let mut opened = state
         .keys
         .open_sealed(&key_id, &sealed)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    if !by_role {
+        // Today's driver needs the door and a number to ring: not the name, not the notes.
+        if let Some(data) = opened.as_mut() {
+            data.name.clear();
+            data.notes.clear();
+        }
+    }
     Ok(answer(opened))
 }
 

@@ -10,7 +10,7 @@ use super::catalog::ItemCategory;
 use super::day::{day_of, is_expired, is_expiring_soon};
 use super::event::Event;
 use super::hashing::FastMap;
-use super::id::{ItemId, LocationId};
+use super::id::{ItemId, LocationId, PartnerId};
 use super::stock::Allocation;
 use super::stockroom::Shelf;
 
@@ -18,6 +18,12 @@ use super::stockroom::Shelf;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StockLevels {
     pub items: FastMap<ItemId, ItemLevels>,
+    /// Registered locations, by id: their names, for the stock screen's forms.
+    #[serde(default)]
+    pub locations: BTreeMap<LocationId, String>,
+    /// Registered partners (donors, food banks), by id: their names, for receiving stock.
+    #[serde(default)]
+    pub partners: BTreeMap<PartnerId, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,6 +160,12 @@ impl StockLevels {
                 item.name.clone_from(name);
                 item.unit.clone_from(unit);
                 item.category = *category;
+            }
+            Event::LocationRegistered { location_id, name, .. } => {
+                self.locations.insert(location_id.clone(), name.clone());
+            }
+            Event::PartnerRegistered { partner_id, name, .. } => {
+                self.partners.insert(partner_id.clone(), name.clone());
             }
             Event::LowStockThresholdSet { item_id, quantity } => {
                 self.item_mut(item_id).low_stock_threshold = *quantity;

@@ -16,8 +16,9 @@ export class BoardPage {
     this.memberId = page.getByLabel('Member id');
     this.password = page.getByLabel('Password');
     this.signInError = page.getByTestId('sign-in-error');
-    this.board = page.getByTestId('board');
-    // The board's own: the sign-in screen shows the public head feed's under the same ids.
+    // The signed-in shell: header, messages and the screen the address names.
+    this.board = page.getByTestId('shell');
+    // The shell's own: the sign-in screen shows the public head feed's under the same ids.
     this.connectionStatus = this.board.getByTestId('connection-status');
     this.position = this.board.getByTestId('head-position');
     this.requestCards = page.getByTestId('request-card');
@@ -35,6 +36,11 @@ export class BoardPage {
     await expect(this.password).toBeFocused();
     await this.password.fill(password);
     await this.password.press('Enter');
+  }
+
+  /** Goes to a screen by its link in the header, as a person would. */
+  async navigate(name: string): Promise<void> {
+    await this.page.getByRole('navigation').getByRole('link', { name }).click();
   }
 
   column(key: string): Locator {
@@ -69,4 +75,13 @@ export async function sendCommand(baseUrl: string, token: string, body: unknown)
   if (!response.ok) {
     throw new Error(`POST /api/commands: ${response.status} ${await response.text()}`);
   }
+}
+
+/** `GET` with a bearer token; the body as text. */
+export async function getText(baseUrl: string, token: string, route: string): Promise<string> {
+  const response = await fetch(`${baseUrl}${route}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) {
+    throw new Error(`GET ${route}: ${response.status} ${await response.text()}`);
+  }
+  return response.text();
 }

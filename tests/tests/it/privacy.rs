@@ -178,7 +178,7 @@ async fn an_erasure_the_server_did_not_finish_is_finished_at_start_up() {
 }
 
 #[tokio::test]
-async fn opening_contact_details_by_role_is_recorded_and_a_drivers_visit_is_not() {
+async fn opening_contact_details_by_role_is_recorded_and_todays_driver_sees_only_door_and_phone() {
     let app = tests::spawn_app(Options::default()).await.unwrap();
     let logistics = stocked(&app).await;
     let liaison = app.member("lia", &[Role::Liaison]).await;
@@ -204,7 +204,10 @@ async fn opening_contact_details_by_role_is_recorded_and_a_drivers_visit_is_not(
     let contact = "/api/requests/r1/contact";
     assert_eq!(liaison.get(contact).await.0, 200);
     assert_eq!(app.log.head().position, head + 1, "the liaison's view is recorded");
-    assert_eq!(driver.get(contact).await.0, 200);
+    let (status, shown) = driver.get(contact).await;
+    assert_eq!(status, 200, "{shown}");
+    assert!(shown.contains(ADDRESS) && shown.contains(PHONE), "the driver finds the door: {shown}");
+    assert!(!shown.contains(NAME) && !shown.contains("no stairs"), "and no more: {shown}");
     assert_eq!(app.log.head().position, head + 1, "today's driver leaves no record");
     assert_eq!(auditor.get(contact).await.0, 403);
     assert_eq!(app.log.head().position, head + 1, "a refused look records nothing");

@@ -1,0 +1,160 @@
+//! The page's words, in translation files: `client/i18n/<language>.txt`, one `key = text`
+//! per line, `{name}` for a value filled in. English is complete by definition; a test checks
+//! every other language has the same keys and the same placeholders.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use leptos::prelude::*;
+
+/// A language the page can be shown in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Es];
+
+    /// The BCP 47 tag, as in `<html lang>` and the saved preference.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+
+    /// The language's own name for itself, as the switch shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Es => "Español",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|lang| tag.eq_ignore_ascii_case(lang.tag()))
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::En => include_str!("../i18n/en.txt"),
+            Lang::Es => include_str!("../i18n/es.txt"),
+        }
+    }
+
+    fn table(self) -> &'static HashMap<&'static str, &'static str> {
+        static EN: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        static ES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        let cell = match self {
+            Lang::En => &EN,
+            Lang::Es => &ES,
+        };
+        cell.get_or_init(|| parse(self.source()))
+    }
+
+    /// The text of `key` in this language, falling back to English, then to the key itself
+    /// (so a missing text shows up on the page rather than as a blank).
+    pub fn text(self, key: &str) -> &'static str {
+        self.table().get(key).or_else(|| Lang::En.table().get(key)).copied().unwrap_or("")
+    }
+}
+
+/// `key = text` lines; blank lines and lines starting with `#` are skipped.
+fn parse(source: &'static str) -> HashMap<&'static str, &'static str> {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .filter_map(|line| line.split_once('='))
+        .map(|(key, text)| (key.trim(), text.trim()))
+        .collect()
+}
+
+/// `text` with each `{name}` replaced by its value.
+pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
+    let mut out = text.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The current language, shared by every component through the context.
+#[derive(Clone, Copy, Debug)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    /// The text of `key` in the current language; reading it inside a reactive closure
+    /// re-renders that closure when the language changes.
+    pub fn t(self, key: &str) -> String {
+        let text = self.lang.get().text(key);
+        if text.is_empty() { key.to_owned() } else { text.to_owned() }
+    }
+
+    /// [`I18n::t`] with `{name}` placeholders filled in.
+    pub fn tf(self, key: &str, values: &[(&str, &str)]) -> String {
+        fill(&self.t(key), values)
+    }
+}
+
+/// The page's [`I18n`], provided by the root component.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn placeholders(text: &str) -> BTreeSet<&str> {
+        text.split('{').skip(1).filter_map(|rest| rest.split_once('}')).map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn every_language_has_every_english_key_with_the_same_placeholders() {
+        let english = Lang::En.table();
+        assert!(english.len() > 100, "{} keys", english.len());
+        for lang in Lang::ALL {
+            let table = lang.table();
+            let missing: Vec<_> = english.keys().filter(|k| !table.contains_key(*k)).collect();
+            assert!(missing.is_empty(), "{}: missing {missing:?}", lang.tag());
+            let extra: Vec<_> = table.keys().filter(|k| !english.contains_key(*k)).collect();
+            assert!(extra.is_empty(), "{}: keys English lacks {extra:?}", lang.tag());
+            for (key, text) in table {
+                assert!(!text.is_empty(), "{}: {key} is empty", lang.tag());
+                assert_eq!(placeholders(text), placeholders(english[key]), "{}: {key}", lang.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_code_uses_is_in_the_english_file() {
+        let english = Lang::En.table();
+        let sources = [
+            include_str!("app.rs"),
+            include_str!("screens.rs"),
+            include_str!("forms.rs"),
+            include_str!("api.rs"),
+            include_str!("labels.rs"),
+        ];
+        for source in sources {
+            for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {
+                let key = quoted.split('"').next().unwrap_or_default();
+                assert!(english.contains_key(key), "{key} is used but not in en.txt");
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_unknown_keys_show_up() {
+        assert_eq!(fill("{n} waiting", &[("n", "3")]), "3 waiting");
+        assert_eq!(Lang::Es.text("no.such.key"), "");
+        assert_eq!(Lang::from_tag("ES"), Some(Lang::Es));
+    }
+}

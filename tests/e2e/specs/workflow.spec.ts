@@ -1,0 +1,165 @@
+import path from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { outDir } from '../paths';
+import { BoardPage, expect, test } from '../fixtures';
+
+const PASSWORD = 'potluck-demo';
+const BOARD = { width: 1920, height: 1080 };
+const PHONE = { width: 390, height: 844 };
+
+/** A member signed in on a browser context of their own, like a phone or a laptop. */
+async function signedIn(browser: Browser, url: string, memberId: string, viewport = PHONE) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const screen = new BoardPage(page, url);
+  await screen.open();
+  await screen.signIn(memberId, PASSWORD);
+  await expect(screen.connectionStatus).toHaveText('live');
+  return { context, page, screen };
+}
+
+function isoDate(daysFromToday: number): string {
+  return new Date(Date.now() + daysFromToday * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function stage(page: Page): Promise<string | null> {
+  return page.getByTestId('request-stage').getAttribute('data-stage');
+}
+
+test('a request goes from intake to delivered and feedback across four screens', async ({ browser, demoServer }) => {
+  test.setTimeout(90_000);
+  const url = demoServer.url;
+  // Ben, logistics, on the big screen; Eli, communications, and Lena, a driver, on phones.
+  const ben = await signedIn(browser, url, 'ben', BOARD);
+  const eli = await signedIn(browser, url, 'eli');
+  const lena = await signedIn(browser, url, 'lena');
+
+  // Ben receives rice from the food bank, so the request below finds it in stock.
+  await ben.screen.navigate('Stock');
+  const receive = ben.page.getByTestId('receive-form');
+  await receive.getByLabel('Item').selectOption('rice');
+  await receive.getByLabel('Location').selectOption('church-pantry');
+  await receive.getByLabel('Quantity').fill('40');
+  await receive.getByLabel('Expires on (food)').fill(isoDate(30));
+  await receive.getByLabel('Source').selectOption('donation');
+  await receive.getByLabel('From partner').selectOption('city-food-bank');
+  await receive.getByRole('button', { name: 'Receive' }).click();
+  await expect(ben.page.getByTestId('last-done')).toContainText('Receive stock');
+  await ben.screen.navigate('Board');
+  await expect(ben.screen.requestCards.first()).toBeVisible();
+  await ben.page.evaluate(() => { (window as any).__notReloaded = true; });
+
+  // Eli logs a request on a phone, with the keyboard where a phone has one.
+  await eli.screen.navigate('New request');
+  await eli.page.getByLabel('Need').selectOption('food');
+  await eli.page.locator('#intake-item-0').selectOption('rice');
+  await eli.page.locator('#intake-quantity-0').fill('2');
+  await eli.page.getByLabel('People in the household').fill('3');
+  await eli.page.getByLabel('Urgency').selectOption('urgent');
+  await eli.page.getByLabel('Zone').fill('north');
+  await eli.page.getByLabel('Contact by').selectOption('sms');
+  await eli.page.getByLabel('Name').fill('Rosalind Weatherby-Test');
+  await eli.page.getByLabel('Phone').fill('555-0100-4242');
+  await eli.page.getByLabel('Address').fill('12 Lantern Court');
+  await eli.page.getByTestId('intake-submit').click();
+  await eli.page.waitForURL(/#\/request\//);
+  const requestId = decodeURIComponent(eli.page.url().split('#/request/')[1]);
+  await expect.poll(() => stage(eli.page)).toBe('logged');
+
+  // It appears on Ben's board without a reload; he checks stock, reserves and schedules it.
+  const card = ben.screen.column('logged').locator(`[data-request-id="${requestId}"]`);
+  await expect(card).toBeVisible();
+  await expect(card).toHaveAttribute('data-urgency', 'urgent');
+  expect(await ben.page.evaluate(() => (window as any).__notReloaded)).toBe(true);
+  await card.getByRole('link').click();
+  await ben.page.getByTestId('check-stock').click();
+  await expect.poll(() => stage(ben.page)).toBe('checked');
+  await ben.page.getByTestId('reserve').click();
+  await expect.poll(() => stage(ben.page)).toBe('reserved');
+  await ben.page.getByTestId('schedule-form').getByRole('button', { name: 'Schedule' }).click();
+  await expect.poll(() => stage(ben.page)).toBe('scheduled');
+
+  // Eli confirms with the household.
+  await eli.page.getByTestId('confirm-form').getByRole('button').click();
+  await expect.poll(() => stage(eli.page)).toBe('confirmed');
+
+  // Lena claims it on her phone, sees where to go, starts and completes it.
+  await lena.screen.navigate('My deliveries');
+  const open = lena.page.getByTestId('open-delivery').filter({ hasText: requestId });
+  await open.getByTestId('claim').click();
+  const mine = lena.page.getByTestId('my-delivery').filter({ hasText: requestId });
+  await expect(mine).toHaveAttribute('data-status', 'assigned');
+  await expect(mine.getByTestId('contact-details')).toContainText('12 Lantern Court');
+  await expect(mine.getByTestId('contact-details')).toContainText('555-0100-4242');
+  await expect(mine.getByTestId('contact-details')).not.toContainText('Rosalind');
+  await mine.getByTestId('start').click();
+  await expect(mine).toHaveAttribute('data-status', 'out');
+  await lena.page.screenshot({ path: path.join(outDir, 'driver-phone.png') });
+  await mine.getByTestId('complete').click();
+  await expect(mine).toHaveAttribute('data-status', 'completed');
+
+  // The board shows it delivered: off the open columns, done in today's deliveries.
+  await ben.screen.navigate('Board');
+  const row = ben.page.getByTestId('deliveries-today').getByTestId('delivery-row').filter({ hasText: requestId });
+  await expect(row).toHaveAttribute('data-status', 'completed');
+  await expect(ben.page.locator(`[data-testid="request-card"][data-request-id="${requestId}"]`)).toHaveCount(0);
+  await ben.page.screenshot({ path: path.join(outDir, 'board-1920x1080.png') });
+
+  // Eli records the household's feedback; the timeline shows every step.
+  await expect.poll(() => stage(eli.page)).toBe('delivered');
+  const feedback = eli.page.getByTestId('feedback-form');
+  await feedback.getByLabel('From').selectOption('household');
+  await feedback.getByLabel('Rating').selectOption('5');
+  await feedback.getByLabel('What they said').fill('Arrived warm, thank you');
+  await feedback.getByRole('button', { name: 'Record feedback' }).click();
+  const steps = eli.page.getByTestId('timeline-step');
+  await expect(steps.last()).toHaveAttribute('data-event', 'FeedbackRecorded');
+  const events = await steps.evaluateAll((items) => items.map((i) => i.getAttribute('data-event')));
+  expect(events).toEqual([
+    'RequestLogged', 'StockChecked', 'StockReserved', 'DeliveryScheduled', 'HouseholdConfirmed',
+    'DeliveryClaimed', 'DeliveryStarted', 'DeliveryCompleted', 'FeedbackRecorded',
+  ]);
+
+  for (const member of [ben, eli, lena]) {
+    await expect(member.page.getByTestId('error')).toHaveCount(0);
+    expect(member.screen.errors).toEqual([]);
+    await member.context.close();
+  }
+});
+
+test('the language can be switched to Spanish and back', async ({ page, demoServer }) => {
+  const board = new BoardPage(page, demoServer.url);
+  await board.open();
+  await board.signIn('ben', PASSWORD);
+  await expect(board.connectionStatus).toHaveText('live');
+  await page.getByTestId('shell').getByTestId('language').selectOption('es');
+  await expect(board.connectionStatus).toHaveText('en vivo');
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Existencias' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await page.getByTestId('shell').getByTestId('language').selectOption('en');
+  await expect(board.connectionStatus).toHaveText('live');
+});
+
+test('members are offered only what their roles allow', async ({ page, demoServer }) => {
+  const board = new BoardPage(page, demoServer.url);
+  await board.open();
+  await board.signIn('sam', PASSWORD);
+  await expect(board.connectionStatus).toHaveText('live');
+  const nav = page.getByRole('navigation');
+  await expect(nav.getByRole('link', { name: 'Board' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'New request' })).toHaveCount(0);
+  await expect(nav.getByRole('link', { name: 'My deliveries' })).toHaveCount(0);
+  await board.navigate('Stock');
+  await expect(page.getByTestId('stock-row').first()).toBeVisible();
+  for (const form of ['receive-form', 'adjust-form', 'transfer-form', 'threshold-form']) {
+    await expect(page.getByTestId(form)).toHaveCount(0);
+  }
+  const firstCard = page.getByTestId('request-card').first();
+  await board.navigate('Board');
+  await firstCard.getByRole('link').click();
+  await expect(page.getByTestId('request-stage')).toBeVisible();
+  for (const action of ['check-stock', 'reserve', 'schedule-form', 'cancel-form', 'claim', 'contact']) {
+    await expect(page.getByTestId(action)).toHaveCount(0);
+  }
+  await expect(page.getByTestId('feedback-form')).toBeVisible();
+});

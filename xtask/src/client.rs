@@ -56,8 +56,17 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
             .with_context(|| format!("cannot copy {} into the bundle", from.display()))?;
     }
 
+    // Compressed once here, so the server sends `.gz` files as they are (`gzip -9 -k`
+    // keeps the originals for browsers that do not take gzip).
+    for name in ["client_bg.wasm", "client.js", "style.css"] {
+        cmd::run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(dist.join(name)))?;
+    }
     let size = fs::metadata(dist.join("client_bg.wasm"))?.len();
-    eprintln!("client bundle: {} (client_bg.wasm {size} bytes)", dist.display());
+    let gzipped = fs::metadata(dist.join("client_bg.wasm.gz"))?.len();
+    eprintln!(
+        "client bundle: {} (client_bg.wasm {size} bytes, {gzipped} gzip-compressed)",
+        dist.display()
+    );
     Ok(dist)
 }
 

@@ -278,3 +278,32 @@ async fn a_role_holders_contact_is_sealed_before_it_reaches_the_log() {
     assert!(!log.contains("555-777-0123") && !log.contains("evenings only"), "{log}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_client_is_served_gzipped_to_browsers_that_take_it_and_routes_fall_back_to_the_page() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Potluck</title>").unwrap();
+    std::fs::write(dist.path().join("client_bg.wasm"), b"\0asm plain module").unwrap();
+    std::fs::write(dist.path().join("client_bg.wasm.gz"), b"gzipped module bytes").unwrap();
+    let options = Options { static_dir: Some(dist.path().to_owned()), ..Options::default() };
+    let app = tests::spawn_app(options).await.unwrap();
+    let http = reqwest::Client::builder().no_gzip().build().unwrap();
+
+    let gzipped =
+        http.get(app.url("/client_bg.wasm")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(gzipped.status(), 200);
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["content-type"], "application/wasm");
+    assert_eq!(gzipped.bytes().await.unwrap().as_ref(), b"gzipped module bytes");
+
+    let plain = http.get(app.url("/client_bg.wasm")).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), b"\0asm plain module");
+
+    // The client's own routes live in the address's hash, but a path it does not know still
+    // gets the page rather than an error.
+    let page = http.get(app.url("/board")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<title>Potluck</title>"));
+    app.stop().await;
+}

@@ -191,6 +191,7 @@ pub async fn fill(
         for n in 0..REQUESTS_PER_DAY {
             demo.request(week, n, day, last, step_ms).await;
         }
+        demo.books(week, day).await;
     }
     let members = MEMBERS.iter().map(|(id, _, roles)| (*id, *roles)).collect();
     Ok(Filled { commands: demo.sent, members })
@@ -230,8 +231,11 @@ impl Demo<'_> {
     /// Sends one command as `actor`; whether it was accepted. A refusal is part of the
     /// story (stock ran short, say), not a failure of the demo.
     async fn send(&mut self, actor: &str, command: Command) -> bool {
+        self.send_group(actor, group::Command::Distribution(command)).await
+    }
+
+    async fn send_group(&mut self, actor: &str, command: group::Command) -> bool {
         self.sent += 1;
-        let command = group::Command::Distribution(command);
         let fingerprint = fingerprint(actor, &serde_json::to_value(&command).unwrap_or_default());
         let submitted = Submitted {
             command_id: format!("demo-{}", self.sent),
@@ -241,6 +245,133 @@ impl Demo<'_> {
             fingerprint,
         };
         self.commands.submit(submitted).await.is_ok()
+    }
+
+    /// A week of the group's books, recorded by the two finance members: the chart and an
+    /// opening balance first; each week cash and app donations, food bought, fuel; in the
+    /// second week a purchase over the approval threshold, approved by the other member and
+    /// paid; today, a reimbursement still waiting for approval.
+    async fn books(&mut self, week: u64, day: i64) {
+        let ledger = |command| group::Command::Ledger(command);
+        if week == 0 {
+            for open in shared::ledger::default_chart() {
+                self.send_group("hana", ledger(open)).await;
+            }
+            self.transaction(
+                "hana",
+                "t-opening",
+                day,
+                "Balance brought in",
+                &[("bank", 120_000), ("opening-balances", -120_000)],
+                None,
+            )
+            .await;
+        }
+        let donor = ["St Mary's parish", "Neighbours' fund"][(week % 2) as usize];
+        let cash = 6_000 + 500 * self.random(10) as i64;
+        self.transaction(
+            "hana",
+            &format!("t-{week}-cash"),
+            day,
+            "Donations box",
+            &[("cash", cash), ("donations", -cash)],
+            Some(donor),
+        )
+        .await;
+        let app = 2_000 + 250 * self.random(20) as i64;
+        self.transaction(
+            "ivan",
+            &format!("t-{week}-app"),
+            day,
+            "Donations by payment app",
+            &[("payment-app", app), ("donations", -app)],
+            None,
+        )
+        .await;
+        let food = 4_000 + 100 * self.random(50) as i64;
+        self.transaction(
+            "hana",
+            &format!("t-{week}-food"),
+            day,
+            "Fresh vegetables, market",
+            &[("food", food), ("bank", -food)],
+            None,
+        )
+        .await;
+        self.transaction(
+            "ivan",
+            &format!("t-{week}-fuel"),
+            day,
+            "Van fuel",
+            &[("transport", 2_500), ("cash", -2_500)],
+            None,
+        )
+        .await;
+        match week {
+            1 => {
+                let id = "t-1-wholesale";
+                self.transaction(
+                    "hana",
+                    id,
+                    day,
+                    "Rice and tins, wholesale",
+                    &[("food", 18_000), ("bank", -18_000)],
+                    None,
+                )
+                .await;
+                let approve = shared::ledger::Command::ApproveExpense { transaction_id: id.into() };
+                self.send_group("ivan", ledger(approve)).await;
+                let pay = shared::ledger::Command::PayExpense {
+                    transaction_id: id.into(),
+                    paid_on_day: day,
+                };
+                self.send_group("hana", ledger(pay)).await;
+            }
+            3 => {
+                let id = "t-3-reimburse";
+                self.transaction(
+                    "ivan",
+                    id,
+                    day,
+                    "Nappies and formula, Sam's receipt",
+                    &[("reimbursements", 14_500), ("owed", -14_500)],
+                    None,
+                )
+                .await;
+            }
+            _ => {}
+        }
+    }
+
+    async fn transaction(
+        &mut self,
+        actor: &str,
+        transaction_id: &str,
+        on_day: i64,
+        description: &str,
+        postings: &[(&str, i64)],
+        public_donor: Option<&str>,
+    ) {
+        let command = shared::ledger::Command::RecordTransaction {
+            transaction_id: transaction_id.into(),
+            on_day,
+            description: description.to_owned(),
+            currency: shared::ledger::Currency::USD,
+            postings: postings
+                .iter()
+                .map(|(account, cents)| shared::ledger::Posting {
+                    account_id: (*account).into(),
+                    amount_cents: *cents,
+                })
+                .collect(),
+            receipt: None,
+            paid_for: None,
+            donor: public_donor.map(|name| shared::ledger::Donor {
+                public_name: Some(name.to_owned()),
+                personal_data: None,
+            }),
+        };
+        self.send_group(actor, group::Command::Ledger(command)).await;
     }
 
     async fn catalog(&mut self) {

@@ -7,6 +7,7 @@
 
 mod api;
 pub mod error;
+mod money;
 mod openapi;
 mod session;
 mod ws;
@@ -156,7 +157,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/snapshot", get(api::snapshot))
         .route("/api/openapi.json", get(openapi::serve_document))
         .route("/api/members", post(api::add_member))
-        .route("/api/requests/{request_id}/contact", get(api::contact));
+        .route("/api/requests/{request_id}/contact", get(api::contact))
+        .route("/api/ledger", get(money::ledger))
+        .route("/api/statements/{year}/{month}", get(money::statement));
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }

@@ -13,7 +13,10 @@ use std::sync::{Arc, RwLock};
 use shared::distribution::{self, Board, SealedPersonalData, Timelines};
 use shared::envelope::{ChainVerifier, Envelope};
 use shared::group::{self, Event};
+use shared::ledger::Ledger;
+use shared::limits::GroupLimits;
 use shared::members::Members;
+use shared::people;
 use shared::wire::{ServerMessage, Snapshot, WireEvent};
 use tokio::sync::broadcast;
 
@@ -30,6 +33,11 @@ pub struct Projections {
     /// Sealed contact details by request id, with the household they belong to. Server-side
     /// only: never in a snapshot.
     pub contacts: HashMap<String, (String, SealedPersonalData)>,
+    /// The books: read over `/api/ledger` and `/api/statements`, by role.
+    pub ledger: Ledger,
+    /// Role cards, skills, commitments, shifts and the agreement.
+    pub people: people::Roster,
+    pub limits: GroupLimits,
 }
 
 impl Projections {
@@ -57,9 +65,9 @@ impl Projections {
                 self.timelines.apply(&recorded);
             }
             Event::Members(event) => self.members.evolve(event),
-            // The roster, the books and the group's limits get their screens with the
-            // client; until then only the decision state folds them.
-            Event::People(_) | Event::Ledger(_) | Event::Limits(_) => {}
+            Event::People(event) => self.people.evolve(event),
+            Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
+            Event::Limits(event) => self.limits.evolve(event),
         }
     }
 

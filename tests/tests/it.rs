@@ -11,6 +11,7 @@ mod it {
     mod log_model;
     mod log_reads;
     mod logs;
+    mod money;
     mod privacy;
     mod server_ws;
     mod subscription;

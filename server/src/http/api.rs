@@ -424,7 +424,7 @@ pub async fn contact(
 
 /// Waits, a second at most, until the projections fold everything that was durable when the
 /// request came in: a member who has just logged a request or scheduled a delivery finds it.
-async fn caught_up(state: &AppState) {
+pub(super) async fn caught_up(state: &AppState) {
     let head = state.log.head().position;
     for _ in 0..200 {
         if state.live.position() >= head {

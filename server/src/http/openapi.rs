@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use super::{api, session};
+use super::{api, money, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -21,12 +21,16 @@ use super::{api, session};
         api::add_member,
         api::contact,
         api::metrics,
+        money::ledger,
+        money::statement,
     ),
     components(schemas(
         api::CommandBody,
         api::ErrorBody,
         api::NewMember,
         session::SignIn,
+        money::LedgerView,
+        money::StatementView,
         crate::commands::Accepted
     ))
 )]

@@ -282,15 +282,20 @@ async fn a_role_holders_contact_is_sealed_before_it_reaches_the_log() {
 #[tokio::test]
 async fn the_client_is_served_gzipped_to_browsers_that_take_it_and_routes_fall_back_to_the_page() {
     let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Potluck</title>").unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Potluck</title>")
+        .unwrap();
     std::fs::write(dist.path().join("client_bg.wasm"), b"\0asm plain module").unwrap();
     std::fs::write(dist.path().join("client_bg.wasm.gz"), b"gzipped module bytes").unwrap();
     let options = Options { static_dir: Some(dist.path().to_owned()), ..Options::default() };
     let app = tests::spawn_app(options).await.unwrap();
     let http = reqwest::Client::builder().no_gzip().build().unwrap();
 
-    let gzipped =
-        http.get(app.url("/client_bg.wasm")).header("accept-encoding", "gzip").send().await.unwrap();
+    let gzipped = http
+        .get(app.url("/client_bg.wasm"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(gzipped.status(), 200);
     assert_eq!(gzipped.headers()["content-encoding"], "gzip");
     assert_eq!(gzipped.headers()["content-type"], "application/wasm");

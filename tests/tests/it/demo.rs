@@ -61,6 +61,12 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     assert_eq!(of_type("MemberAdded").count(), 25);
     assert_eq!(of_type("ItemRegistered").count(), 40);
     assert!(of_type("DeliveryCompleted").count() > 50);
+    // The books: the chart, an opening balance, four weeks of donations, food and fuel, one
+    // large purchase approved by a second member and paid, and one reimbursement waiting.
+    assert_eq!(of_type("AccountOpened").count(), 14);
+    assert_eq!(of_type("TransactionRecorded").count(), 1 + 4 * 4 + 2);
+    assert_eq!(of_type("ExpenseApproved").count(), 1);
+    assert_eq!(of_type("ExpensePaid").count(), 1);
     let days: HashSet<i64> = of_type("RequestLogged")
         .map(|e| e["recorded_at_ms"].as_i64().unwrap() / 86_400_000)
         .collect();

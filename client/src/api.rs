@@ -72,6 +72,12 @@ pub async fn contact(request_id: &str) -> Result<Contact, Failure> {
     serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
 }
 
+/// A JSON answer of a `GET`.
+pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, Failure> {
+    let text = expect_ok(call("GET", path, None).await)?;
+    serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+}
+
 fn expect_ok(answer: Result<(u16, String), JsValue>) -> Result<String, Failure> {
     match answer {
         Ok((200, text)) => Ok(text),

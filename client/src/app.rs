@@ -1,7 +1,7 @@
 //! The page: a sign-in screen (with the public log head), then the signed-in shell: a header
 //! with the screens a member's roles use, the connection indicator and the language switch,
 //! and the screen the address names (`#/board`, `#/intake`, `#/request/<id>`, `#/driver`,
-//! `#/stock`).
+//! `#/stock`, `#/money`).
 
 use std::time::Duration;
 
@@ -10,12 +10,13 @@ use leptos::task::spawn_local;
 
 use shared::access::{self, Role};
 use shared::members::Member;
-use shared::wire::ServerMessage;
 
 use crate::api::{self, Failure};
 use crate::forms::{IntakeScreen, StockScreen};
 use crate::i18n::{I18n, Lang, use_i18n};
+use crate::incoming::Incoming;
 use crate::live::Live;
+use crate::money::MoneyScreen;
 use crate::outbox::Outbox;
 use crate::screens::{BoardScreen, DriverScreen, RequestScreen};
 use crate::socket::{Socket, Status};
@@ -28,6 +29,7 @@ pub enum Route {
     Request(String),
     Driver,
     Stock,
+    Money,
 }
 
 impl Route {
@@ -42,6 +44,7 @@ impl Route {
                 "intake" => Route::Intake,
                 "driver" => Route::Driver,
                 "stock" => Route::Stock,
+                "money" => Route::Money,
                 _ => Route::Board,
             },
         }
@@ -54,6 +57,7 @@ impl Route {
             Route::Request(id) => format!("#/request/{}", js_sys::encode_uri_component(id)),
             Route::Driver => "#/driver".to_owned(),
             Route::Stock => "#/stock".to_owned(),
+            Route::Money => "#/money".to_owned(),
         }
     }
 }
@@ -354,7 +358,7 @@ fn Shell(
             }
         },
         move |message| {
-            if let ServerMessage::Error { code, message } = &message {
+            if let Incoming::Error { code, message } = &message {
                 leptos::logging::warn!("server: {code}: {message}");
             }
             ctx.live.try_maybe_update(|live| (live.receive(message), ()));
@@ -385,6 +389,7 @@ fn Shell(
                     {may_intake.then(|| nav(Route::Intake, "nav.intake"))}
                     {drives.then(|| nav(Route::Driver, "nav.driver"))}
                     {nav(Route::Stock, "nav.stock")}
+                    {nav(Route::Money, "nav.money")}
                 </nav>
                 <span class="position">
                     {move || i.t("head.position")} " "
@@ -404,6 +409,7 @@ fn Shell(
                 Route::Request(id) => view! { <RequestScreen request_id=id /> }.into_any(),
                 Route::Driver => view! { <DriverScreen /> }.into_any(),
                 Route::Stock => view! { <StockScreen /> }.into_any(),
+                Route::Money => view! { <MoneyScreen /> }.into_any(),
             }}
         </div>
     }
@@ -471,16 +477,16 @@ pub fn now_ms() -> i64 {
 /// The log head as known after `message`. Frames on one socket arrive in order, so a message
 /// that states the head is taken as it is (after a reconnection it may even be another log);
 /// a batch of events moves it to its last position.
-pub fn head_after(head: Option<u64>, message: &ServerMessage) -> Option<u64> {
+pub fn head_after(head: Option<u64>, message: &Incoming) -> Option<u64> {
     match message {
-        ServerMessage::Head { position, .. } => Some(*position),
-        ServerMessage::Welcome { head, .. } => Some(*head),
-        ServerMessage::Snapshot { snapshot } => Some(snapshot.position),
-        ServerMessage::Events { events } => {
+        Incoming::Head { position, .. } => Some(*position),
+        Incoming::Welcome { head, .. } => Some(*head),
+        Incoming::Snapshot { snapshot } => Some(snapshot.position),
+        Incoming::Events { events } => {
             let last = events.iter().map(|event| event.position).max();
             head.max(last)
         }
-        ServerMessage::Resync { .. } | ServerMessage::Error { .. } => head,
+        Incoming::Resync { .. } | Incoming::Error { .. } => head,
     }
 }
 
@@ -488,8 +494,8 @@ pub fn head_after(head: Option<u64>, message: &ServerMessage) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn head_message(position: u64) -> ServerMessage {
-        ServerMessage::Head { position, hash: "00".repeat(32) }
+    fn head_message(position: u64) -> Incoming {
+        Incoming::Head { position, hash: "00".repeat(32) }
     }
 
     #[test]
@@ -506,14 +512,14 @@ mod tests {
 
     #[test]
     fn an_empty_batch_of_events_leaves_the_position_alone() {
-        let events = ServerMessage::Events { events: Vec::new() };
+        let events = Incoming::Events { events: Vec::new() };
         assert_eq!(head_after(Some(3), &events), Some(3));
         assert_eq!(head_after(None, &events), None);
     }
 
     #[test]
     fn a_message_without_a_position_leaves_it_alone() {
-        let resync = ServerMessage::Resync { reason: "behind".to_owned() };
+        let resync = Incoming::Resync { reason: "behind".to_owned() };
         assert_eq!(head_after(Some(3), &resync), Some(3));
         assert_eq!(head_after(None, &resync), None);
     }
@@ -523,6 +529,7 @@ mod tests {
         assert_eq!(Route::parse("#/stock"), Route::Stock);
         assert_eq!(Route::parse("#/driver"), Route::Driver);
         assert_eq!(Route::parse("#/intake"), Route::Intake);
+        assert_eq!(Route::parse("#/money"), Route::Money);
         assert_eq!(Route::parse(""), Route::Board);
         assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }

@@ -142,6 +142,7 @@ mod tests {
             include_str!("forms.rs"),
             include_str!("api.rs"),
             include_str!("labels.rs"),
+            include_str!("money.rs"),
         ];
         for source in sources {
             for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {

@@ -2,9 +2,10 @@
 //! the same projection code the server runs.
 
 use shared::distribution::{self, Board, Timelines};
-use shared::group;
 use shared::members::Member;
-use shared::wire::{ClientMessage, ServerMessage};
+use shared::wire::ClientMessage;
+
+use crate::incoming::{Folded, Incoming};
 
 /// What the board screen shows, and where in the log it stands.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -15,6 +16,8 @@ pub struct Live {
     /// The last position folded in; `None` before the first snapshot.
     pub position: Option<u64>,
     pub members: Vec<Member>,
+    /// Counts the money events folded in, so the money screen knows to read the books again.
+    pub ledger_changes: u64,
 }
 
 impl Live {
@@ -25,17 +28,18 @@ impl Live {
     }
 
     /// Folds one message in; `true` when anything changed.
-    pub fn receive(&mut self, message: ServerMessage) -> bool {
+    pub fn receive(&mut self, message: Incoming) -> bool {
         match message {
-            ServerMessage::Snapshot { snapshot } => {
+            Incoming::Snapshot { snapshot } => {
                 let snapshot = *snapshot;
                 self.board = snapshot.board;
                 self.timelines = snapshot.timelines;
                 self.position = Some(snapshot.position);
                 self.members = snapshot.members;
+                self.ledger_changes += 1;
                 true
             }
-            ServerMessage::Events { events } => {
+            Incoming::Events { events } => {
                 let mut changed = false;
                 for event in events {
                     // Each event comes once per subscription; one already folded (a resumed
@@ -43,15 +47,24 @@ impl Live {
                     if self.position.is_some_and(|last| event.position <= last) {
                         continue;
                     }
-                    if let group::Event::Distribution(inner) = event.event {
-                        let recorded = distribution::Recorded {
-                            position: event.position,
-                            recorded_at_ms: event.recorded_at_ms,
-                            actor: event.actor.as_str().into(),
-                            event: inner,
-                        };
-                        self.board.apply(&recorded);
-                        self.timelines.apply(&recorded);
+                    match event.folded() {
+                        Some(Folded::Distribution(inner)) => {
+                            let recorded = distribution::Recorded {
+                                position: event.position,
+                                recorded_at_ms: event.recorded_at_ms,
+                                actor: event.actor.as_str().into(),
+                                event: inner,
+                            };
+                            self.board.apply(&recorded);
+                            self.timelines.apply(&recorded);
+                        }
+                        Some(Folded::Money) => self.ledger_changes += 1,
+                        Some(Folded::Other) => {}
+                        None => leptos::logging::warn!(
+                            "cannot read event {} ({})",
+                            event.position,
+                            event.event_type()
+                        ),
                     }
                     self.position = Some(event.position);
                     changed = true;
@@ -59,10 +72,10 @@ impl Live {
                 changed
             }
             // A snapshot follows a resync; the others change nothing on the board.
-            ServerMessage::Resync { .. }
-            | ServerMessage::Welcome { .. }
-            | ServerMessage::Head { .. }
-            | ServerMessage::Error { .. } => false,
+            Incoming::Resync { .. }
+            | Incoming::Welcome { .. }
+            | Incoming::Head { .. }
+            | Incoming::Error { .. } => false,
         }
     }
 
@@ -100,10 +113,17 @@ pub fn duration_label(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::wire::{Snapshot, WireEvent};
+    use crate::incoming::tests::from_server;
+    use shared::group;
+    use shared::wire::{ServerMessage, Snapshot, WireEvent};
 
-    fn snapshot(position: u64) -> ServerMessage {
-        ServerMessage::Snapshot { snapshot: Box::new(Snapshot { position, ..Snapshot::default() }) }
+    fn snapshot(position: u64) -> Incoming {
+        let snapshot = Box::new(Snapshot { position, ..Snapshot::default() });
+        from_server(&ServerMessage::Snapshot { snapshot })
+    }
+
+    fn events(events: Vec<WireEvent>) -> Incoming {
+        from_server(&ServerMessage::Events { events })
     }
 
     fn logged(position: u64, request_id: &str) -> WireEvent {
@@ -140,11 +160,11 @@ mod tests {
     fn events_fold_into_the_board_once() {
         let mut live = Live::default();
         live.receive(snapshot(7));
-        assert!(live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] }));
+        assert!(live.receive(events(vec![logged(8, "r-1")])));
         assert_eq!(live.position, Some(8));
         assert_eq!(live.board.requests.len(), 1);
         // The same event again (a resumed subscription) changes nothing.
-        assert!(!live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] }));
+        assert!(!live.receive(events(vec![logged(8, "r-1")])));
         assert_eq!(live.board.requests.len(), 1);
     }
 
@@ -152,8 +172,8 @@ mod tests {
     fn a_snapshot_replaces_the_board() {
         let mut live = Live::default();
         live.receive(snapshot(7));
-        live.receive(ServerMessage::Events { events: vec![logged(8, "r-1")] });
-        live.receive(ServerMessage::Resync { reason: "behind".to_owned() });
+        live.receive(events(vec![logged(8, "r-1")]));
+        live.receive(Incoming::Resync { reason: "behind".to_owned() });
         live.receive(snapshot(20));
         assert_eq!(live.position, Some(20));
         assert!(live.board.requests.is_empty());

@@ -9,7 +9,10 @@ use std::rc::{Rc, Weak};
 use std::time::Duration;
 
 use leptos::prelude::set_timeout;
-use shared::wire::{ClientMessage, ServerMessage};
+use shared::wire::ClientMessage;
+
+use crate::incoming::Incoming;
+pub use crate::incoming::decode;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
@@ -50,11 +53,6 @@ pub fn url_for_page(path: &str) -> String {
     let protocol = location.protocol().unwrap_or_default();
     let host = location.host().unwrap_or_default();
     socket_url(&protocol, &host, path)
-}
-
-/// Decodes one text frame; `None` for a frame this build does not understand.
-pub fn decode(frame: &str) -> Option<ServerMessage> {
-    serde_json::from_str(frame).ok()
 }
 
 /// Delays between reconnection attempts: doubling from [`Backoff::FIRST`] up to
@@ -101,7 +99,7 @@ impl Socket {
     pub fn connect(
         url: String,
         on_status: impl Fn(Status) + 'static,
-        on_message: impl Fn(ServerMessage) + 'static,
+        on_message: impl Fn(Incoming) + 'static,
     ) -> Socket {
         Socket::connect_with_greeting(url, || None, on_status, on_message)
     }
@@ -113,7 +111,7 @@ impl Socket {
         url: String,
         greeting: impl Fn() -> Option<ClientMessage> + 'static,
         on_status: impl Fn(Status) + 'static,
-        on_message: impl Fn(ServerMessage) + 'static,
+        on_message: impl Fn(Incoming) + 'static,
     ) -> Socket {
         let shared = Rc::new(Shared {
             url,
@@ -141,7 +139,7 @@ struct Shared {
     url: String,
     greeting: Box<dyn Fn() -> Option<ClientMessage>>,
     on_status: Box<dyn Fn(Status)>,
-    on_message: Box<dyn Fn(ServerMessage)>,
+    on_message: Box<dyn Fn(Incoming)>,
     backoff: Cell<Backoff>,
     /// The current socket and the callbacks it holds; replaced on each reconnection.
     open: RefCell<Option<Connection>>,
@@ -282,12 +280,6 @@ mod tests {
     fn a_head_frame_decodes_to_its_position() {
         let hash = "ab".repeat(32);
         let frame = format!(r#"{{"type":"head","position":42,"hash":"{hash}"}}"#);
-        assert_eq!(decode(&frame), Some(ServerMessage::Head { position: 42, hash }));
-    }
-
-    #[test]
-    fn an_unknown_frame_is_ignored() {
-        assert_eq!(decode(r#"{"type":"gossip","position":1}"#), None);
-        assert_eq!(decode("not json"), None);
+        assert_eq!(decode(&frame), Some(Incoming::Head { position: 42, hash }));
     }
 }

@@ -489,29 +489,14 @@ mod tests {
     #[test]
     fn every_account_kind_and_status_has_words() {
         use crate::i18n::Lang;
-        let kinds = [
-            AccountKind::Cash,
-            AccountKind::Bank,
-            AccountKind::PaymentApp,
-            AccountKind::Donations,
-            AccountKind::Grants,
-            AccountKind::OtherIncome,
-            AccountKind::FoodPurchases,
-            AccountKind::Transport,
-            AccountKind::Reimbursements,
-            AccountKind::EmergencyFund,
-            AccountKind::Fees,
-            AccountKind::OtherExpenses,
-            AccountKind::Payable,
-            AccountKind::OpeningBalances,
-        ];
+
         let statuses = [
             TransactionStatus::Posted,
             TransactionStatus::AwaitingPayment,
             TransactionStatus::Paid { paid_on_day: 0, paid_by: "a".into() },
             TransactionStatus::Declined { declined_by: "a".into(), reason: String::new() },
         ];
-        let mut keys: Vec<&str> = kinds.map(kind_key).to_vec();
+        let mut keys: Vec<&str> = AccountKind::ALL.map(kind_key).to_vec();
         keys.extend(statuses.iter().map(status_key));
         keys.extend([
             "ledger.approve",

@@ -1,7 +1,7 @@
 //! The page: a sign-in screen (with the public log head), then the signed-in shell: a header
 //! with the screens a member's roles use, the connection indicator and the language switch,
 //! and the screen the address names (`#/board`, `#/intake`, `#/request/<id>`, `#/driver`,
-//! `#/stock`, `#/money`).
+//! `#/stock`, `#/money`, `#/people`).
 
 use std::time::Duration;
 
@@ -18,6 +18,7 @@ use crate::incoming::Incoming;
 use crate::live::Live;
 use crate::money::MoneyScreen;
 use crate::outbox::Outbox;
+use crate::people::PeopleScreen;
 use crate::screens::{BoardScreen, DriverScreen, RequestScreen};
 use crate::socket::{Socket, Status};
 
@@ -30,6 +31,7 @@ pub enum Route {
     Driver,
     Stock,
     Money,
+    People,
 }
 
 impl Route {
@@ -45,6 +47,7 @@ impl Route {
                 "driver" => Route::Driver,
                 "stock" => Route::Stock,
                 "money" => Route::Money,
+                "people" => Route::People,
                 _ => Route::Board,
             },
         }
@@ -58,6 +61,7 @@ impl Route {
             Route::Driver => "#/driver".to_owned(),
             Route::Stock => "#/stock".to_owned(),
             Route::Money => "#/money".to_owned(),
+            Route::People => "#/people".to_owned(),
         }
     }
 }
@@ -389,6 +393,7 @@ fn Shell(
                     {may_intake.then(|| nav(Route::Intake, "nav.intake"))}
                     {drives.then(|| nav(Route::Driver, "nav.driver"))}
                     {nav(Route::Stock, "nav.stock")}
+                    {nav(Route::People, "nav.people")}
                     {nav(Route::Money, "nav.money")}
                 </nav>
                 <span class="position">
@@ -410,6 +415,7 @@ fn Shell(
                 Route::Driver => view! { <DriverScreen /> }.into_any(),
                 Route::Stock => view! { <StockScreen /> }.into_any(),
                 Route::Money => view! { <MoneyScreen /> }.into_any(),
+                Route::People => view! { <PeopleScreen /> }.into_any(),
             }}
         </div>
     }
@@ -530,6 +536,7 @@ mod tests {
         assert_eq!(Route::parse("#/driver"), Route::Driver);
         assert_eq!(Route::parse("#/intake"), Route::Intake);
         assert_eq!(Route::parse("#/money"), Route::Money);
+        assert_eq!(Route::parse("#/people"), Route::People);
         assert_eq!(Route::parse(""), Route::Board);
         assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }

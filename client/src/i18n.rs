@@ -143,6 +143,7 @@ mod tests {
             include_str!("api.rs"),
             include_str!("labels.rs"),
             include_str!("money.rs"),
+            include_str!("people.rs"),
         ];
         for source in sources {
             for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {

@@ -16,6 +16,7 @@ pub mod labels;
 pub mod live;
 pub mod money;
 pub mod outbox;
+pub mod people;
 pub mod screens;
 pub mod socket;
 

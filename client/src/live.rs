@@ -18,6 +18,9 @@ pub struct Live {
     pub members: Vec<Member>,
     /// Counts the money events folded in, so the money screen knows to read the books again.
     pub ledger_changes: u64,
+    /// Counts the people events (and limits) folded in, for the people screen and the board's
+    /// signals.
+    pub people_changes: u64,
 }
 
 impl Live {
@@ -37,6 +40,7 @@ impl Live {
                 self.position = Some(snapshot.position);
                 self.members = snapshot.members;
                 self.ledger_changes += 1;
+                self.people_changes += 1;
                 true
             }
             Incoming::Events { events } => {
@@ -58,7 +62,11 @@ impl Live {
                             self.board.apply(&recorded);
                             self.timelines.apply(&recorded);
                         }
-                        Some(Folded::Money) => self.ledger_changes += 1,
+                        Some(Folded::Money) => {
+                            self.ledger_changes += 1;
+                            self.people_changes += 1;
+                        }
+                        Some(Folded::People) => self.people_changes += 1,
                         Some(Folded::Other) => {}
                         None => leptos::logging::warn!(
                             "cannot read event {} ({})",

@@ -18,6 +18,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::labels;
 use crate::live::{Live, duration_label};
 use crate::outbox::new_id;
+use crate::people::{roster_resource, signals_view};
 
 /// Cards a column shows on a 1080-pixel-high screen; the rest are counted under them.
 const CARDS_SHOWN: usize = 8;
@@ -33,6 +34,7 @@ pub fn BoardScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let (live, now) = (ctx.live, ctx.now);
+    let roster = roster_resource();
     view! {
         <main class="board-screen" data-testid="board-screen">
             <section class="columns" aria-label=move || i.t("board.columns")>
@@ -50,6 +52,13 @@ pub fn BoardScreen() -> impl IntoView {
                 <section class="panel" data-testid="stock-warnings" aria-labelledby="stock-title">
                     <h2 id="stock-title">{move || i.t("board.stock_warnings")}</h2>
                     {move || live.with(|l| stock_view(i, l, now.get()))}
+                </section>
+                <section class="panel" data-testid="people-signals" aria-labelledby="people-title">
+                    <h2 id="people-title">{move || i.t("board.people")}</h2>
+                    {move || roster.get().map(|answer| match answer {
+                        Ok(view) => live.with(|l| signals_view(i, l, &view, ROWS_SHOWN)).into_any(),
+                        Err(failure) => view! { <p class="error">{failure_words(i, failure)}</p> }.into_any(),
+                    })}
                 </section>
             </section>
         </main>

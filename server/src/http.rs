@@ -9,6 +9,7 @@ mod api;
 pub mod error;
 mod money;
 mod openapi;
+mod people;
 mod session;
 mod ws;
 
@@ -159,7 +160,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/members", post(api::add_member))
         .route("/api/requests/{request_id}/contact", get(api::contact))
         .route("/api/ledger", get(money::ledger))
-        .route("/api/statements/{year}/{month}", get(money::statement));
+        .route("/api/statements/{year}/{month}", get(money::statement))
+        .route("/api/roster", get(people::roster));
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }

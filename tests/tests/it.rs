@@ -13,6 +13,7 @@ mod it {
     mod logs;
     mod money;
     mod privacy;
+    mod roster;
     mod server_ws;
     mod subscription;
 }

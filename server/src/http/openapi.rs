@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use super::{api, money, session};
+use super::{api, money, people, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,6 +23,7 @@ use super::{api, money, session};
         api::metrics,
         money::ledger,
         money::statement,
+        people::roster,
     ),
     components(schemas(
         api::CommandBody,
@@ -31,6 +32,7 @@ use super::{api, money, session};
         session::SignIn,
         money::LedgerView,
         money::StatementView,
+        people::RosterView,
         crate::commands::Accepted
     ))
 )]

@@ -67,6 +67,10 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     assert_eq!(of_type("TransactionRecorded").count(), 1 + 4 * 4 + 2);
     assert_eq!(of_type("ExpenseApproved").count(), 1);
     assert_eq!(of_type("ExpensePaid").count(), 1);
+    // The roster: seven role cards, two shifts a day, the past days' times from the sheet.
+    assert_eq!(of_type("RoleAssigned").count(), 7);
+    assert_eq!(of_type("ShiftPlanned").count(), 8);
+    assert_eq!(of_type("ShiftTimesCorrected").count(), 3 * 9);
     let days: HashSet<i64> = of_type("RequestLogged")
         .map(|e| e["recorded_at_ms"].as_i64().unwrap() / 86_400_000)
         .collect();

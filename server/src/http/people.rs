@@ -1,0 +1,71 @@
+//! `GET /api/roster`: who does what, for everyone in the group. Role cards with their holders
+//! and backups, each member's load over the last four weeks, the shifts, skills, the group's
+//! agreement, and the signals computed from them (no backup, a term ended, too many roles,
+//! too many hours, a shift short of people, an expired certificate, a review due).
+//!
+//! A role holder's contact is sealed in the log and is not part of this answer.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use shared::access::{self, View};
+use shared::limits::GroupLimits;
+use std::collections::BTreeMap;
+
+use shared::distribution::MemberId;
+use shared::people::{Agreement, RoleCard, Shift, Signal, SkillEntry, Workload};
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::api::caught_up;
+use super::error::ApiError;
+use super::session::SignedIn;
+
+/// The roster as its screen shows it, as of `now_ms`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RosterView {
+    pub now_ms: i64,
+    #[schema(value_type = Object)]
+    pub limits: GroupLimits,
+    #[schema(value_type = Vec<Object>)]
+    pub signals: Vec<Signal>,
+    #[schema(value_type = Vec<Object>)]
+    pub role_cards: Vec<RoleCard>,
+    /// Every member with a role, a backup duty, a shift or a commitment.
+    #[schema(value_type = Vec<Object>)]
+    pub workloads: Vec<Workload>,
+    /// By start time.
+    #[schema(value_type = Vec<Object>)]
+    pub shifts: Vec<Shift>,
+    #[schema(value_type = Object)]
+    pub skills: BTreeMap<MemberId, Vec<SkillEntry>>,
+    #[schema(value_type = Object)]
+    pub agreement: Option<Agreement>,
+}
+
+#[utoipa::path(get, path = "/api/roster", tag = "people",
+    responses((status = 200, description = "Role cards, loads, shifts, skills, the agreement and the signals", body = RosterView)))]
+pub async fn roster(
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Result<Json<RosterView>, ApiError> {
+    member.require(access::may_view(member.roles(), View::Roster), "reading the roster")?;
+    caught_up(&state).await;
+    let now_ms = (state.clock)();
+    let view = state.live.read(|p| {
+        let roster = &p.people;
+        let mut shifts: Vec<Shift> = roster.shifts.values().cloned().collect();
+        shifts.sort_by_key(|s| (s.starts_at_ms, s.shift_id.clone()));
+        RosterView {
+            now_ms,
+            limits: p.limits.clone(),
+            signals: roster.signals(now_ms, &p.limits),
+            role_cards: roster.role_cards.values().cloned().collect(),
+            workloads: roster.workloads(now_ms),
+            shifts,
+            skills: roster.skills.clone(),
+            agreement: roster.agreement.clone(),
+        }
+    });
+    Ok(Json(view))
+}

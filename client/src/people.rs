@@ -382,7 +382,7 @@ mod tests {
     fn the_servers_signals_read_as_words_in_every_language() {
         use crate::i18n::{I18n, Lang};
         use shared::people::{Signal, Skill};
-        let owner = leptos::prelude::Owner::new();
+        let owner = Owner::new();
         owner.set();
         let view = RosterView {
             now_ms: 0,
@@ -416,7 +416,7 @@ mod tests {
             Signal::AgreementReviewDue { review_on_day: 3 },
         ];
         for lang in Lang::ALL {
-            let i = I18n { lang: leptos::prelude::RwSignal::new(lang) };
+            let i = I18n { lang: RwSignal::new(lang) };
             for signal in &signals {
                 let value = serde_json::to_value(signal).unwrap_or_default();
                 let words = signal_words(i, &Live::default(), &view, &value);
@@ -424,7 +424,7 @@ mod tests {
                 assert!(!words.contains('{'), "{}: {words}", lang.tag());
             }
         }
-        let english = I18n { lang: leptos::prelude::RwSignal::new(Lang::En) };
+        let english = I18n { lang: RwSignal::new(Lang::En) };
         let hours = serde_json::to_value(&signals[4]).unwrap_or_default();
         assert_eq!(
             signal_words(english, &Live::default(), &view, &hours).as_deref(),

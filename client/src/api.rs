@@ -5,6 +5,7 @@
 
 use serde::Deserialize;
 use shared::members::Member;
+use shared::personal::PersonalData;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
@@ -51,18 +52,6 @@ pub struct Contact {
     pub erased: bool,
     #[serde(default)]
     pub personal_data: Option<PersonalData>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct PersonalData {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub address: String,
-    #[serde(default)]
-    pub notes: String,
 }
 
 /// The contact details of `request_id`'s household, for a member whose work needs them.

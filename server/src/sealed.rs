@@ -12,50 +12,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use serde::{Deserialize, Serialize};
 use shared::distribution::SealedPersonalData;
 
 const FILE: &str = "household_keys.json";
 const PREFIX: &str = "v1.";
-/// Longest value of any one personal field, in characters.
-pub const MAX_FIELD_CHARS: usize = 500;
-
-/// What a household tells the group about itself, in clear. Never logged, never in an event.
-#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PersonalData {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub phone: String,
-    #[serde(default)]
-    pub address: String,
-    /// Health or diet notes, access instructions.
-    #[serde(default)]
-    pub notes: String,
-}
-
-impl std::fmt::Debug for PersonalData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("PersonalData(..)")
-    }
-}
-
-impl PersonalData {
-    pub fn check(&self) -> Result<(), String> {
-        for (field, value) in [
-            ("name", &self.name),
-            ("phone", &self.phone),
-            ("address", &self.address),
-            ("notes", &self.notes),
-        ] {
-            if value.chars().count() > MAX_FIELD_CHARS {
-                return Err(format!("personal_data.{field}: at most {MAX_FIELD_CHARS} characters"));
-            }
-        }
-        Ok(())
-    }
-}
+pub use shared::personal::{MAX_FIELD_CHARS, PersonalData};
 
 /// The id of a household's key in the key store (role contacts and donors have their own
 /// prefixes, so no id of one kind can name another's key).

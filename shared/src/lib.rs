@@ -19,6 +19,7 @@
 //! - [`ledger`]: double-entry money (accounts, transactions, approvals, reversals, grants,
 //!   valued goods) and the monthly statement.
 //! - [`limits`]: the group's own limits and currency, which people and ledger read.
+//! - [`personal`]: a household's personal data in clear, which the server seals.
 
 pub mod access;
 pub mod distribution;
@@ -28,5 +29,6 @@ pub mod ledger;
 pub mod limits;
 pub mod members;
 pub mod people;
+pub mod personal;
 pub mod upcast;
 pub mod wire;

@@ -142,14 +142,18 @@ pub struct FeedBatch {
     pub events: Vec<WireEvent>,
     /// `ServerMessage::Events { events }` as JSON.
     pub text: Arc<str>,
+    /// Whether a record of an opening of contact details is among the events: then only
+    /// the roles that oversee that access get `text`; the others get the rest.
+    pub has_contact_views: bool,
 }
 
 impl FeedBatch {
     pub fn new(events: Vec<WireEvent>) -> FeedBatch {
+        let has_contact_views = events.iter().any(|e| e.event.is_contact_view());
         let message = ServerMessage::Events { events };
         let text: Arc<str> = serde_json::to_string(&message).unwrap_or_default().into();
         let ServerMessage::Events { events } = message else { unreachable!("built above") };
-        FeedBatch { events, text }
+        FeedBatch { events, text, has_contact_views }
     }
 
     pub fn first_position(&self) -> u64 {

@@ -239,6 +239,13 @@ pub fn sees_all_personal_data(roles: &[Role]) -> bool {
     [Coordinator, Communications, Liaison].iter().any(|role| roles.contains(role))
 }
 
+/// Roles that see who opened which household's contact details, and when
+/// (`ContactDetailsViewed`): the coordinator and the auditor, who watch over that access.
+/// Everyone else's live feed leaves those events out.
+pub fn sees_contact_views(roles: &[Role]) -> bool {
+    may_view(roles, View::Log)
+}
+
 /// Roles that may open a donor's sealed identity (to thank them, to issue a receipt).
 /// Everyone else, auditors included, sees a donor only by the public name they chose.
 pub fn sees_donor_personal_data(roles: &[Role]) -> bool {

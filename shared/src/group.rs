@@ -115,6 +115,12 @@ impl<'de> Deserialize<'de> for Command {
 }
 
 impl Event {
+    /// A record of who opened a household's contact details: for the roles that oversee that
+    /// access only ([`crate::access::sees_contact_views`]).
+    pub fn is_contact_view(&self) -> bool {
+        matches!(self, Event::Distribution(distribution::Event::ContactDetailsViewed { .. }))
+    }
+
     pub fn event_type(&self) -> &'static str {
         match self {
             Event::Distribution(e) => e.event_type(),

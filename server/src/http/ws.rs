@@ -46,7 +46,9 @@ pub async fn websocket(
         .write_buffer_size(SOCKET_BUFFER);
     ws.on_upgrade(move |socket| async move {
         state.metrics.sockets.fetch_add(1, Ordering::Relaxed);
-        let _ = Connection { socket, state: state.clone(), last: 0 }.run(member).await;
+        let sees_contact_views = shared::access::sees_contact_views(member.roles());
+        let connection = Connection { socket, state: state.clone(), last: 0, sees_contact_views };
+        let _ = connection.run(member).await;
         state.metrics.sockets.fetch_sub(1, Ordering::Relaxed);
     })
 }
@@ -59,8 +61,10 @@ type Feed = broadcast::Receiver<Arc<FeedBatch>>;
 struct Connection {
     socket: WebSocket,
     state: AppState,
-    /// The last position this client has been sent.
+    /// The last position this client has been sent (or passed over).
     last: u64,
+    /// Whether this member's roles see who opened which household's contact details.
+    sees_contact_views: bool,
 }
 
 impl Connection {
@@ -166,7 +170,8 @@ impl Connection {
     /// Sends a feed batch: its shared text when the client has had none of it (the usual
     /// case), else only the events it has not had.
     async fn forward_batch(&mut self, batch: &FeedBatch) -> Result<(), Gone> {
-        if batch.first_position() > self.last {
+        let shared_text_fits = !batch.has_contact_views || self.sees_contact_views;
+        if batch.first_position() > self.last && shared_text_fits {
             self.send_raw(Message::Text(batch.text.as_ref().into())).await?;
             self.last = batch.events.last().map_or(self.last, |e| e.position);
             return Ok(());
@@ -174,12 +179,22 @@ impl Connection {
         self.forward(&batch.events).await
     }
 
-    /// Sends the events this client has not had yet.
+    /// Sends the events this client has not had yet, leaving out the records of contact
+    /// details opened unless its roles oversee that access. Positions passed over are still
+    /// passed: the client's position only ever says how far it has been brought.
     async fn forward(&mut self, batch: &[WireEvent]) -> Result<(), Gone> {
-        let fresh: Vec<WireEvent> =
-            batch.iter().filter(|e| e.position > self.last).cloned().collect();
-        let Some(last) = fresh.last().map(|e| e.position) else { return Ok(()) };
-        self.send(&ServerMessage::Events { events: fresh }).await?;
+        let Some(last) = batch.iter().map(|e| e.position).filter(|p| *p > self.last).max() else {
+            return Ok(());
+        };
+        let fresh: Vec<WireEvent> = batch
+            .iter()
+            .filter(|e| e.position > self.last)
+            .filter(|e| self.sees_contact_views || !e.event.is_contact_view())
+            .cloned()
+            .collect();
+        if !fresh.is_empty() {
+            self.send(&ServerMessage::Events { events: fresh }).await?;
+        }
         self.last = last;
         Ok(())
     }

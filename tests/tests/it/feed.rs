@@ -199,3 +199,56 @@ async fn stopping_the_server_closes_live_screens_cleanly() {
     assert_eq!(feed.close_code().await, Some(1001));
     stopping.await.unwrap();
 }
+
+/// Events of a feed until `last` has arrived, after its welcome and snapshot.
+async fn events_until(feed: &mut tests::Feed, last: u64) -> Vec<shared::wire::WireEvent> {
+    let mut events = Vec::new();
+    while events.last().map_or(0, |e: &shared::wire::WireEvent| e.position) < last {
+        if let ServerMessage::Events { events: batch } = feed.next().await {
+            events.extend(batch);
+        }
+    }
+    events
+}
+
+#[tokio::test]
+async fn who_opened_contact_details_reaches_only_the_coordinators_and_auditors_screens() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let logistics = stocked(&app).await;
+    let comms = app.member("cam", &[Role::Communications]).await;
+    let coordinator = app.member("ana", &[Role::Coordinator]).await;
+    let volunteer = app.member("vic", &[Role::Volunteer]).await;
+    let mut request = log_request("r1", "soap", None);
+    request["personal_data"] =
+        json!({"name": NAME, "phone": PHONE, "address": ADDRESS, "notes": ""});
+    let (status, body) = comms.command("log-r1", request).await;
+    assert_eq!(status, 200, "{body}");
+    let mut watching = coordinator.feed().await;
+    watching.subscribe(None).await;
+    let mut working = volunteer.feed().await;
+    working.subscribe(None).await;
+
+    assert_eq!(comms.get("/api/requests/r1/contact").await.0, 200);
+    let viewed = app.log.head().position;
+    let (status, body) =
+        logistics.command("check", json!({"type": "CheckStock", "request_id": "r1"})).await;
+    assert_eq!(status, 200, "{body}");
+    let head = app.log.head().position;
+    assert_eq!(head, viewed + 1);
+
+    let kinds = |events: &[shared::wire::WireEvent]| -> Vec<(u64, String)> {
+        events.iter().map(|e| (e.position, e.event.event_type().to_owned())).collect()
+    };
+    let seen = kinds(&events_until(&mut watching, head).await);
+    assert!(seen.contains(&(viewed, "ContactDetailsViewed".to_owned())), "{seen:?}");
+    let seen = kinds(&events_until(&mut working, head).await);
+    assert!(seen.iter().all(|(p, _)| *p != viewed), "{seen:?}");
+    assert!(seen.contains(&(head, "StockChecked".to_owned())), "{seen:?}");
+
+    // Resuming from before the view, the volunteer's screen gets the rest, without it.
+    let mut resumed = volunteer.feed().await;
+    resumed.subscribe(Some(viewed - 1)).await;
+    let seen = kinds(&events_until(&mut resumed, head).await);
+    assert_eq!(seen, [(head, "StockChecked".to_owned())]);
+    app.stop().await;
+}

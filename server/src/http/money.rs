@@ -11,7 +11,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use shared::access::{self, View};
-use shared::distribution::day::{date_of_day, day_of_date};
+use shared::distribution::day::{day_of_date, day_of_iso, iso_date};
 use shared::ledger::AccountKind;
 use shared::ledger::{
     Account, AccountId, Currency, Line, MonthlyStatement, Transaction, TransactionStatus,
@@ -170,20 +170,12 @@ fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
 }
 
 fn parse_day(field: &str, text: &str) -> Result<i64, ApiError> {
-    let invalid = || {
+    day_of_iso(text).ok_or_else(|| {
         ApiError::bad_request(
             "invalid_date",
             format!("{field}: `{text}` is not a date like 2026-11-01"),
         )
-    };
-    let mut parts = text.splitn(3, '-');
-    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(invalid());
-    };
-    let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse()) else {
-        return Err(invalid());
-    };
-    day_of_date(y, m, d).ok_or_else(invalid)
+    })
 }
 
 const STATUSES: [&str; 4] = ["posted", "awaiting_payment", "paid", "declined"];
@@ -244,11 +236,6 @@ pub fn amount(cents: i64) -> String {
     format!("{sign}{}.{:02}", cents / 100, cents % 100)
 }
 
-fn date(day: i64) -> String {
-    let (y, m, d) = date_of_day(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 fn currency(currency: Option<Currency>) -> String {
     currency.map(|c| c.as_str().to_owned()).unwrap_or_default()
 }
@@ -279,7 +266,7 @@ fn transactions_csv(view: &LedgerView) -> String {
         for posting in &t.postings {
             out.push_str(&row(&[
                 t.transaction_id.as_str(),
-                &date(t.on_day),
+                &iso_date(t.on_day),
                 &t.description,
                 status_name(&t.status),
                 posting.account_id.as_str(),

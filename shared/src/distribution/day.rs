@@ -85,6 +85,22 @@ pub fn date_of_day(day: i64) -> (i64, u32, u32) {
     (y, m as u32, d as u32)
 }
 
+/// A day number as an ISO date: `2026-11-29`.
+pub fn iso_date(day: i64) -> String {
+    let (year, month, day) = date_of_day(day);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// An ISO date (`2026-11-29`, spaces around it ignored) as a day number; `None` for anything
+/// else or a date that does not exist.
+pub fn day_of_iso(text: &str) -> Option<i64> {
+    let mut parts = text.trim().splitn(3, '-');
+    let year = parts.next()?.parse().ok()?;
+    let month = parts.next()?.parse().ok()?;
+    let day = parts.next()?.parse().ok()?;
+    day_of_date(year, month, day)
+}
+
 /// The day number of a calendar date, or `None` for a date that does not exist (month 13,
 /// 30 February) or a year outside 1..=9999.
 pub fn day_of_date(year: i64, month: u32, day: u32) -> Option<i64> {

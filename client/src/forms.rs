@@ -396,7 +396,7 @@ fn ReceiveForm() -> impl IntoView {
 }
 
 /// "2026-11-29" as a day number.
-fn parse_date(text: &str) -> Option<i64> {
+pub(crate) fn parse_date(text: &str) -> Option<i64> {
     let mut parts = text.trim().splitn(3, '-');
     let year = parts.next()?.parse().ok()?;
     let month = parts.next()?.parse().ok()?;

@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod app;
+pub mod books;
 pub mod forms;
 pub mod i18n;
 pub mod incoming;
@@ -19,6 +20,7 @@ pub mod outbox;
 pub mod people;
 pub mod screens;
 pub mod socket;
+pub mod stewardship;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

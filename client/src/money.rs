@@ -8,16 +8,18 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
+use serde_json::Value;
 
 use shared::access::{self, View};
 use shared::distribution::day::{date_of_day, day_of};
 use shared::ledger::{
-    Account, AccountClass, AccountKind, Command, Currency, Donor, Line, MonthlyStatement, Posting,
-    Transaction, TransactionStatus,
+    Account, AccountClass, AccountKind, Command, Currency, Donor, GoodsDonation, Line,
+    MonthlyStatement, Posting, Transaction, TransactionStatus,
 };
 
 use crate::api::{self, Failure};
 use crate::app::use_ctx;
+use crate::books::{Goods, Grants, ReverseForm, reversal_words, reversible};
 use crate::forms::{Choice, Field};
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::new_id;
@@ -29,6 +31,11 @@ pub struct LedgerView {
     pub approval_threshold_cents: i64,
     pub accounts: Vec<Account>,
     pub transactions: Vec<Transaction>,
+    /// Grants as JSON (`GrantStage` is internally tagged; see ADR 0003).
+    #[serde(default)]
+    pub grants: Vec<Value>,
+    #[serde(default)]
+    pub goods: Vec<GoodsDonation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -226,6 +233,7 @@ fn LedgerSection() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let account = RwSignal::new(String::new());
     let shown = RwSignal::new(None::<Result<LedgerView, Failure>>);
+    let reversing = RwSignal::new(None::<(String, String)>);
     let query = move || {
         let mut query = Vec::new();
         if !status.get().is_empty() {
@@ -276,15 +284,27 @@ fn LedgerSection() -> impl IntoView {
                 <Choice id="ledger-account" label="money.account" options=accounts value=account />
                 <a href=csv download>{move || i.t("money.csv")}</a>
             </div>
+            <ReverseForm reversing=reversing />
             {move || shown.get().map(|answer| match answer {
-                Ok(view) => transactions_view(i, view).into_any(),
+                Ok(view) => {
+                    let (grants, goods, accounts) = (view.grants.clone(), view.goods.clone(), view.accounts.clone());
+                    view! {
+                        {transactions_view(i, view, reversing)}
+                        <Grants grants=grants accounts=accounts />
+                        <Goods goods=goods />
+                    }.into_any()
+                }
                 Err(failure) => view! { <p class="error" role="alert">{failure_words(i, failure)}</p> }.into_any(),
             })}
         </section>
     }
 }
 
-fn transactions_view(i: I18n, view: LedgerView) -> impl IntoView {
+fn transactions_view(
+    i: I18n,
+    view: LedgerView,
+    reversing: RwSignal<Option<(String, String)>>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let me = ctx.my_id();
     let name = |id: &str| {
@@ -314,17 +334,26 @@ fn transactions_view(i: I18n, view: LedgerView) -> impl IntoView {
                 ledger_button(i, "pay", "ledger.pay", Command::PayExpense { transaction_id: id.as_str().into(), paid_on_day: today })
             });
             let note = (awaiting && t.needs_approval && t.approved_by.is_none()).then(|| i.t("ledger.needs_approval"));
+            let reverse = (reversible(t) && ctx.may("ReverseTransaction")).then(|| {
+                let chosen = (id.clone(), t.description.clone());
+                view! {
+                    <button type="button" class="secondary" data-testid="reverse"
+                        on:click=move |_| reversing.set(Some(chosen.clone()))>{i.t("reverse.button")}</button>
+                }
+            });
+            let reversal = reversal_words(i, t);
             view! {
                 <tr data-testid="transaction" data-transaction-id=id.clone() data-status=status_slug(&t.status)>
                     <td>{date_label(t.on_day)}</td>
                     <td>{t.description.clone()}
                         {t.donor_public_name.clone().map(|d| format!(" ({d})"))}
-                        <div class="hint">{postings}</div></td>
+                        <div class="hint">{postings}</div>
+                        {reversal.map(|r| view! { <div class="hint" data-testid="reversal">{r}</div> })}</td>
                     <td class="amount">{money(amount)}</td>
                     <td>{i.t(status_key(&t.status))} {note.map(|n| view! { <div class="hint">{n}</div> })}</td>
                     <td>{t.recorded_by.to_string()}</td>
                     <td>{t.approved_by.as_ref().map(|a| a.to_string())}</td>
-                    <td class="buttons">{approve} {pay}</td>
+                    <td class="buttons">{approve} {pay} {reverse}</td>
                 </tr>
             }
         })

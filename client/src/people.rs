@@ -9,13 +9,17 @@ use serde::Deserialize;
 
 use serde_json::{Value, json};
 use shared::distribution::day::day_of;
-use shared::people::{RoleCard, Shift, Workload};
+use shared::people::{Agreement, RoleCard, Shift, Workload};
+use std::collections::BTreeMap;
 
 use crate::api::{self, Failure};
 use crate::app::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::live::Live;
 use crate::screens::{clock, date_label, failure_words};
+use crate::stewardship::{
+    AgreementSection, CommitmentsSection, RoleCardForm, ShiftAdmin, SkillsSection,
+};
 
 /// What the screen reads of `/api/roster`. The signals stay JSON objects, read field by
 /// field below: decoding them (and the skills inside) into `shared::people::Signal` would
@@ -28,6 +32,13 @@ pub struct RosterView {
     pub role_cards: Vec<RoleCard>,
     pub workloads: Vec<Workload>,
     pub shifts: Vec<Shift>,
+    /// Skills by member, as JSON (`Skill` is internally tagged too).
+    #[serde(default)]
+    pub skills: BTreeMap<String, Vec<Value>>,
+    pub agreement: Option<Agreement>,
+    /// Running commitments, as JSON (their `Recurrence` is internally tagged).
+    #[serde(default)]
+    pub commitments: Vec<Value>,
 }
 
 /// The group's limits this screen shows.
@@ -56,7 +67,7 @@ pub fn hours(minutes: i64) -> String {
     format!("{} h {:02}", minutes / 60, minutes % 60)
 }
 
-fn skill_words(i: I18n, skill: &Value) -> String {
+pub(crate) fn skill_words(i: I18n, skill: &Value) -> String {
     let text =
         |field: &str| skill.get(field).and_then(Value::as_str).unwrap_or_default().to_owned();
     match skill.get("kind").and_then(Value::as_str).unwrap_or_default() {
@@ -185,9 +196,14 @@ pub fn PeopleScreen() -> impl IntoView {
                             {signals}
                         </section>
                         <Shifts view=view.clone() />
+                        {(ctx.may("PlanShift")).then(|| view! { <ShiftAdmin view=view.clone() /> })}
                         <MyHours view=view.clone() />
+                        <CommitmentsSection view=view.clone() />
                         <RoleCards view=view.clone() />
-                        <Loads view=view />
+                        {ctx.may("AssignRole").then(|| view! { <RoleCardForm view=view.clone() /> })}
+                        <Loads view=view.clone() />
+                        <SkillsSection view=view.clone() />
+                        <AgreementSection view=view />
                     }.into_any()
                 }
             }}
@@ -391,6 +407,9 @@ mod tests {
             role_cards: Vec::new(),
             workloads: Vec::new(),
             shifts: Vec::new(),
+            skills: BTreeMap::new(),
+            agreement: None,
+            commitments: Vec::new(),
         };
         let signals = [
             Signal::NoBackup { role_card_id: "finance".into() },

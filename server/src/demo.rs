@@ -277,7 +277,8 @@ impl Demo<'_> {
     /// find: finance has no backup, the logistics lead's term ended two days ago, and Chen
     /// holds three roles where the group's limit is two.
     async fn roles(&mut self, today: i64) {
-        use shared::people::{AgreementText, Command as People, Skill};
+        use shared::distribution::day::Weekday;
+        use shared::people::{AgreementText, Command as People, Recurrence, Skill};
         let people = |command| group::Command::People(command);
         let cards: [DemoCard; 7] = [
             (
@@ -384,6 +385,33 @@ impl Demo<'_> {
             let record =
                 People::RecordSkill { member_id: member.into(), skill, expires_on_day: None };
             self.send_group(member, people(record)).await;
+        }
+        // Specific, recurring promises: "every Tuesday, two hours", "the first Saturday".
+        for (id, member, task, recurrence, minutes) in [
+            (
+                "eli-calls",
+                "eli",
+                "Confirmation calls",
+                Recurrence::Week { weekday: Weekday::Tuesday, interval_weeks: 1 },
+                120,
+            ),
+            (
+                "sam-meals",
+                "sam",
+                "Cooking for the freezer",
+                Recurrence::Month { weekday: Weekday::Saturday, nth: 1 },
+                180,
+            ),
+        ] {
+            let commitment = People::MakeCommitment {
+                commitment_id: id.into(),
+                member_id: member.into(),
+                task: task.to_owned(),
+                recurrence,
+                minutes,
+                starts_on_day: today - 28,
+            };
+            self.send_group(member, people(commitment)).await;
         }
     }
 
@@ -494,6 +522,28 @@ impl Demo<'_> {
             None,
         )
         .await;
+        // Both were paid on the day, at the till.
+        for (payer, id) in [("hana", format!("t-{week}-food")), ("ivan", format!("t-{week}-fuel"))]
+        {
+            let pay = shared::ledger::Command::PayExpense {
+                transaction_id: id.as_str().into(),
+                paid_on_day: day,
+            };
+            self.send_group(payer, ledger(pay)).await;
+        }
+        let bread = shared::ledger::Command::RecordGoodsDonation {
+            donation_id: format!("goods-{week}").as_str().into(),
+            on_day: day,
+            description: "Bread and pastries, end of day".to_owned(),
+            estimated_value_cents: 3_000 + 500 * self.random(6) as i64,
+            partner_id: None,
+            donor: Some(shared::ledger::Donor {
+                public_name: Some("Corner bakery".to_owned()),
+                personal_data: None,
+            }),
+        };
+        self.send_group("hana", ledger(bread)).await;
+        self.grant(week, day).await;
         match week {
             1 => {
                 let id = "t-1-wholesale";
@@ -514,6 +564,26 @@ impl Demo<'_> {
                 };
                 self.send_group("hana", ledger(pay)).await;
             }
+            2 => {
+                // The box counted twice: corrected by a reversal, never by an edit.
+                let id = "t-2-cash-again";
+                self.transaction(
+                    "ivan",
+                    id,
+                    day,
+                    "Donations box",
+                    &[("cash", cash), ("donations", -cash)],
+                    None,
+                )
+                .await;
+                let reverse = shared::ledger::Command::ReverseTransaction {
+                    reversal_id: "t-2-cash-again-reversed".into(),
+                    transaction_id: id.into(),
+                    on_day: day,
+                    reason: "Counted twice; the box is t-2-cash".to_owned(),
+                };
+                self.send_group("hana", ledger(reverse)).await;
+            }
             3 => {
                 let id = "t-3-reimburse";
                 self.transaction(
@@ -528,6 +598,37 @@ impl Demo<'_> {
             }
             _ => {}
         }
+    }
+
+    /// A small grant from the city: applied for in the first week, awarded in the second,
+    /// half of it received in the third; the rest is still to come.
+    async fn grant(&mut self, week: u64, day: i64) {
+        use shared::ledger::Command as Ledger;
+        let grant_id = "city-small-grants";
+        let command = match week {
+            0 => Ledger::ApplyForGrant {
+                grant_id: grant_id.into(),
+                funder: "City small-grants fund".to_owned(),
+                purpose: "A second freezer and a year of van insurance".to_owned(),
+                requested_cents: 250_000,
+                applied_on_day: day,
+            },
+            1 => Ledger::RecordGrantAward {
+                grant_id: grant_id.into(),
+                awarded_cents: 200_000,
+                awarded_on_day: day,
+            },
+            2 => Ledger::ReceiveGrant {
+                grant_id: grant_id.into(),
+                transaction_id: "t-2-grant".into(),
+                amount_cents: 100_000,
+                received_on_day: day,
+                into_account_id: "bank".into(),
+                income_account_id: "grants".into(),
+            },
+            _ => return,
+        };
+        self.send_group("hana", group::Command::Ledger(command)).await;
     }
 
     async fn transaction(

@@ -18,8 +18,12 @@ const PROFILE: &str = "wasm-release";
 const TOOLCHAIN: &str = "nightly";
 /// What the standard library is built with (`-Z build-std`), as `CARGO_ENCODED_RUSTFLAGS`
 /// (separated by 0x1f). They apply to the wasm target only, not to build scripts.
-const RUSTFLAGS: &[&str] =
-    &["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none"];
+const RUSTFLAGS: &[&str] = &[
+    "-Zunstable-options",
+    "-Cpanic=immediate-abort",
+    "-Zlocation-detail=none",
+    "--cfg=erase_components",
+];
 
 #[derive(Debug, Default)]
 pub struct Options {

@@ -14,8 +14,8 @@ use shared::access::{self, View};
 use shared::distribution::day::{day_of_date, day_of_iso, iso_date};
 use shared::ledger::AccountKind;
 use shared::ledger::{
-    Account, AccountId, Currency, Line, MonthlyStatement, Transaction, TransactionStatus,
-    YearlyChannelTotals,
+    Account, AccountId, Currency, GoodsDonation, Grant, Line, MonthlyStatement, Transaction,
+    TransactionStatus, YearlyChannelTotals,
 };
 use utoipa::ToSchema;
 
@@ -51,6 +51,12 @@ pub struct LedgerView {
     /// Newest first.
     #[schema(value_type = Vec<Object>)]
     pub transactions: Vec<Transaction>,
+    /// Every grant applied for, newest application first (not filtered).
+    #[schema(value_type = Vec<Object>)]
+    pub grants: Vec<Grant>,
+    /// Donated goods with their estimated value, newest first (filtered by `from` and `to`).
+    #[schema(value_type = Vec<Object>)]
+    pub goods: Vec<GoodsDonation>,
 }
 
 #[utoipa::path(get, path = "/api/ledger", tag = "money",
@@ -90,11 +96,24 @@ pub async fn ledger(
             .cloned()
             .collect();
         transactions.sort_by_key(|t| std::cmp::Reverse((t.on_day, t.recorded_position)));
+        let mut grants: Vec<Grant> = p.ledger.grants.values().cloned().collect();
+        grants.sort_by_key(|g| std::cmp::Reverse((g.applied_on_day, g.grant_id.clone())));
+        let mut goods: Vec<GoodsDonation> = p
+            .ledger
+            .goods
+            .values()
+            .filter(|g| from.is_none_or(|from| g.on_day >= from))
+            .filter(|g| to.is_none_or(|to| g.on_day <= to))
+            .cloned()
+            .collect();
+        goods.sort_by_key(|g| std::cmp::Reverse((g.on_day, g.recorded_position)));
         LedgerView {
             currency: p.ledger.currency.map(|c| c.as_str().to_owned()),
             approval_threshold_cents: p.limits.expense_approval_threshold_cents,
             accounts: p.ledger.accounts.values().cloned().collect(),
             transactions,
+            grants,
+            goods,
         }
     });
     if csv {

@@ -13,7 +13,7 @@ use shared::limits::GroupLimits;
 use std::collections::BTreeMap;
 
 use shared::distribution::MemberId;
-use shared::people::{Agreement, RoleCard, Shift, Signal, SkillEntry, Workload};
+use shared::people::{Agreement, Commitment, RoleCard, Shift, Signal, SkillEntry, Workload};
 use utoipa::ToSchema;
 
 use super::AppState;
@@ -41,6 +41,9 @@ pub struct RosterView {
     pub skills: BTreeMap<MemberId, Vec<SkillEntry>>,
     #[schema(value_type = Object)]
     pub agreement: Option<Agreement>,
+    /// Commitments still running, by member.
+    #[schema(value_type = Vec<Object>)]
+    pub commitments: Vec<Commitment>,
 }
 
 #[utoipa::path(get, path = "/api/roster", tag = "people",
@@ -65,6 +68,12 @@ pub async fn roster(
             shifts,
             skills: roster.skills.clone(),
             agreement: roster.agreement.clone(),
+            commitments: roster
+                .commitments
+                .values()
+                .filter(|c| c.ended_on_day.is_none())
+                .cloned()
+                .collect(),
         }
     });
     Ok(Json(view))

@@ -62,11 +62,19 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     assert_eq!(of_type("ItemRegistered").count(), 40);
     assert!(of_type("DeliveryCompleted").count() > 50);
     // The books: the chart, an opening balance, four weeks of donations, food and fuel, one
-    // large purchase approved by a second member and paid, and one reimbursement waiting.
+    // large purchase approved by a second member and paid, one reimbursement waiting, the
+    // donations box counted twice and reversed, a grant applied for, awarded and half received, and a
+    // bakery's bread each week valued as goods.
     assert_eq!(of_type("AccountOpened").count(), 14);
-    assert_eq!(of_type("TransactionRecorded").count(), 1 + 4 * 4 + 2);
+    assert_eq!(of_type("TransactionRecorded").count(), 1 + 4 * 4 + 2 + 1 + 1);
     assert_eq!(of_type("ExpenseApproved").count(), 1);
-    assert_eq!(of_type("ExpensePaid").count(), 1);
+    assert_eq!(of_type("ExpensePaid").count(), 1 + 4 * 2);
+    assert_eq!(of_type("TransactionReversed").count(), 1);
+    assert_eq!(of_type("GrantApplied").count(), 1);
+    assert_eq!(of_type("GrantAwarded").count(), 1);
+    assert_eq!(of_type("GrantReceived").count(), 1);
+    assert_eq!(of_type("GoodsDonationRecorded").count(), 4);
+    assert_eq!(of_type("CommitmentMade").count(), 2);
     // The roster: seven role cards, two shifts a day, the past days' times from the sheet.
     assert_eq!(of_type("RoleAssigned").count(), 7);
     assert_eq!(of_type("ShiftPlanned").count(), 8);

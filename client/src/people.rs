@@ -18,7 +18,8 @@ use crate::i18n::{I18n, use_i18n};
 use crate::live::Live;
 use crate::screens::{clock, date_label, failure_words};
 use crate::stewardship::{
-    AgreementSection, CommitmentsSection, RoleCardForm, ShiftAdmin, SkillsSection,
+    AgreementForm, AgreementSection, CommitmentForm, CommitmentsSection, RoleCardForm, ShiftAdmin,
+    SkillForm, SkillsSection,
 };
 
 /// What the screen reads of `/api/roster`. The signals stay JSON objects, read field by
@@ -183,30 +184,36 @@ pub fn PeopleScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let shown = roster_resource();
+    let roster = Signal::derive(move || shown.get().and_then(Result::ok));
+    // The lists are drawn again whenever the roster changes; the forms are made once, so
+    // what is being typed and which section is open survive news from others.
     view! {
         <main class="people-screen" data-testid="people-screen">
             {move || match shown.get() {
-                None => view! { <p>{i.t("people.loading")}</p> }.into_any(),
-                Some(Err(failure)) => view! { <p class="error" role="alert">{failure_words(i, failure)}</p> }.into_any(),
-                Some(Ok(view)) => {
-                    let signals = ctx.live.with(|live| signals_view(i, live, &view, usize::MAX));
-                    view! {
-                        <section class="signals-section" data-testid="signals">
-                            <h2>{i.t("people.signals")}</h2>
-                            {signals}
-                        </section>
-                        <Shifts view=view.clone() />
-                        {(ctx.may("PlanShift")).then(|| view! { <ShiftAdmin view=view.clone() /> })}
-                        <MyHours view=view.clone() />
-                        <CommitmentsSection view=view.clone() />
-                        <RoleCards view=view.clone() />
-                        {ctx.may("AssignRole").then(|| view! { <RoleCardForm view=view.clone() /> })}
-                        <Loads view=view.clone() />
-                        <SkillsSection view=view.clone() />
-                        <AgreementSection view=view />
-                    }.into_any()
-                }
+                None => Some(view! { <p>{i.t("people.loading")}</p> }.into_any()),
+                Some(Err(failure)) => Some(view! { <p class="error" role="alert">{failure_words(i, failure)}</p> }.into_any()),
+                Some(Ok(_)) => None,
             }}
+            {move || roster.get().map(|view| {
+                let signals = ctx.live.with(|live| signals_view(i, live, &view, usize::MAX));
+                view! {
+                    <section class="signals-section" data-testid="signals">
+                        <h2>{i.t("people.signals")}</h2>
+                        {signals}
+                    </section>
+                    <Shifts view=view.clone() />
+                    <MyHours view=view.clone() />
+                    <CommitmentsSection view=view />
+                }
+            })}
+            {ctx.may("PlanShift").then(|| view! { <ShiftAdmin roster=roster /> })}
+            {ctx.may("MakeCommitment").then(|| view! { <CommitmentForm roster=roster /> })}
+            {move || roster.get().map(|view| view! { <RoleCards view=view /> })}
+            {ctx.may("AssignRole").then(|| view! { <RoleCardForm roster=roster /> })}
+            {move || roster.get().map(|view| view! { <Loads view=view.clone() /> <SkillsSection view=view /> })}
+            {ctx.may("RecordSkill").then(|| view! { <SkillForm /> })}
+            {move || roster.get().map(|view| view! { <AgreementSection view=view /> })}
+            {ctx.may("ChangeAgreement").then(|| view! { <AgreementForm roster=roster /> })}
         </main>
     }
 }

@@ -80,7 +80,7 @@ fn Check(id: &'static str, label: &'static str, value: RwSignal<bool>) -> impl I
 /// Role cards, for the coordinator. Rotation is a handover (a new term, a note for the next
 /// holder), never an edit of the holder.
 #[component]
-pub fn RoleCardForm(view: RosterView) -> impl IntoView {
+pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let action = RwSignal::new("hand_over".to_owned());
@@ -103,17 +103,19 @@ pub fn RoleCardForm(view: RosterView) -> impl IntoView {
             ("define", "roles.define"),
         ],
     );
-    let cards = StoredValue::new(
-        view.role_cards
-            .iter()
-            .map(|c| (c.role_card_id.to_string(), c.title.clone(), c.holder.is_some()))
-            .collect::<Vec<_>>(),
-    );
+    let cards = Memo::new(move |_| {
+        roster.with(|r| {
+            r.iter()
+                .flat_map(|view| &view.role_cards)
+                .map(|c| (c.role_card_id.to_string(), c.title.clone(), c.holder.is_some()))
+                .collect::<Vec<_>>()
+        })
+    });
     // Vacant cards to give, held cards for everything else.
     let card_choices = Signal::derive(move || {
         let wants_vacant = action.get() == "assign";
         let mut list = vec![(String::new(), i.t("choose"))];
-        cards.with_value(|cards| {
+        cards.with(|cards| {
             list.extend(
                 cards
                     .iter()
@@ -185,14 +187,55 @@ pub fn RoleCardForm(view: RosterView) -> impl IntoView {
     }
 }
 
-/// The group's one-page agreement, its review date and (for the coordinator) adopting,
-/// changing and reviewing it.
+/// The group's one-page agreement and its review date.
 #[component]
 pub fn AgreementSection(view: RosterView) -> impl IntoView {
     let i = use_i18n();
-    let ctx = use_ctx();
     let today = day_of(view.now_ms);
-    let agreement = view.agreement.clone();
+    let shown = match view.agreement {
+        None => view! { <p class="empty">{i.t("agreement.none")}</p> }.into_any(),
+        Some(a) => {
+            let due = a.review_due(today);
+            let section = |key: &'static str, body: String| view! { <h3>{i.t(key)}</h3> <p class="agreement-text">{body}</p> };
+            view! {
+                <p class="hint" data-testid="agreement-version">
+                    {i.tf("agreement.version", &[("n", &a.version.to_string()), ("adopted", &date_label(a.adopted_on_day)), ("changed", &date_label(a.changed_on_day))])}
+                </p>
+                <p class:warning=due data-testid="agreement-review">{i.tf("agreement.review_on", &[("date", &date_label(a.review_on_day))])}</p>
+                {section("agreement.membership", a.text.membership)}
+                {section("agreement.commitments", a.text.commitments)}
+                {section("agreement.communication", a.text.communication)}
+                {section("agreement.boundaries", a.text.boundaries)}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="agreement" data-testid="agreement">
+            <h2>{i.t("agreement.title")}</h2>
+            {shown}
+        </section>
+    }
+}
+
+/// For the coordinator: adopt the agreement, change it (with a reason) or record a review.
+/// Made again only when a new version arrives, so a half-typed change survives other news.
+#[component]
+pub fn AgreementForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
+    let version = Memo::new(move |_| {
+        roster.with(|r| r.as_ref().and_then(|v| v.agreement.as_ref().map(|a| a.version)))
+    });
+    move || {
+        let _ = version.get();
+        let agreement = roster.with_untracked(|r| r.as_ref().and_then(|v| v.agreement.clone()));
+        view! { <AgreementEditor agreement=agreement /> }
+    }
+}
+
+#[component]
+fn AgreementEditor(agreement: Option<shared::people::Agreement>) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
     let text = |f: fn(&shared::people::AgreementText) -> &String| {
         agreement.as_ref().map(|a| f(&a.text).clone()).unwrap_or_default()
     };
@@ -223,50 +266,25 @@ pub fn AgreementSection(view: RosterView) -> impl IntoView {
         let command = json!({"type": "ReviewAgreement", "next_review_on_day": day, "note": trimmed(review_note)});
         ctx.send(i.t("agreement.review"), &command);
     };
-    let shown = match agreement {
-        None => view! { <p class="empty">{i.t("agreement.none")}</p> }.into_any(),
-        Some(a) => {
-            let due = a.review_due(today);
-            let section = |key: &'static str, body: String| view! { <h3>{i.t(key)}</h3> <p class="agreement-text">{body}</p> };
-            view! {
-            <p class="hint" data-testid="agreement-version">
-                {i.tf("agreement.version", &[("n", &a.version.to_string()), ("adopted", &date_label(a.adopted_on_day)), ("changed", &date_label(a.changed_on_day))])}
-            </p>
-            <p class:warning=due data-testid="agreement-review">{i.tf("agreement.review_on", &[("date", &date_label(a.review_on_day))])}</p>
-            {section("agreement.membership", a.text.membership)}
-            {section("agreement.commitments", a.text.commitments)}
-            {section("agreement.communication", a.text.communication)}
-            {section("agreement.boundaries", a.text.boundaries)}
-        }
-        .into_any()
-        }
-    };
-    let keeps = ctx.has_role(Role::Coordinator);
     view! {
-        <section class="agreement" data-testid="agreement">
-            <h2>{i.t("agreement.title")}</h2>
-            {shown}
-            {keeps.then(|| view! {
-                <details class="manage print-hide">
-                    <summary>{i.t(if adopted { "agreement.change" } else { "agreement.adopt" })}</summary>
-                    <form class="stacked" data-testid="agreement-form" on:submit=change>
-                        <TextArea id="agreement-membership" label="agreement.membership" value=membership />
-                        <TextArea id="agreement-commitments" label="agreement.commitments" value=commitments />
-                        <TextArea id="agreement-communication" label="agreement.communication" value=communication />
-                        <TextArea id="agreement-boundaries" label="agreement.boundaries" value=boundaries />
-                        {adopted.then(|| view! { <Field id="agreement-reason" label="agreement.reason" value=reason required=true /> })}
-                        <button type="submit">{i.t("roles.submit")}</button>
-                    </form>
-                    {adopted.then(|| view! {
-                        <form class="stacked" data-testid="review-form" on:submit=review>
-                            <Field id="review-next" label="agreement.next_review" value=next_review kind="date" />
-                            <Field id="review-note" label="agreement.review_note" value=review_note />
-                            <button type="submit">{i.t("agreement.review")}</button>
-                        </form>
-                    })}
-                </details>
+        <details class="manage print-hide" data-testid="agreement-manage">
+            <summary>{i.t(if adopted { "agreement.change" } else { "agreement.adopt" })}</summary>
+            <form class="stacked" data-testid="agreement-form" on:submit=change>
+                <TextArea id="agreement-membership" label="agreement.membership" value=membership />
+                <TextArea id="agreement-commitments" label="agreement.commitments" value=commitments />
+                <TextArea id="agreement-communication" label="agreement.communication" value=communication />
+                <TextArea id="agreement-boundaries" label="agreement.boundaries" value=boundaries />
+                {adopted.then(|| view! { <Field id="agreement-reason" label="agreement.reason" value=reason required=true /> })}
+                <button type="submit">{i.t("roles.submit")}</button>
+            </form>
+            {adopted.then(|| view! {
+                <form class="stacked" data-testid="review-form" on:submit=review>
+                    <Field id="review-next" label="agreement.next_review" value=next_review kind="date" />
+                    <Field id="review-note" label="agreement.review_note" value=review_note />
+                    <button type="submit">{i.t("agreement.review")}</button>
+                </form>
             })}
-        </section>
+        </details>
     }
 }
 
@@ -309,6 +327,21 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
             })
             .collect_view()
     });
+    view! {
+        <section data-testid="skills">
+            <h2>{i.t("skills.title")}</h2>
+            <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
+        </section>
+    }
+}
+
+/// Records a skill: one's own, or (for a coordinator) anyone's.
+#[component]
+pub fn SkillForm() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let me = ctx.my_id();
+    let anyone = ctx.has_role(Role::Coordinator);
     let kind = RwSignal::new("language".to_owned());
     let detail = RwSignal::new(String::new());
     let vehicle = RwSignal::new(false);
@@ -345,23 +378,17 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
         detail.set(String::new());
     };
     view! {
-        <section data-testid="skills">
-            <h2>{i.t("skills.title")}</h2>
-            <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
-            {ctx.may("RecordSkill").then(|| view! {
-                <details class="manage">
-                    <summary>{i.t("skills.record")}</summary>
-                    <form class="stacked" data-testid="skill-form" on:submit=submit>
-                        {anyone.then(|| view! { <Choice id="skill-member" label="people.member" options=members value=member /> })}
-                        <Choice id="skill-kind" label="skills.kind" options=kinds value=kind />
-                        {move || needs_detail().then(|| view! { <Field id="skill-detail" label="skills.detail" value=detail required=true /> })}
-                        {move || (kind.get() == "driving").then(|| view! { <Check id="skill-vehicle" label="skills.vehicle" value=vehicle /> })}
-                        <Field id="skill-expires" label="skills.expires" value=expires kind="date" />
-                        <button type="submit">{i.t("skills.record")}</button>
-                    </form>
-                </details>
-            })}
-        </section>
+        <details class="manage" data-testid="skill-manage">
+            <summary>{i.t("skills.record")}</summary>
+            <form class="stacked" data-testid="skill-form" on:submit=submit>
+                {anyone.then(|| view! { <Choice id="skill-member" label="people.member" options=members value=member /> })}
+                <Choice id="skill-kind" label="skills.kind" options=kinds value=kind />
+                {move || needs_detail().then(|| view! { <Field id="skill-detail" label="skills.detail" value=detail required=true /> })}
+                {move || (kind.get() == "driving").then(|| view! { <Check id="skill-vehicle" label="skills.vehicle" value=vehicle /> })}
+                <Field id="skill-expires" label="skills.expires" value=expires kind="date" />
+                <button type="submit">{i.t("skills.record")}</button>
+            </form>
+        </details>
     }
 }
 
@@ -378,15 +405,15 @@ pub fn recurrence_words(i: I18n, recurrence: &Value) -> String {
     }
 }
 
-/// Recurring, specific commitments: who, what, when, how long. A member makes and ends
-/// their own.
+fn field(value: &Value, name: &str) -> String {
+    value.get(name).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// Recurring, specific commitments: who, what, when, how long.
 #[component]
 pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    let me = ctx.my_id();
-    let today = day_of(view.now_ms);
-    let text = |c: &Value, f: &str| c.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
     let rows = ctx.live.with_untracked(|live| {
         view.commitments
             .iter()
@@ -395,8 +422,8 @@ pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
                 let rhythm = recurrence_words(i, c.get("recurrence").unwrap_or(&Value::Null));
                 view! {
                     <tr data-testid="commitment">
-                        <th scope="row">{live.member_name(&text(c, "member_id")).to_owned()}</th>
-                        <td>{text(c, "task")}</td>
+                        <th scope="row">{live.member_name(&field(c, "member_id")).to_owned()}</th>
+                        <td>{field(c, "task")}</td>
                         <td>{rhythm}</td>
                         <td>{hours(minutes)}</td>
                     </tr>
@@ -404,12 +431,29 @@ pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
             })
             .collect_view()
     });
-    let mine: Vec<(String, String)> = view
-        .commitments
-        .iter()
-        .filter(|c| text(c, "member_id") == me)
-        .map(|c| (text(c, "commitment_id"), text(c, "task")))
-        .collect();
+    view! {
+        <section data-testid="commitments">
+            <h2>{i.t("commit.title")}</h2>
+            <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
+        </section>
+    }
+}
+
+/// A member makes a commitment of their own, or ends one with a reason.
+#[component]
+pub fn CommitmentForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let me = ctx.my_id();
+    let mine = Memo::new(move |_| {
+        roster.with(|r| {
+            r.iter()
+                .flat_map(|view| &view.commitments)
+                .filter(|c| field(c, "member_id") == me)
+                .map(|c| (field(c, "commitment_id"), field(c, "task")))
+                .collect::<Vec<_>>()
+        })
+    });
     let task = RwSignal::new(String::new());
     let every = RwSignal::new("1".to_owned());
     let weekday = RwSignal::new("tuesday".to_owned());
@@ -431,13 +475,10 @@ pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
     let weekdays = Signal::derive(move || {
         WEEKDAYS.iter().map(|d| ((*d).to_owned(), i.t(&format!("weekday.{d}")))).collect()
     });
-    let end_choices = Signal::derive({
-        let mine = mine.clone();
-        move || {
-            let mut list = vec![(String::new(), i.t("choose"))];
-            list.extend(mine.iter().cloned());
-            list
-        }
+    let end_choices = Signal::derive(move || {
+        let mut list = vec![(String::new(), i.t("choose"))];
+        mine.with(|mine| list.extend(mine.iter().cloned()));
+        list
     });
     let make = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -455,7 +496,8 @@ pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
             }
         };
         let command = json!({"type": "MakeCommitment", "commitment_id": new_id("commit"), "member_id": ctx.my_id(),
-                             "task": trimmed(task), "recurrence": recurrence, "minutes": minutes, "starts_on_day": today});
+                             "task": trimmed(task), "recurrence": recurrence, "minutes": minutes,
+                             "starts_on_day": day_of(ctx.now.get_untracked())});
         ctx.send(i.t("commit.make"), &command);
         task.set(String::new());
     };
@@ -465,31 +507,24 @@ pub fn CommitmentsSection(view: RosterView) -> impl IntoView {
         ctx.send(i.t("commit.end"), &command);
         reason.set(String::new());
     };
-    let has_mine = !mine.is_empty();
     view! {
-        <section data-testid="commitments">
-            <h2>{i.t("commit.title")}</h2>
-            <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
-            {ctx.may("MakeCommitment").then(|| view! {
-                <details class="manage">
-                    <summary>{i.t("commit.make")}</summary>
-                    <form class="stacked" data-testid="commitment-form" on:submit=make>
-                        <Field id="commit-task" label="commit.task" value=task required=true />
-                        <Choice id="commit-every" label="commit.rhythm" options=rhythms value=every />
-                        <Choice id="commit-weekday" label="commit.weekday" options=weekdays value=weekday />
-                        <Field id="commit-minutes" label="commit.minutes" value=minutes kind="number" />
-                        <button type="submit">{i.t("commit.make")}</button>
-                    </form>
-                    {has_mine.then(|| view! {
-                        <form class="stacked" data-testid="end-commitment-form" on:submit=end>
-                            <Choice id="commit-end" label="commit.which" options=end_choices value=ending />
-                            <Field id="commit-reason" label="commit.reason" value=reason required=true />
-                            <button type="submit">{i.t("commit.end")}</button>
-                        </form>
-                    })}
-                </details>
+        <details class="manage" data-testid="commitment-manage">
+            <summary>{i.t("commit.make")}</summary>
+            <form class="stacked" data-testid="commitment-form" on:submit=make>
+                <Field id="commit-task" label="commit.task" value=task required=true />
+                <Choice id="commit-every" label="commit.rhythm" options=rhythms value=every />
+                <Choice id="commit-weekday" label="commit.weekday" options=weekdays value=weekday />
+                <Field id="commit-minutes" label="commit.minutes" value=minutes kind="number" />
+                <button type="submit">{i.t("commit.make")}</button>
+            </form>
+            {move || mine.with(|m| !m.is_empty()).then(|| view! {
+                <form class="stacked" data-testid="end-commitment-form" on:submit=end>
+                    <Choice id="commit-end" label="commit.which" options=end_choices value=ending />
+                    <Field id="commit-reason" label="commit.reason" value=reason required=true />
+                    <button type="submit">{i.t("commit.end")}</button>
+                </form>
             })}
-        </section>
+        </details>
     }
 }
 
@@ -503,11 +538,11 @@ fn at_time(day: i64, time: &str) -> Option<i64> {
 /// For coordinators and logistics: plan a shift; correct a member's times on one (from the
 /// paper sheet, with a reason); record that someone who signed up did not come.
 #[component]
-pub fn ShiftAdmin(view: RosterView) -> impl IntoView {
+pub fn ShiftAdmin(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let task = RwSignal::new(String::new());
-    let date = RwSignal::new(date_label(day_of(view.now_ms)));
+    let date = RwSignal::new(date_label(day_of(ctx.now.get_untracked())));
     let from = RwSignal::new("09:00".to_owned());
     let to = RwSignal::new("13:00".to_owned());
     let needed = RwSignal::new("2".to_owned());
@@ -516,39 +551,63 @@ pub fn ShiftAdmin(view: RosterView) -> impl IntoView {
     let checked_in = RwSignal::new(String::new());
     let checked_out = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let now = view.now_ms;
-    let shifts = StoredValue::new(
-        view.shifts
-            .iter()
-            .filter(|s| !s.cancelled && s.starts_at_ms <= now)
-            .rev()
-            .take(20)
-            .map(|s| {
-                let label = format!(
-                    "{} · {} {}",
-                    s.task,
-                    date_label(day_of(s.starts_at_ms)),
-                    clock(s.starts_at_ms)
-                );
-                let people: Vec<String> = s.signed_up.iter().map(ToString::to_string).collect();
-                (s.shift_id.to_string(), label, people, day_of(s.starts_at_ms))
-            })
-            .collect::<Vec<_>>(),
-    );
+    let shifts = Memo::new(move |_| {
+        roster.with(|r| {
+            let Some(view) = r else { return Vec::new() };
+            let now = view.now_ms;
+            view.shifts
+                .iter()
+                .filter(|s| !s.cancelled && s.starts_at_ms <= now)
+                .rev()
+                .take(20)
+                .map(|s| {
+                    let label = format!(
+                        "{} · {} {}",
+                        s.task,
+                        date_label(day_of(s.starts_at_ms)),
+                        clock(s.starts_at_ms)
+                    );
+                    // Who signed up, and whether their times are in: an absence is recorded
+                    // for someone with none, once the shift is over.
+                    let people: Vec<(String, &'static str)> = s
+                        .signed_up
+                        .iter()
+                        .map(|m| {
+                            let state = if s.absent.contains(m) {
+                                "shifts.did_not_come"
+                            } else if s.attendance.contains_key(m) {
+                                ""
+                            } else {
+                                "shifts.no_times"
+                            };
+                            (m.to_string(), state)
+                        })
+                        .collect();
+                    (s.shift_id.to_string(), label, people, day_of(s.starts_at_ms))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
     let shift_choices = Signal::derive(move || {
         let mut list = vec![(String::new(), i.t("choose"))];
-        shifts.with_value(|s| {
-            list.extend(s.iter().map(|(id, label, _, _)| (id.clone(), label.clone())))
-        });
+        shifts.with(|s| list.extend(s.iter().map(|(id, label, _, _)| (id.clone(), label.clone()))));
         list
     });
     let people = Signal::derive(move || {
         let chosen = shift.get();
         let mut list = vec![(String::new(), i.t("choose"))];
         ctx.live.with(|live| {
-            shifts.with_value(|s| {
+            shifts.with(|s| {
                 if let Some((_, _, people, _)) = s.iter().find(|(id, ..)| *id == chosen) {
-                    list.extend(people.iter().map(|m| (m.clone(), live.member_name(m).to_owned())));
+                    list.extend(people.iter().map(|(m, state)| {
+                        let name = live.member_name(m);
+                        let label = if state.is_empty() {
+                            name.to_owned()
+                        } else {
+                            format!("{name} — {}", i.t(state))
+                        };
+                        (m.clone(), label)
+                    }));
                 }
             });
         });
@@ -572,8 +631,8 @@ pub fn ShiftAdmin(view: RosterView) -> impl IntoView {
     };
     let on_shift = move || {
         let chosen = shift.get_untracked();
-        let day =
-            shifts.with_value(|s| s.iter().find(|(id, ..)| *id == chosen).map(|(.., day)| *day));
+        let day = shifts
+            .with_untracked(|s| s.iter().find(|(id, ..)| *id == chosen).map(|(.., day)| *day));
         Some((chosen, trimmed(member), day?)).filter(|(_, m, _)| !m.is_empty())
     };
     let correct = move |ev: leptos::ev::SubmitEvent| {

@@ -448,6 +448,10 @@ impl Demo<'_> {
         for (task, from, to, _, volunteers) in SHIFTS {
             let shift_id = format!("shift-{week}-{task}");
             for &member in volunteers {
+                // Vik did not come in the third week; nobody has recorded it yet.
+                if week == 2 && member == "vik" {
+                    continue;
+                }
                 let stays =
                     if member == "sam" { 10 * HOUR_MS } else { self.random(30) as i64 * 60_000 };
                 let correct = People::CorrectShiftTimes {

@@ -134,3 +134,81 @@ async fn an_expense_over_the_threshold_needs_another_member_and_every_role_reads
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn grants_goods_and_reversals_reach_the_ledger_and_a_reversal_cannot_be_reversed() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let hana = app.member("hana", &[Role::Finance]).await;
+    let auditor = app.member("yara", &[Role::Auditor]).await;
+    for (i, open) in shared::ledger::default_chart().into_iter().enumerate() {
+        let (status, body) =
+            hana.command(&format!("open-{i}"), serde_json::to_value(open).unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let day = today();
+    let donor = json!({"public_name": null,
+        "personal_data": {"name": DONOR_NAME, "phone": "555-0112", "address": "2 Vestry Row", "notes": ""}});
+    let steps = [
+        json!({"type": "ApplyForGrant", "grant_id": "city", "funder": "City fund",
+               "purpose": "A freezer", "requested_cents": 50_000, "applied_on_day": day}),
+        json!({"type": "RecordGrantAward", "grant_id": "city", "awarded_cents": 40_000,
+               "awarded_on_day": day}),
+        json!({"type": "ReceiveGrant", "grant_id": "city", "transaction_id": "t-grant",
+               "amount_cents": 40_000, "received_on_day": day, "into_account_id": "bank",
+               "income_account_id": "grants"}),
+        json!({"type": "RecordGoodsDonation", "donation_id": "coats", "on_day": day,
+               "description": "Winter coats", "estimated_value_cents": 24_000,
+               "partner_id": null, "donor": donor}),
+        transaction(
+            "t-box",
+            "Donations box",
+            &[("cash", 5_000), ("donations", -5_000)],
+            Value::Null,
+        ),
+        json!({"type": "ReverseTransaction", "reversal_id": "t-box-rev", "transaction_id": "t-box",
+               "on_day": day, "reason": "Counted twice"}),
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        let (status, body) = hana.command(&format!("step-{i}"), step).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let again = json!({"type": "ReverseTransaction", "reversal_id": "t-box-rev-rev",
+                       "transaction_id": "t-box-rev", "on_day": day, "reason": "Undo"});
+    let (status, body) = hana.command("reverse-the-reversal", again).await;
+    assert_eq!(status, 422, "{body}");
+
+    let (status, body) = auditor.get("/api/ledger").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!body.contains(DONOR_NAME) && !body.contains("555-0112"), "{body}");
+    let ledger: Value = serde_json::from_str(&body).unwrap();
+    let grant = &ledger["grants"][0];
+    assert_eq!(grant["grant_id"], "city");
+    assert_eq!(grant["stage"]["stage"], "awarded");
+    assert_eq!(grant["received_cents"], 40_000);
+    assert_eq!(ledger["goods"][0]["estimated_value_cents"], 24_000);
+    let find = |id: &str| {
+        ledger["transactions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["transaction_id"] == id)
+            .cloned()
+    };
+    assert_eq!(find("t-box").unwrap()["reversed_by"], "t-box-rev");
+    assert_eq!(find("t-box-rev").unwrap()["reason"], "Counted twice");
+    assert!(find("t-box-rev-rev").is_none());
+
+    // The statement shows goods beside cash, and the reversed box nets to nothing.
+    let (year, month, _) = date_of_day(day);
+    let (_, body) = auditor.get(&format!("/api/statements/{year}/{month}")).await;
+    let statement = &serde_json::from_str::<Value>(&body).unwrap()["statement"];
+    assert_eq!(statement["goods_donated"]["cents"], 24_000);
+    let income: i64 = statement["income"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["line"]["cents"].as_i64().unwrap())
+        .sum();
+    assert_eq!(income, 40_000, "{statement}");
+    app.stop().await;
+}

@@ -49,6 +49,8 @@ pub async fn sign_out() {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 pub struct Contact {
     #[serde(default)]
+    pub household_id: String,
+    #[serde(default)]
     pub erased: bool,
     #[serde(default)]
     pub personal_data: Option<PersonalData>,

@@ -18,8 +18,8 @@ use crate::i18n::{I18n, use_i18n};
 use crate::live::Live;
 use crate::screens::{clock, date_label, failure_words};
 use crate::stewardship::{
-    AgreementForm, AgreementSection, CommitmentForm, CommitmentsSection, RoleCardForm, ShiftAdmin,
-    SkillForm, SkillsSection,
+    AgreementForm, AgreementSection, CommitmentForm, CommitmentsSection, RetentionForm,
+    RoleCardForm, ShiftAdmin, SkillForm, SkillsSection,
 };
 
 /// What the screen reads of `/api/roster`. The signals stay JSON objects, read field by
@@ -47,6 +47,8 @@ pub struct RosterView {
 pub struct Limits {
     pub max_roles_per_member: u32,
     pub max_hours_per_4_weeks: u32,
+    #[serde(default)]
+    pub household_retention_days: Option<u32>,
 }
 
 /// `/api/roster`, read again whenever the roster changes.
@@ -214,6 +216,7 @@ pub fn PeopleScreen() -> impl IntoView {
             {ctx.may("RecordSkill").then(|| view! { <SkillForm /> })}
             {move || roster.get().map(|view| view! { <AgreementSection view=view /> })}
             {ctx.may("ChangeAgreement").then(|| view! { <AgreementForm roster=roster /> })}
+            {ctx.may("SetHouseholdRetention").then(|| view! { <RetentionForm roster=roster /> })}
         </main>
     }
 }
@@ -409,7 +412,11 @@ mod tests {
         owner.set();
         let view = RosterView {
             now_ms: 0,
-            limits: Limits { max_roles_per_member: 2, max_hours_per_4_weeks: 40 },
+            limits: Limits {
+                max_roles_per_member: 2,
+                max_hours_per_4_weeks: 40,
+                household_retention_days: None,
+            },
             signals: Vec::new(),
             role_cards: Vec::new(),
             workloads: Vec::new(),

@@ -742,13 +742,55 @@ fn ContactDetails(request_id: String) -> impl IntoView {
         let id = request_id.clone();
         spawn_local(async move { shown.set(Some(api::contact(&id).await)) });
     };
+    // Once the details are open, those who may erase a household can do it from here.
+    let erasable = move || {
+        shown.with(|s| match s {
+            Some(Ok(Contact { household_id, personal_data: Some(_), .. })) => {
+                Some(household_id.clone())
+            }
+            _ => None,
+        })
+    };
     Some(view! {
         <section class="contact" data-testid="contact">
             <button type="button" on:click=open>{move || i.t("contact.show")}</button>
             <p class="hint">{move || i.t("contact.recorded")}</p>
             {move || shown.get().map(|answer| contact_view(i, answer))}
+            {move || erasable().filter(|_| ctx.may("EraseHousehold")).map(|household_id| view! { <EraseForm household_id shown /> })}
         </section>
     })
+}
+
+/// Forgets a household for good: its key is destroyed, so its name, phone, address and
+/// notes can never be read again; counts and history stay.
+#[component]
+fn EraseForm(
+    household_id: String,
+    shown: RwSignal<Option<Result<Contact, Failure>>>,
+) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let reason = RwSignal::new(i.t("erase.default_reason"));
+    let household = StoredValue::new(household_id);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let command = Command::EraseHousehold {
+            household_id: household.get_value().as_str().into(),
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        ctx.send(i.t("erase.label"), &command);
+        shown.set(None);
+    };
+    view! {
+        <details class="manage erase" data-testid="erase">
+            <summary>{move || i.t("erase.title")}</summary>
+            <form class="stacked" data-testid="erase-form" on:submit=submit>
+                <p class="hint">{move || i.t("erase.hint")}</p>
+                <Field id="erase-reason" label="erase.reason" value=reason required=true />
+                <button type="submit" class="danger">{move || i.t("erase.submit")}</button>
+            </form>
+        </details>
+    }
 }
 
 pub fn contact_view(i: I18n, answer: Result<Contact, Failure>) -> impl IntoView {

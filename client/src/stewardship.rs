@@ -528,6 +528,43 @@ pub fn CommitmentForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
     }
 }
 
+/// For the coordinator: how long a household with no open request is remembered before
+/// the server erases it automatically (empty: never, the default).
+#[component]
+pub fn RetentionForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let current = Memo::new(move |_| {
+        roster.with(|r| r.as_ref().and_then(|v| v.limits.household_retention_days))
+    });
+    let days = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = trimmed(days);
+        let days = if text.is_empty() {
+            Value::Null
+        } else if let Ok(days) = text.parse::<u32>() {
+            json!(days)
+        } else {
+            return ctx.outbox.error(i.t("retention.bad_days"));
+        };
+        ctx.send(i.t("retention.label"), &json!({"type": "SetHouseholdRetention", "days": days}));
+    };
+    view! {
+        <details class="manage" data-testid="retention">
+            <summary>{move || i.t("retention.title")}</summary>
+            <p data-testid="retention-now">{move || match current.get() {
+                Some(days) => i.tf("retention.now", &[("days", &days.to_string())]),
+                None => i.t("retention.off"),
+            }}</p>
+            <form class="stacked" on:submit=submit>
+                <Field id="retention-days" label="retention.days" value=days kind="number" />
+                <button type="submit">{move || i.t("roles.submit")}</button>
+            </form>
+        </details>
+    }
+}
+
 /// "HH:MM" on day `day` as milliseconds (UTC, like every time on the screens).
 fn at_time(day: i64, time: &str) -> Option<i64> {
     let (h, m) = time.trim().split_once(':')?;

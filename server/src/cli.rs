@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::admin;
+use crate::backup::{MANIFEST, empty_target, sync_dir, write_synced};
 use crate::http::{self, Options};
 use crate::log::{Log, system_clock};
 use clap::{Parser, Subcommand};
@@ -178,6 +179,8 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let address = listener.local_addr()?;
     let router = http::app(state.clone());
+    tokio::spawn(crate::backup::serve_admin(log.clone(), data.clone(), state.closing.subscribe()));
+    tokio::spawn(crate::retention::run(state.clone()));
     println!("potluck is listening on http://{address}");
     http::serve(listener, router, async move {
         shutdown_signal().await;
@@ -310,10 +313,19 @@ async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
 /// What a backup holds besides its manifest: everything in a data folder.
 const BACKED_UP: [&str; 5] =
     ["log", "auth.json", "household_keys.json", crate::log::MARKER_FILE, "HEAD_CHECKPOINT"];
-/// The head a backup was taken at, checked again on restore.
-const MANIFEST: &str = "BACKUP.json";
 
 async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    // A running server holds the log: it takes the backup itself.
+    if let Some(taken) = crate::backup::ask_running_server(&data, &dir).await {
+        let taken = taken?;
+        println!(
+            "Backed up {} events to {} from the running server, head hash {}",
+            taken.count,
+            dir.display(),
+            taken.head_hash
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     // Holding the log open keeps the folder locked: no server can write while it is copied.
     let log = open_existing(&data)?;
     let result = tokio::task::block_in_place(|| -> anyhow::Result<crate::log::Verified> {
@@ -366,15 +378,6 @@ async fn restore(backup: PathBuf, data: PathBuf) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A backup or restore writes only into a missing or empty folder.
-fn empty_target(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    if std::fs::read_dir(dir)?.next().is_some() {
-        anyhow::bail!("{} is not empty; refusing to overwrite it", dir.display());
-    }
-    Ok(())
-}
-
 fn copy_data_folder(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()> {
     for name in BACKED_UP {
         let source = from.join(name);
@@ -399,20 +402,6 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> anyhow::Result<()>
         }
     }
     sync_dir(to)
-}
-
-/// Writes a new file (never an existing one) and flushes it to disk.
-fn write_synced(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    Ok(())
-}
-
-fn sync_dir(dir: &std::path::Path) -> anyhow::Result<()> {
-    std::fs::File::open(dir)?.sync_all()?;
-    Ok(())
 }
 
 async fn shutdown_signal() {

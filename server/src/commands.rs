@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::log::{AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Log, NewEvent};
 use crate::projections::replay;
-use crate::sealed::{KeyStore, household_key};
+use crate::sealed::{KeyStore, donor_key, household_key};
 
 /// Commands decided and appended together at most.
 const MAX_BATCH: usize = 512;
@@ -175,7 +175,7 @@ impl Pipeline {
                 continue;
             }
             match self.check(&submitted, fingerprint, now_ms) {
-                Err(answer) if erased_household(&submitted.command).is_some() => {
+                Err(answer) if to_shred(&submitted.command).is_some() => {
                     deferred.push((submitted, reply, answer));
                 }
                 Err(answer) => {
@@ -232,21 +232,25 @@ impl Pipeline {
         }
     }
 
-    /// Destroys the key of the household `command` names, if the state says it is erased.
+    /// Destroys the key `command` names (a household's, a donor's), if the state says it is
+    /// erased.
     async fn shred(&self, command: &Command) -> Result<(), String> {
-        let Some(household_id) = erased_household(command) else { return Ok(()) };
-        if !self.state.distribution.household_erased(household_id) {
+        let (erased, key_id) = match to_shred(command) {
+            None => return Ok(()),
+            Some(Shred::Household(id)) => {
+                (self.state.distribution.household_erased(id), household_key(id))
+            }
+            Some(Shred::Donor(id)) => (self.state.ledger.erased_donors.contains(id), donor_key(id)),
+        };
+        if !erased {
             return Ok(());
         }
         let keys = self.keys.clone();
-        let key_id = household_key(household_id);
         match tokio::task::spawn_blocking(move || keys.erase(&key_id)).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(error)) => {
-                tracing::error!(%error, "an erased household's key is not destroyed yet");
-                Err(format!(
-                    "the erasure is recorded but the household's key is not destroyed yet: {error}"
-                ))
+                tracing::error!(%error, "an erased key is not destroyed yet");
+                Err(format!("the erasure is recorded but the key is not destroyed yet: {error}"))
             }
             Err(_) => Err("the erasure was interrupted".to_owned()),
         }
@@ -321,14 +325,24 @@ impl Pipeline {
     }
 }
 
-/// The household whose key a command may have to destroy: the one it erases, or the one a
-/// new request names (its data was sealed under a fresh key before `decide` refused it).
-fn erased_household(command: &Command) -> Option<&str> {
+/// A key a command may have to destroy once its batch is durable.
+enum Shred<'a> {
+    /// The household it erases, or the one a new request names (its data was sealed under
+    /// a fresh key before `decide` refused it).
+    Household(&'a str),
+    /// The donor it erases.
+    Donor(&'a str),
+}
+
+fn to_shred(command: &Command) -> Option<Shred<'_>> {
     match command {
         Command::Distribution(
             distribution::Command::EraseHousehold { household_id, .. }
             | distribution::Command::LogRequest { household_id, .. },
-        ) => Some(household_id.as_str()),
+        ) => Some(Shred::Household(household_id.as_str())),
+        Command::Ledger(shared::ledger::Command::EraseDonor { donor_of, .. }) => {
+            Some(Shred::Donor(donor_of))
+        }
         _ => None,
     }
 }

@@ -31,7 +31,7 @@ use crate::commands::{Commands, DecisionState};
 use crate::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, ReadError};
 use crate::metrics::Metrics;
 use crate::projections::{Live, Projections, replay};
-use crate::sealed::{KeyStore, SealError, household_key};
+use crate::sealed::{KeyStore, SealError, donor_key, household_key};
 use error::ApiError;
 use shared::distribution::Event::HouseholdErased;
 use shared::group;
@@ -109,12 +109,14 @@ pub fn start(
     let mut decision = DecisionState::default();
     let mut erased = Vec::new();
     replay(&log, |envelope, recorded| {
-        if let Some(group::Recorded {
-            event: group::Event::Distribution(HouseholdErased { household_id, .. }),
-            ..
-        }) = recorded
-        {
-            erased.push(household_id.to_string());
+        match recorded.map(|r| &r.event) {
+            Some(group::Event::Distribution(HouseholdErased { household_id, .. })) => {
+                erased.push(household_key(household_id.as_str()));
+            }
+            Some(group::Event::Ledger(shared::ledger::Event::DonorErased { donor_of, .. })) => {
+                erased.push(donor_key(donor_of));
+            }
+            _ => {}
         }
         decision.apply(envelope, recorded);
         match recorded {
@@ -122,9 +124,9 @@ pub fn start(
             None => projections.position = envelope.position,
         }
     })?;
-    for household_id in erased {
-        if keys.erase(&household_key(&household_id))? {
-            tracing::warn!(household_id, "finished erasing a household: its key is destroyed");
+    for key_id in erased {
+        if keys.erase(&key_id)? {
+            tracing::warn!("finished an erasure the server did not: its key is destroyed");
         }
     }
     let live = Live::new(projections, options.feed_capacity.unwrap_or(256));

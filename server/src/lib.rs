@@ -13,6 +13,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod commands;
 pub mod demo;
@@ -21,4 +22,5 @@ pub mod http;
 pub mod log;
 pub mod metrics;
 pub mod projections;
+pub mod retention;
 pub mod sealed;

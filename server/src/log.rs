@@ -276,6 +276,17 @@ impl Log {
         answer.await.map_err(|_| AppendError::Closed)
     }
 
+    /// Copies the log, as it is at one head, into a new sled folder `dir/log` (with its head
+    /// checkpoint in `dir`) while it keeps serving: the writer does it between two commits.
+    pub async fn copy_into(&self, dir: &Path) -> Result<Head, String> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .to_writer
+            .send(writer::Message::Backup(dir.to_owned(), reply))
+            .map_err(|_| "the log is closed".to_owned())?;
+        answer.await.map_err(|_| "the log is closed".to_owned())?
+    }
+
     /// Finishes in-flight appends and stops the writer. Later appends fail with `Closed`.
     pub async fn close(&self) {
         let (done, finished) = oneshot::channel();

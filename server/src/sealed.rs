@@ -24,6 +24,11 @@ pub fn household_key(household_id: &str) -> String {
     format!("household:{household_id}")
 }
 
+/// The id of the key sealing the donor recorded with a transaction or goods donation.
+pub fn donor_key(donor_of: &str) -> String {
+    format!("donor:{donor_of}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SealError {
     #[error(

@@ -87,7 +87,7 @@ const DISTRIBUTION_COMMANDS: [&str; 23] = [
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 63] = concat(&[
+pub const COMMAND_TYPES: [&str; 65] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
@@ -155,8 +155,16 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
 fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
     use Role::*;
     match command_type {
-        "SetGroupLimits" | "DefineRoleCard" | "ReviseRoleCard" | "AssignRole" | "HandOverRole"
-        | "RenewRoleTerm" | "SetRoleBackup" | "SetRoleContact" | "EndRole" => &[Coordinator],
+        "SetGroupLimits"
+        | "SetHouseholdRetention"
+        | "DefineRoleCard"
+        | "ReviseRoleCard"
+        | "AssignRole"
+        | "HandOverRole"
+        | "RenewRoleTerm"
+        | "SetRoleBackup"
+        | "SetRoleContact"
+        | "EndRole" => &[Coordinator],
         "AdoptAgreement" | "ChangeAgreement" | "ReviewAgreement" => &[Coordinator],
         "RecordSkill" | "RemoveSkill" | "MakeCommitment" | "EndCommitment" => &MEMBERS_AT_WORK,
         "SignUpForShift" | "WithdrawFromShift" | "CheckInToShift" | "CheckOutOfShift" => {
@@ -173,7 +181,7 @@ fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
         | "RecordGoodsDonation"
         | "ReverseGoodsDonation" => &[Finance],
         "ApplyForGrant" | "RecordGrantAward" | "RecordGrantDecline" | "ReceiveGrant" => &[Finance],
-        "ApproveExpense" | "DeclineExpense" => &[Finance, Coordinator],
+        "ApproveExpense" | "DeclineExpense" | "EraseDonor" => &[Finance, Coordinator],
         _ => &[],
     }
 }

@@ -35,6 +35,7 @@ mod progress;
 mod rejection;
 mod request;
 mod reservation;
+pub mod retention;
 mod roster;
 pub mod sim;
 mod state;

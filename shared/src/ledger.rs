@@ -87,6 +87,7 @@ pub fn decide(
         Command::RecordGoodsDonation { .. } | Command::ReverseGoodsDonation { .. } => {
             decide_goods(ledger, command, ctx, outside.limits)
         }
+        Command::EraseDonor { donor_of, reason } => erase_donor(ledger, donor_of, reason),
         Command::ApplyForGrant { .. }
         | Command::RecordGrantAward { .. }
         | Command::RecordGrantDecline { .. }
@@ -130,6 +131,18 @@ fn decide_transaction(
         }
         _ => unreachable!("`decide` routes only transactions here"),
     }
+}
+
+/// Forgets a donor recorded with their identity sealed; once only.
+fn erase_donor(ledger: &Ledger, donor_of: &str, reason: &str) -> Result<Vec<Event>, Rejection> {
+    if !ledger.sealed_donors.contains(donor_of) {
+        return Err(Rejection::unknown("donor of", donor_of));
+    }
+    if ledger.erased_donors.contains(donor_of) {
+        return Err(Rejection::wrong_stage(format!("the donor of `{donor_of}` is erased already")));
+    }
+    crate::distribution::field::reason("reason", reason)?;
+    Ok(vec![Event::DonorErased { donor_of: donor_of.to_owned(), reason: reason.to_owned() }])
 }
 
 fn decide_goods(

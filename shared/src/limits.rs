@@ -1,6 +1,8 @@
 //! The group's own limits and its currency, as events on the `limits` stream: how many role
 //! cards one member should hold, how many hours in four weeks are too many, above what amount
-//! an expense needs a second member's approval, and the currency its books are kept in.
+//! an expense needs a second member's approval, the currency its books are kept in, and how
+//! long a household with no open request is remembered before it is erased automatically
+//! (off unless the group sets it).
 //!
 //! Until the group sets them, the defaults apply. The people and ledger parts read them as
 //! arguments from [`crate::group::decide`]; they are not rules of their own state.
@@ -20,6 +22,11 @@ pub const DEFAULT_EXPENSE_APPROVAL_THRESHOLD_CENTS: i64 = 10_000;
 pub const MAX_HOURS_PER_4_WEEKS: u32 = 672;
 /// More role cards than this per member is a typo.
 pub const MAX_ROLES_PER_MEMBER: u32 = 20;
+/// The shortest retention a group may set: a week, so a household is never forgotten
+/// between a delivery and the feedback call.
+pub const MIN_RETENTION_DAYS: u32 = 7;
+/// The longest: ten years, the longest records are commonly kept.
+pub const MAX_RETENTION_DAYS: u32 = 3_650;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -32,14 +39,24 @@ pub enum Command {
         expense_approval_threshold_cents: i64,
         currency: Currency,
     },
+    /// Households whose requests are all closed and that have had no activity for `days`
+    /// days are erased automatically, each by an erasure event with this as its reason.
+    /// `None` turns it off (the default).
+    SetHouseholdRetention {
+        /// Required, `null` included: a command that forgot the field must not turn
+        /// retention off. (`deserialize_with` makes serde insist on the field.)
+        #[serde(deserialize_with = "Option::deserialize")]
+        days: Option<u32>,
+    },
 }
 
 impl Command {
-    pub const TYPES: [&'static str; 1] = ["SetGroupLimits"];
+    pub const TYPES: [&'static str; 2] = ["SetGroupLimits", "SetHouseholdRetention"];
 
     pub fn command_type(&self) -> &'static str {
         match self {
             Command::SetGroupLimits { .. } => "SetGroupLimits",
+            Command::SetHouseholdRetention { .. } => "SetHouseholdRetention",
         }
     }
 
@@ -57,14 +74,18 @@ pub enum Event {
         expense_approval_threshold_cents: i64,
         currency: Currency,
     },
+    HouseholdRetentionSet {
+        days: Option<u32>,
+    },
 }
 
 impl Event {
-    pub const TYPES: [&'static str; 1] = ["GroupLimitsSet"];
+    pub const TYPES: [&'static str; 2] = ["GroupLimitsSet", "HouseholdRetentionSet"];
 
     pub fn event_type(&self) -> &'static str {
         match self {
             Event::GroupLimitsSet { .. } => "GroupLimitsSet",
+            Event::HouseholdRetentionSet { .. } => "HouseholdRetentionSet",
         }
     }
 }
@@ -77,6 +98,10 @@ pub struct GroupLimits {
     /// An expense strictly above this needs approval; 0 means every expense does.
     pub expense_approval_threshold_cents: i64,
     pub currency: Currency,
+    /// Days without an open request or any activity after which a household is erased
+    /// automatically; `None`: never.
+    #[serde(default)]
+    pub household_retention_days: Option<u32>,
 }
 
 impl Default for GroupLimits {
@@ -86,6 +111,7 @@ impl Default for GroupLimits {
             max_hours_per_4_weeks: DEFAULT_MAX_HOURS_PER_4_WEEKS,
             expense_approval_threshold_cents: DEFAULT_EXPENSE_APPROVAL_THRESHOLD_CENTS,
             currency: Currency::USD,
+            household_retention_days: None,
         }
     }
 }
@@ -102,18 +128,20 @@ impl GroupLimits {
     }
 
     pub fn evolve(&mut self, event: &Event) {
-        let Event::GroupLimitsSet {
-            max_roles_per_member,
-            max_hours_per_4_weeks,
-            expense_approval_threshold_cents,
-            currency,
-        } = event;
-        *self = GroupLimits {
-            max_roles_per_member: *max_roles_per_member,
-            max_hours_per_4_weeks: *max_hours_per_4_weeks,
-            expense_approval_threshold_cents: *expense_approval_threshold_cents,
-            currency: *currency,
-        };
+        match event {
+            Event::GroupLimitsSet {
+                max_roles_per_member,
+                max_hours_per_4_weeks,
+                expense_approval_threshold_cents,
+                currency,
+            } => {
+                self.max_roles_per_member = *max_roles_per_member;
+                self.max_hours_per_4_weeks = *max_hours_per_4_weeks;
+                self.expense_approval_threshold_cents = *expense_approval_threshold_cents;
+                self.currency = *currency;
+            }
+            Event::HouseholdRetentionSet { days } => self.household_retention_days = *days,
+        }
     }
 }
 
@@ -124,12 +152,21 @@ pub fn decide(
     command: &Command,
     books_opened: bool,
 ) -> Result<Vec<Event>, Rejection> {
-    let Command::SetGroupLimits {
-        max_roles_per_member,
-        max_hours_per_4_weeks,
-        expense_approval_threshold_cents,
-        currency,
-    } = command;
+    let (max_roles_per_member, max_hours_per_4_weeks, expense_approval_threshold_cents, currency) =
+        match command {
+            Command::SetGroupLimits {
+                max_roles_per_member,
+                max_hours_per_4_weeks,
+                expense_approval_threshold_cents,
+                currency,
+            } => (
+                max_roles_per_member,
+                max_hours_per_4_weeks,
+                expense_approval_threshold_cents,
+                currency,
+            ),
+            Command::SetHouseholdRetention { days } => return retention(*days),
+        };
     if !(1..=MAX_ROLES_PER_MEMBER).contains(max_roles_per_member) {
         let reason = format!("must be 1 to {MAX_ROLES_PER_MEMBER}");
         return Err(Rejection::invalid("max_roles_per_member", reason));
@@ -157,9 +194,42 @@ pub fn decide(
     }])
 }
 
+fn retention(days: Option<u32>) -> Result<Vec<Event>, Rejection> {
+    if let Some(days) = days
+        && !(MIN_RETENTION_DAYS..=MAX_RETENTION_DAYS).contains(&days)
+    {
+        let reason =
+            format!("must be {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days, or null for never");
+        return Err(Rejection::invalid("days", reason));
+    }
+    Ok(vec![Event::HouseholdRetentionSet { days }])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retention_is_off_until_set_survives_other_limits_and_is_bounded() {
+        let mut limits = GroupLimits::default();
+        assert_eq!(limits.household_retention_days, None);
+        let retain = |days| Command::SetHouseholdRetention { days };
+        for event in decide(&limits, &retain(Some(90)), false).unwrap() {
+            limits.evolve(&event);
+        }
+        assert_eq!(limits.household_retention_days, Some(90));
+        for event in decide(&limits, &set(Currency::USD, 100, 30), false).unwrap() {
+            limits.evolve(&event);
+        }
+        assert_eq!(limits.household_retention_days, Some(90), "other limits leave it alone");
+        for bad in [Some(0), Some(6), Some(3_651)] {
+            assert_eq!(decide(&limits, &retain(bad), false).unwrap_err().code(), "invalid_field");
+        }
+        for event in decide(&limits, &retain(None), false).unwrap() {
+            limits.evolve(&event);
+        }
+        assert_eq!(limits.household_retention_days, None);
+    }
 
     fn set(currency: Currency, threshold: i64, hours: u32) -> Command {
         Command::SetGroupLimits {

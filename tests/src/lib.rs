@@ -8,8 +8,9 @@ use std::net::SocketAddr;
 use serde_json::{Value, json};
 use server::admin;
 use server::http::{self, AppState, Options};
-use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent, system_clock};
+use server::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, system_clock};
 use shared::access::Role;
+use shared::upcast::Upcasters;
 use tokio::sync::oneshot;
 
 /// Every file below `dir`, at any depth: for scanning a data folder for what must not be
@@ -153,10 +154,24 @@ pub async fn spawn_app_tuned(
     options: Options,
     send_buffer: Option<usize>,
 ) -> anyhow::Result<TestApp> {
+    spawn_app_at(options, send_buffer, system_clock()).await
+}
+
+/// [`spawn_app`] with a clock of the test's own, for the log's times and the server's "now"
+/// alike: for what happens after days or months.
+pub async fn spawn_app_with_clock(options: Options, clock: Clock) -> anyhow::Result<TestApp> {
+    spawn_app_at(options, None, clock).await
+}
+
+async fn spawn_app_at(
+    options: Options,
+    send_buffer: Option<usize>,
+    clock: Clock,
+) -> anyhow::Result<TestApp> {
     let data = tempfile::tempdir()?;
     let dir = data.path().join("data");
-    let log = Log::open(&dir)?;
-    let state = http::start(log.clone(), &dir, system_clock(), options)?;
+    let log = Log::open_with(&dir, Upcasters::domain(), clock.clone())?;
+    let state = http::start(log.clone(), &dir, clock, options)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let router = http::app(state.clone());

@@ -32,7 +32,13 @@ pub enum Message {
     /// Several appends that must land in the same commit, answered together in order.
     AppendMany(Vec<AppendRequest>, oneshot::Sender<Vec<Answer>>),
     Shutdown(oneshot::Sender<()>),
+    /// Copies every record, as of the end of the batch it joins, into a new sled folder:
+    /// done here, between commits, so the copy is exactly the log at one head.
+    Backup(std::path::PathBuf, oneshot::Sender<Result<Head, String>>),
 }
+
+/// Records written per commit of a backup copy.
+const BACKUP_CHUNK: usize = 4096;
 
 /// A caller waiting for the batch to be durable, with the answers it will get.
 enum Waiting {
@@ -80,6 +86,8 @@ struct Batch {
     staged: usize,
     commands: HashMap<String, (Hash, Appended)>,
     stream_versions: HashMap<String, u64>,
+    /// Backups asked for while the batch was gathered: taken once it is committed.
+    backups: Vec<(std::path::PathBuf, oneshot::Sender<Result<Head, String>>)>,
 }
 
 impl Writer {
@@ -96,6 +104,7 @@ impl Writer {
                 staged: 0,
                 commands: HashMap::new(),
                 stream_versions: HashMap::new(),
+                backups: Vec::new(),
             };
             let mut shutdown = self.take(&mut batch, first);
             while shutdown.is_none() && batch.staged < MAX_BATCH {
@@ -104,7 +113,11 @@ impl Writer {
                     Err(_) => break,
                 }
             }
+            let backups = std::mem::take(&mut batch.backups);
             self.commit(batch);
+            for (dir, reply) in backups {
+                let _ = reply.send(self.copy_into(&dir));
+            }
             if let Some(done) = shutdown {
                 self.write_checkpoint();
                 let _ = done.send(());
@@ -139,7 +152,33 @@ impl Writer {
                 batch.waiting.push(Waiting::Many(reply, answers));
                 None
             }
+            Message::Backup(dir, reply) => {
+                batch.backups.push((dir, reply));
+                None
+            }
         }
+    }
+
+    /// Copies every record into a new sled folder at `dir` (which must not hold one), with
+    /// a head checkpoint beside it; the copy is durable when this returns. Appends wait
+    /// meanwhile: a group's log copies in seconds.
+    fn copy_into(&mut self, dir: &std::path::Path) -> Result<Head, String> {
+        let failed = |what: &str, error: &dyn std::fmt::Display| format!("{what}: {error}");
+        let target = super::storage::SledStorage::open(&dir.join("log"))
+            .map_err(|e| failed("cannot create the backup's log", &e))?;
+        let mut chunk = Vec::with_capacity(BACKUP_CHUNK);
+        for entry in self.storage.range(&[], &[u8::MAX]) {
+            chunk.push(entry.map_err(|e| failed("cannot read the log", &e))?);
+            if chunk.len() == BACKUP_CHUNK {
+                target.commit(&chunk).map_err(|e| failed("cannot write the backup", &e))?;
+                chunk.clear();
+            }
+        }
+        target.commit(&chunk).map_err(|e| failed("cannot write the backup", &e))?;
+        Checkpoint::in_dir(dir)
+            .write(self.head)
+            .map_err(|e| failed("cannot write the backup's head checkpoint", &e))?;
+        Ok(self.head)
     }
 
     /// Checks one append against the log and the batch so far, and stages its writes.

@@ -3,7 +3,7 @@
 //! what `decide` reasons about and what the ledger screen and statements are computed from.
 //! It holds no donor's personal data, only the names of donors who chose to be public.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +27,12 @@ pub struct Ledger {
     pub entries: Vec<Entry>,
     /// The currency of the first transaction: the books' currency from then on.
     pub currency: Option<Currency>,
+    /// Transactions and goods donations whose donor's identity was recorded sealed, and
+    /// those of them whose donor has been forgotten since (`EraseDonor`).
+    #[serde(default)]
+    pub sealed_donors: BTreeSet<String>,
+    #[serde(default)]
+    pub erased_donors: BTreeSet<String>,
 }
 
 /// One posting that took effect, with what statements need to trace it.
@@ -114,6 +120,22 @@ impl Ledger {
 
     /// Folds one event in, at its position in the log. Never fails and holds no rules.
     pub fn evolve(&mut self, position: u64, event: &Event) {
+        match event {
+            Event::TransactionRecorded { transaction_id: id, donor: Some(donor), .. }
+                if donor.personal_data.is_some() =>
+            {
+                self.sealed_donors.insert(id.to_string());
+            }
+            Event::GoodsDonationRecorded { donation_id: id, donor: Some(donor), .. }
+                if donor.personal_data.is_some() =>
+            {
+                self.sealed_donors.insert(id.to_string());
+            }
+            Event::DonorErased { donor_of, .. } => {
+                self.erased_donors.insert(donor_of.clone());
+            }
+            _ => {}
+        }
         match event {
             Event::AccountOpened { account_id, name, kind } => {
                 let account = Account {

@@ -102,10 +102,19 @@ pub enum Command {
         into_account_id: AccountId,
         income_account_id: AccountId,
     },
+
+    // --- Donors. Stream `donor-<donor_of>`. ---
+    /// Forgets a donor's sealed identity for good (their key is destroyed), on their
+    /// request: `donor_of` is the transaction or goods donation that recorded it. Amounts,
+    /// dates and the public name, if any, stay.
+    EraseDonor {
+        donor_of: String,
+        reason: String,
+    },
 }
 
 impl Command {
-    pub const TYPES: [&'static str; 13] = [
+    pub const TYPES: [&'static str; 14] = [
         "OpenAccount",
         "CloseAccount",
         "RecordTransaction",
@@ -119,6 +128,7 @@ impl Command {
         "RecordGrantAward",
         "RecordGrantDecline",
         "ReceiveGrant",
+        "EraseDonor",
     ];
 
     pub fn command_type(&self) -> &'static str {
@@ -136,6 +146,7 @@ impl Command {
             Command::RecordGrantAward { .. } => "RecordGrantAward",
             Command::RecordGrantDecline { .. } => "RecordGrantDecline",
             Command::ReceiveGrant { .. } => "ReceiveGrant",
+            Command::EraseDonor { .. } => "EraseDonor",
         }
     }
 
@@ -158,6 +169,7 @@ impl Command {
             | Command::RecordGrantAward { grant_id, .. }
             | Command::RecordGrantDecline { grant_id, .. }
             | Command::ReceiveGrant { grant_id, .. } => format!("grant-{grant_id}"),
+            Command::EraseDonor { donor_of, .. } => format!("donor-{donor_of}"),
         }
     }
 }

@@ -105,10 +105,16 @@ pub enum Event {
         amount_cents: i64,
         received_on_day: i64,
     },
+    /// The donor's sealed identity recorded with `donor_of` is forgotten: its key is
+    /// destroyed once this is durable.
+    DonorErased {
+        donor_of: String,
+        reason: String,
+    },
 }
 
 impl Event {
-    pub const TYPES: [&'static str; 13] = [
+    pub const TYPES: [&'static str; 14] = [
         "AccountOpened",
         "AccountClosed",
         "TransactionRecorded",
@@ -122,6 +128,7 @@ impl Event {
         "GrantAwarded",
         "GrantDeclined",
         "GrantReceived",
+        "DonorErased",
     ];
 
     pub fn event_type(&self) -> &'static str {
@@ -139,6 +146,7 @@ impl Event {
             Event::GrantAwarded { .. } => "GrantAwarded",
             Event::GrantDeclined { .. } => "GrantDeclined",
             Event::GrantReceived { .. } => "GrantReceived",
+            Event::DonorErased { .. } => "DonorErased",
         }
     }
 

@@ -52,3 +52,39 @@ test("a volunteer's screens never show a household's name, phone or address", as
   expect(screen.errors).toEqual([]);
   await context.close();
 });
+
+test('a coordinator forgets a household from its request: the details are gone for good', async ({ browser, demoServer }) => {
+  const url = demoServer.url;
+  const ana = await apiToken(url, 'ana', PASSWORD);
+  await sendCommand(url, ana, {
+    command_id: 'privacy-log-forget',
+    command: {
+      type: 'LogRequest', request_id: 'r-forget-1', household_id: 'h-forget-1', need_category: 'food',
+      lines: [{ item_id: 'rice', quantity: 1 }], household_size: 2, urgency: 'soon', zone: 'west',
+      preferred_language: 'en', contact_channel: 'phone',
+      personal_data: { name: 'Forget Me-Please', phone: '555-0199-1111', address: '1 Vanishing Row', notes: '' },
+    },
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const screen = new BoardPage(page, url);
+  await screen.open();
+  await screen.signIn('ana', PASSWORD);
+  await page.evaluate(() => { window.location.hash = '#/request/r-forget-1'; });
+  const contact = page.getByTestId('contact');
+  await contact.getByRole('button', { name: 'Show contact details' }).click();
+  await expect(page.getByTestId('contact-details')).toContainText('1 Vanishing Row');
+
+  await page.getByTestId('erase').locator('summary').click();
+  await page.getByTestId('erase-form').getByRole('button', { name: 'Forget them' }).click();
+  await expect(page.getByTestId('contact-details')).toHaveCount(0);
+  await contact.getByRole('button', { name: 'Show contact details' }).click();
+  await expect(contact).toContainText('erased');
+  await expect(contact).not.toContainText('1 Vanishing Row');
+  // The log says why, with the reason the form proposed.
+  const events = await (await fetch(`${url}/api/events?after=0`, { headers: { authorization: `Bearer ${ana}` } })).text();
+  expect(events).toContain('"HouseholdErased"');
+  expect(events).toContain('Asked to be forgotten');
+  expect(screen.errors).toEqual([]);
+  await context.close();
+});

@@ -212,3 +212,45 @@ async fn grants_goods_and_reversals_reach_the_ledger_and_a_reversal_cannot_be_re
     assert_eq!(income, 40_000, "{statement}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_donor_who_asks_to_be_forgotten_has_their_key_destroyed_and_the_books_stay() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let hana = app.member("hana", &[Role::Finance]).await;
+    let volunteer = app.member("sam", &[Role::Volunteer]).await;
+    for (i, open) in shared::ledger::default_chart().into_iter().enumerate() {
+        let (status, body) =
+            hana.command(&format!("open-{i}"), serde_json::to_value(open).unwrap()).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let donor = json!({"public_name": null,
+        "personal_data": {"name": DONOR_NAME, "phone": "555-0113", "address": "3 Vestry Row", "notes": ""}});
+    let gift = transaction("t-gift", "Gift", &[("bank", 30_000), ("donations", -30_000)], donor);
+    let (status, body) = hana.command("gift", gift).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(app.state.keys.has_key("donor:t-gift"));
+
+    let erase =
+        |of: &str| json!({"type": "EraseDonor", "donor_of": of, "reason": "asked to be forgotten"});
+    assert_eq!(volunteer.command("erase-v", erase("t-gift")).await.0, 403);
+    let (status, body) = hana.command("erase-unknown", erase("t-nothing")).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (422, Some("unknown")), "{body}");
+    let (status, body) = hana.command("erase", erase("t-gift")).await;
+    assert_eq!(status, 200, "{body}");
+    // Answered only once the key is gone; a second erasure is refused.
+    assert!(!app.state.keys.has_key("donor:t-gift"));
+    let (status, body) = hana.command("erase-again", erase("t-gift")).await;
+    assert_eq!(status, 422, "{body}");
+
+    // The money is still in the books, and the chain still verifies.
+    let (status, body) = hana.get("/api/ledger").await;
+    assert_eq!(status, 200);
+    let ledger: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        ledger["transactions"].as_array().unwrap().iter().any(|t| t["transaction_id"] == "t-gift")
+    );
+    let auditor = app.member("yara", &[Role::Auditor]).await;
+    let (status, body) = auditor.get("/api/verify").await;
+    assert_eq!(status, 200, "{body}");
+    app.stop().await;
+}

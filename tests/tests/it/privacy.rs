@@ -319,3 +319,135 @@ async fn every_role_sees_personal_fields_only_on_the_contact_route_and_only_if_i
     }
     app.stop().await;
 }
+
+// The server's clock is the test's: months pass in an instant.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_household_quiet_past_the_groups_retention_is_erased_automatically_with_its_reason() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+    const DAY_MS: i64 = 86_400_000;
+
+    let now = Arc::new(AtomicI64::new(20_000 * DAY_MS + 9 * 3_600_000));
+    let clock: server::log::Clock = {
+        let now = now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst))
+    };
+    let app = tests::spawn_app_with_clock(Options::default(), clock).await.unwrap();
+    stocked(&app).await;
+    let liaison = app.member("lia", &[Role::Liaison]).await;
+    // h-17 asks once and the request is cancelled; h-18's request is still open.
+    let (status, body) = liaison.command("log-r1", request_with_personal_data("r1")).await;
+    assert_eq!(status, 200, "{body}");
+    let mut other = request_with_personal_data("r2");
+    other["household_id"] = json!("h-18");
+    let (status, body) = liaison.command("log-r2", other).await;
+    assert_eq!(status, 200, "{body}");
+    let cancel = json!({"type": "CancelRequest", "request_id": "r1", "reason": "Moved away"});
+    let (status, body) = liaison.command("cancel-r1", cancel).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Off by default: a year later, nothing is erased.
+    now.fetch_add(365 * DAY_MS, Ordering::SeqCst);
+    caught_up(&app).await;
+    assert!(server::retention::sweep(&app.state).await.is_empty());
+    assert!(app.state.keys.has_key(KEY_ID));
+
+    // The coordinator sets 30 days (a liaison may not; 3 days is too short). Sessions from
+    // a year ago have expired: both sign in anew.
+    let coordinator = app.member("cora", &[Role::Coordinator]).await;
+    let liaison = app.member("lio", &[Role::Liaison]).await;
+    let retain = |days: Value| json!({"type": "SetHouseholdRetention", "days": days});
+    assert_eq!(liaison.command("retain-l", retain(json!(30))).await.0, 403);
+    let (status, body) = coordinator.command("retain-3", retain(json!(3))).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = coordinator.command("retain-30", retain(json!(30))).await;
+    assert_eq!(status, 200, "{body}");
+    caught_up(&app).await;
+    let erased = server::retention::sweep(&app.state).await;
+    assert_eq!(erased, vec![shared::distribution::HouseholdId::from("h-17")]);
+    assert!(!app.state.keys.has_key(KEY_ID), "the closed, quiet household's key is destroyed");
+    assert!(app.state.keys.has_key("household:h-18"), "an open request keeps its household");
+    caught_up(&app).await;
+    assert!(server::retention::sweep(&app.state).await.is_empty(), "nothing left to erase");
+
+    // The log says what was forgotten, by whom and why; the contact route says so too.
+    let (status, events) = coordinator.get("/api/events?after=0").await;
+    assert_eq!(status, 200);
+    let erasures: Vec<Value> = events
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|e| e["event_type"] == "HouseholdErased")
+        .collect();
+    assert_eq!(erasures.len(), 1, "{events}");
+    assert_eq!(erasures[0]["actor"], server::retention::RETENTION_ACTOR);
+    assert_eq!(
+        erasures[0]["payload"]["reason"],
+        "Retention: no open request and no activity for 30 days"
+    );
+    let (status, shown) = coordinator.get("/api/requests/r1/contact").await;
+    assert_eq!(status, 200, "{shown}");
+    assert_no_personal_data(&shown, "the contact route after an automatic erasure");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_to_that_head() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let dir = app.data.path().join("data");
+    stocked(&app).await;
+    let liaison = app.member("lia", &[Role::Liaison]).await;
+    let (status, body) = liaison.command("log-r1", request_with_personal_data("r1")).await;
+    assert_eq!(status, 200, "{body}");
+    // What `potluck serve` runs beside the HTTP server.
+    let closing = app.state.closing.subscribe();
+    tokio::spawn(server::backup::serve_admin(app.log.clone(), dir.clone(), closing));
+    let socket = dir.join(server::backup::ADMIN_SOCKET);
+    for _ in 0..200 {
+        if socket.exists() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let head = app.log.head();
+
+    // The CLI finds the running server's socket and the server writes the backup.
+    let backup = app.data.path().join("backup");
+    let args = |to: &Path| {
+        vec![
+            "backup".to_owned(),
+            "--data".into(),
+            dir.display().to_string(),
+            to.display().to_string(),
+        ]
+    };
+    let run = |args: Vec<String>| async move {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            potluck(&args)
+        })
+        .await
+        .unwrap()
+    };
+    let output = run(args(&backup)).await;
+    let said = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(output.status.success(), "{said} {}", String::from_utf8_lossy(&output.stderr));
+    assert!(said.contains(&format!("Backed up {} events", head.position)), "{said}");
+    assert!(said.contains("from the running server"), "{said}");
+    let again = run(args(&backup)).await;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    // The server went on serving; what came after the backup is not in it.
+    let (status, body) = liaison.command("log-r2", request_with_personal_data("r2")).await;
+    assert_eq!(status, 200, "{body}");
+    let data = app.stop().await;
+    assert!(!socket.exists(), "the socket goes with the server");
+
+    let restored = data.path().join("restored");
+    let output =
+        potluck(&["restore", "--data", restored.to_str().unwrap(), backup.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(head_hash(&restored), hex::encode(head.hash));
+    assert_ne!(head_hash(&dir), hex::encode(head.hash), "the original moved on");
+    assert!(stored_key(&restored).is_some(), "the household's key came with the log");
+}

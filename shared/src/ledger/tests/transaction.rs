@@ -196,5 +196,38 @@ fn a_donor_is_named_only_if_they_chose_to_be_public() {
     events[0].strip_personal_data();
     let json = serde_json::to_string(&events[0]).unwrap();
     assert!(!json.contains("v1.donor"), "{json}");
-    assert_eq!(ledger_after(&with_chart(events)), ledger, "the books never held it");
+    // The books know only that an identity was sealed with t1 (so it can be erased), never
+    // what it is: folded without it, they differ in that and nothing else.
+    assert!(ledger.sealed_donors.contains("t1"));
+    let mut without = ledger_after(&with_chart(events));
+    assert!(without.sealed_donors.is_empty());
+    without.sealed_donors.insert("t1".to_owned());
+    assert_eq!(without, ledger, "the books never held it");
+}
+
+#[test]
+fn a_sealed_donor_is_erased_once_and_only_a_donor_that_was_sealed() {
+    let sealed = crate::distribution::SealedPersonalData::new("v1.donor");
+    let mut gift = record("t1", TODAY, vec![posting("cash", 5_000), posting("donations", -5_000)]);
+    if let Command::RecordTransaction { donor, .. } = &mut gift {
+        *donor = Some(Donor {
+            public_name: Some("Ana's bakery".to_owned()),
+            personal_data: Some(sealed),
+        });
+    }
+    let plain = record("t2", TODAY, vec![posting("cash", 100), posting("donations", -100)]);
+    let mut given = chart();
+    given.extend(decided(&given, "dee", &gift).unwrap());
+    given.extend(decided(&given, "dee", &plain).unwrap());
+    let erase =
+        |of: &str| Command::EraseDonor { donor_of: of.to_owned(), reason: "asked".to_owned() };
+    assert_eq!(rejected(&given, "dee", erase("t2")), "unknown", "t2 sealed nobody");
+    assert_eq!(rejected(&given, "dee", erase("t9")), "unknown");
+    let erased = decided(&given, "dee", &erase("t1")).unwrap();
+    given.extend(erased);
+    assert_eq!(rejected(&given, "dee", erase("t1")), "wrong_stage", "once only");
+    let ledger = ledger_after(&given);
+    assert!(ledger.erased_donors.contains("t1"));
+    let t1 = ledger.transaction("t1").unwrap();
+    assert_eq!(t1.donor_public_name.as_deref(), Some("Ana's bakery"), "a public name stays");
 }

@@ -1,0 +1,90 @@
+//! Automatic erasure after the group's retention period (`SetHouseholdRetention`, off by
+//! default): every hour, and once soon after start, the server erases each household whose
+//! requests are all closed and quiet for that many days and whose key it still holds. Each
+//! erasure is an ordinary `EraseHousehold` sent by the actor [`RETENTION_ACTOR`] with the
+//! reason [`retention_reason`], so the log says what was forgotten, when and why, and the
+//! pipeline destroys the key exactly as for a coordinator's erasure.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use shared::distribution::retention::{due_for_erasure, retention_reason};
+use shared::distribution::{self, HouseholdId, RequestId};
+use shared::group;
+
+use crate::commands::{Submitted, fingerprint};
+use crate::http::AppState;
+use crate::sealed::household_key;
+
+/// The member id automatic erasures are recorded under.
+pub const RETENTION_ACTOR: &str = "potluck-retention";
+/// How often the server looks for households due.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
+/// The first sweep, a little after start so start-up is not slowed.
+pub const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(60);
+
+/// Sweeps every [`SWEEP_EVERY`] until the server shuts down; `potluck serve` runs it.
+pub async fn run(state: AppState) {
+    let mut closing = state.closing.subscribe();
+    let mut next = tokio::time::Instant::now() + FIRST_SWEEP_AFTER;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next) => {}
+            _ = closing.wait_for(|closing| *closing) => return,
+        }
+        let erased = sweep(&state).await;
+        if !erased.is_empty() {
+            tracing::info!(
+                households = erased.len(),
+                "retention: erased households past the group's period"
+            );
+        }
+        next += SWEEP_EVERY;
+    }
+}
+
+/// Erases, now, every household due under the group's retention setting; returns how
+/// many. Ids never reach the server's log output (they are pseudonymous, but a sweep's
+/// count is all an operator needs).
+pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
+    let now_ms = (state.clock)();
+    let due = state.live.read(|p| {
+        let days = p.limits.household_retention_days?;
+        let households: BTreeMap<RequestId, HouseholdId> = p
+            .contacts
+            .iter()
+            .map(|(request_id, (household_id, _))| {
+                (RequestId::from(request_id.as_str()), HouseholdId::from(household_id.as_str()))
+            })
+            .collect();
+        let due = due_for_erasure(&p.timelines, |r| households.get(r), now_ms, days);
+        Some((days, due))
+    });
+    let Some((days, due)) = due else {
+        return Vec::new();
+    };
+    let mut erased = Vec::new();
+    for household_id in due {
+        if !state.keys.has_key(&household_key(household_id.as_str())) {
+            continue;
+        }
+        let command = group::Command::Distribution(distribution::Command::EraseHousehold {
+            household_id: household_id.clone(),
+            reason: retention_reason(days),
+        });
+        let value = serde_json::to_value(&command).unwrap_or_default();
+        let submitted = Submitted {
+            // One id per household: a sweep that is retried gets the first answer.
+            command_id: format!("retention-{household_id}"),
+            command,
+            actor: RETENTION_ACTOR.into(),
+            expected_version: None,
+            fingerprint: fingerprint(RETENTION_ACTOR, &value),
+        };
+        match state.commands.submit(submitted).await {
+            Ok(_) => erased.push(household_id),
+            Err(refused) => tracing::warn!(?refused, "retention: an automatic erasure was refused"),
+        }
+    }
+    erased
+}

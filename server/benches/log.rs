@@ -121,19 +121,58 @@ async fn replay(events: u64) {
     log.close().await;
 }
 
+/// An online backup of a log of `events` events (`Log::copy_into`, as `potluck backup` uses
+/// on a running server), and how long one append waits when it arrives during the copy.
+async fn backup(events: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = Log::open(&dir.path().join("data")).unwrap();
+    const PER_APPEND: u64 = 1000;
+    for chunk in 0..events / PER_APPEND {
+        let batch: Vec<NewEvent> = (0..PER_APPEND).map(|i| event(chunk * PER_APPEND + i)).collect();
+        let request =
+            AppendRequest::new("fill", ExpectedVersion::Any, batch, format!("c{chunk}"), "bench");
+        log.append(request).await.unwrap();
+    }
+    let target = dir.path().join("backup");
+    let started = Instant::now();
+    let copying = {
+        let log = log.clone();
+        let target = target.clone();
+        tokio::spawn(async move { log.copy_into(&target).await })
+    };
+    // Arrives while the copy runs: it waits for it.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let waiting = Instant::now();
+    let late = AppendRequest::new("late", ExpectedVersion::Any, vec![event(0)], "late", "bench");
+    log.append(late).await.unwrap();
+    let waited = waiting.elapsed();
+    let head = copying.await.unwrap().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "backup   {} events copied online in {elapsed:.2} s ({:.0} events/s); an append during it waited {:.0} ms",
+        head.position,
+        head.position as f64 / elapsed,
+        waited.as_secs_f64() * 1000.0
+    );
+    log.close().await;
+}
+
 #[tokio::main]
 async fn main() {
-    // `quick` shortens every run; `appends` or `replay` runs only that part (for profiling).
+    // `quick` shortens every run; `appends`, `replay` or `backup` runs only that part.
     let args: Vec<String> = std::env::args().collect();
     let has = |flag: &str| args.iter().any(|a| a == flag);
     let quick = has("quick");
     let duration = Duration::from_secs(if quick { 2 } else { 10 });
-    if !has("replay") {
+    if !has("replay") && !has("backup") {
         for writers in [1, 8, 64] {
             appends(writers, duration).await;
         }
     }
-    if !has("appends") {
+    if !has("appends") && !has("backup") {
         replay(if quick { 100_000 } else { 1_000_000 }).await;
+    }
+    if !has("appends") && !has("replay") {
+        backup(if quick { 100_000 } else { 1_000_000 }).await;
     }
 }

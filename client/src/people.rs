@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use serde::Deserialize;
 
 use serde_json::{Value, json};
+use shared::access::Role;
 use shared::distribution::day::day_of;
 use shared::people::{Agreement, RoleCard, Shift, Workload};
 use std::collections::BTreeMap;
@@ -318,6 +319,7 @@ fn MyHours(view: RosterView) -> impl IntoView {
 fn RoleCards(view: RosterView) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
+    let at_work = !ctx.me.with_value(|me| me.roles.iter().all(|r| *r == Role::Auditor));
     let today = day_of(view.now_ms);
     let rows = ctx.live.with_untracked(|live| {
         view.role_cards
@@ -335,6 +337,7 @@ fn RoleCards(view: RosterView) -> impl IntoView {
                         <td class:ended=ended>{term.map(date_label)} {ended.then(|| format!(" ({})", i.t("people.ended")))}</td>
                         <td>{backup}</td>
                         <td>{card.handovers}</td>
+                        <td>{(card.holder.is_some() && at_work).then(|| view! { <RoleContact role_card_id=card.role_card_id.to_string() /> })}</td>
                     </tr>
                 }
             })
@@ -351,11 +354,39 @@ fn RoleCards(view: RosterView) -> impl IntoView {
                         <th scope="col">{i.t("people.term_ends")}</th>
                         <th scope="col">{i.t("people.backup")}</th>
                         <th scope="col">{i.t("people.handovers")}</th>
+                        <th scope="col">{i.t("roles.contact")}</th>
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>
         </section>
+    }
+}
+
+/// How to reach a role's holder, fetched when asked for (`/api/roles/{id}/contact`).
+#[component]
+fn RoleContact(role_card_id: String) -> impl IntoView {
+    let i = use_i18n();
+    let shown = RwSignal::new(None::<Result<Value, Failure>>);
+    let path = format!("/api/roles/{}/contact", js_sys::encode_uri_component(&role_card_id));
+    let open = move |_| {
+        let path = path.clone();
+        spawn_local(async move { shown.set(Some(api::get_json::<Value>(&path).await)) });
+    };
+    move || {
+        match shown.get() {
+        None => view! { <button type="button" class="link" data-testid="role-contact" on:click=open.clone()>{i.t("roles.show_contact")}</button> }.into_any(),
+        Some(Ok(answer)) => {
+            let data = &answer["personal_data"];
+            let words: Vec<&str> = ["name", "phone", "address", "notes"]
+                .iter()
+                .filter_map(|f| data.get(*f).and_then(Value::as_str).filter(|v| !v.is_empty()))
+                .collect();
+            let text = if words.is_empty() { i.t("roles.no_contact") } else { words.join(" · ") };
+            view! { <span data-testid="role-contact-shown">{text}</span> }.into_any()
+        }
+        Some(Err(failure)) => view! { <span class="error">{failure_words(i, failure)}</span> }.into_any(),
+    }
     }
 }
 

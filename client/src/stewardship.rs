@@ -92,6 +92,8 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let backup = RwSignal::new(String::new());
     let term = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let reach = RwSignal::new(String::new());
     let actions = choices(
         i,
         &[
@@ -100,6 +102,7 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
             ("renew", "roles.renew"),
             ("backup", "roles.set_backup"),
             ("end", "roles.end"),
+            ("erase_contact", "roles.erase_contact"),
             ("define", "roles.define"),
         ],
     );
@@ -119,7 +122,10 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
             list.extend(
                 cards
                     .iter()
-                    .filter(|(_, _, held)| *held != wants_vacant || action.get() == "backup")
+                    .filter(|(_, _, held)| {
+                        *held != wants_vacant
+                            || matches!(action.get().as_str(), "backup" | "erase_contact")
+                    })
                     .map(|(id, title, _)| (id.clone(), title.clone())),
             );
         });
@@ -138,6 +144,12 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
         if action != "define" && card.is_empty() {
             return ctx.outbox.error(i.t("roles.choose_card"));
         }
+        // How the group reaches the new holder in this role: sealed by the server.
+        let contact = if trimmed(phone).is_empty() && trimmed(reach).is_empty() {
+            Value::Null
+        } else {
+            json!({"name": "", "phone": trimmed(phone), "address": "", "notes": trimmed(reach)})
+        };
         let command = match action.as_str() {
             "define" => {
                 let tasks = tasks.get_untracked();
@@ -148,12 +160,13 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
             }
             "assign" => {
                 json!({"type": "AssignRole", "role_card_id": card, "member_id": trimmed(member),
-                               "backup_id": member_or_null(backup), "term_ends_on_day": term_day})
+                               "backup_id": member_or_null(backup), "term_ends_on_day": term_day,
+                               "contact": contact})
             }
             "hand_over" => {
                 json!({"type": "HandOverRole", "role_card_id": card, "to_member_id": trimmed(member),
                                   "backup_id": member_or_null(backup), "term_ends_on_day": term_day,
-                                  "note": trimmed(note)})
+                                  "note": trimmed(note), "contact": contact})
             }
             "renew" => {
                 json!({"type": "RenewRoleTerm", "role_card_id": card, "term_ends_on_day": term_day})
@@ -161,10 +174,14 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
             "backup" => {
                 json!({"type": "SetRoleBackup", "role_card_id": card, "backup_id": member_or_null(backup)})
             }
+            "erase_contact" => json!({"type": "EraseRoleContact", "role_card_id": card,
+                                      "member_id": trimmed(member), "reason": trimmed(note)}),
             _ => json!({"type": "EndRole", "role_card_id": card, "reason": trimmed(note)}),
         };
         ctx.send(i.t("roles.label"), &command);
         note.set(String::new());
+        phone.set(String::new());
+        reach.set(String::new());
     };
     view! {
         <details class="manage" data-testid="role-card-form">
@@ -177,10 +194,14 @@ pub fn RoleCardForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
                     <TextArea id="role-tasks" label="roles.tasks" value=tasks />
                     <Check id="role-critical" label="roles.critical" value=critical />
                 })}
-                {move || is(&["assign", "hand_over"]).then(|| view! { <Choice id="role-member" label="people.holder" options=members value=member /> })}
+                {move || is(&["assign", "hand_over", "erase_contact"]).then(|| view! { <Choice id="role-member" label="people.holder" options=members value=member /> })}
                 {move || is(&["assign", "hand_over", "backup"]).then(|| view! { <Choice id="role-backup" label="people.backup" options=members value=backup /> })}
                 {move || is(&["assign", "hand_over", "renew"]).then(|| view! { <Field id="role-term" label="people.term_ends" value=term kind="date" /> })}
-                {move || is(&["hand_over", "end"]).then(|| view! { <TextArea id="role-note" label="roles.note" value=note /> })}
+                {move || is(&["assign", "hand_over"]).then(|| view! {
+                    <Field id="role-phone" label="roles.contact_phone" value=phone kind="tel" />
+                    <Field id="role-reach" label="roles.contact_notes" value=reach />
+                })}
+                {move || is(&["hand_over", "end", "erase_contact"]).then(|| view! { <TextArea id="role-note" label="roles.note" value=note /> })}
                 <button type="submit">{move || i.t("roles.submit")}</button>
             </form>
         </details>

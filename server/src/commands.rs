@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::log::{AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Log, NewEvent};
 use crate::projections::replay;
-use crate::sealed::{KeyStore, donor_key, household_key};
+use crate::sealed::{KeyStore, donor_key, household_key, role_key};
 
 /// Commands decided and appended together at most.
 const MAX_BATCH: usize = 512;
@@ -241,6 +241,10 @@ impl Pipeline {
                 (self.state.distribution.household_erased(id), household_key(id))
             }
             Some(Shred::Donor(id)) => (self.state.ledger.erased_donors.contains(id), donor_key(id)),
+            Some(Shred::RoleContact(card, member)) => {
+                let pair = (card.into(), member.into());
+                (self.state.people.erased_contacts.contains(&pair), role_key(card, member))
+            }
         };
         if !erased {
             return Ok(());
@@ -332,6 +336,8 @@ enum Shred<'a> {
     Household(&'a str),
     /// The donor it erases.
     Donor(&'a str),
+    /// The role holder's contact it erases.
+    RoleContact(&'a str, &'a str),
 }
 
 fn to_shred(command: &Command) -> Option<Shred<'_>> {
@@ -343,6 +349,11 @@ fn to_shred(command: &Command) -> Option<Shred<'_>> {
         Command::Ledger(shared::ledger::Command::EraseDonor { donor_of, .. }) => {
             Some(Shred::Donor(donor_of))
         }
+        Command::People(shared::people::Command::EraseRoleContact {
+            role_card_id,
+            member_id,
+            ..
+        }) => Some(Shred::RoleContact(role_card_id.as_str(), member_id.as_str())),
         _ => None,
     }
 }

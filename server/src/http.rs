@@ -124,6 +124,16 @@ pub fn start(
             None => projections.position = envelope.position,
         }
     })?;
+    // A role contact erased and not recorded again since (the final state decides: the
+    // same holder may have given a new contact after an erasure).
+    erased.extend(
+        decision
+            .state
+            .people
+            .erased_contacts
+            .iter()
+            .map(|(card, member)| crate::sealed::role_key(card.as_str(), member.as_str())),
+    );
     for key_id in erased {
         if keys.erase(&key_id)? {
             tracing::warn!("finished an erasure the server did not: its key is destroyed");
@@ -161,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::serve_document))
         .route("/api/members", post(api::add_member))
         .route("/api/requests/{request_id}/contact", get(api::contact))
+        .route("/api/roles/{role_card_id}/contact", get(api::role_contact))
         .route("/api/ledger", get(money::ledger))
         .route("/api/statements/{year}/{month}", get(money::statement))
         .route("/api/roster", get(people::roster));

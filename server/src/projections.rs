@@ -37,10 +37,42 @@ pub struct Projections {
     pub ledger: Ledger,
     /// Role cards, skills, commitments, shifts and the agreement.
     pub people: people::Roster,
+    /// Each role card's current contact, sealed, with the holder it is of. Server-side
+    /// only, like `contacts`.
+    pub role_contacts: HashMap<String, (String, SealedPersonalData)>,
     pub limits: GroupLimits,
 }
 
 impl Projections {
+    fn keep_role_contact(&mut self, event: &people::Event) {
+        use people::Event as E;
+        match event {
+            E::RoleAssigned { role_card_id, member_id, contact, .. }
+            | E::RoleHandedOver { role_card_id, to_member_id: member_id, contact, .. }
+            | E::RoleContactSet { role_card_id, member_id, contact } => match contact {
+                Some(sealed) => {
+                    let entry = (member_id.to_string(), sealed.clone());
+                    self.role_contacts.insert(role_card_id.to_string(), entry);
+                }
+                None => {
+                    self.role_contacts.remove(role_card_id.as_str());
+                }
+            },
+            E::RoleEnded { role_card_id, .. } => {
+                self.role_contacts.remove(role_card_id.as_str());
+            }
+            E::RoleContactErased { role_card_id, member_id, .. }
+                if self
+                    .role_contacts
+                    .get(role_card_id.as_str())
+                    .is_some_and(|(holder, _)| holder == member_id.as_str()) =>
+            {
+                self.role_contacts.remove(role_card_id.as_str());
+            }
+            _ => {}
+        }
+    }
+
     pub fn apply(&mut self, recorded: &group::Recorded) {
         self.position = recorded.position;
         match &recorded.event {
@@ -65,7 +97,10 @@ impl Projections {
                 self.timelines.apply(&recorded);
             }
             Event::Members(event) => self.members.evolve(event),
-            Event::People(event) => self.people.evolve(event),
+            Event::People(event) => {
+                self.keep_role_contact(event);
+                self.people.evolve(event);
+            }
             Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
             Event::Limits(event) => self.limits.evolve(event),
         }

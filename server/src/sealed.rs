@@ -24,6 +24,12 @@ pub fn household_key(household_id: &str) -> String {
     format!("household:{household_id}")
 }
 
+/// The id of the key sealing `member_id`'s contact as holder of a role card: one per holder,
+/// so a former holder's contact can be forgotten without the current one's.
+pub fn role_key(role_card_id: &str, member_id: &str) -> String {
+    format!("role:{role_card_id}:{member_id}")
+}
+
 /// The id of the key sealing the donor recorded with a transaction or goods donation.
 pub fn donor_key(donor_of: &str) -> String {
     format!("donor:{donor_of}")

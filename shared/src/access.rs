@@ -87,7 +87,7 @@ const DISTRIBUTION_COMMANDS: [&str; 23] = [
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 65] = concat(&[
+pub const COMMAND_TYPES: [&str; 66] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
@@ -164,7 +164,8 @@ fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
         | "RenewRoleTerm"
         | "SetRoleBackup"
         | "SetRoleContact"
-        | "EndRole" => &[Coordinator],
+        | "EndRole"
+        | "EraseRoleContact" => &[Coordinator],
         "AdoptAgreement" | "ChangeAgreement" | "ReviewAgreement" => &[Coordinator],
         "RecordSkill" | "RemoveSkill" | "MakeCommitment" | "EndCommitment" => &MEMBERS_AT_WORK,
         "SignUpForShift" | "WithdrawFromShift" | "CheckInToShift" | "CheckOutOfShift" => {

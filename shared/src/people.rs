@@ -66,7 +66,8 @@ pub fn decide(
         | Command::RenewRoleTerm { .. }
         | Command::SetRoleBackup { .. }
         | Command::SetRoleContact { .. }
-        | Command::EndRole { .. } => decide_role(roster, command, ctx, members),
+        | Command::EndRole { .. }
+        | Command::EraseRoleContact { .. } => decide_role(roster, command, ctx, members),
         Command::RecordSkill { .. }
         | Command::RemoveSkill { .. }
         | Command::MakeCommitment { .. }
@@ -143,6 +144,9 @@ fn decide_role(
         }
         Command::EndRole { role_card_id, reason } => {
             role_card::end(roster, today, role_card_id, reason)
+        }
+        Command::EraseRoleContact { role_card_id, member_id, reason } => {
+            role_card::erase_contact(roster, role_card_id, member_id, reason)
         }
         _ => unreachable!("`decide` routes only role card commands here"),
     }

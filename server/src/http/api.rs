@@ -18,7 +18,7 @@ use super::session::SignedIn;
 use crate::admin::{self, AddError};
 use crate::commands::{Accepted, Refused, Submitted, fingerprint};
 use crate::metrics::Outcome;
-use crate::sealed::{PersonalData, household_key, random_id};
+use crate::sealed::{PersonalData, household_key, random_id, role_key};
 
 /// `POST /api/commands`: one command with the id the client chose for it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -120,6 +120,24 @@ const SEALED_FIELDS: [(&str, &[&str], &str, &str); 5] = [
     ("SetRoleContact", &["contact"], "role_card_id", "role:"),
     ("RecordTransaction", &["donor", "personal_data"], "transaction_id", "donor:"),
 ];
+
+/// A role contact's key is the holder's own for that card ([`role_key`]): the holder the
+/// command names, or for `SetRoleContact` the card's current holder.
+fn role_holder(state: &AppState, kind: &str, command: &Value) -> Option<String> {
+    let named = |field: &str| command.get(field).and_then(Value::as_str).map(str::to_owned);
+    match kind {
+        "AssignRole" => named("member_id"),
+        "HandOverRole" => named("to_member_id"),
+        "SetRoleContact" => {
+            let card = named("role_card_id")?;
+            state.live.read(|p| {
+                let card = p.people.role_card(&card)?;
+                card.holder_id().map(|h| h.to_string())
+            })
+        }
+        _ => None,
+    }
+}
 const SEALED_DONATION: (&str, &[&str], &str, &str) =
     ("RecordGoodsDonation", &["donor", "personal_data"], "donation_id", "donor:");
 
@@ -137,7 +155,10 @@ fn seal_personal_data(state: &AppState, kind: &str, command: &mut Value) -> Resu
         .get(owner_field)
         .and_then(Value::as_str)
         .ok_or_else(|| invalid(format!("{owner_field}: expected a string")))?;
-    let key_id = format!("{owner_kind}{owner}");
+    let key_id = match role_holder(state, kind, command) {
+        Some(holder) => role_key(owner, &holder),
+        None => format!("{owner_kind}{owner}"),
+    };
     let Some((last, parents)) = path.split_last() else { return Ok(()) };
     let mut holder = &mut *command;
     for step in parents {
@@ -420,6 +441,40 @@ pub async fn contact(
         }
     }
     Ok(answer(opened))
+}
+
+/// `GET /api/roles/{role_card_id}/contact`: how to reach the holder in this role, for every
+/// member at work (it is the group's own "role card on the fridge"); not for auditors, and
+/// never in the roster or the log's readers. `personal_data` is `null` when the holder left
+/// none or it was erased.
+#[utoipa::path(get, path = "/api/roles/{role_card_id}/contact", tag = "people",
+    params(("role_card_id" = String, Path, description = "The role card")),
+    responses((status = 200, description = "`{role_card_id, member_id, personal_data}`"),
+              (status = 403, description = "Auditors do not see role contacts", body = ErrorBody),
+              (status = 404, description = "No such role card, or nobody holds it", body = ErrorBody)))]
+pub async fn role_contact(
+    State(state): State<AppState>,
+    member: SignedIn,
+    axum::extract::Path(role_card_id): axum::extract::Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let at_work = member.roles().iter().any(|r| *r != access::Role::Auditor);
+    member.require(at_work, "seeing a role holder's contact")?;
+    caught_up(&state).await;
+    let (holder, sealed) = state.live.read(|p| {
+        let holder = p.people.role_card(&role_card_id).and_then(|c| c.holder_id().cloned());
+        (holder, p.role_contacts.get(&role_card_id).cloned())
+    });
+    let Some(holder) = holder else {
+        return Err(ApiError::not_found("no such role card, or nobody holds it"));
+    };
+    let opened = match sealed {
+        Some((member_id, sealed)) if member_id == holder.as_str() => state
+            .keys
+            .open_sealed(&role_key(&role_card_id, &member_id), &sealed)
+            .map_err(|e| ApiError::unavailable(e.to_string()))?,
+        _ => None,
+    };
+    Ok(Json(json!({"role_card_id": role_card_id, "member_id": holder, "personal_data": opened})))
 }
 
 /// Waits, a second at most, until the projections fold everything that was durable when the

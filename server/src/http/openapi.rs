@@ -20,6 +20,7 @@ use super::{api, money, people, session};
         api::snapshot,
         api::add_member,
         api::contact,
+        api::role_contact,
         api::metrics,
         money::ledger,
         money::statement,

@@ -68,6 +68,13 @@ pub enum Command {
         role_card_id: RoleCardId,
         reason: String,
     },
+    /// Forgets `member_id`'s contact for this role for good (their key is destroyed), on
+    /// their request or when they leave: the card and its history stay.
+    EraseRoleContact {
+        role_card_id: RoleCardId,
+        member_id: MemberId,
+        reason: String,
+    },
 
     // --- Skills. Stream `skills-<member_id>`. ---
     /// Records a skill, replacing an earlier record of the same skill (a renewed
@@ -162,7 +169,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const TYPES: [&'static str; 23] = [
+    pub const TYPES: [&'static str; 24] = [
         "DefineRoleCard",
         "ReviseRoleCard",
         "AssignRole",
@@ -171,6 +178,7 @@ impl Command {
         "SetRoleBackup",
         "SetRoleContact",
         "EndRole",
+        "EraseRoleContact",
         "RecordSkill",
         "RemoveSkill",
         "MakeCommitment",
@@ -198,6 +206,7 @@ impl Command {
             Command::SetRoleBackup { .. } => "SetRoleBackup",
             Command::SetRoleContact { .. } => "SetRoleContact",
             Command::EndRole { .. } => "EndRole",
+            Command::EraseRoleContact { .. } => "EraseRoleContact",
             Command::RecordSkill { .. } => "RecordSkill",
             Command::RemoveSkill { .. } => "RemoveSkill",
             Command::MakeCommitment { .. } => "MakeCommitment",
@@ -226,7 +235,8 @@ impl Command {
             | Command::RenewRoleTerm { role_card_id, .. }
             | Command::SetRoleBackup { role_card_id, .. }
             | Command::SetRoleContact { role_card_id, .. }
-            | Command::EndRole { role_card_id, .. } => format!("role-{role_card_id}"),
+            | Command::EndRole { role_card_id, .. }
+            | Command::EraseRoleContact { role_card_id, .. } => format!("role-{role_card_id}"),
             Command::RecordSkill { member_id, .. } | Command::RemoveSkill { member_id, .. } => {
                 format!("skills-{member_id}")
             }

@@ -66,6 +66,13 @@ pub enum Event {
         on_day: i64,
         reason: String,
     },
+    /// `member_id`'s contact for the role is forgotten: its key is destroyed once this is
+    /// durable.
+    RoleContactErased {
+        role_card_id: RoleCardId,
+        member_id: MemberId,
+        reason: String,
+    },
     SkillRecorded {
         member_id: MemberId,
         skill: Skill,
@@ -151,7 +158,7 @@ pub enum Event {
 }
 
 impl Event {
-    pub const TYPES: [&'static str; 23] = [
+    pub const TYPES: [&'static str; 24] = [
         "RoleCardDefined",
         "RoleCardRevised",
         "RoleAssigned",
@@ -160,6 +167,7 @@ impl Event {
         "RoleBackupSet",
         "RoleContactSet",
         "RoleEnded",
+        "RoleContactErased",
         "SkillRecorded",
         "SkillRemoved",
         "CommitmentMade",
@@ -187,6 +195,7 @@ impl Event {
             Event::RoleBackupSet { .. } => "RoleBackupSet",
             Event::RoleContactSet { .. } => "RoleContactSet",
             Event::RoleEnded { .. } => "RoleEnded",
+            Event::RoleContactErased { .. } => "RoleContactErased",
             Event::SkillRecorded { .. } => "SkillRecorded",
             Event::SkillRemoved { .. } => "SkillRemoved",
             Event::CommitmentMade { .. } => "CommitmentMade",

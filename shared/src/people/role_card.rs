@@ -284,3 +284,27 @@ fn check_contact(contact: Option<&SealedPersonalData>) -> Result<(), Rejection> 
         _ => Ok(()),
     }
 }
+
+/// Forgets a holder's (or former holder's) contact for the role: one that was recorded,
+/// once.
+pub(crate) fn erase_contact(
+    roster: &Roster,
+    role_card_id: &RoleCardId,
+    member_id: &MemberId,
+    reason: &str,
+) -> Result<Vec<Event>, Rejection> {
+    let pair = (role_card_id.clone(), member_id.clone());
+    if roster.erased_contacts.contains(&pair) {
+        let message = format!("{member_id}'s contact for `{role_card_id}` is erased already");
+        return Err(Rejection::wrong_stage(message));
+    }
+    if !roster.sealed_contacts.contains(&pair) {
+        return Err(Rejection::unknown("role contact", format!("{role_card_id}/{member_id}")));
+    }
+    field::reason("reason", reason)?;
+    Ok(vec![Event::RoleContactErased {
+        role_card_id: role_card_id.clone(),
+        member_id: member_id.clone(),
+        reason: reason.to_owned(),
+    }])
+}

@@ -3,7 +3,7 @@
 //! private (role contacts stay sealed in the events), so the browser folds the same events
 //! into the same roster. Queries that depend on "now" take it as an argument.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,13 @@ pub struct Roster {
     pub commitments: BTreeMap<CommitmentId, Commitment>,
     pub shifts: BTreeMap<ShiftId, Shift>,
     pub agreement: Option<Agreement>,
+    /// Role and holder pairs whose contact was recorded (sealed) and not erased since, and
+    /// those erased and not recorded again since: what `EraseRoleContact` and the server's
+    /// key destruction check.
+    #[serde(default)]
+    pub sealed_contacts: BTreeSet<(RoleCardId, MemberId)>,
+    #[serde(default)]
+    pub erased_contacts: BTreeSet<(RoleCardId, MemberId)>,
 }
 
 /// One member's load, for the roster screen and the retrospective.
@@ -142,6 +149,26 @@ impl Roster {
 
     /// Folds one event in. Never fails and holds no rules: `decide` already made them.
     pub fn evolve(&mut self, event: &Event) {
+        match event {
+            Event::RoleAssigned { role_card_id, member_id, contact: Some(_), .. }
+            | Event::RoleHandedOver {
+                role_card_id,
+                to_member_id: member_id,
+                contact: Some(_),
+                ..
+            }
+            | Event::RoleContactSet { role_card_id, member_id, contact: Some(_) } => {
+                let pair = (role_card_id.clone(), member_id.clone());
+                self.erased_contacts.remove(&pair);
+                self.sealed_contacts.insert(pair);
+            }
+            Event::RoleContactErased { role_card_id, member_id, .. } => {
+                let pair = (role_card_id.clone(), member_id.clone());
+                self.sealed_contacts.remove(&pair);
+                self.erased_contacts.insert(pair);
+            }
+            _ => {}
+        }
         match event {
             Event::RoleCardDefined { role_card_id, title, key_tasks, critical } => {
                 let card = RoleCard {

@@ -37,6 +37,7 @@ test('the coordinator hands a role over and reviews the agreement; members recor
     await roles.getByLabel('Backup').selectOption({ label: 'Ben Adeyemi' });
     await roles.getByLabel('Term ends').fill('2027-06-30');
     await roles.getByLabel('Note for the next holder, or the reason').fill('Supplier list is in the blue folder');
+    await roles.getByLabel('Phone in this role (optional; private to the group)').fill('555-0300-7777');
     await roles.getByRole('button', { name: 'Save' }).click();
     const card = page.getByTestId('role-card').filter({ hasText: 'Logistics lead' });
     await expect(card).toContainText('Dara Byrne');
@@ -79,8 +80,12 @@ test('the coordinator hands a role over and reviews the agreement; members recor
       return (tess.checked_out_at_ms - tess.checked_in_at_ms) / 60_000;
     }).toBe(150);
 
-    // A member records a skill and a commitment of their own.
+    // A member records a skill and a commitment of their own, and can reach the new
+    // logistics lead (the role card on the fridge).
     const wren = await signedIn(browser, server.url, 'wren', 'People');
+    const lead = wren.page.getByTestId('role-card').filter({ hasText: 'Logistics lead' });
+    await lead.getByTestId('role-contact').click();
+    await expect(lead.getByTestId('role-contact-shown')).toHaveText('555-0300-7777');
     const skills = wren.page.getByTestId('skills');
     await wren.page.getByTestId('skill-manage').locator('summary').click();
     const skillForm = wren.page.getByTestId('skill-form');

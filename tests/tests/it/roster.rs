@@ -97,3 +97,61 @@ async fn shifts_worked_become_hours_and_the_roster_signals_what_needs_attention(
     assert!(kinds(&roster).contains(&"too_many_hours".to_owned()), "{body}");
     app.stop().await;
 }
+
+/// A role holder's contact: sealed under a key of that holder's own for the card, shown to
+/// members at work (not auditors), and forgotten on its own when the coordinator erases it,
+/// leaving the next holder's.
+#[tokio::test]
+async fn a_role_holders_contact_is_shown_to_the_group_and_erased_without_the_next_holders() {
+    use serde_json::json;
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let coordinator = app.member("cora", &[Role::Coordinator]).await;
+    let volunteer = app.member("vic", &[Role::Volunteer]).await;
+    let auditor = app.member("aud", &[Role::Auditor]).await;
+    app.member("hana", &[Role::Finance]).await;
+    app.member("ivan", &[Role::Finance]).await;
+    let term = now_ms() / 86_400_000 + 100;
+    let contact =
+        |phone: &str| json!({"name": "", "phone": phone, "address": "", "notes": "evenings"});
+    let steps = [
+        json!({"type": "DefineRoleCard", "role_card_id": "treasurer", "title": "Treasurer",
+               "key_tasks": ["Keeps the books"], "critical": true}),
+        json!({"type": "AssignRole", "role_card_id": "treasurer", "member_id": "hana",
+               "backup_id": null, "term_ends_on_day": term, "contact": contact("555-0400-1111")}),
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        let (status, body) = coordinator.command(&format!("s{i}"), step).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = volunteer.get("/api/roles/treasurer/contact").await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("555-0400-1111") && body.contains("\"hana\""), "{body}");
+    assert_eq!(auditor.get("/api/roles/treasurer/contact").await.0, 403);
+    let (_, roster) = volunteer.get("/api/roster").await;
+    assert!(!roster.contains("555-0400-1111"), "never in the roster");
+    assert!(app.state.keys.has_key("role:treasurer:hana"));
+
+    // Rotation: Ivan takes over with his own contact; then Hana's is forgotten.
+    let hand_over = json!({"type": "HandOverRole", "role_card_id": "treasurer", "to_member_id": "ivan",
+        "backup_id": null, "term_ends_on_day": term + 365, "note": "Receipts in the green box",
+        "contact": contact("555-0400-2222")});
+    let (status, body) = coordinator.command("hand-over", hand_over).await;
+    assert_eq!(status, 200, "{body}");
+    let erase = |member: &str| {
+        json!({"type": "EraseRoleContact", "role_card_id": "treasurer",
+        "member_id": member, "reason": "left the group"})
+    };
+    assert_eq!(volunteer.command("erase-v", erase("hana")).await.0, 403);
+    let (status, body) = coordinator.command("erase-hana", erase("hana")).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        !app.state.keys.has_key("role:treasurer:hana"),
+        "her key is destroyed before the answer"
+    );
+    assert!(app.state.keys.has_key("role:treasurer:ivan"));
+    let (status, body) = coordinator.command("erase-hana-again", erase("hana")).await;
+    assert_eq!(status, 422, "{body}");
+    let (_, body) = volunteer.get("/api/roles/treasurer/contact").await;
+    assert!(body.contains("555-0400-2222") && !body.contains("555-0400-1111"), "{body}");
+    app.stop().await;
+}

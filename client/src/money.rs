@@ -14,7 +14,7 @@ use shared::access::{self, View};
 use shared::distribution::day::{date_of_day, day_of};
 use shared::ledger::{
     Account, AccountClass, AccountKind, Command, Currency, Donor, GoodsDonation, Line,
-    MonthlyStatement, Posting, Transaction, TransactionStatus,
+    MonthlyStatement, Posting, Transaction, TransactionStatus, YearlyChannelTotals,
 };
 
 use crate::api::{self, Failure};
@@ -41,6 +41,8 @@ pub struct LedgerView {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct StatementView {
     pub statement: MonthlyStatement,
+    /// The year so far per cash, bank and payment-app account.
+    pub channels: Option<YearlyChannelTotals>,
 }
 
 /// "150", "150.5", "150,50" as cents; `None` for anything else.
@@ -154,7 +156,10 @@ fn Statement(period: RwSignal<String>) -> impl IntoView {
                 </button>
             </div>
             {move || shown.get().map(|answer| match answer {
-                Ok(view) => statement_view(i, &view.statement).into_any(),
+                Ok(view) => view! {
+                    {statement_view(i, &view.statement)}
+                    {view.channels.as_ref().map(|c| channels_view(i, c))}
+                }.into_any(),
                 Err(failure) => view! { <p class="error" role="alert">{failure_words(i, failure)}</p> }.into_any(),
             })}
         </section>
@@ -222,6 +227,35 @@ fn statement_view(i: I18n, s: &MonthlyStatement) -> impl IntoView + use<> {
                 <th scope="col">{i.t("money.closing")}</th>
             </tr></thead>
             <tbody>{accounts}</tbody>
+        </table>
+    }
+}
+
+/// The year so far per payment channel: payment apps report to tax authorities above
+/// thresholds, so the treasurer watches these.
+fn channels_view(i: I18n, totals: &YearlyChannelTotals) -> impl IntoView + use<> {
+    let rows = totals
+        .channels
+        .iter()
+        .map(|c| {
+            view! {
+                <tr data-testid="channel-year">
+                    <th scope="row">{c.name.clone()}</th>
+                    <td class="amount">{money(c.received.cents)}</td>
+                    <td class="amount">{money(c.paid_out.cents)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{i.tf("money.year_channels", &[("year", &totals.year.to_string())])}</h3>
+        <table class="statement-table">
+            <thead><tr>
+                <th scope="col">{i.t("money.account")}</th>
+                <th scope="col">{i.t("money.received")}</th>
+                <th scope="col">{i.t("money.paid_out")}</th>
+            </tr></thead>
+            <tbody>{rows}</tbody>
         </table>
     }
 }

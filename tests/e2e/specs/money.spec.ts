@@ -55,6 +55,8 @@ test('an expense over the threshold is recorded by one member, approved by anoth
 test('everyone sees the monthly statement; only finance, coordinators and auditors the ledger', async ({ browser, demoServer }) => {
   const sam = await signedIn(browser, demoServer.url, 'sam');
   await expect(sam.page.getByTestId('statement').getByTestId('closing')).toBeVisible();
+  // The year so far per channel: today's payment-app donations are in it whatever the date.
+  await expect(sam.page.getByTestId('channel-year').filter({ hasText: 'Payment app' })).toBeVisible();
   await expect(sam.page.getByTestId('ledger')).toHaveCount(0);
   await expect(sam.page.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /format=csv/);
   await sam.context.close();

@@ -249,10 +249,19 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
     let ctx = use_ctx();
     let total: i64 =
         goods.iter().filter(|g| g.reversed.is_none()).map(|g| g.estimated_value_cents).sum();
+    let correcting = RwSignal::new(None::<(String, String)>);
+    let may_reverse = ctx.may("ReverseGoodsDonation");
     let rows = goods
         .iter()
         .map(|g| {
             let reversed = g.reversed.as_ref().map(|r| i.tf("goods.reversed", &[("reason", &r.reason)]));
+            let reverse = (may_reverse && g.reversed.is_none()).then(|| {
+                let chosen = (g.donation_id.to_string(), g.description.clone());
+                view! {
+                    <button type="button" class="secondary" data-testid="reverse-goods"
+                        on:click=move |_| correcting.set(Some(chosen.clone()))>{i.t("reverse.button")}</button>
+                }
+            });
             view! {
                 <tr data-testid="goods" class:ended=g.reversed.is_some()>
                     <td>{date_label(g.on_day)}</td>
@@ -260,6 +269,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
                         {reversed.map(|r| view! { <div class="hint">{r}</div> })}</td>
                     <td class="amount">{money(g.estimated_value_cents)}</td>
                     <td>{g.recorded_by.to_string()}</td>
+                    <td class="buttons">{reverse}</td>
                 </tr>
             }
         })
@@ -290,6 +300,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
         <section class="goods print-hide" data-testid="goods-section">
             <h2>{i.t("goods.title")}</h2>
             <p class="hint">{i.tf("goods.total", &[("amount", &money(total))])}</p>
+            <GoodsReversal correcting=correcting />
             <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
             {ctx.may("RecordGoodsDonation").then(|| view! {
                 <details class="manage">
@@ -303,5 +314,39 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
                 </details>
             })}
         </section>
+    }
+}
+
+/// Reverses a goods donation recorded with a wrong estimate (it is then recorded again).
+#[component]
+fn GoodsReversal(correcting: RwSignal<Option<(String, String)>>) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let reason = RwSignal::new(String::new());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((id, _)) = correcting.get_untracked() else { return };
+        let command = Command::ReverseGoodsDonation {
+            donation_id: id.as_str().into(),
+            on_day: day_of(ctx.now.get_untracked()),
+            reason: reason.get_untracked().trim().to_owned(),
+        };
+        ctx.send(i.t("reverse.label"), &command);
+        reason.set(String::new());
+        correcting.set(None);
+    };
+    move || {
+        correcting.get().map(|(_, description)| {
+            view! {
+                <form class="stacked reverse" data-testid="reverse-goods-form" on:submit=submit>
+                    <h3>{i.tf("reverse.title", &[("what", &description)])}</h3>
+                    <Field id="reverse-goods-reason" label="reverse.reason" value=reason required=true />
+                    <div class="buttons">
+                        <button type="submit">{i.t("reverse.submit")}</button>
+                        <button type="button" class="secondary" on:click=move |_| correcting.set(None)>{i.t("reverse.cancel")}</button>
+                    </div>
+                </form>
+            }
+        })
     }
 }

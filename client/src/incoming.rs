@@ -35,10 +35,13 @@ pub struct IncomingEvent {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Folded {
     Distribution(distribution::Event),
-    /// The books or the group's limits changed.
+    /// The books changed.
     Money,
     /// Role cards, skills, commitments, shifts or the agreement changed.
     People,
+    /// The group's limits changed: the money screen (approval threshold) and the people
+    /// screen (roles and hours allowed, retention) both read them.
+    Limits,
     /// Members and anything else: nothing these screens fold.
     Other,
 }
@@ -58,10 +61,14 @@ impl IncomingEvent {
         if shared::people::Event::TYPES.contains(&kind) {
             return Some(Folded::People);
         }
+        if shared::ledger::Event::TYPES.contains(&kind) {
+            return Some(Folded::Money);
+        }
         // The limits bear on both: the approval threshold and the roles and hours allowed.
-        let money = shared::ledger::Event::TYPES.contains(&kind)
-            || shared::limits::Event::TYPES.contains(&kind);
-        Some(if money { Folded::Money } else { Folded::Other })
+        if shared::limits::Event::TYPES.contains(&kind) {
+            return Some(Folded::Limits);
+        }
+        Some(Folded::Other)
     }
 }
 

@@ -62,7 +62,8 @@ impl Live {
                             self.board.apply(&recorded);
                             self.timelines.apply(&recorded);
                         }
-                        Some(Folded::Money) => {
+                        Some(Folded::Money) => self.ledger_changes += 1,
+                        Some(Folded::Limits) => {
                             self.ledger_changes += 1;
                             self.people_changes += 1;
                         }

@@ -142,7 +142,15 @@ test('finance reverses a transaction with a reason, values donated goods and rec
     await goodsForm.getByLabel('Description').fill('Winter coats');
     await goodsForm.getByLabel('Estimated value').fill('240');
     await goodsForm.getByRole('button', { name: 'Record donated goods' }).click();
-    await expect(goods.getByTestId('goods').filter({ hasText: 'Winter coats' })).toContainText('240.00');
+    const coats = goods.getByTestId('goods').filter({ hasText: 'Winter coats' });
+    await expect(coats).toContainText('240.00');
+    // Valued too high: reversed with a reason (then recorded again at the right value).
+    await coats.getByTestId('reverse-goods').click();
+    const goodsReversal = page.getByTestId('reverse-goods-form');
+    await goodsReversal.getByLabel('Why it is reversed').fill('Valued at new prices; they are used');
+    await goodsReversal.getByRole('button', { name: 'Reverse it' }).click();
+    await expect(coats).toContainText('Reversed: Valued at new prices; they are used');
+    await expect(coats.getByTestId('reverse-goods')).toHaveCount(0);
 
     const grant = page.locator('[data-testid="grant"][data-grant-id="city-small-grants"]');
     await expect(grant).toContainText('Awarded 2000.00');

@@ -327,10 +327,19 @@ fn Shell(
         outbox.flush();
     });
     let went_offline = window_event_listener(leptos::ev::offline, move |_| online.set(false));
+    // The queue is memory-only (it may hold a household's details in clear): leaving or
+    // reloading the page with actions still waiting would lose them, so the browser asks.
+    let leaving = window_event_listener(leptos::ev::beforeunload, move |event| {
+        if !outbox.pending.with_untracked(Vec::is_empty) {
+            event.prevent_default();
+            event.set_return_value("");
+        }
+    });
     on_cleanup(move || {
         hash.remove();
         went_online.remove();
         went_offline.remove();
+        leaving.remove();
     });
 
     // The session may end while the page is open (signed out elsewhere, expired): the

@@ -79,6 +79,12 @@ test('a delivery completed while offline is sent once the connection is back, ex
   await expect(page.getByTestId('waiting')).toContainText('1 waiting');
   await expect(mine.getByTestId('complete')).toBeDisabled();
   await expect(mine).toHaveAttribute('data-status', 'out');
+  // Leaving the page now would lose the waiting action: the browser asks first.
+  const asked = page.waitForEvent('dialog');
+  void page.close({ runBeforeUnload: true });
+  const dialog = await asked;
+  expect(dialog.type()).toBe('beforeunload');
+  await dialog.dismiss();
 
   offline = false;
   await context.setOffline(false);

@@ -58,9 +58,18 @@ enum Command {
         #[command(subcommand)]
         action: MemberAction,
     },
-    /// Copy the data folder (log, sign-ins, households' keys, checkpoint) into a new folder,
-    /// while the server is stopped. Online backup of a running server is not supported yet:
-    /// stop it first (the data folder is locked while it runs).
+    /// Print a month's retrospective report as JSON, computed from the log's events (with
+    /// the server stopped; a running server answers `GET /api/reports/{year}/{month}`).
+    Report {
+        #[command(flatten)]
+        data: DataDir,
+        /// The month, as 2026-10.
+        #[arg(long)]
+        month: String,
+    },
+    /// Copy the data folder (log, sign-ins, keys, checkpoint) into a new folder. With the
+    /// server running, the server takes it (asked through `admin.sock` in the data folder):
+    /// the log at one head, then the stores, the copy's chain checked.
     Backup {
         #[command(flatten)]
         data: DataDir,
@@ -150,6 +159,7 @@ pub fn main() -> ExitCode {
                 add_member(data.path, &member_id, &name, roles, false).await
             }
             Command::Export { data, out } => export(data.path, out).await,
+            Command::Report { data, month } => report(data.path, &month).await,
             Command::Backup { data, dir } => backup(data.path, dir).await,
             Command::Restore { data, dir } => restore(dir, data.path).await,
         }
@@ -313,6 +323,22 @@ async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
 /// What a backup holds besides its manifest: everything in a data folder.
 const BACKED_UP: [&str; 5] =
     ["log", "auth.json", "household_keys.json", crate::log::MARKER_FILE, "HEAD_CHECKPOINT"];
+
+async fn report(data: PathBuf, month: &str) -> anyhow::Result<ExitCode> {
+    let parsed = month.split_once('-').and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)));
+    let Some((year, month_number)) = parsed else {
+        anyhow::bail!("--month {month}: expected a month such as 2026-10");
+    };
+    let log = open_existing(&data)?;
+    let result =
+        tokio::task::block_in_place(|| crate::report::month_report(&log, year, month_number));
+    log.close().await;
+    let Some(report) = result? else {
+        anyhow::bail!("--month {month}: no such month");
+    };
+    println!("{}", serde_json::to_string_pretty(&report)?);
+    Ok(ExitCode::SUCCESS)
+}
 
 async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
     // A running server holds the log: it takes the backup itself.

@@ -174,6 +174,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/roles/{role_card_id}/contact", get(api::role_contact))
         .route("/api/ledger", get(money::ledger))
         .route("/api/statements/{year}/{month}", get(money::statement))
+        .route("/api/reports/{year}/{month}", get(money::report))
         .route("/api/roster", get(people::roster));
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));

@@ -22,5 +22,6 @@ pub mod http;
 pub mod log;
 pub mod metrics;
 pub mod projections;
+pub mod report;
 pub mod retention;
 pub mod sealed;

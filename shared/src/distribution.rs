@@ -33,6 +33,7 @@ pub(crate) mod id;
 mod procurement;
 mod progress;
 mod rejection;
+pub mod report;
 mod request;
 mod reservation;
 pub mod retention;

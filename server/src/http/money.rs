@@ -359,3 +359,31 @@ mod tests {
         assert_eq!(field("-cmd"), "'-cmd");
     }
 }
+
+/// `GET /api/reports/{year}/{month}`: the month's retrospective, computed from the events
+/// alone: households served, requests by need, deliveries completed and failed by reason,
+/// time from request to delivery and in each stage, the longest waits, and feedback. For
+/// everyone in the group, like the statement; it names no household.
+#[utoipa::path(get, path = "/api/reports/{year}/{month}", tag = "retrospective",
+    params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12")),
+    responses((status = 200, description = "The month's report"),
+              (status = 400, description = "No such month", body = super::api::ErrorBody)))]
+pub async fn report(
+    State(state): State<AppState>,
+    member: SignedIn,
+    path: Result<Path<(i64, u32)>, axum::extract::rejection::PathRejection>,
+) -> Result<Response, ApiError> {
+    member.require(access::may_view(member.roles(), View::Statement), "reading reports")?;
+    let Path((year, month)) =
+        path.map_err(|e| ApiError::bad_request("invalid_month", e.body_text()))?;
+    let log = state.log.clone();
+    let report =
+        tokio::task::spawn_blocking(move || crate::report::month_report(&log, year, month))
+            .await
+            .map_err(|_| ApiError::unavailable("the report was interrupted".to_owned()))?
+            .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    match report {
+        Some(report) => Ok(Json(report).into_response()),
+        None => Err(ApiError::bad_request("invalid_month", format!("no month {year}-{month}"))),
+    }
+}

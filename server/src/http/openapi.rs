@@ -24,6 +24,7 @@ use super::{api, money, people, session};
         api::metrics,
         money::ledger,
         money::statement,
+        money::report,
         people::roster,
     ),
     components(schemas(

@@ -7,6 +7,7 @@ mod household;
 mod procurement;
 mod projections;
 mod properties;
+mod report;
 mod request;
 mod reservation;
 mod stock;

@@ -80,6 +80,40 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     assert_eq!(of_type("RoleAssigned").count(), 7);
     assert_eq!(of_type("ShiftPlanned").count(), 8);
     assert_eq!(of_type("ShiftTimesCorrected").count(), 3 * 9 - 1);
+    // The month's report agrees with the events: the CLI computes it from the log alone.
+    let now_ms =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+            as i64;
+    let (year, month, _) = shared::distribution::day::date_of_day(now_ms / 86_400_000);
+    let month_text = format!("{year:04}-{month:02}");
+    let output = Command::new(potluck)
+        .args(["report", "--data", data.to_str().unwrap(), "--month", &month_text])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let in_month = |e: &&Value| {
+        let day = e["recorded_at_ms"].as_i64().unwrap() / 86_400_000;
+        let (y, m, _) = shared::distribution::day::date_of_day(day);
+        (y, m) == (year, month)
+    };
+    assert_eq!(
+        report["requests_logged"].as_u64().unwrap() as usize,
+        of_type("RequestLogged").filter(in_month).count()
+    );
+    assert_eq!(
+        report["deliveries_completed"].as_u64().unwrap() as usize,
+        of_type("DeliveryCompleted").filter(in_month).count()
+    );
+    // (Just after midnight on the 1st, today's story may not have delivered anything yet.)
+    let timing = &report["request_to_delivery"];
+    assert!(timing["count"] == 0 || timing["median_ms"].as_i64().unwrap() > 0, "{report}");
+    let bad = Command::new(potluck)
+        .args(["report", "--data", data.to_str().unwrap(), "--month", "2026-13"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+
     let days: HashSet<i64> = of_type("RequestLogged")
         .map(|e| e["recorded_at_ms"].as_i64().unwrap() / 86_400_000)
         .collect();

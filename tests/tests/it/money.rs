@@ -128,6 +128,11 @@ async fn an_expense_over_the_threshold_needs_another_member_and_every_role_reads
     assert_eq!(status, 200, "{csv}");
     assert!(csv.lines().any(|r| r.starts_with("expense,food_purchases,150.00,USD,")), "{csv}");
     assert!(csv.lines().any(|r| r.starts_with("closing,money held,100.00,USD,")), "{csv}");
+    // The month's retrospective report: everyone, like the statement (no requests here).
+    let (status, body) = volunteer.get(&format!("/api/reports/{year}/{month}")).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["requests_logged"], 0);
+    assert_eq!(volunteer.get(&format!("/api/reports/{year}/13")).await.0, 400);
     for bad in [format!("/api/statements/{year}/13"), "/api/statements/2026/june".to_owned()] {
         let (status, body) = volunteer.get(&bad).await;
         assert_eq!(status, 400, "{bad}: {body}");

@@ -1,0 +1,127 @@
+//! The month's report from a hand-built history: every figure checked against what the
+//! events say.
+
+use super::*;
+use crate::distribution::report::{Durations, MonthReport};
+
+const DAY_MS: i64 = day::MS_PER_DAY;
+/// The month under report: 30 days from `FIRST`.
+const FIRST: i64 = TODAY - 10;
+const LAST: i64 = FIRST + 29;
+
+fn at(day: i64, hour: i64) -> i64 {
+    day * DAY_MS + hour * HOUR_MS
+}
+
+fn history() -> Vec<Recorded> {
+    let d1 = || DeliveryId::from("d1");
+    let d3 = || DeliveryId::from("d3");
+    let rice4 = || vec![line("rice", 4)];
+    let mut timed: Vec<(i64, Event)> =
+        with_catalog(vec![received("rice", "pantry", 10, Some(LAST + 30))])
+            .into_iter()
+            .map(|e| (at(FIRST - 5, 8), e))
+            .collect();
+    timed.extend([
+        // r1: logged before the month, delivered in it, 4 days and 2 hours later.
+        (at(FIRST - 2, 8), logged("r1", rice4())),
+        (at(FIRST + 1, 10), reserved("r1", vec![allocation("rice", "pantry", Some(LAST + 30), 4)])),
+        (at(FIRST + 1, 11), scheduled("d1", "r1", rice4(), Some(ANA))),
+        (at(FIRST + 2, 9), Event::DeliveryStarted { delivery_id: d1(), request_id: "r1".into() }),
+        (
+            at(FIRST + 2, 10),
+            Event::DeliveryCompleted {
+                delivery_id: d1(),
+                request_id: "r1".into(),
+                issued: vec![allocation("rice", "pantry", Some(LAST + 30), 4)],
+            },
+        ),
+        (
+            at(FIRST + 3, 8),
+            Event::FeedbackRecorded {
+                request_id: "r1".into(),
+                from: FeedbackFrom::Household,
+                rating: 5,
+                text: "Thank you, the rice was welcome".to_owned(),
+            },
+        ),
+        // r2: logged in the month, still waiting at its end.
+        (at(FIRST + 3, 9), logged("r2", rice4())),
+        // r3: reserved and out, nobody home; open at the month's end.
+        (at(FIRST + 4, 9), logged("r3", rice4())),
+        (at(FIRST + 4, 10), reserved("r3", vec![allocation("rice", "pantry", Some(LAST + 30), 4)])),
+        (at(FIRST + 4, 11), scheduled("d3", "r3", rice4(), Some(BO))),
+        (at(FIRST + 5, 9), Event::DeliveryStarted { delivery_id: d3(), request_id: "r3".into() }),
+        (
+            at(FIRST + 5, 10),
+            Event::DeliveryFailed {
+                delivery_id: d3(),
+                request_id: "r3".into(),
+                lines: rice4(),
+                reason: FailureReason::NobodyHome,
+                note: String::new(),
+            },
+        ),
+        // After the month: not in its report.
+        (at(LAST + 1, 9), logged("r4", rice4())),
+    ]);
+    timed
+        .into_iter()
+        .enumerate()
+        .map(|(i, (ms, event))| Recorded {
+            position: i as u64 + 1,
+            recorded_at_ms: ms,
+            actor: MemberId::from(COORDINATOR),
+            event,
+        })
+        .collect()
+}
+
+#[test]
+fn the_months_figures_come_from_its_events_and_history_before_it() {
+    let report = MonthReport::build(&history(), FIRST, LAST);
+    assert_eq!(report.requests_logged, 2, "r2 and r3; r1 was logged before, r4 after");
+    assert_eq!(report.requests_by_need.get("food"), Some(&2));
+    assert_eq!(report.deliveries_completed, 1);
+    assert_eq!(report.deliveries_failed.get("nobody_home"), Some(&1));
+    assert_eq!(report.households_served, 1);
+    let four_days_two_hours = 4 * DAY_MS + 2 * HOUR_MS;
+    assert_eq!(
+        report.request_to_delivery,
+        Durations { count: 1, median_ms: four_days_two_hours, p90_ms: four_days_two_hours }
+    );
+    // r1 sat logged from before the month until its reservation in it: 3 days 2 hours.
+    assert_eq!(report.time_in_stage["logged"].count, 1 + 1, "r1 and r3 left `logged` in the month");
+    assert_eq!(report.time_in_stage["logged"].p90_ms, 3 * DAY_MS + 2 * HOUR_MS);
+    let end_ms = at(LAST + 1, 0);
+    let waits: Vec<(&str, i64)> =
+        report.longest_waits.iter().map(|w| (w.request_id.as_str(), w.waited_ms)).collect();
+    assert_eq!(
+        waits,
+        vec![
+            ("r2", end_ms - at(FIRST + 3, 9)),
+            ("r3", end_ms - at(FIRST + 4, 9)),
+            ("r1", four_days_two_hours),
+        ]
+    );
+    assert_eq!(report.longest_waits[0].longest_stage, Stage::Logged);
+    assert_eq!(report.longest_waits[1].longest_stage, Stage::Failed, "r3 waits after the failure");
+    assert_eq!(report.feedback.count, 1);
+    assert_eq!(report.feedback.ratings.get(&5), Some(&1));
+    assert_eq!(report.feedback.comments, vec!["Thank you, the rice was welcome".to_owned()]);
+}
+
+#[test]
+fn percentiles_are_nearest_rank_and_an_empty_month_is_all_zero() {
+    assert_eq!(Durations::of((1..=10).collect()), Durations { count: 10, median_ms: 5, p90_ms: 9 });
+    assert_eq!(Durations::of(vec![7]), Durations { count: 1, median_ms: 7, p90_ms: 7 });
+    assert_eq!(Durations::of(Vec::new()), Durations::default());
+    let empty = MonthReport::build(&[], FIRST, LAST);
+    assert_eq!(empty.requests_logged, 0);
+    assert!(empty.longest_waits.is_empty());
+    // The same events always give the same report.
+    assert_eq!(
+        MonthReport::build(&history(), FIRST, LAST),
+        MonthReport::build(&history(), FIRST, LAST)
+    );
+}

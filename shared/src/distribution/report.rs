@@ -8,11 +8,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Recorded;
+use super::day::day_of;
 use super::day::start_of_day_ms;
 use super::event::Event;
-use super::hashing::FastSet;
-use super::id::{HouseholdId, RequestId};
+use super::hashing::{FastMap, FastSet};
+use super::id::{HouseholdId, ItemId, RequestId};
 use super::progress::Stage;
+use super::stock::AdjustmentReason;
+use super::stock_levels::StockLevels;
 use super::timeline::Timelines;
 
 /// How many of the longest waits the report lists.
@@ -58,6 +61,24 @@ pub struct Feedback {
     pub comments: Vec<String>,
 }
 
+/// A stretch of time an item had nothing available (on hand, unreserved, unexpired), as
+/// seen at each stock movement; clipped to the month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stockout {
+    pub item_id: ItemId,
+    pub from_ms: i64,
+    /// `None`: still out at the month's end.
+    pub until_ms: Option<i64>,
+    pub duration_ms: i64,
+}
+
+/// Stock taken off the books in the month because it expired or spoiled, by item.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenOff {
+    pub expired: i64,
+    pub spoiled: i64,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthReport {
     pub first_day: i64,
@@ -77,6 +98,10 @@ pub struct MonthReport {
     /// The requests delivered in the month or open at its end that waited longest.
     pub longest_waits: Vec<Wait>,
     pub feedback: Feedback,
+    /// Items that ran out, when and for how long, in the order they ran out.
+    pub stockouts: Vec<Stockout>,
+    /// Expired and spoiled stock written off in the month, by item id.
+    pub written_off: BTreeMap<String, WrittenOff>,
 }
 
 /// A value's serde name: `NeedCategory::Food` is `food`.
@@ -97,11 +122,13 @@ impl MonthReport {
         let mut timelines = Timelines::new();
         let mut household_of: BTreeMap<RequestId, HouseholdId> = BTreeMap::new();
         let mut served: FastSet<HouseholdId> = FastSet::default();
+        let mut stock = Stock::default();
         for recorded in events {
             if recorded.recorded_at_ms >= end_ms {
                 break;
             }
             timelines.apply(recorded);
+            stock.apply(recorded, start_ms);
             if let Event::RequestLogged { request_id, household_id, .. } = &recorded.event {
                 household_of.insert(request_id.clone(), household_id.clone());
             }
@@ -122,6 +149,14 @@ impl MonthReport {
                 Event::DeliveryFailed { reason, .. } => {
                     *report.deliveries_failed.entry(name(reason)).or_default() += 1;
                 }
+                Event::StockAdjusted { item_id, change, reason, .. } if *change < 0 => {
+                    let entry = report.written_off.entry(item_id.to_string()).or_default();
+                    match reason {
+                        AdjustmentReason::Expiry => entry.expired -= change,
+                        AdjustmentReason::Spoilage => entry.spoiled -= change,
+                        AdjustmentReason::CountCorrection => {}
+                    }
+                }
                 Event::FeedbackRecorded { rating, text, .. } => {
                     report.feedback.count += 1;
                     *report.feedback.ratings.entry(*rating).or_default() += 1;
@@ -133,6 +168,8 @@ impl MonthReport {
             }
         }
         report.households_served = served.len() as u64;
+        report.written_off.retain(|_, w| w.expired > 0 || w.spoiled > 0);
+        report.stockouts = stock.finish(end_ms);
         report.timings(&timelines, start_ms, end_ms);
         report
     }
@@ -191,5 +228,84 @@ impl MonthReport {
         waits.sort_by_key(|w| std::cmp::Reverse(w.waited_ms));
         waits.truncate(LONGEST_WAITS);
         self.longest_waits = waits;
+    }
+}
+
+/// Follows each item's available stock through the stock movements, noting when it ran out
+/// and came back.
+#[derive(Default)]
+struct Stock {
+    levels: StockLevels,
+    /// Items that have had stock at some point (an item never stocked is not "out").
+    stocked: FastSet<ItemId>,
+    /// Items out now, since when.
+    out_since: FastMap<ItemId, i64>,
+    done: Vec<Stockout>,
+    month_start_ms: i64,
+}
+
+impl Stock {
+    fn apply(&mut self, recorded: &Recorded, month_start_ms: i64) {
+        self.month_start_ms = month_start_ms;
+        let moves_stock = matches!(
+            recorded.event,
+            Event::StockReceived { .. }
+                | Event::StockAdjusted { .. }
+                | Event::StockTransferred { .. }
+                | Event::StockReserved { .. }
+                | Event::StockReleased { .. }
+                | Event::RequestCancelled { .. }
+                | Event::DeliveryCompleted { .. }
+        );
+        self.levels.apply(recorded);
+        if !moves_stock {
+            return;
+        }
+        let at = recorded.recorded_at_ms;
+        let today = day_of(at);
+        let available: Vec<(ItemId, bool)> = self
+            .levels
+            .items
+            .iter()
+            .map(|(item_id, item)| (item_id.clone(), item.available(today) > 0))
+            .collect();
+        for (item_id, has_some) in available {
+            if has_some {
+                if let Some(from) = self.out_since.remove(&item_id) {
+                    self.close(&item_id, from, Some(at));
+                }
+                self.stocked.insert(item_id);
+            } else if self.stocked.contains(&item_id) && !self.out_since.contains_key(&item_id) {
+                self.out_since.insert(item_id, at);
+            }
+        }
+    }
+
+    fn close(&mut self, item_id: &ItemId, from: i64, until: Option<i64>) {
+        let end = until.unwrap_or(i64::MAX);
+        if end <= self.month_start_ms {
+            return;
+        }
+        let from = from.max(self.month_start_ms);
+        self.done.push(Stockout {
+            item_id: item_id.clone(),
+            from_ms: from,
+            until_ms: until,
+            duration_ms: end.saturating_sub(from),
+        });
+    }
+
+    /// The stockouts that touched the month, items still out closed at `end_ms`.
+    fn finish(mut self, end_ms: i64) -> Vec<Stockout> {
+        let open: Vec<(ItemId, i64)> = self.out_since.drain().collect();
+        for (item_id, from) in open {
+            self.close(&item_id, from, None);
+            if let Some(last) = self.done.last_mut() {
+                last.duration_ms = end_ms - last.from_ms;
+            }
+        }
+        self.done
+            .sort_by(|a, b| (a.from_ms, a.item_id.as_str()).cmp(&(b.from_ms, b.item_id.as_str())));
+        self.done
     }
 }

@@ -62,6 +62,20 @@ fn history() -> Vec<Recorded> {
                 note: String::new(),
             },
         ),
+        // Two kilos go off: nothing left that is not promised, until a delivery comes in.
+        (
+            at(FIRST + 6, 9),
+            Event::StockAdjusted {
+                item_id: "rice".into(),
+                location_id: "pantry".into(),
+                expires_on_day: Some(LAST + 30),
+                change: -2,
+                reason: AdjustmentReason::Spoilage,
+                note: "Damp".to_owned(),
+                corrects_position: None,
+            },
+        ),
+        (at(FIRST + 8, 9), received("rice", "pantry", 5, Some(LAST + 30))),
         // After the month: not in its report.
         (at(LAST + 1, 9), logged("r4", rice4())),
     ]);
@@ -109,6 +123,18 @@ fn the_months_figures_come_from_its_events_and_history_before_it() {
     assert_eq!(report.feedback.count, 1);
     assert_eq!(report.feedback.ratings.get(&5), Some(&1));
     assert_eq!(report.feedback.comments, vec!["Thank you, the rice was welcome".to_owned()]);
+    // Rice ran out when the damp kilos were written off and came back with the delivery.
+    assert_eq!(report.stockouts.len(), 1, "{:?}", report.stockouts);
+    let out = &report.stockouts[0];
+    assert_eq!(
+        (out.item_id.as_str(), out.from_ms, out.until_ms),
+        ("rice", at(FIRST + 6, 9), Some(at(FIRST + 8, 9)))
+    );
+    assert_eq!(out.duration_ms, 2 * DAY_MS);
+    assert_eq!(
+        report.written_off["rice"],
+        crate::distribution::report::WrittenOff { expired: 0, spoiled: 2 }
+    );
 }
 
 #[test]

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { test as base } from '@playwright/test';
+import { type Browser, expect, test as base } from '@playwright/test';
+import { BoardPage } from './pages/board-page';
 import { HeadPage } from './pages/head-page';
 export { BoardPage } from './pages/board-page';
 import { root } from './paths';
@@ -138,3 +139,18 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * A new browser context signed in as `memberId` (demo password), live, on the screen the
+ * navigation calls `screenName`.
+ */
+export async function signedIn(browser: Browser, url: string, memberId: string, screenName: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const screen = new BoardPage(page, url);
+  await screen.open();
+  await screen.signIn(memberId, 'potluck-demo');
+  await expect(screen.connectionStatus).toHaveText('live');
+  await screen.navigate(screenName);
+  return { context, page, screen };
+}

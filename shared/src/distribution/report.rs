@@ -122,13 +122,13 @@ impl MonthReport {
         let mut timelines = Timelines::new();
         let mut household_of: BTreeMap<RequestId, HouseholdId> = BTreeMap::new();
         let mut served: FastSet<HouseholdId> = FastSet::default();
-        let mut stock = Stock::default();
+        let mut stock = Stock::new(start_ms);
         for recorded in events {
             if recorded.recorded_at_ms >= end_ms {
                 break;
             }
             timelines.apply(recorded);
-            stock.apply(recorded, start_ms);
+            stock.apply(recorded);
             if let Event::RequestLogged { request_id, household_id, .. } = &recorded.event {
                 household_of.insert(request_id.clone(), household_id.clone());
             }
@@ -233,7 +233,6 @@ impl MonthReport {
 
 /// Follows each item's available stock through the stock movements, noting when it ran out
 /// and came back.
-#[derive(Default)]
 struct Stock {
     levels: StockLevels,
     /// Items that have had stock at some point (an item never stocked is not "out").
@@ -245,8 +244,17 @@ struct Stock {
 }
 
 impl Stock {
-    fn apply(&mut self, recorded: &Recorded, month_start_ms: i64) {
-        self.month_start_ms = month_start_ms;
+    fn new(month_start_ms: i64) -> Stock {
+        Stock {
+            levels: StockLevels::default(),
+            stocked: FastSet::default(),
+            out_since: FastMap::default(),
+            done: Vec::new(),
+            month_start_ms,
+        }
+    }
+
+    fn apply(&mut self, recorded: &Recorded) {
         let moves_stock = matches!(
             recorded.event,
             Event::StockReceived { .. }

@@ -1,22 +1,8 @@
-import type { Browser } from '@playwright/test';
-import { BoardPage, expect, test } from '../fixtures';
-
-const PASSWORD = 'potluck-demo';
-
-async function signedIn(browser: Browser, url: string, memberId: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const screen = new BoardPage(page, url);
-  await screen.open();
-  await screen.signIn(memberId, PASSWORD);
-  await expect(screen.connectionStatus).toHaveText('live');
-  await screen.navigate('Money');
-  return { context, page, screen };
-}
+import { expect, signedIn, test } from '../fixtures';
 
 test('an expense over the threshold is recorded by one member, approved by another, then paid', async ({ browser, demoServer }) => {
-  const hana = await signedIn(browser, demoServer.url, 'hana');
-  const ivan = await signedIn(browser, demoServer.url, 'ivan');
+  const hana = await signedIn(browser, demoServer.url, 'hana', 'Money');
+  const ivan = await signedIn(browser, demoServer.url, 'ivan', 'Money');
 
   const form = hana.page.getByTestId('record-form');
   await form.getByLabel('What').selectOption('expense');
@@ -53,7 +39,7 @@ test('an expense over the threshold is recorded by one member, approved by anoth
 });
 
 test('everyone sees the monthly statement; only finance, coordinators and auditors the ledger', async ({ browser, demoServer }) => {
-  const sam = await signedIn(browser, demoServer.url, 'sam');
+  const sam = await signedIn(browser, demoServer.url, 'sam', 'Money');
   await expect(sam.page.getByTestId('statement').getByTestId('closing')).toBeVisible();
   // The year so far per channel: today's payment-app donations are in it whatever the date.
   await expect(sam.page.getByTestId('channel-year').filter({ hasText: 'Payment app' })).toBeVisible();
@@ -61,7 +47,7 @@ test('everyone sees the monthly statement; only finance, coordinators and audito
   await expect(sam.page.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', /format=csv/);
   await sam.context.close();
 
-  const yara = await signedIn(browser, demoServer.url, 'yara');
+  const yara = await signedIn(browser, demoServer.url, 'yara', 'Money');
   await expect(yara.page.getByTestId('transaction').first()).toBeVisible();
   await expect(yara.page.getByTestId('record-form')).toHaveCount(0);
   await expect(yara.page.getByTestId('approve')).toHaveCount(0);

@@ -2,22 +2,10 @@
 // commitments recorded, an absence recorded; and the books corrected by reversal, donated
 // goods valued, grant money received. Each test has a demo server of its own, since it
 // changes what the shared one's other tests count.
-import type { Browser } from '@playwright/test';
-import { BoardPage, Server, expect, test } from '../fixtures';
+import { Server, expect, signedIn, test } from '../fixtures';
 import { apiToken } from '../pages/board-page';
 
 const PASSWORD = 'potluck-demo';
-
-async function signedIn(browser: Browser, url: string, memberId: string, screenName: string) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const screen = new BoardPage(page, url);
-  await screen.open();
-  await screen.signIn(memberId, PASSWORD);
-  await expect(screen.connectionStatus).toHaveText('live');
-  await screen.navigate(screenName);
-  return { context, page, screen };
-}
 
 test('the coordinator hands a role over and reviews the agreement; members record skills, commitments and an absence', async ({ browser }) => {
   test.setTimeout(120_000);

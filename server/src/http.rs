@@ -7,6 +7,7 @@
 
 mod api;
 pub mod error;
+mod history;
 mod money;
 mod openapi;
 mod people;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub keys: Arc<KeyStore>,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
+    /// Snapshots for time travel (`GET /api/history`).
+    pub history: crate::history::History,
     pub clock: Clock,
     pub options: Options,
     /// Set when the server begins to shut down: live sockets close cleanly.
@@ -79,6 +82,9 @@ pub struct Options {
     /// Batches of events a slow screen may fall behind by before it is resynced; `None`
     /// takes the default (256).
     pub feed_capacity: Option<usize>,
+    /// Events between two time-travel snapshots; `None` takes
+    /// [`crate::history::DEFAULT_EVERY`].
+    pub snapshot_every: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -142,6 +148,9 @@ pub fn start(
     let live = Live::new(projections, options.feed_capacity.unwrap_or(256));
     tokio::spawn(live.clone().follow(log.clone()));
     let commands = Commands::start(log.clone(), clock.clone(), decision, keys.clone());
+    let every = options.snapshot_every.unwrap_or(crate::history::DEFAULT_EVERY);
+    let history = crate::history::History::new(data_dir, every);
+    tokio::spawn(history.clone().follow(log.clone()));
     Ok(AppState {
         log,
         commands,
@@ -150,6 +159,7 @@ pub fn start(
         keys,
         throttle: Arc::default(),
         metrics: Arc::default(),
+        history,
         clock,
         options,
         closing: Arc::new(tokio::sync::watch::channel(false).0),
@@ -175,7 +185,9 @@ pub fn app(state: AppState) -> Router {
         .route("/api/ledger", get(money::ledger))
         .route("/api/statements/{year}/{month}", get(money::statement))
         .route("/api/reports/{year}/{month}", get(money::report))
-        .route("/api/roster", get(people::roster));
+        .route("/api/roster", get(people::roster))
+        .route("/api/history", get(history::past))
+        .route("/api/history/events", get(history::events));
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }

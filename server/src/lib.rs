@@ -6,6 +6,7 @@
 //! - [`auth`]: passwords, sessions, the sign-in throttle; [`admin`]: adding members.
 //! - [`http`]: the axum application: the API, the WebSocket feed, the static client.
 //! - [`sealed`]: households' personal data, encrypted per household, keys outside the log.
+//! - [`history`]: time travel: any projection as of a position or moment, from snapshots.
 //! - [`metrics`]: Prometheus counters.
 //! - [`cli`]: the `potluck` command line; [`demo`]: a month of demo data.
 //!
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod demo;
 pub mod durable;
+pub mod history;
 pub mod http;
 pub mod log;
 pub mod metrics;

@@ -7,6 +7,7 @@ mod it {
     mod crash;
     mod demo;
     mod feed;
+    mod history;
     mod log_files;
     mod log_model;
     mod log_reads;

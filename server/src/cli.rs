@@ -66,6 +66,9 @@ enum Command {
         /// The month, as 2026-10.
         #[arg(long)]
         month: String,
+        /// `json` (the default) or `csv` (one `section,key,measure,value` table).
+        #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
+        format: String,
     },
     /// Copy the data folder (log, sign-ins, keys, checkpoint) into a new folder. With the
     /// server running, the server takes it (asked through `admin.sock` in the data folder):
@@ -84,13 +87,29 @@ enum Command {
         /// The backup folder.
         dir: PathBuf,
     },
-    /// Write the log as NDJSON (one stored envelope per line) to stdout or a file.
+    /// Write the log as NDJSON (one stored envelope per line) to stdout or a file; with
+    /// `--bundle`, an audit bundle. Both read a stopped server's data folder (a running
+    /// server locks it); a running server serves the same bundle to auditors, finance and
+    /// coordinators at `GET /api/audit/bundle`, as a tar archive.
     Export {
         #[command(flatten)]
         data: DataDir,
         /// Write here instead of stdout.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "bundle")]
         out: Option<PathBuf>,
+        /// Write an audit bundle into this folder (missing or empty; never overwritten): the
+        /// events as NDJSON, transactions and stock movements as CSV, the monthly
+        /// statements, and a manifest with the count, head position, head hash and every
+        /// file's SHA-256. Check it with `potluck verify-bundle`.
+        #[arg(long, value_name = "DIR")]
+        bundle: Option<PathBuf>,
+    },
+    /// Check an audit bundle offline, with no server and no data folder: the hash chain from
+    /// the first event, that the CSVs and statements are exactly what the events imply, and
+    /// the manifest. Names the position, or the file and line, where it breaks.
+    VerifyBundle {
+        /// The bundle's folder.
+        dir: PathBuf,
     },
 }
 
@@ -158,8 +177,10 @@ pub fn main() -> ExitCode {
                 let name = name.unwrap_or_else(|| member_id.clone());
                 add_member(data.path, &member_id, &name, roles, false).await
             }
-            Command::Export { data, out } => export(data.path, out).await,
-            Command::Report { data, month } => report(data.path, &month).await,
+            Command::Export { data, bundle: Some(dir), .. } => export_bundle(data.path, dir).await,
+            Command::Export { data, out, bundle: None } => export(data.path, out).await,
+            Command::VerifyBundle { dir } => verify_bundle(&dir),
+            Command::Report { data, month, format } => report(data.path, &month, &format).await,
             Command::Backup { data, dir } => backup(data.path, dir).await,
             Command::Restore { data, dir } => restore(dir, data.path).await,
         }
@@ -303,6 +324,62 @@ async fn export(data: PathBuf, out: Option<PathBuf>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+async fn export_bundle(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    let log = open_existing(&data).map_err(|error| {
+        error.context(format!(
+            "cannot open {}; if the server is running, it serves the same bundle at \
+             GET /api/audit/bundle",
+            data.display()
+        ))
+    })?;
+    let now_ms = (system_clock())();
+    let result = tokio::task::block_in_place(|| {
+        crate::bundle::write_dir(&log, &dir, crate::bundle::EXPORTED_BY_CLI, now_ms)
+    });
+    log.close().await;
+    let manifest = result?;
+    println!(
+        "Exported {} events to {}, head hash {}; check it with `potluck verify-bundle {}`",
+        manifest.count,
+        dir.display(),
+        manifest.head_hash,
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Verifies a bundle's folder: exit 0 with a summary, or 1 naming every problem found.
+fn verify_bundle(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    if !dir.is_dir() {
+        anyhow::bail!("{} is not a folder", dir.display());
+    }
+    match tokio::task::block_in_place(|| crate::bundle::verify(dir)) {
+        Ok(verified) => {
+            let m = &verified.manifest;
+            println!(
+                "OK: {} events, chained from the first to position {}, head hash {}; {} \
+                 postings, {} stock movements and {} monthly statements are exactly what the \
+                 events imply; every file matches the manifest (exported {} by {})",
+                m.count,
+                m.head_position,
+                m.head_hash,
+                verified.transaction_rows,
+                verified.movement_rows,
+                verified.months.len(),
+                m.exported_at,
+                m.exported_by
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            for problem in problems {
+                println!("BROKEN: {problem}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
 async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
     let log = open_existing(&data)?;
     let result = tokio::task::block_in_place(|| log.verify());
@@ -324,19 +401,25 @@ async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
 const BACKED_UP: [&str; 5] =
     ["log", "auth.json", "household_keys.json", crate::log::MARKER_FILE, "HEAD_CHECKPOINT"];
 
-async fn report(data: PathBuf, month: &str) -> anyhow::Result<ExitCode> {
+async fn report(data: PathBuf, month: &str, format: &str) -> anyhow::Result<ExitCode> {
     let parsed = month.split_once('-').and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)));
     let Some((year, month_number)) = parsed else {
         anyhow::bail!("--month {month}: expected a month such as 2026-10");
     };
     let log = open_existing(&data)?;
-    let result =
-        tokio::task::block_in_place(|| crate::report::month_report(&log, year, month_number));
+    // No snapshots are kept for a stopped server's folder: the report folds from the start.
+    let history = crate::history::History::new(&data, crate::history::DEFAULT_EVERY);
+    let result = tokio::task::block_in_place(|| {
+        crate::report::month_report(&log, &history, year, month_number)
+    });
     log.close().await;
     let Some(report) = result? else {
         anyhow::bail!("--month {month}: no such month");
     };
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    match format {
+        "csv" => print!("{}", crate::report::to_csv(&report)),
+        _ => println!("{}", serde_json::to_string_pretty(&report)?),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -15,8 +15,10 @@
 pub mod admin;
 pub mod auth;
 pub mod backup;
+pub mod bundle;
 pub mod cli;
 pub mod commands;
+pub mod csv;
 pub mod demo;
 pub mod durable;
 pub mod history;

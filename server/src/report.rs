@@ -1,24 +1,52 @@
-//! A month's retrospective report from the log: the distribution figures of
-//! `shared::distribution::report`, read from every event up to the month's end.
+//! A month's retrospective report from the log, as JSON or as CSV:
+//!
+//! - the distribution figures of `shared::distribution::report`, read from every event up to
+//!   the month's end;
+//! - the people figures of `shared::people::PeopleMonth`: hours from the roster as it stands
+//!   now (a paper sheet's times corrected next week still count for this month), warnings
+//!   (burnout, roles without backup, terms ending) from the roster at the month's last moment;
+//! - the money: the month's statement from the books as they stand now, like
+//!   `GET /api/statements/{year}/{month}`.
 
-use shared::distribution::day::{day_of_date, days_in_month};
-use shared::distribution::{self, report::MonthReport};
+use serde::Serialize;
+use shared::distribution::day::{day_of, day_of_date, days_in_month, iso_date, start_of_day_ms};
+use shared::distribution::{self, report::Durations, report::MonthReport};
 use shared::group;
+use shared::ledger::MonthlyStatement;
+use shared::people::PeopleMonth;
 
+use crate::csv::{amount, row};
+use crate::history::History;
 use crate::log::{Log, ReadError};
 use crate::projections::decode;
 
 /// Records read per step.
 const CHUNK: usize = 4096;
 
+/// Everything the retrospective shows for one month.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// `2026-10`.
+    pub month: String,
+    #[serde(flatten)]
+    pub distribution: MonthReport,
+    pub people: PeopleMonth,
+    pub money: Option<MonthlyStatement>,
+}
+
 /// `Ok(None)` for a month that does not exist (`2026-13`).
-pub fn month_report(log: &Log, year: i64, month: u32) -> Result<Option<MonthReport>, ReadError> {
+pub fn month_report(
+    log: &Log,
+    history: &History,
+    year: i64,
+    month: u32,
+) -> Result<Option<Report>, ReadError> {
     let (Some(first_day), Some(days)) = (day_of_date(year, month, 1), days_in_month(year, month))
     else {
         return Ok(None);
     };
     let last_day = first_day + i64::from(days) - 1;
-    let end_ms = distribution::day::start_of_day_ms(last_day + 1);
+    let end_ms = start_of_day_ms(last_day + 1);
     let mut events = Vec::new();
     let mut next = 1;
     'reading: loop {
@@ -40,5 +68,145 @@ pub fn month_report(log: &Log, year: i64, month: u32) -> Result<Option<MonthRepo
             }
         }
     }
-    Ok(Some(MonthReport::build(&events, first_day, last_day)))
+    let at_end = history.at_time(log, end_ms - 1)?;
+    let now = history.at(log, log.head().position)?;
+    Ok(Some(Report {
+        month: format!("{year:04}-{month:02}"),
+        distribution: MonthReport::build(&events, first_day, last_day),
+        people: PeopleMonth::build(
+            &now.people,
+            &at_end.people,
+            &at_end.limits,
+            first_day,
+            last_day,
+        ),
+        money: MonthlyStatement::for_month(&now.ledger, year, month),
+    }))
+}
+
+/// The report as one table a spreadsheet can pivot: `section,key,measure,value`. Durations
+/// are in minutes, money in the books' currency with two decimals, days as ISO dates.
+pub fn to_csv(report: &Report) -> String {
+    let mut out = row(&["section", "key", "measure", "value"]);
+    let mut put = |section: &str, key: &str, measure: &str, value: String| {
+        out.push_str(&row(&[section, key, measure, &value]));
+    };
+    let d = &report.distribution;
+    put("month", &report.month, "first_day", iso_date(d.first_day));
+    put("month", &report.month, "last_day", iso_date(d.last_day));
+    put("requests", "all", "households_served", d.households_served.to_string());
+    put("requests", "all", "logged", d.requests_logged.to_string());
+    for (need, count) in &d.requests_by_need {
+        put("requests_by_need", need, "logged", count.to_string());
+    }
+    put("deliveries", "all", "completed", d.deliveries_completed.to_string());
+    for (reason, count) in &d.deliveries_failed {
+        put("deliveries_failed", reason, "count", count.to_string());
+    }
+    let mut durations = |section: &str, key: &str, durations: &Durations| {
+        put(section, key, "count", durations.count.to_string());
+        put(section, key, "median_minutes", minutes(durations.median_ms));
+        put(section, key, "p90_minutes", minutes(durations.p90_ms));
+    };
+    durations("request_to_delivery", "all", &d.request_to_delivery);
+    for (stage, stays) in &d.time_in_stage {
+        durations("time_in_stage", stage, stays);
+    }
+    let mut put = |section: &str, key: &str, measure: &str, value: String| {
+        out.push_str(&row(&[section, key, measure, &value]));
+    };
+    for wait in &d.longest_waits {
+        put("longest_waits", wait.request_id.as_str(), "waited_minutes", minutes(wait.waited_ms));
+        let stage = serde_json::to_value(wait.longest_stage).unwrap_or_default();
+        put("longest_waits", wait.request_id.as_str(), "longest_stage", text(&stage));
+    }
+    put("feedback", "all", "count", d.feedback.count.to_string());
+    for (rating, count) in &d.feedback.ratings {
+        put("feedback_ratings", &rating.to_string(), "count", count.to_string());
+    }
+    for comment in &d.feedback.comments {
+        put("feedback_comments", "", "comment", comment.clone());
+    }
+    for stockout in &d.stockouts {
+        let item = stockout.item_id.as_str();
+        put("stockouts", item, "from", time(stockout.from_ms));
+        put("stockouts", item, "minutes_out", minutes(stockout.duration_ms));
+    }
+    for (item, written_off) in &d.written_off {
+        put("written_off", item, "expired", written_off.expired.to_string());
+        put("written_off", item, "spoiled", written_off.spoiled.to_string());
+    }
+    let people = &report.people;
+    for (member, hours) in &people.hours_by_member {
+        put("hours_by_member", member.as_str(), "minutes", hours.minutes.to_string());
+        put("hours_by_member", member.as_str(), "shifts", hours.shifts.to_string());
+    }
+    for (task, hours) in &people.hours_by_task {
+        put("hours_by_task", task, "minutes", hours.minutes.to_string());
+        put("hours_by_task", task, "shifts", hours.shifts.to_string());
+    }
+    for (member, count) in &people.absences {
+        put("absences", member.as_str(), "count", count.to_string());
+    }
+    for signal in people.burnout.iter().chain(&people.roles_without_backup) {
+        let value = serde_json::to_value(signal).unwrap_or_default();
+        let kind = text(&value["kind"]);
+        let key = text(value.get("member_id").or(value.get("role_card_id")).unwrap_or_default());
+        put("warnings", &key, &kind, value.to_string());
+    }
+    for term in &people.terms_ending {
+        let key = term.role_card_id.as_str();
+        put("terms_ending", key, term.member_id.as_str(), iso_date(term.term_ends_on_day));
+    }
+    if let Some(money) = &report.money {
+        put("money", "all", "opening", amount(money.opening.cents));
+        for line in &money.income {
+            put(
+                "money_income",
+                &text(&serde_json::to_value(line.kind).unwrap_or_default()),
+                "net",
+                amount(line.line.cents),
+            );
+        }
+        for line in &money.expenses {
+            put(
+                "money_expenses",
+                &text(&serde_json::to_value(line.kind).unwrap_or_default()),
+                "net",
+                amount(line.line.cents),
+            );
+        }
+        put("money", "all", "other", amount(money.other.cents));
+        put("money", "all", "closing", amount(money.closing.cents));
+        put("money", "all", "goods_donated", amount(money.goods_donated.cents));
+    }
+    out
+}
+
+fn minutes(ms: i64) -> String {
+    (ms / 60_000).to_string()
+}
+
+fn time(ms: i64) -> String {
+    let day = day_of(ms);
+    let into = ms - start_of_day_ms(day);
+    format!("{}T{:02}:{:02}Z", iso_date(day), into / 3_600_000, into % 3_600_000 / 60_000)
+}
+
+fn text(value: &serde_json::Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_iso_utc_to_the_minute() {
+        assert_eq!(time(0), "1970-01-01T00:00Z");
+        assert_eq!(
+            time(20_108 * 86_400_000 + 14 * 3_600_000 + 5 * 60_000 + 59_000),
+            "2025-01-20T14:05Z"
+        );
+    }
 }

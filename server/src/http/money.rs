@@ -23,6 +23,7 @@ use super::AppState;
 use super::api::caught_up;
 use super::error::ApiError;
 use super::session::SignedIn;
+use crate::csv::{amount, row};
 
 /// `GET /api/ledger` filters; dates are ISO (`2026-11-01`), inclusive.
 #[derive(Debug, Default, Deserialize)]
@@ -229,32 +230,6 @@ fn csv_response(file_name: &str, body: String) -> Response {
         .into_response()
 }
 
-/// One CSV field: quoted when it holds a comma, a quote or a line break; text (not a number)
-/// starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet never runs it as
-/// a formula.
-fn field(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err();
-    let text = if formula { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-fn row(fields: &[&str]) -> String {
-    let mut line = fields.iter().map(|f| field(f)).collect::<Vec<_>>().join(",");
-    line.push_str("\r\n");
-    line
-}
-
-/// Cents as a decimal amount: `-1234` is `-12.34`.
-pub fn amount(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", cents / 100, cents % 100)
-}
-
 fn currency(currency: Option<Currency>) -> String {
     currency.map(|c| c.as_str().to_owned()).unwrap_or_default()
 }
@@ -337,52 +312,40 @@ fn statement_csv(s: &MonthlyStatement) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn amounts_are_decimal_with_two_places() {
-        assert_eq!(amount(0), "0.00");
-        assert_eq!(amount(5), "0.05");
-        assert_eq!(amount(-1234), "-12.34");
-        assert_eq!(amount(100_000), "1000.00");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(field("rice"), "rice");
-        assert_eq!(field("rice, beans"), "\"rice, beans\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(field("-12.34"), "-12.34");
-        assert_eq!(field("-cmd"), "'-cmd");
-    }
-}
-
 /// `GET /api/reports/{year}/{month}`: the month's retrospective, computed from the events
 /// alone: households served, requests by need, deliveries completed and failed by reason,
-/// time from request to delivery and in each stage, the longest waits, and feedback. For
-/// everyone in the group, like the statement; it names no household.
+/// time from request to delivery and in each stage, the longest waits, feedback, stockouts,
+/// hours per member and per task, burnout signals, roles without backup, terms ending, and
+/// the month's statement. For everyone in the group, like the statement; it names no
+/// household. `?format=csv` gives it as one `section,key,measure,value` table.
 #[utoipa::path(get, path = "/api/reports/{year}/{month}", tag = "retrospective",
-    params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12")),
+    params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12"),
+           ("format" = Option<String>, Query, description = "csv for one section,key,measure,value table")),
     responses((status = 200, description = "The month's report"),
               (status = 400, description = "No such month", body = super::api::ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
     member: SignedIn,
     path: Result<Path<(i64, u32)>, axum::extract::rejection::PathRejection>,
+    query: Result<Query<StatementQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Statement), "reading reports")?;
     let Path((year, month)) =
         path.map_err(|e| ApiError::bad_request("invalid_month", e.body_text()))?;
-    let log = state.log.clone();
-    let report =
-        tokio::task::spawn_blocking(move || crate::report::month_report(&log, year, month))
-            .await
-            .map_err(|_| ApiError::unavailable("the report was interrupted".to_owned()))?
-            .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let csv = wants_csv(query.format.as_deref())?;
+    let (log, history) = (state.log.clone(), state.history.clone());
+    let report = tokio::task::spawn_blocking(move || {
+        crate::report::month_report(&log, &history, year, month)
+    })
+    .await
+    .map_err(|_| ApiError::unavailable("the report was interrupted".to_owned()))?
+    .map_err(|e| ApiError::unavailable(e.to_string()))?;
     match report {
+        Some(report) if csv => Ok(csv_response(
+            &format!("report-{}.csv", report.month),
+            crate::report::to_csv(&report),
+        )),
         Some(report) => Ok(Json(report).into_response()),
         None => Err(ApiError::bad_request("invalid_month", format!("no month {year}-{month}"))),
     }

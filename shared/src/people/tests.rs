@@ -3,6 +3,7 @@
 
 mod agreement;
 mod commitment;
+mod month;
 mod properties;
 mod role_card;
 mod shift;

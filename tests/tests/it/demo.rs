@@ -108,6 +108,41 @@ fn the_demo_fills_a_verifiable_month_with_sign_ins_for_every_role() {
     // (Just after midnight on the 1st, today's story may not have delivered anything yet.)
     let timing = &report["request_to_delivery"];
     assert!(timing["count"] == 0 || timing["median_ms"].as_i64().unwrap() > 0, "{report}");
+    // Hours: the times taken from the paper sheet for shifts begun this month, each member
+    // once per shift.
+    let checked_in_this_month = |e: &&Value| {
+        let day = e["payload"]["checked_in_at_ms"].as_i64().unwrap() / 86_400_000;
+        let (y, m, _) = shared::distribution::day::date_of_day(day);
+        (y, m) == (year, month)
+    };
+    let minutes: i64 = of_type("ShiftTimesCorrected")
+        .filter(checked_in_this_month)
+        .map(|e| {
+            let p = &e["payload"];
+            (p["checked_out_at_ms"].as_i64().unwrap() - p["checked_in_at_ms"].as_i64().unwrap())
+                / 60_000
+        })
+        .sum();
+    let hours = report["people"]["hours_by_member"].as_object().unwrap();
+    let reported: i64 = hours.values().map(|h| h["minutes"].as_i64().unwrap()).sum();
+    assert_eq!(reported, minutes, "{hours:?}");
+    let by_task = report["people"]["hours_by_task"].as_object().unwrap();
+    assert_eq!(by_task.values().map(|h| h["minutes"].as_i64().unwrap()).sum::<i64>(), minutes);
+    assert_eq!(report["month"], month_text);
+    // The same report as one CSV table, with the statement's closing balance in it.
+    let csv = Command::new(potluck)
+        .args(["report", "--data", data.to_str().unwrap(), "--month", &month_text])
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(csv.status.success(), "{}", String::from_utf8_lossy(&csv.stderr));
+    let csv = String::from_utf8(csv.stdout).unwrap();
+    assert!(csv.starts_with("section,key,measure,value\r\n"), "{csv}");
+    let closing = report["money"]["closing"]["cents"].as_i64().unwrap();
+    let closing = format!("money,all,closing,{}.{:02}", closing / 100, closing % 100);
+    assert!(csv.lines().any(|line| line == closing), "{closing} not in {csv}");
+    let rows = csv.lines().filter(|line| line.starts_with("hours_by_member,")).count();
+    assert_eq!(rows, 2 * hours.len(), "{csv}");
     let bad = Command::new(potluck)
         .args(["report", "--data", data.to_str().unwrap(), "--month", "2026-13"])
         .output()

@@ -131,7 +131,13 @@ async fn an_expense_over_the_threshold_needs_another_member_and_every_role_reads
     // The month's retrospective report: everyone, like the statement (no requests here).
     let (status, body) = volunteer.get(&format!("/api/reports/{year}/{month}")).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["requests_logged"], 0);
+    let report: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(report["requests_logged"], 0);
+    assert_eq!(report["money"]["closing"]["cents"], 10_000, "{report}");
+    let (status, csv) = volunteer.get(&format!("/api/reports/{year}/{month}?format=csv")).await;
+    assert_eq!(status, 200, "{csv}");
+    assert!(csv.lines().any(|r| r == "money,all,closing,100.00"), "{csv}");
+    assert!(csv.lines().any(|r| r == "money_expenses,food_purchases,net,150.00"), "{csv}");
     assert_eq!(volunteer.get(&format!("/api/reports/{year}/13")).await.0, 400);
     for bad in [format!("/api/statements/{year}/13"), "/api/statements/2026/june".to_owned()] {
         let (status, body) = volunteer.get(&bad).await;

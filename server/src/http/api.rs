@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::access::{self, View};
+use shared::envelope::Envelope;
 use shared::group::Command;
 use shared::wire::Snapshot;
 use utoipa::ToSchema;
@@ -217,20 +218,70 @@ fn refusal(refused: Refused) -> (Outcome, ApiError) {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Start after this position (0: from the start).
     #[serde(default)]
     pub after: u64,
-    /// At most this many events.
+    /// At most this many events (of those that match).
     pub limit: Option<usize>,
+    /// Only events recorded by this member.
+    pub actor: Option<String>,
+    /// Only events of this stream (`stock`, `request-r-12`, `transaction-t-3`).
+    pub stream: Option<String>,
+    /// Only events of this type (`StockReceived`).
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    /// Only the events of this command.
+    pub command: Option<String>,
+    /// Only events whose payload has this exact value somewhere (an item, an account, a
+    /// request): a trail from donation to delivery, or through an account.
+    pub mentions: Option<String>,
+    /// Only events recorded at or after this moment (ms since 1970).
+    pub from_ms: Option<i64>,
+    /// Only events recorded before this moment (ms since 1970).
+    pub to_ms: Option<i64>,
 }
 
-/// `GET /api/events?after=N&limit=M`: the log as stored, one JSON envelope per line.
+impl EventsQuery {
+    fn matches(&self, envelope: &Envelope) -> bool {
+        let is = |wanted: &Option<String>, value: &str| wanted.as_ref().is_none_or(|w| w == value);
+        is(&self.actor, &envelope.actor)
+            && is(&self.stream, &envelope.stream)
+            && is(&self.event_type, &envelope.event_type)
+            && is(&self.command, &envelope.command_id)
+            && self.from_ms.is_none_or(|from| envelope.recorded_at_ms >= from)
+            && self.mentions.as_ref().is_none_or(|wanted| {
+                serde_json::from_str::<Value>(&envelope.payload)
+                    .is_ok_and(|payload| mentions(&payload, wanted))
+            })
+    }
+}
+
+/// Whether `value` holds the string `wanted` anywhere, as a whole value.
+fn mentions(value: &Value, wanted: &str) -> bool {
+    match value {
+        Value::String(text) => text == wanted,
+        Value::Array(items) => items.iter().any(|v| mentions(v, wanted)),
+        Value::Object(fields) => fields.values().any(|v| mentions(v, wanted)),
+        _ => false,
+    }
+}
+
+/// `GET /api/events?after=N&limit=M`: the log as stored, one JSON envelope per line,
+/// optionally only what matches `actor`, `stream`, `type`, `command`, `mentions`, `from_ms`
+/// and `to_ms` (all must match): the audit view's questions.
 #[utoipa::path(get, path = "/api/events", tag = "audit",
     params(("after" = Option<u64>, Query, description = "Start after this position (0: from the start)"),
-           ("limit" = Option<u64>, Query, description = "At most this many events")),
+           ("limit" = Option<u64>, Query, description = "At most this many events"),
+           ("actor" = Option<String>, Query, description = "Only events recorded by this member"),
+           ("stream" = Option<String>, Query, description = "Only events of this stream"),
+           ("type" = Option<String>, Query, description = "Only events of this type"),
+           ("command" = Option<String>, Query, description = "Only the events of this command id"),
+           ("mentions" = Option<String>, Query, description = "Only events whose payload has this exact value (an item, an account)"),
+           ("from_ms" = Option<i64>, Query, description = "Only events recorded at or after this moment"),
+           ("to_ms" = Option<i64>, Query, description = "Only events recorded before this moment")),
     responses((status = 200, description = "NDJSON: one stored envelope per line, with its hash", content_type = "application/x-ndjson"),
               (status = 403, description = "Only coordinators and auditors read the log", body = ErrorBody)))]
 pub async fn get_events(
@@ -242,21 +293,41 @@ pub async fn get_events(
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let limit = query.limit.unwrap_or(usize::MAX);
     let log = state.log.clone();
+    // A time range starts reading where it begins, found by a binary search of the log.
+    let mut start = query.after + 1;
+    if let Some(from_ms) = query.from_ms {
+        let reader = log.clone();
+        let before =
+            tokio::task::spawn_blocking(move || reader.position_at(from_ms.saturating_sub(1)))
+                .await
+                .map_err(|_| ApiError::unavailable("the search was interrupted"))?
+                .map_err(|e| ApiError::unavailable(e.to_string()))?;
+        start = start.max(before + 1);
+    }
+    let query = std::sync::Arc::new(query);
     // Streamed in chunks, so a long log never sits whole in memory.
-    let chunks = futures_util::stream::unfold((query.after + 1, limit), move |(next, left)| {
-        let log = log.clone();
+    let chunks = futures_util::stream::unfold((start, limit), move |(next, left)| {
+        let (log, query) = (log.clone(), query.clone());
         async move {
             if left == 0 {
                 return None;
             }
-            let chunk = log.read_raw(next, left.min(1000)).ok()?;
+            let chunk = log.read_raw(next, 1000).ok()?;
             let last = chunk.last()?.position;
             let mut text = String::new();
+            let mut sent = 0;
             for envelope in &chunk {
-                text.push_str(&serde_json::to_string(envelope).unwrap_or_default());
-                text.push('\n');
+                if query.to_ms.is_some_and(|to| envelope.recorded_at_ms >= to) || sent == left {
+                    // Nothing later can match: the stream ends after this chunk's text.
+                    return Some((Ok::<_, std::io::Error>(text), (last + 1, 0)));
+                }
+                if query.matches(envelope) {
+                    text.push_str(&serde_json::to_string(envelope).unwrap_or_default());
+                    text.push('\n');
+                    sent += 1;
+                }
             }
-            Some((Ok::<_, std::io::Error>(text), (last + 1, left - chunk.len())))
+            Some((Ok(text), (last + 1, left - sent)))
         }
     });
     let mut response = Body::from_stream(chunks).into_response();

@@ -229,6 +229,50 @@ async fn the_log_is_for_coordinators_and_auditors_and_streams_as_ndjson() {
 }
 
 #[tokio::test]
+async fn the_audit_view_asks_the_log_by_actor_stream_type_command_value_and_time() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let logistics = stocked(&app).await;
+    let (status, body) = logistics.command("shampoo", register_item("shampoo")).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = logistics.command("more-shampoo", receive("shampoo", 4)).await;
+    assert_eq!(status, 200, "{body}");
+    let auditor = app.member("audrey", &[Role::Auditor]).await;
+    let ask = async |query: &str| -> Vec<Value> {
+        let (status, text) = auditor.get(&format!("/api/events?{query}")).await;
+        assert_eq!(status, 200, "{query}: {text}");
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    };
+    let types = |events: &[Value]| -> Vec<String> {
+        events.iter().map(|e| e["event_type"].as_str().unwrap().to_owned()).collect()
+    };
+    // Every stock movement of one item, from its registration to its receipts.
+    let soap = ask("mentions=soap").await;
+    assert_eq!(types(&soap), ["ItemRegistered", "StockReceived"]);
+    let received = ask("type=StockReceived").await;
+    assert_eq!(received.len(), 2);
+    assert!(received.iter().all(|e| e["actor"] == "lou" && e["stream"] == "stock"));
+    // The command behind an event, and who recorded it.
+    let command = received[1]["command_id"].as_str().unwrap();
+    assert_eq!(command, "more-shampoo");
+    assert_eq!(types(&ask(&format!("command={command}")).await), ["StockReceived"]);
+    assert_eq!(ask("actor=lou&type=StockReceived&limit=1").await.len(), 1);
+    assert!(ask("actor=nobody").await.is_empty());
+    assert_eq!(ask("stream=catalog&mentions=shampoo").await.len(), 1);
+    // A time range: from the first receipt's moment on, and before it.
+    let at = received[0]["recorded_at_ms"].as_i64().unwrap();
+    let from = ask(&format!("from_ms={at}")).await;
+    assert!(from.iter().all(|e| e["recorded_at_ms"].as_i64().unwrap() >= at));
+    assert!(from.iter().any(|e| e["position"] == received[0]["position"]));
+    let before = ask(&format!("to_ms={at}")).await;
+    assert!(before.iter().all(|e| e["recorded_at_ms"].as_i64().unwrap() < at));
+    assert_eq!(from.len() + before.len(), app.log.head().position as usize);
+    for bad in ["from_ms=soon", "colour=red", "limit=-1"] {
+        assert_eq!(auditor.get(&format!("/api/events?{bad}")).await.0, 400, "{bad}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn the_openapi_document_names_every_route_and_command_type() {
     let app = tests::spawn_app(Options::default()).await.unwrap();
     let document: Value =

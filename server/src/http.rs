@@ -6,6 +6,7 @@
 //! axum `examples/testing`).
 
 mod api;
+mod audit;
 pub mod error;
 mod history;
 mod money;
@@ -185,6 +186,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/ledger", get(money::ledger))
         .route("/api/statements/{year}/{month}", get(money::statement))
         .route("/api/reports/{year}/{month}", get(money::report))
+        .route("/api/audit/bundle", get(audit::bundle))
         .route("/api/roster", get(people::roster))
         .route("/api/history", get(history::past))
         .route("/api/history/events", get(history::events));

@@ -4,6 +4,7 @@
 
 mod it {
     mod api;
+    mod bundle;
     mod crash;
     mod demo;
     mod feed;

@@ -1,0 +1,307 @@
+//! What the events imply: the transactions and the stock movements as CSV, and the monthly
+//! statements as JSON, computed from the stored records with the server's own decoding and
+//! folds ([`crate::projections::decode`], [`Ledger::evolve`],
+//! [`MonthlyStatement::for_month`]). The export writes these bytes; the verifier computes
+//! them again from the bundle's events and compares byte for byte, so a bundle's derived
+//! files cannot say anything its events do not.
+//!
+//! Every row names the position of the event behind it, when it was recorded (UTC), who
+//! recorded it and the command id, so an auditor can go from any posting or movement to
+//! the record in `events.ndjson`. No row holds personal data: donors appear as a donor id
+//! (`donor:<transaction>`) and whether they were erased, households not at all, and free
+//! text about stock (notes, reasons for a release) stays in the events.
+
+mod movements;
+
+use std::collections::{BTreeSet, HashMap};
+
+use shared::distribution::day::{date_of_day, day_of, iso_date, start_of_day_ms};
+use shared::envelope::Envelope;
+use shared::group;
+use shared::ledger::{self, Ledger, MonthlyStatement, Transaction, TransactionStatus};
+use shared::upcast::Upcasters;
+
+use self::movements::StockMovements;
+use crate::projections::decode;
+
+/// The transactions file: one row per posting of every transaction and reversal.
+pub const TRANSACTIONS: &str = "transactions.csv";
+/// The stock movements file: one row per batch a distribution event moved.
+pub const STOCK_MOVEMENTS: &str = "stock_movements.csv";
+/// The folder of monthly statements, one `YYYY-MM.json` per month with ledger activity.
+pub const STATEMENTS: &str = "statements";
+
+const TRANSACTION_COLUMNS: [&str; 23] = [
+    "position",
+    "recorded_at",
+    "actor",
+    "command_id",
+    "transaction_id",
+    "date",
+    "description",
+    "account_id",
+    "amount_cents",
+    "currency",
+    "status",
+    "approved_by",
+    "paid_by",
+    "declined_by",
+    "effective_date",
+    "effective_position",
+    "reverses",
+    "reversed_by",
+    "reason",
+    "receipt",
+    "paid_for",
+    "donor",
+    "donor_erased",
+];
+
+/// A record this build cannot read although its chain is sound: the bundle (or the log)
+/// holds an event of a known type whose payload does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the event at position {position} cannot be read: {reason}")]
+pub struct DeriveError {
+    pub position: u64,
+    pub reason: String,
+}
+
+/// Who recorded an event, when, and with which command.
+#[derive(Clone, Debug, Default)]
+struct Trace {
+    recorded_at_ms: i64,
+    actor: String,
+    command_id: String,
+}
+
+impl Trace {
+    fn of(envelope: &Envelope) -> Trace {
+        Trace {
+            recorded_at_ms: envelope.recorded_at_ms,
+            actor: envelope.actor.clone(),
+            command_id: envelope.command_id.clone(),
+        }
+    }
+}
+
+/// The derived files, folded one stored record at a time in log order.
+#[derive(Debug)]
+pub struct Derivation {
+    upcasters: Upcasters,
+    ledger: Ledger,
+    /// The traces of the ledger events that record a transaction or a reversal, by position.
+    traces: HashMap<u64, Trace>,
+    movements: StockMovements,
+}
+
+impl Default for Derivation {
+    fn default() -> Self {
+        Derivation::new()
+    }
+}
+
+/// The derived files by name (relative to the bundle's folder), in name order, with counts
+/// for a summary.
+#[derive(Debug)]
+pub struct Derived {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub transaction_rows: u64,
+    pub movement_rows: u64,
+    /// The months with a statement, as `YYYY-MM`.
+    pub months: Vec<String>,
+}
+
+impl Derivation {
+    pub fn new() -> Derivation {
+        Derivation {
+            upcasters: Upcasters::domain(),
+            ledger: Ledger::new(),
+            traces: HashMap::new(),
+            movements: StockMovements::new(),
+        }
+    }
+
+    /// Folds one record as stored (it is upcast here, as the server reads it). Records of
+    /// types this build does not model (test notes) are skipped, as the projections skip
+    /// them.
+    pub fn fold(&mut self, stored: &Envelope) -> Result<(), DeriveError> {
+        let position = stored.position;
+        let failed = |reason: String| DeriveError { position, reason };
+        let current = self.upcasters.apply(stored.clone()).map_err(|e| failed(e.to_string()))?;
+        let Some(recorded) = decode(&current).map_err(|e| failed(e.to_string()))? else {
+            return Ok(());
+        };
+        match &recorded.event {
+            group::Event::Ledger(event) => {
+                if matches!(
+                    event,
+                    ledger::Event::TransactionRecorded { .. }
+                        | ledger::Event::TransactionReversed { .. }
+                ) {
+                    self.traces.insert(position, Trace::of(stored));
+                }
+                self.ledger.evolve(position, event);
+            }
+            group::Event::Distribution(event) => {
+                self.movements.record(&Trace::of(stored), position, event)
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The derived files as of the last record folded.
+    pub fn finish(self) -> Derived {
+        let (transactions, transaction_rows) = transactions_csv(&self.ledger, &self.traces);
+        let mut files = vec![
+            (STOCK_MOVEMENTS.to_owned(), self.movements.csv.into_bytes()),
+            (TRANSACTIONS.to_owned(), transactions.into_bytes()),
+        ];
+        let mut months = Vec::new();
+        for (year, month) in active_months(&self.ledger) {
+            let Some(statement) = MonthlyStatement::for_month(&self.ledger, year, month) else {
+                continue;
+            };
+            // A statement is plain data: serializing it cannot fail.
+            let mut json = serde_json::to_vec_pretty(&statement).unwrap_or_default();
+            json.push(b'\n');
+            let name = format!("{year:04}-{month:02}");
+            files.push((format!("{STATEMENTS}/{name}.json"), json));
+            months.push(name);
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Derived { files, transaction_rows, movement_rows: self.movements.rows, months }
+    }
+}
+
+/// One row per posting of every transaction and reversal, in the order they were recorded.
+fn transactions_csv(ledger: &Ledger, traces: &HashMap<u64, Trace>) -> (String, u64) {
+    let mut effective: HashMap<&str, u64> = HashMap::new();
+    for entry in &ledger.entries {
+        effective.entry(entry.transaction_id.as_str()).or_insert(entry.position);
+    }
+    let mut transactions: Vec<&Transaction> = ledger.transactions.values().collect();
+    transactions.sort_by_key(|t| t.recorded_position);
+    let mut out = csv_row(&TRANSACTION_COLUMNS);
+    let mut rows = 0;
+    // Every transaction's recording event is a ledger event, so it has a trace.
+    let unknown = Trace::default();
+    for t in transactions {
+        let id = t.transaction_id.as_str();
+        let trace = traces.get(&t.recorded_position).unwrap_or(&unknown);
+        let (status, paid_by, declined_by, decline_reason) = match &t.status {
+            TransactionStatus::Posted => ("posted", "", "", None),
+            TransactionStatus::AwaitingPayment => ("awaiting_payment", "", "", None),
+            TransactionStatus::Paid { paid_by, .. } => ("paid", paid_by.as_str(), "", None),
+            TransactionStatus::Declined { declined_by, reason } => {
+                ("declined", "", declined_by.as_str(), Some(reason.as_str()))
+            }
+        };
+        let has_donor = t.donor_public_name.is_some() || ledger.sealed_donors.contains(id);
+        let donor = if has_donor { format!("donor:{id}") } else { String::new() };
+        let erased = if ledger.erased_donors.contains(id) { "yes" } else { "" };
+        let paid_for = match &t.paid_for {
+            Some(ledger::PaidFor::ProcurementAlert { alert_id }) => format!("alert:{alert_id}"),
+            Some(ledger::PaidFor::Request { request_id }) => format!("request:{request_id}"),
+            None => String::new(),
+        };
+        let effective_position = effective.get(id).map(u64::to_string).unwrap_or_default();
+        let effective_date = t.effective_day().map(iso_date).unwrap_or_default();
+        for posting in &t.postings {
+            out.push_str(&csv_row(&[
+                &t.recorded_position.to_string(),
+                &iso_time(trace.recorded_at_ms),
+                &trace.actor,
+                &trace.command_id,
+                id,
+                &iso_date(t.on_day),
+                &t.description,
+                posting.account_id.as_str(),
+                &posting.amount_cents.to_string(),
+                t.currency.as_str(),
+                status,
+                t.approved_by.as_ref().map_or("", |m| m.as_str()),
+                paid_by,
+                declined_by,
+                &effective_date,
+                &effective_position,
+                t.reverses.as_ref().map_or("", |r| r.as_str()),
+                t.reversed_by.as_ref().map_or("", |r| r.as_str()),
+                t.reason.as_deref().or(decline_reason).unwrap_or_default(),
+                t.receipt.as_deref().unwrap_or_default(),
+                &paid_for,
+                &donor,
+                erased,
+            ]));
+            rows += 1;
+        }
+    }
+    (out, rows)
+}
+
+/// The months in which money took effect or goods were donated or reversed.
+fn active_months(ledger: &Ledger) -> BTreeSet<(i64, u32)> {
+    let month = |day: i64| {
+        let (year, month, _) = date_of_day(day);
+        (year, month)
+    };
+    let mut months: BTreeSet<(i64, u32)> = ledger.entries.iter().map(|e| month(e.on_day)).collect();
+    for donation in ledger.goods.values() {
+        months.insert(month(donation.on_day));
+        if let Some(reversal) = &donation.reversed {
+            months.insert(month(reversal.on_day));
+        }
+    }
+    months
+}
+
+/// An instant as UTC ISO 8601 with milliseconds: `2026-11-29T09:05:00.250Z`.
+pub fn iso_time(at_ms: i64) -> String {
+    let day = day_of(at_ms);
+    let in_day = at_ms - start_of_day_ms(day);
+    let (hours, minutes) = (in_day / 3_600_000, in_day / 60_000 % 60);
+    let (seconds, millis) = (in_day / 1_000 % 60, in_day % 1_000);
+    format!("{}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}Z", iso_date(day))
+}
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break; text (not a
+/// number) starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet never
+/// runs it as a formula.
+fn csv_field(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err();
+    let text = if formula { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// A CSV line, ended by `\n`: the verifier compares files line by line.
+fn csv_row(fields: &[&str]) -> String {
+    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instants_are_utc_iso_8601_with_milliseconds() {
+        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(1_790_000_000_250), "2026-09-21T14:13:20.250Z");
+        assert_eq!(iso_time(-1), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_never_formulas() {
+        assert_eq!(csv_field("rice"), "rice");
+        assert_eq!(csv_field("rice, beans"), "\"rice, beans\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_field("-1250"), "-1250");
+        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
+    }
+}

@@ -120,7 +120,8 @@ pub fn build(log: &Log, exported_by: &str, now_ms: i64) -> Result<Bundle, Export
 }
 
 /// Writes a bundle of the log into `dir`, which must be missing or empty, every file
-/// flushed to disk; the manifest is written last. Blocking: it reads the whole log.
+/// flushed to disk; the manifest is written last. On failure (a broken log, a full disk)
+/// the folder is left empty again. Blocking: it reads the whole log.
 pub fn write_dir(
     log: &Log,
     dir: &Path,
@@ -128,6 +129,19 @@ pub fn write_dir(
     now_ms: i64,
 ) -> anyhow::Result<Manifest> {
     empty_target(dir)?;
+    let written = write_files(log, dir, exported_by, now_ms);
+    if written.is_err() {
+        // The folder was empty: what is in it now is this export's, half written. Removing
+        // it lets the same command run again once the cause is fixed.
+        let _ = std::fs::remove_dir_all(dir.join(STATEMENTS));
+        for name in [EVENTS, derive::TRANSACTIONS, derive::STOCK_MOVEMENTS, MANIFEST] {
+            let _ = std::fs::remove_file(dir.join(name));
+        }
+    }
+    written
+}
+
+fn write_files(log: &Log, dir: &Path, exported_by: &str, now_ms: i64) -> anyhow::Result<Manifest> {
     std::fs::create_dir(dir.join(STATEMENTS))?;
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(dir.join(EVENTS))?;
     let mut writer = std::io::BufWriter::new(file);

@@ -22,6 +22,7 @@ use shared::ledger::{self, Ledger, MonthlyStatement, Transaction, TransactionSta
 use shared::upcast::Upcasters;
 
 use self::movements::StockMovements;
+use crate::csv;
 use crate::projections::decode;
 
 /// The transactions file: one row per posting of every transaction and reversal.
@@ -182,7 +183,7 @@ fn transactions_csv(ledger: &Ledger, traces: &HashMap<u64, Trace>) -> (String, u
     }
     let mut transactions: Vec<&Transaction> = ledger.transactions.values().collect();
     transactions.sort_by_key(|t| t.recorded_position);
-    let mut out = csv_row(&TRANSACTION_COLUMNS);
+    let mut out = csv::row(&TRANSACTION_COLUMNS);
     let mut rows = 0;
     // Every transaction's recording event is a ledger event, so it has a trace.
     let unknown = Trace::default();
@@ -208,7 +209,7 @@ fn transactions_csv(ledger: &Ledger, traces: &HashMap<u64, Trace>) -> (String, u
         let effective_position = effective.get(id).map(u64::to_string).unwrap_or_default();
         let effective_date = t.effective_day().map(iso_date).unwrap_or_default();
         for posting in &t.postings {
-            out.push_str(&csv_row(&[
+            out.push_str(&csv::row(&[
                 &t.recorded_position.to_string(),
                 &iso_time(trace.recorded_at_ms),
                 &trace.actor,
@@ -264,26 +265,6 @@ pub fn iso_time(at_ms: i64) -> String {
     format!("{}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}Z", iso_date(day))
 }
 
-/// One CSV field: quoted when it holds a comma, a quote or a line break; text (not a
-/// number) starting with `=`, `+`, `-` or `@` is prefixed with `'` so a spreadsheet never
-/// runs it as a formula.
-fn csv_field(text: &str) -> String {
-    let formula = text.starts_with(['=', '+', '-', '@']) && text.parse::<f64>().is_err();
-    let text = if formula { format!("'{text}") } else { text.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
-/// A CSV line, ended by `\n`: the verifier compares files line by line.
-fn csv_row(fields: &[&str]) -> String {
-    let mut line = fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(",");
-    line.push('\n');
-    line
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,15 +274,5 @@ mod tests {
         assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(iso_time(1_790_000_000_250), "2026-09-21T14:13:20.250Z");
         assert_eq!(iso_time(-1), "1969-12-31T23:59:59.999Z");
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_never_formulas() {
-        assert_eq!(csv_field("rice"), "rice");
-        assert_eq!(csv_field("rice, beans"), "\"rice, beans\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(csv_field("-1250"), "-1250");
-        assert_eq!(csv_field("line\nbreak"), "\"line\nbreak\"");
     }
 }

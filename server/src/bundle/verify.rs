@@ -229,7 +229,7 @@ fn check_derived(dir: &Path, derived: &Derived, problems: &mut Vec<Problem>) {
     }
 }
 
-/// The first line where `found` is not `expected`.
+/// The first line where `found` is not `expected`, quoted without its line end.
 fn first_difference(file: &str, expected: &[u8], found: &[u8]) -> Problem {
     let mut expected_lines = expected.split(|b| *b == b'\n');
     let mut found_lines = found.split(|b| *b == b'\n');
@@ -239,7 +239,10 @@ fn first_difference(file: &str, expected: &[u8], found: &[u8]) -> Problem {
         let (want, got) = (expected_lines.next(), found_lines.next());
         if want != got || want.is_none() {
             let quote = |text: Option<&[u8]>| match text {
-                Some(text) => String::from_utf8_lossy(text).chars().take(QUOTED_CHARS).collect(),
+                Some(text) => {
+                    let text = text.strip_suffix(b"\r").unwrap_or(text);
+                    String::from_utf8_lossy(text).chars().take(QUOTED_CHARS).collect()
+                }
                 None => "(the end of the file)".to_owned(),
             };
             let position = want

@@ -75,12 +75,12 @@ fn tampered(bundle: &Path, tamper: impl FnOnce(&Path)) -> (tempfile::TempDir, Ve
     (copy, problems)
 }
 
-/// Rewrites a text file's lines.
+/// Rewrites a text file's lines; each keeps its own line end (the CSVs end theirs in CRLF).
 fn edit_lines(path: &Path, edit: impl FnOnce(&mut Vec<String>)) {
     let text = std::fs::read_to_string(path).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_owned).collect();
     edit(&mut lines);
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+    std::fs::write(path, lines.concat()).unwrap();
 }
 
 fn manifest(bundle: &Path) -> Value {
@@ -358,7 +358,7 @@ async fn an_auditor_downloads_a_bundle_that_verifies_with_no_personal_data_even_
     );
     assert_no_personal_data(&before);
     let transactions = std::fs::read_to_string(before.join("transactions.csv")).unwrap();
-    assert!(transactions.contains("donor:t-gift,\n"), "{transactions}");
+    assert!(transactions.contains("donor:t-gift,\r\n"), "{transactions}");
     let ciphertext = app.state.live.read(|p| p.contacts["r1"].1.ciphertext().to_owned());
 
     // Erased: the household by a liaison, the donor by finance. The bundle still verifies,
@@ -378,6 +378,6 @@ async fn an_auditor_downloads_a_bundle_that_verifies_with_no_personal_data_even_
     assert!(events.contains(&ciphertext), "the sealed contact stays, as stored");
     assert!(events.contains("\"event_type\":\"HouseholdErased\""));
     let transactions = std::fs::read_to_string(after.join("transactions.csv")).unwrap();
-    assert!(transactions.contains("donor:t-gift,yes\n"), "{transactions}");
+    assert!(transactions.contains("donor:t-gift,yes\r\n"), "{transactions}");
     app.stop().await;
 }

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use shared::distribution::day::iso_date;
 use shared::distribution::{self, AdjustmentReason, Allocation, ItemId, LocationId, StockSource};
 
-use super::{Trace, csv_row, iso_time};
+use super::{Trace, iso_time};
+use crate::csv;
 
 const COLUMNS: [&str; 16] = [
     "position",
@@ -40,7 +41,7 @@ pub(super) struct StockMovements {
 
 impl StockMovements {
     pub(super) fn new() -> StockMovements {
-        StockMovements { csv: csv_row(&COLUMNS), rows: 0, levels: HashMap::new() }
+        StockMovements { csv: csv::row(&COLUMNS), rows: 0, levels: HashMap::new() }
     }
 
     /// Adds the rows of one event (none for an event that moves no stock).
@@ -150,7 +151,7 @@ impl Rows<'_> {
         level.0 = level.0.saturating_add(change.0);
         level.1 = level.1.saturating_add(change.1);
         let after = *level;
-        let row = csv_row(&[
+        let row = csv::row(&[
             &self.position.to_string(),
             &iso_time(self.trace.recorded_at_ms),
             &self.trace.actor,

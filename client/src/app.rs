@@ -1,7 +1,7 @@
 //! The page: a sign-in screen (with the public log head), then the signed-in shell: a header
 //! with the screens a member's roles use, the connection indicator and the language switch,
 //! and the screen the address names (`#/board`, `#/intake`, `#/request/<id>`, `#/driver`,
-//! `#/stock`, `#/money`, `#/people`).
+//! `#/stock`, `#/money`, `#/people`, `#/report`, `#/replay`, `#/audit`).
 
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use shared::access::{self, Role};
 use shared::members::Member;
 
 use crate::api::{self, Failure};
+use crate::audit::AuditScreen;
 use crate::forms::{IntakeScreen, StockScreen};
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::incoming::Incoming;
@@ -19,6 +20,8 @@ use crate::live::Live;
 use crate::money::MoneyScreen;
 use crate::outbox::Outbox;
 use crate::people::PeopleScreen;
+use crate::replay::ReplayScreen;
+use crate::retro::ReportScreen;
 use crate::screens::{BoardScreen, DriverScreen, RequestScreen};
 use crate::socket::{Socket, Status};
 
@@ -32,6 +35,12 @@ pub enum Route {
     Stock,
     Money,
     People,
+    /// The monthly retrospective.
+    Report,
+    /// The board as it was, replayed.
+    Replay,
+    /// The event log asked; the text is a value to trace (`#/audit/rice`).
+    Audit(String),
 }
 
 impl Route {
@@ -39,15 +48,17 @@ impl Route {
     pub fn parse(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.split_once('/') {
-            Some(("request", id)) if !id.is_empty() => {
-                Route::Request(js_sys::decode_uri_component(id).map_or(id.to_owned(), String::from))
-            }
+            Some(("request", id)) if !id.is_empty() => Route::Request(decoded(id)),
+            Some(("audit", value)) => Route::Audit(decoded(value)),
             _ => match path {
                 "intake" => Route::Intake,
                 "driver" => Route::Driver,
                 "stock" => Route::Stock,
                 "money" => Route::Money,
                 "people" => Route::People,
+                "report" => Route::Report,
+                "replay" => Route::Replay,
+                "audit" => Route::Audit(String::new()),
                 _ => Route::Board,
             },
         }
@@ -62,8 +73,16 @@ impl Route {
             Route::Stock => "#/stock".to_owned(),
             Route::Money => "#/money".to_owned(),
             Route::People => "#/people".to_owned(),
+            Route::Report => "#/report".to_owned(),
+            Route::Replay => "#/replay".to_owned(),
+            Route::Audit(value) if value.is_empty() => "#/audit".to_owned(),
+            Route::Audit(value) => format!("#/audit/{}", js_sys::encode_uri_component(value)),
         }
     }
+}
+
+fn decoded(text: &str) -> String {
+    js_sys::decode_uri_component(text).map_or(text.to_owned(), String::from)
 }
 
 /// What every screen of a signed-in member reads: the folded log, who is signed in, the
@@ -148,7 +167,7 @@ pub fn App() -> impl IntoView {
 const LANGUAGE_KEY: &str = "potluck.language";
 
 /// The language chosen on this device before, else the browser's, else English.
-fn saved_language() -> Lang {
+pub fn saved_language() -> Lang {
     let saved = window()
         .local_storage()
         .ok()
@@ -284,7 +303,11 @@ fn LanguageSwitch() -> impl IntoView {
             <select data-testid="language"
                 on:change=move |ev| {
                     if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
-                        i.lang.set(lang);
+                        // Its words arrive first; without them English stands in.
+                        spawn_local(async move {
+                            lang.fetch().await;
+                            i.lang.set(lang);
+                        });
                     }
                 }>
                 {Lang::ALL.into_iter().map(|lang| view! {
@@ -392,6 +415,7 @@ fn Shell(
     };
     let may_intake = ctx.may("LogRequest");
     let drives = ctx.has_role(Role::Driver);
+    let audits = ctx.me.with_value(|me| access::may_view(&me.roles, access::View::Log));
 
     view! {
         <div class="shell" data-testid="shell">
@@ -404,6 +428,9 @@ fn Shell(
                     {nav(Route::Stock, "nav.stock")}
                     {nav(Route::People, "nav.people")}
                     {nav(Route::Money, "nav.money")}
+                    {nav(Route::Report, "nav.report")}
+                    {nav(Route::Replay, "nav.replay")}
+                    {audits.then(|| nav(Route::Audit(String::new()), "nav.audit"))}
                 </nav>
                 <span class="position">
                     {move || i.t("head.position")} " "
@@ -425,6 +452,9 @@ fn Shell(
                 Route::Stock => view! { <StockScreen /> }.into_any(),
                 Route::Money => view! { <MoneyScreen /> }.into_any(),
                 Route::People => view! { <PeopleScreen /> }.into_any(),
+                Route::Report => view! { <ReportScreen /> }.into_any(),
+                Route::Replay => view! { <ReplayScreen /> }.into_any(),
+                Route::Audit(value) => view! { <AuditScreen mentions=value /> }.into_any(),
             }}
         </div>
     }
@@ -546,6 +576,9 @@ mod tests {
         assert_eq!(Route::parse("#/intake"), Route::Intake);
         assert_eq!(Route::parse("#/money"), Route::Money);
         assert_eq!(Route::parse("#/people"), Route::People);
+        assert_eq!(Route::parse("#/report"), Route::Report);
+        assert_eq!(Route::parse("#/replay"), Route::Replay);
+        assert_eq!(Route::parse("#/audit"), Route::Audit(String::new()));
         assert_eq!(Route::parse(""), Route::Board);
         assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }

@@ -1,6 +1,11 @@
 //! The page's words, in translation files: `client/i18n/<language>.txt`, one `key = text`
 //! per line, `{name}` for a value filled in. English is complete by definition; a test checks
 //! every other language has the same keys and the same placeholders.
+//!
+//! The files are not compiled in: the bundle serves them as `/i18n/<language>.txt` and the
+//! page fetches English and the chosen language once, before it first draws (and another
+//! when the member switches). Compiled in, the two files were 14 KB of the gzipped module,
+//! and every added language would have grown it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -37,27 +42,50 @@ impl Lang {
         Lang::ALL.into_iter().find(|lang| tag.eq_ignore_ascii_case(lang.tag()))
     }
 
-    fn source(self) -> &'static str {
+    fn table(self) -> Option<&'static HashMap<&'static str, &'static str>> {
+        self.slot().get()
+    }
+
+    fn slot(self) -> &'static OnceLock<HashMap<&'static str, &'static str>> {
+        static EN: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+        static ES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
         match self {
-            Lang::En => include_str!("../i18n/en.txt"),
-            Lang::Es => include_str!("../i18n/es.txt"),
+            Lang::En => &EN,
+            Lang::Es => &ES,
         }
     }
 
-    fn table(self) -> &'static HashMap<&'static str, &'static str> {
-        static EN: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-        static ES: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-        let cell = match self {
-            Lang::En => &EN,
-            Lang::Es => &ES,
-        };
-        cell.get_or_init(|| parse(self.source()))
+    /// Takes this language's words (the text of its file); the first text given stays.
+    pub fn load(self, source: String) {
+        // Once per language for the page's life, so the words can be `&'static`.
+        let source: &'static str = Box::leak(source.into_boxed_str());
+        let _ = self.slot().set(parse(source));
     }
 
-    /// The text of `key` in this language, falling back to English, then to the key itself
-    /// (so a missing text shows up on the page rather than as a blank).
+    /// Whether this language's words are here.
+    pub fn is_loaded(self) -> bool {
+        self.table().is_some()
+    }
+
+    /// Fetches this language's file unless it is here already; `false` when it could not.
+    pub async fn fetch(self) -> bool {
+        if self.is_loaded() {
+            return true;
+        }
+        match crate::api::call("GET", &format!("/i18n/{}.txt", self.tag()), None).await {
+            Ok((200, text)) => {
+                self.load(text);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The text of `key` in this language, falling back to English, then to nothing (and
+    /// [`I18n::t`] then shows the key, so a missing text shows up on the page).
     pub fn text(self, key: &str) -> &'static str {
-        self.table().get(key).or_else(|| Lang::En.table().get(key)).copied().unwrap_or("")
+        let found = |lang: Lang| lang.table().and_then(|table| table.get(key).copied());
+        found(self).or_else(|| found(Lang::En)).unwrap_or("")
     }
 }
 
@@ -106,6 +134,13 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// The files as the bundle serves them, for tests that run without a server.
+#[cfg(test)]
+pub(crate) fn loaded() {
+    Lang::En.load(include_str!("../i18n/en.txt").to_owned());
+    Lang::Es.load(include_str!("../i18n/es.txt").to_owned());
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -118,10 +153,11 @@ mod tests {
 
     #[test]
     fn every_language_has_every_english_key_with_the_same_placeholders() {
-        let english = Lang::En.table();
+        loaded();
+        let english = Lang::En.table().expect("loaded");
         assert!(english.len() > 100, "{} keys", english.len());
         for lang in Lang::ALL {
-            let table = lang.table();
+            let table = lang.table().expect("loaded");
             let missing: Vec<_> = english.keys().filter(|k| !table.contains_key(*k)).collect();
             assert!(missing.is_empty(), "{}: missing {missing:?}", lang.tag());
             let extra: Vec<_> = table.keys().filter(|k| !english.contains_key(*k)).collect();
@@ -135,7 +171,8 @@ mod tests {
 
     #[test]
     fn every_key_the_code_uses_is_in_the_english_file() {
-        let english = Lang::En.table();
+        loaded();
+        let english = Lang::En.table().expect("loaded");
         let sources = [
             include_str!("app.rs"),
             include_str!("screens.rs"),
@@ -144,6 +181,11 @@ mod tests {
             include_str!("labels.rs"),
             include_str!("money.rs"),
             include_str!("people.rs"),
+            include_str!("retro.rs"),
+            include_str!("replay.rs"),
+            include_str!("audit.rs"),
+            include_str!("books.rs"),
+            include_str!("stewardship.rs"),
         ];
         for source in sources {
             for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {
@@ -155,6 +197,7 @@ mod tests {
 
     #[test]
     fn placeholders_are_filled_and_unknown_keys_show_up() {
+        loaded();
         assert_eq!(fill("{n} waiting", &[("n", "3")]), "3 waiting");
         assert_eq!(Lang::Es.text("no.such.key"), "");
         assert_eq!(Lang::from_tag("ES"), Some(Lang::Es));

@@ -157,6 +157,7 @@ mod tests {
 
     #[test]
     fn every_value_has_words_in_every_language() {
+        crate::i18n::loaded();
         let mut keys: Vec<&str> = Vec::new();
         keys.extend(
             Stage::OPEN.iter().chain(&[Stage::Delivered, Stage::Cancelled]).map(|s| stage(*s)),

@@ -122,7 +122,7 @@ fn year_month(text: &str) -> Option<(i64, u32)> {
 }
 
 #[component]
-fn Statement(period: RwSignal<String>) -> impl IntoView {
+pub fn Statement(period: RwSignal<String>) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let shown = RwSignal::new(None::<Result<StatementView, Failure>>);
@@ -538,6 +538,7 @@ mod tests {
 
     #[test]
     fn amounts_typed_with_a_point_or_a_comma_become_cents() {
+        crate::i18n::loaded();
         assert_eq!(parse_cents("150"), Some(15_000));
         assert_eq!(parse_cents("150.5"), Some(15_050));
         assert_eq!(parse_cents("150,05"), Some(15_005));
@@ -551,6 +552,7 @@ mod tests {
 
     #[test]
     fn every_account_kind_and_status_has_words() {
+        crate::i18n::loaded();
         use crate::i18n::Lang;
 
         let statuses = [

@@ -437,6 +437,7 @@ mod tests {
 
     #[test]
     fn the_servers_signals_read_as_words_in_every_language() {
+        crate::i18n::loaded();
         use crate::i18n::{I18n, Lang};
         use shared::people::{Signal, Skill};
         let owner = Owner::new();
@@ -498,6 +499,7 @@ mod tests {
 
     #[test]
     fn minutes_read_as_hours_and_minutes() {
+        crate::i18n::loaded();
         assert_eq!(hours(0), "0 h 00");
         assert_eq!(hours(425), "7 h 05");
         assert_eq!(hours(2_520), "42 h 00");

@@ -65,7 +65,7 @@ pub fn BoardScreen() -> impl IntoView {
     }
 }
 
-fn columns_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
+pub(crate) fn columns_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
     live.board
         .columns()
         .into_iter()
@@ -117,7 +117,7 @@ fn columns_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
         .collect_view()
 }
 
-fn deliveries_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
+pub(crate) fn deliveries_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
     let lanes = live.board.deliveries_today(now);
     if lanes.is_empty() {
         return view! { <p class="empty">{i.t("board.no_deliveries")}</p> }.into_any();
@@ -157,7 +157,7 @@ fn deliveries_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
         .into_any()
 }
 
-fn alerts_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
+pub(crate) fn alerts_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
     let alerts = live.board.open_alerts();
     if alerts.is_empty() {
         return view! { <p class="empty">{i.t("board.no_alerts")}</p> }.into_any();
@@ -182,7 +182,7 @@ fn alerts_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
     view! { <ul>{rows} {more(i, total, ROWS_SHOWN)}</ul> }.into_any()
 }
 
-fn stock_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
+pub(crate) fn stock_view(i: I18n, live: &Live, now: i64) -> impl IntoView + use<> {
     let warnings = live.board.stock_warnings(now);
     if warnings.is_empty() {
         return view! { <p class="empty">{i.t("board.stock_fine")}</p> }.into_any();

@@ -749,6 +749,7 @@ mod tests {
 
     #[test]
     fn shift_times_are_read_as_hours_and_minutes_of_the_day() {
+        crate::i18n::loaded();
         assert_eq!(at_time(1, "09:30"), Some(86_400_000 + 570 * 60_000));
         assert_eq!(at_time(0, "24:00"), None);
         assert_eq!(at_time(0, "9"), None);
@@ -756,6 +757,7 @@ mod tests {
 
     #[test]
     fn every_word_these_forms_choose_at_run_time_exists() {
+        crate::i18n::loaded();
         use crate::i18n::Lang;
         let mut keys: Vec<String> = WEEKDAYS.iter().map(|d| format!("weekday.{d}")).collect();
         keys.extend(
@@ -790,6 +792,7 @@ mod tests {
 
     #[test]
     fn rhythms_read_as_words() {
+        crate::i18n::loaded();
         use crate::i18n::Lang;
         let owner = Owner::new();
         owner.set();

@@ -89,7 +89,7 @@ enum Command {
     },
     /// Write the log as NDJSON (one stored envelope per line) to stdout or a file; with
     /// `--bundle`, an audit bundle. Both read a stopped server's data folder (a running
-    /// server locks it); a running server serves the same bundle to auditors, finance and
+    /// server locks it); a running server serves the same bundle to auditors and
     /// coordinators at `GET /api/audit/bundle`, as a tar archive.
     Export {
         #[command(flatten)]

@@ -77,10 +77,24 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
             .with_context(|| format!("cannot copy {} into the bundle", from.display()))?;
     }
 
+    // The translations, fetched by the page for the language it shows.
+    let words = dist.join("i18n");
+    fs::create_dir_all(&words)?;
+    let mut compressed =
+        vec![dist.join("client_bg.wasm"), dist.join("client.js"), dist.join("style.css")];
+    for entry in fs::read_dir(project_root().join("client").join("i18n"))? {
+        let from = entry?.path();
+        if from.extension().is_some_and(|ext| ext == "txt") {
+            let to = words.join(from.file_name().context("a translation has no name")?);
+            fs::copy(&from, &to)
+                .with_context(|| format!("cannot copy {} into the bundle", from.display()))?;
+            compressed.push(to);
+        }
+    }
     // Compressed once here, so the server sends `.gz` files as they are (`gzip -9 -k`
     // keeps the originals for browsers that do not take gzip).
-    for name in ["client_bg.wasm", "client.js", "style.css"] {
-        cmd::run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(dist.join(name)))?;
+    for path in compressed {
+        cmd::run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(path))?;
     }
     let size = fs::metadata(dist.join("client_bg.wasm"))?.len();
     let gzipped = fs::metadata(dist.join("client_bg.wasm.gz"))?.len();

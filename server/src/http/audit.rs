@@ -2,8 +2,9 @@
 //! archive of one folder (`potluck-bundle-<head position>/`), so that
 //! `curl … | tar x` and then `potluck verify-bundle potluck-bundle-<head>` checks it offline.
 //!
-//! For the roles that read the ledger (finance, coordinators, auditors): the bundle is the
-//! books with the events behind them. It carries personal data only as the log does, sealed.
+//! For the roles that read the raw log (coordinators and auditors), like `GET /api/events`:
+//! the bundle is the whole log, the records of who opened which household's contact details
+//! among it. It carries personal data only as the log does, sealed.
 
 use std::convert::Infallible;
 
@@ -23,8 +24,11 @@ use crate::bundle;
 /// at once would only share the same disk and cores. Others wait their turn.
 static BUILDING: Semaphore = Semaphore::const_new(1);
 
+#[utoipa::path(get, path = "/api/audit/bundle", tag = "audit",
+    responses((status = 200, description = "A tar of one folder: events.ndjson, transactions.csv, stock_movements.csv, statements/, manifest.json; check it with `potluck verify-bundle`", content_type = "application/x-tar"),
+              (status = 403, description = "Only coordinators and auditors read the log", body = super::api::ErrorBody)))]
 pub async fn bundle(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
-    let allowed = access::may_view(member.roles(), View::Ledger);
+    let allowed = access::may_view(member.roles(), View::Log);
     member.require(allowed, "downloading the audit bundle")?;
     let _turn = BUILDING
         .acquire()

@@ -43,6 +43,11 @@ pub struct PastBoard {
 }
 
 /// `GET /api/history?position=N` or `?at_ms=T`: the board as of then.
+#[utoipa::path(get, path = "/api/history", tag = "retrospective",
+    params(("position" = Option<u64>, Query, description = "The board after this event"),
+           ("at_ms" = Option<i64>, Query, description = "The board after the last event recorded at or before this moment")),
+    responses((status = 200, description = "`{position, recorded_at_ms, head, snapshot}`: the board, its requests' timelines and the members as they were"),
+              (status = 400, description = "A bad question", body = super::api::ErrorBody)))]
 pub async fn past(
     State(state): State<AppState>,
     member: SignedIn,
@@ -96,6 +101,12 @@ pub struct PastEvents {
     pub head: u64,
 }
 
+#[utoipa::path(get, path = "/api/history/events", tag = "retrospective",
+    params(("after" = Option<u64>, Query, description = "Events after this position"),
+           ("limit" = Option<u64>, Query, description = "At most this many (500 unless given, 5000 at most)"),
+           ("until_ms" = Option<i64>, Query, description = "Only events recorded at or before this moment")),
+    responses((status = 200, description = "`{events, last, head}`: events as the live feed sends them; ask again after `last`"),
+              (status = 400, description = "A bad question", body = super::api::ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     member: SignedIn,
@@ -114,10 +125,10 @@ pub async fn events(
                 break;
             }
             last = envelope.position;
-            if let Some(recorded) = decode(&envelope)? {
-                if sees_contact_views || !recorded.event.is_contact_view() {
-                    events.push(to_wire(&recorded));
-                }
+            if let Some(recorded) = decode(&envelope)?
+                && (sees_contact_views || !recorded.event.is_contact_view())
+            {
+                events.push(to_wire(&recorded));
             }
         }
         Ok::<_, crate::log::ReadError>((events, last))

@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use super::{api, money, people, session};
+use super::{api, audit, history, money, people, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,9 @@ use super::{api, money, people, session};
         money::statement,
         money::report,
         people::roster,
+        history::past,
+        history::events,
+        audit::bundle,
     ),
     components(schemas(
         api::CommandBody,

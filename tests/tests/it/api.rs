@@ -287,6 +287,10 @@ async fn the_openapi_document_names_every_route_and_command_type() {
         "/api/requests/{request_id}/contact",
         "/metrics",
         "/api/me",
+        "/api/history",
+        "/api/history/events",
+        "/api/audit/bundle",
+        "/api/reports/{year}/{month}",
     ] {
         assert!(document["paths"][path].is_object(), "{path} missing");
     }

@@ -1,0 +1,100 @@
+import { expect, signedIn, test } from '../fixtures';
+import { apiToken, sendCommand } from '../pages/board-page';
+
+test('the monthly retrospective draws its charts from the events and prints with the statement', async ({ browser, demoServer }) => {
+  const ana = await signedIn(browser, demoServer.url, 'ana', 'Report');
+  const report = ana.page.getByTestId('report-screen');
+  // The demo month ends today, so the month shown first is the demo's.
+  await expect(report.getByTestId('report.requests_logged')).not.toHaveText('0');
+  const served = Number(await report.getByTestId('report.households_served').textContent());
+  expect(served).toBeGreaterThan(10);
+  // Bars for the needs, hours per person and per task, drawn as SVG.
+  for (const chart of ['chart-needs', 'chart-stages', 'chart-hours', 'chart-tasks']) {
+    await expect(report.getByTestId(chart).locator('svg rect')).not.toHaveCount(0);
+  }
+  // The longest waits link to their requests; the money is the month's statement.
+  await expect(report.getByTestId('longest-waits').getByRole('link').first()).toHaveAttribute('href', /#\/request\//);
+  await expect(report.getByTestId('statement').getByTestId('closing')).toBeVisible();
+  await expect(report.getByRole('link', { name: 'Download CSV' }).first()).toHaveAttribute('href', /\/api\/reports\/\d+\/\d+\?format=csv/);
+  // A month with nothing in it still reads as a report, with empty charts.
+  await report.getByLabel('Month').first().fill('2020-01');
+  await expect(report.getByTestId('report.requests_logged')).toHaveText('0');
+  await expect(report.getByTestId('chart-needs').locator('svg')).toHaveCount(0);
+  expect(ana.screen.errors).toEqual([]);
+  await ana.context.close();
+});
+
+test('the replay shows the board as it was, steps event by event, and the live board keeps going', async ({ browser, demoServer }) => {
+  const ana = await signedIn(browser, demoServer.url, 'ana', 'Replay');
+  const page = ana.page;
+  // The first distribution day of the demo, from the log.
+  const first = await page.request.get(`${demoServer.url}/api/events?type=RequestLogged&limit=1`);
+  const logged = JSON.parse((await first.text()).split('\n')[0]);
+  const day = new Date(logged.recorded_at_ms).toISOString().slice(0, 10);
+
+  const replay = page.getByTestId('replay-screen');
+  await replay.getByLabel('Day').fill(day);
+  // Just after the first request was logged: it is on the board, logged.
+  const slider = replay.getByTestId('replay-slider');
+  await slider.fill(String(logged.recorded_at_ms + 1_000));
+  await expect(replay.getByTestId('replay-time')).toContainText(day);
+  const card = replay.locator(`[data-request-id="${logged.payload.request_id}"]`);
+  await expect(card).toBeVisible();
+  const position = async () => Number((await replay.getByTestId('replay-position').textContent())!.replace(/\D/g, ''));
+  await expect.poll(position).toBeGreaterThanOrEqual(logged.position);
+  const before = await position();
+
+  // One step: the next event, with who did it.
+  await replay.getByTestId('replay-step').click();
+  await expect(replay.getByTestId('replay-steps').locator('li')).toHaveCount(1);
+  await expect.poll(position).toBeGreaterThan(before);
+  const stepped = await position();
+
+  // Live news arrives in the header; the replay stays where it is.
+  const live = Number(await ana.screen.position.textContent());
+  const ben = await apiToken(demoServer.url, 'ben', 'potluck-demo');
+  await sendCommand(demoServer.url, ben, {
+    command_id: 'e2e-replay-shelf',
+    command: { type: 'RegisterLocation', location_id: 'e2e-shelf', name: 'E2E shelf', kind: 'pantry' },
+  });
+  await expect(ana.screen.position).not.toHaveText(String(live));
+  expect(await position()).toBe(stepped);
+
+  // Played at ×600 the board moves on by itself (ten minutes a second).
+  await replay.getByTestId('replay-x600').click();
+  await expect.poll(position, { timeout: 15_000 }).toBeGreaterThan(stepped + 3);
+  await replay.getByTestId('replay-x600').click();
+  expect(ana.screen.errors).toEqual([]);
+  await ana.context.close();
+});
+
+test('an auditor traces an item, a command and a member through the log; others have no audit view', async ({ browser, demoServer }) => {
+  const yara = await signedIn(browser, demoServer.url, 'yara', 'Audit');
+  const audit = yara.page.getByTestId('audit-screen');
+  const rows = audit.getByTestId('audit-row');
+  await expect(rows).toHaveCount(100);
+  // Stock received only.
+  await audit.getByLabel('Event').fill('StockReceived');
+  await audit.getByLabel('Event').press('Tab');
+  await expect(rows.first()).toContainText('StockReceived');
+  const types = await rows.locator('td:nth-child(4)').allTextContents();
+  expect(new Set(types)).toEqual(new Set(['StockReceived']));
+  // The command behind the first: only its events.
+  const command = (await rows.first().getByTestId('audit-command').textContent())!;
+  await rows.first().getByTestId('audit-command').click();
+  await expect(audit.getByLabel('Command')).toHaveValue(command);
+  const commands = await rows.getByTestId('audit-command').allTextContents();
+  expect(new Set(commands)).toEqual(new Set([command]));
+  // An item's trail, from a link: every event that names it.
+  await yara.page.goto(`${demoServer.url}/#/audit/rice`);
+  await expect(audit.getByLabel('Mentions (item, account, request)')).toHaveValue('rice');
+  await expect(rows.first()).toBeVisible();
+  const payloads = await rows.locator('td:nth-child(7)').allTextContents();
+  expect(payloads.every((p) => p.includes('"rice"') || p.endsWith('…'))).toBe(true);
+  expect(yara.screen.errors).toEqual([]);
+  await yara.context.close();
+
+  const sam = await signedIn(browser, demoServer.url, 'sam', 'Board');
+  await expect(sam.page.getByRole('navigation').getByRole('link', { name: 'Audit' })).toHaveCount(0);
+  await sam.context.close();
+});

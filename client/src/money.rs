@@ -18,7 +18,7 @@ use shared::ledger::{
 };
 
 use crate::api::{self, Failure};
-use crate::app::use_ctx;
+use crate::app::{Route, use_ctx};
 use crate::books::{Goods, Grants, ReverseForm, reversal_words, reversible};
 use crate::forms::{Choice, Field};
 use crate::i18n::{I18n, use_i18n};
@@ -341,6 +341,8 @@ fn transactions_view(
 ) -> impl IntoView {
     let ctx = use_ctx();
     let me = ctx.my_id();
+    // Those who read the log can follow a transaction to the events and commands behind it.
+    let audits = ctx.me.with_value(|me| access::may_view(&me.roles, View::Log));
     let name = |id: &str| {
         view.accounts
             .iter()
@@ -376,6 +378,9 @@ fn transactions_view(
                 }
             });
             let reversal = reversal_words(i, t);
+            let trace = audits.then(|| {
+                view! { <a href=Route::Audit(id.clone()).href() data-testid="trace">{i.t("ledger.trace")}</a> }
+            });
             view! {
                 <tr data-testid="transaction" data-transaction-id=id.clone() data-status=status_slug(&t.status)>
                     <td>{date_label(t.on_day)}</td>
@@ -387,7 +392,7 @@ fn transactions_view(
                     <td>{i.t(status_key(&t.status))} {note.map(|n| view! { <div class="hint">{n}</div> })}</td>
                     <td>{t.recorded_by.to_string()}</td>
                     <td>{t.approved_by.as_ref().map(|a| a.to_string())}</td>
-                    <td class="buttons">{approve} {pay} {reverse}</td>
+                    <td class="buttons">{approve} {pay} {reverse} {trace}</td>
                 </tr>
             }
         })

@@ -91,6 +91,13 @@ test('an auditor traces an item, a command and a member through the log; others 
   await expect(rows.first()).toBeVisible();
   const payloads = await rows.locator('td:nth-child(7)').allTextContents();
   expect(payloads.every((p) => p.includes('"rice"') || p.endsWith('…'))).toBe(true);
+  // From a ledger posting to the events and commands behind it.
+  await yara.screen.navigate('Money');
+  const transaction = yara.page.getByTestId('transaction').first();
+  const id = (await transaction.getAttribute('data-transaction-id'))!;
+  await transaction.getByTestId('trace').click();
+  await expect(audit.getByLabel('Mentions (item, account, request)')).toHaveValue(id);
+  await expect(rows.filter({ hasText: 'TransactionRecorded' }).first()).toBeVisible();
   expect(yara.screen.errors).toEqual([]);
   await yara.context.close();
 

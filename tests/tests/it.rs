@@ -9,6 +9,7 @@ mod it {
     mod demo;
     mod feed;
     mod history;
+    mod hostile;
     mod log_files;
     mod log_model;
     mod log_reads;

@@ -51,6 +51,18 @@ pub struct TestApp {
     pub data: tempfile::TempDir,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    options: Options,
+    clock: SharedClock,
+}
+
+/// The log's clock, kept to restart with; a closure has no `Debug` of its own.
+#[derive(Clone)]
+struct SharedClock(Clock);
+
+impl std::fmt::Debug for SharedClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 impl TestApp {
@@ -168,10 +180,28 @@ async fn spawn_app_at(
     send_buffer: Option<usize>,
     clock: Clock,
 ) -> anyhow::Result<TestApp> {
-    let data = tempfile::tempdir()?;
+    start_in(tempfile::tempdir()?, options, send_buffer, clock).await
+}
+
+impl TestApp {
+    /// Stops the server and starts it again on the same data folder (on a new port), as a
+    /// redeploy or a crash-free restart would.
+    pub async fn restart(self) -> anyhow::Result<TestApp> {
+        let (options, clock) = (self.options.clone(), self.clock.0.clone());
+        let data = self.stop().await;
+        start_in(data, options, None, clock).await
+    }
+}
+
+async fn start_in(
+    data: tempfile::TempDir,
+    options: Options,
+    send_buffer: Option<usize>,
+    clock: Clock,
+) -> anyhow::Result<TestApp> {
     let dir = data.path().join("data");
     let log = Log::open_with(&dir, Upcasters::domain(), clock.clone())?;
-    let state = http::start(log.clone(), &dir, clock, options)?;
+    let state = http::start(log.clone(), &dir, clock.clone(), options.clone())?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let router = http::app(state.clone());
@@ -182,7 +212,16 @@ async fn spawn_app_at(
             let _ = stop.await;
             closing.begin_shutdown();
         }));
-    Ok(TestApp { address, log, state, data, shutdown: Some(shutdown), server: Some(server) })
+    Ok(TestApp {
+        address,
+        log,
+        state,
+        data,
+        shutdown: Some(shutdown),
+        server: Some(server),
+        options,
+        clock: SharedClock(clock),
+    })
 }
 
 /// A member's live feed on `/ws`.

@@ -18,5 +18,6 @@ mod it {
     mod privacy;
     mod roster;
     mod server_ws;
+    mod simulation;
     mod subscription;
 }

@@ -45,16 +45,49 @@ pub trait Storage: Send + Sync + 'static {
 /// sled's page cache. Its default (1 GiB) is more than a group's whole log for years; the
 /// operating system's file cache serves what falls out of it.
 const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+/// Free space the log keeps on its disk: a batch that would leave less is not written. sled
+/// 0.34 that runs out of space mid-write can lose acknowledged records on its next start
+/// (found by `soak --disk-mb`; see RELIABILITY.md), so the log stops short of a full disk
+/// and answers "try again later" instead, with nothing written.
+pub const MIN_FREE_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct SledStorage {
     db: sled::Db,
     data_file: File,
     path: PathBuf,
+    /// Free space to keep on the disk ([`MIN_FREE_BYTES`] unless a test says otherwise).
+    min_free: u64,
 }
 
 impl SledStorage {
     pub fn open(path: &Path) -> Result<Self, StorageError> {
+        SledStorage::open_keeping(path, MIN_FREE_BYTES)
+    }
+
+    /// Keeps `bytes` free on the disk from now on, instead of [`MIN_FREE_BYTES`].
+    pub fn keep_free(mut self, bytes: u64) -> Self {
+        self.min_free = bytes;
+        self
+    }
+
+    /// [`SledStorage::open`], refusing to open unless `min_free` bytes are free.
+    pub fn open_keeping(path: &Path, min_free: u64) -> Result<Self, StorageError> {
+        // sled 0.34 opened on a full disk writes an empty snapshot file and then cannot open
+        // the folder at all (found by `soak --disk-mb`): never let it try.
+        // The folder may not exist yet: its nearest existing ancestor is on the same disk.
+        let existing = path.ancestors().find(|p| p.exists()).unwrap_or(path);
+        let free = fs2::available_space(existing)
+            .map_err(|e| StorageError(format!("cannot read the free space of the disk: {e}")))?;
+        if free < min_free {
+            return Err(StorageError(format!(
+                "the disk holding {} has {} MB free; potluck needs {} MB free to open its log \
+                 safely: free some space and start again (nothing was changed)",
+                path.display(),
+                free / 1_000_000,
+                min_free / 1_000_000
+            )));
+        }
         // The writer flushes after every batch itself; sled's own periodic flusher would only
         // compete with it for the disk.
         let config = sled::Config::new()
@@ -67,7 +100,7 @@ impl SledStorage {
             .map_err(|e| StorageError(format!("cannot open sled's data file: {e}")))?;
         // New files are only durable once their directory entry is.
         sync_dir(path)?;
-        Ok(SledStorage { db, data_file, path: path.to_owned() })
+        Ok(SledStorage { db, data_file, path: path.to_owned(), min_free })
     }
 }
 
@@ -93,6 +126,18 @@ impl Storage for SledStorage {
     }
 
     fn commit(&self, writes: &[KeyValue]) -> Result<(), StorageError> {
+        let size: u64 = writes.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum();
+        let free = fs2::available_space(&self.path)
+            .map_err(|e| StorageError(format!("cannot read the free space of the disk: {e}")))?;
+        if free < self.min_free.saturating_add(size.saturating_mul(4)) {
+            return Err(StorageError(format!(
+                "the disk holding {} is nearly full ({} MB free; the log keeps {} MB free): \
+                 nothing was written",
+                self.path.display(),
+                free / 1_000_000,
+                self.min_free / 1_000_000
+            )));
+        }
         let mut batch = sled::Batch::default();
         for (key, value) in writes {
             batch.insert(key.as_slice(), value.as_slice());

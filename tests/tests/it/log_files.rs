@@ -119,6 +119,27 @@ async fn the_log_runs_over_any_engine_behind_the_storage_trait() {
     log.close().await;
 }
 
+/// A disk (nearly) full: the log writes nothing rather than let sled run out of space
+/// mid-write, and will not open at all (sled 0.34 corrupts its snapshot file opening on a
+/// full disk). Found by `soak --disk-mb`; the real disk-full run is in RELIABILITY.md.
+#[tokio::test]
+async fn a_nearly_full_disk_refuses_writes_and_opening_with_a_clear_error_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = SledStorage::open(dir.path()).unwrap().keep_free(u64::MAX / 4);
+    let log = Log::with_storage(Arc::new(storage), Upcasters::domain(), system_clock()).unwrap();
+    let refused = log.append(note("s", "c1")).await.unwrap_err();
+    assert!(refused.to_string().contains("nearly full"), "{refused}");
+    assert!(refused.to_string().contains("nothing was written"), "{refused}");
+    assert_eq!(log.head().position, 0);
+    log.close().await;
+
+    let fresh = tempfile::tempdir().unwrap();
+    let folder = fresh.path().join("log");
+    let error = SledStorage::open_keeping(&folder, u64::MAX / 4).err().unwrap();
+    assert!(error.to_string().contains("MB free"), "{error}");
+    assert!(!folder.exists(), "opening on a full disk created files");
+}
+
 fn hex_of(hash: [u8; 32]) -> String {
     hash.iter().map(|b| format!("{b:02x}")).collect()
 }

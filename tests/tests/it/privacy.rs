@@ -409,6 +409,8 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let head = app.log.head();
+    caught_up(&app).await;
+    let projections = app.state.live.read(|p| p.snapshot());
 
     // The CLI finds the running server's socket and the server writes the backup.
     let backup = app.data.path().join("backup");
@@ -450,4 +452,9 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
     assert_eq!(head_hash(&restored), hex::encode(head.hash));
     assert_ne!(head_hash(&dir), hex::encode(head.hash), "the original moved on");
     assert!(stored_key(&restored).is_some(), "the household's key came with the log");
+    // A server on the restored folder folds the same projections as the original had then.
+    let log = Log::open(&restored).unwrap();
+    let state = http::start(log.clone(), &restored, system_clock(), Options::default()).unwrap();
+    assert!(state.live.read(|p| p.snapshot()) == projections, "the restored projections differ");
+    log.close().await;
 }

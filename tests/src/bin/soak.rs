@@ -423,10 +423,16 @@ async fn soak() -> anyhow::Result<bool> {
     let mut disk_phase = if mounted { Some(end / 2) } else { None };
     let (mut kills, mut drops, mut restart_ms, mut max_rss) = (0, 0, Vec::new(), 0);
     let mut disk_report = String::new();
+    let mut rss_by_minute: Vec<u64> = Vec::new();
     while started.elapsed() < end {
         tokio::time::sleep(Duration::from_millis(250)).await;
         if let Some(rss) = server.pid().and_then(rss_kib) {
             max_rss = max_rss.max(rss);
+            // One sample a minute, to show whether memory levels off or keeps growing.
+            let minute = started.elapsed().as_secs() / 60;
+            if rss_by_minute.len() as u64 <= minute {
+                rss_by_minute.push(rss / 1024);
+            }
         }
         let now = started.elapsed();
         if options.kill_every > 0 && now >= kill_at {
@@ -569,7 +575,10 @@ async fn soak() -> anyhow::Result<bool> {
     if !disk_report.is_empty() {
         println!("{disk_report}");
     }
-    println!("server memory: largest resident set {} MiB", max_rss / 1024);
+    println!(
+        "server memory: largest resident set {} MiB; at each minute (MiB): {rss_by_minute:?}",
+        max_rss / 1024
+    );
     println!(
         "log: head {head}; acknowledged and missing or moved: {}; appended twice: {duplicates}; \
          in the log without an answer reaching the writer: {unacked_in_log}; chain: {}",

@@ -94,7 +94,14 @@ impl TestApp {
         assert_eq!(response.status(), 200, "sign-in of {member_id}");
         let signed: Value = response.json().await.expect("sign-in body");
         let token = signed["token"].as_str().expect("token").to_owned();
-        Client { http, base: self.url(""), token, ws: self.ws_url("/ws") }
+        Client {
+            http,
+            base: self.url(""),
+            token,
+            ws: self.ws_url("/ws"),
+            member_id: member_id.to_owned(),
+            password: added.password,
+        }
     }
 
     /// Stops the server gracefully and closes the log; the data folder lives on as long as
@@ -119,9 +126,22 @@ pub struct Client {
     pub base: String,
     pub token: String,
     pub ws: String,
+    pub member_id: String,
+    /// The one-time password the member was added with, to sign in again.
+    pub password: String,
 }
 
 impl Client {
+    /// Signs in again (a session lasts a week): the client carries the new token.
+    pub async fn sign_in_again(&mut self) {
+        let body = json!({ "member_id": self.member_id, "password": self.password });
+        let url = format!("{}/api/session", self.base);
+        let response = self.http.post(url).json(&body).send().await.expect("sign in");
+        assert_eq!(response.status(), 200, "sign-in of {}", self.member_id);
+        let signed: Value = response.json().await.expect("sign-in body");
+        self.token = signed["token"].as_str().expect("token").to_owned();
+    }
+
     /// Sends a command; returns the status and the JSON body.
     pub async fn command(&self, command_id: &str, command: Value) -> (u16, Value) {
         let body = json!({ "command_id": command_id, "command": command });

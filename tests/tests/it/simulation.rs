@@ -42,6 +42,8 @@ const MEMBERS: [(&str, Role); 7] = [
     ("driver-dev", Role::Driver),
 ];
 
+const DAY_MS: i64 = 86_400_000;
+
 /// A screen on the live feed: what it folded and up to where.
 struct Screen {
     feed: Feed,
@@ -127,6 +129,7 @@ async fn run(seed: u64, steps: usize) {
     };
     let mut app = tests::spawn_app_with_clock(Options::default(), clock).await.unwrap();
     let mut clients = members(&app).await;
+    let mut signed_in_at = sim.now_ms();
     // A member with the driver role is registered as a driver when added: the domain's
     // simulation learns it the same way.
     let init = distribution::Context { now_ms: sim.now_ms(), actor: "potluck-init".into() };
@@ -234,6 +237,13 @@ async fn run(seed: u64, steps: usize) {
             _ => {
                 let (command, ctx) = sim.next_command();
                 now.store(ctx.now_ms, Ordering::SeqCst);
+                // Sessions last a week of the simulation's clock: members sign in again.
+                if ctx.now_ms - signed_in_at > 6 * DAY_MS {
+                    for client in clients.values_mut() {
+                        client.sign_in_again().await;
+                    }
+                    signed_in_at = ctx.now_ms;
+                }
                 let actor = MEMBERS.iter().find(|(id, _)| *id == ctx.actor.as_str()).map(|m| m.0);
                 let Some(actor) = actor else {
                     panic!("{context}: an actor the simulation made up: {}", ctx.actor)

@@ -252,6 +252,12 @@ mod raw_json {
 
     pub fn serialize<S: Serializer>(payload: &str, serializer: S) -> Result<S::Ok, S::Error> {
         let raw: &RawValue = serde_json::from_str(payload).map_err(serde::ser::Error::custom)?;
+        // The hash covers the payload's bytes, and JSON keeps the value only: whitespace
+        // around it would be lost, and the record written would no longer match its hash
+        // (found by the `record` fuzz target).
+        if raw.get().len() != payload.len() {
+            return Err(serde::ser::Error::custom("the payload has whitespace around its value"));
+        }
         raw.serialize(serializer)
     }
 
@@ -280,6 +286,22 @@ mod tests {
             hash: GENESIS_HASH,
         }
         .seal()
+    }
+
+    #[test]
+    fn a_payload_with_whitespace_around_its_value_is_not_written_as_json() {
+        // Found by the `record` fuzz target (fuzz/regressions/record/): JSON dropped the
+        // whitespace, so the line no longer matched the record's hash.
+        let mut padded = record(1, GENESIS_HASH);
+        padded.payload = "\r9\n".into();
+        let padded = padded.seal();
+        assert_eq!(Envelope::decode(&padded.encode()).as_ref(), Ok(&padded));
+        let error = serde_json::to_vec(&padded).expect_err("not written");
+        assert!(error.to_string().contains("whitespace"), "{error}");
+
+        let plain = record(2, padded.hash);
+        let line = serde_json::to_vec(&plain).expect("written");
+        assert_eq!(serde_json::from_slice::<Envelope>(&line).expect("read"), plain);
     }
 
     #[test]

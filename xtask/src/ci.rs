@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::cmd::{self, cargo};
-use crate::{client, e2e};
+use crate::{client, e2e, fuzz};
 
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
@@ -39,6 +39,9 @@ pub fn test() -> anyhow::Result<()> {
         ]))
     })?;
     steps.run("tests", unit_and_integration_tests)?;
+    steps.run("fuzz targets, a short run of each (longer: cargo xtask fuzz)", || {
+        fuzz::run(&fuzz::TARGETS, fuzz::CI_SECONDS)
+    })?;
     steps.run("client bundle", || client::build(&client::Options { locked: true }).map(drop))?;
     steps.run("browser tests", || e2e::run(&[]))?;
     steps.report();

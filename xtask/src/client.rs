@@ -121,7 +121,7 @@ fn static_files() -> anyhow::Result<Vec<PathBuf>> {
 
 /// Installs the nightly toolchain with the standard library's source unless they are there
 /// already (`-Z build-std` compiles it; no prebuilt wasm32 target is needed).
-fn ensure_nightly() -> anyhow::Result<()> {
+pub fn ensure_nightly() -> anyhow::Result<()> {
     let sysroot = Command::new("rustup")
         .args(["run", TOOLCHAIN, "rustc", "--print", "sysroot"])
         .env_remove("RUSTUP_TOOLCHAIN")

@@ -12,9 +12,13 @@ Commands:
                   (default 127.0.0.1:8080) with the data folder DIR (default ./data)
   build-client    build the WebAssembly client into client/dist/
   test            everything CI runs: fmt, clippy, the wasm check of shared, the tests,
-                  the client build and the browser tests; stops at the first failure
+                  a short run of each fuzz target, the client build and the browser
+                  tests; stops at the first failure
   e2e [-- ARGS...] build the client and run only the browser tests; ARGS go to Playwright
                   (a spec file, `--grep TITLE`, `--headed` on a desktop)
+  fuzz [TARGET] [SECONDS]
+                  run one fuzz target (default: each in turn) for SECONDS (default 600);
+                  targets: command, record, client_message, bundle
   help            this text
 ";
 
@@ -24,8 +28,18 @@ pub enum Command {
     BuildClient,
     /// The browser tests alone, with Playwright's own arguments.
     E2e(Vec<String>),
+    /// The fuzz targets: one (or every one, in turn) for some seconds each.
+    Fuzz(Fuzz),
     Run(Run),
     Test,
+}
+
+/// Arguments of `cargo xtask fuzz`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Fuzz {
+    /// `None` for every target.
+    pub target: Option<String>,
+    pub seconds: u64,
 }
 
 /// Flags of `cargo xtask run`.
@@ -54,6 +68,7 @@ pub fn parse(args: &[String]) -> anyhow::Result<Command> {
         "build-client" => no_flags(Command::BuildClient, rest)?,
         "test" => no_flags(Command::Test, rest)?,
         "run" => Command::Run(parse_run(rest)?),
+        "fuzz" => Command::Fuzz(parse_fuzz(rest)?),
         "e2e" => Command::E2e(rest.strip_prefix(&["--".to_owned()][..]).unwrap_or(rest).to_vec()),
         other => bail!("unknown command `{other}`; see `cargo xtask help`"),
     };
@@ -83,6 +98,21 @@ fn parse_run(args: &[String]) -> anyhow::Result<Run> {
         }
     }
     Ok(run)
+}
+
+fn parse_fuzz(args: &[String]) -> anyhow::Result<Fuzz> {
+    let mut fuzz = Fuzz { target: None, seconds: 600 };
+    for arg in args {
+        match arg.parse::<u64>() {
+            Ok(seconds) if seconds > 0 => fuzz.seconds = seconds,
+            Ok(_) => bail!("`fuzz` needs a number of seconds above 0"),
+            Err(_) if fuzz.target.is_none() && !arg.starts_with('-') => {
+                fuzz.target = Some(arg.clone());
+            }
+            Err(_) => bail!("unexpected argument `{arg}` for `fuzz`; see `cargo xtask help`"),
+        }
+    }
+    Ok(fuzz)
 }
 
 fn value<'a>(args: &mut impl Iterator<Item = &'a String>, flag: &str) -> anyhow::Result<String> {
@@ -120,6 +150,16 @@ mod tests {
     fn a_flag_without_its_value_is_an_error() {
         let error = parse_str("run --data").unwrap_err();
         assert_eq!(error.to_string(), "`--data` needs a value");
+    }
+
+    #[test]
+    fn fuzz_takes_an_optional_target_and_an_optional_number_of_seconds() {
+        let every = Fuzz { target: None, seconds: 600 };
+        assert_eq!(parse_str("fuzz").unwrap(), Command::Fuzz(every));
+        let one = Fuzz { target: Some("bundle".to_owned()), seconds: 60 };
+        assert_eq!(parse_str("fuzz bundle 60").unwrap(), Command::Fuzz(one));
+        assert!(parse_str("fuzz bundle record").is_err());
+        assert!(parse_str("fuzz 0").is_err());
     }
 
     #[test]

@@ -4,13 +4,15 @@
 //! [`flags`] parses the command line. [`client`] turns the `client` crate into `client/dist/`
 //! (WebAssembly target, the exact wasm-bindgen CLI, the bundle); [`serve`] builds the server and
 //! runs it on that bundle; [`ci`] is everything CI checks, in order, with the browser tests in
-//! [`e2e`]. [`cmd`] runs commands, echoing them first, so a failure says which one failed.
+//! [`e2e`] and a short run of each fuzz target in [`fuzz`]. [`cmd`] runs commands, echoing
+//! them first, so a failure says which one failed.
 
 mod ci;
 mod client;
 mod cmd;
 mod e2e;
 mod flags;
+mod fuzz;
 mod serve;
 
 use std::process::ExitCode;
@@ -40,6 +42,10 @@ fn try_main() -> anyhow::Result<()> {
             client::build(&client::Options::default())?;
             e2e::run(&args)
         }
+        flags::Command::Fuzz(args) => match &args.target {
+            Some(target) => fuzz::run(&[target.as_str()], args.seconds),
+            None => fuzz::run(&fuzz::TARGETS, args.seconds),
+        },
         flags::Command::Run(run) => serve::run(&run),
         flags::Command::Test => ci::test(),
     }

@@ -40,7 +40,7 @@ pub fn test() -> anyhow::Result<()> {
     })?;
     steps.run("tests", unit_and_integration_tests)?;
     steps.run("fuzz targets, a short run of each (longer: cargo xtask fuzz)", || {
-        fuzz::run(&fuzz::TARGETS, fuzz::CI_SECONDS)
+        fuzz::run(&fuzz::TARGETS, fuzz::CI_SECONDS, fuzz::Build::Quick)
     })?;
     steps.run("client bundle", || client::build(&client::Options { locked: true }).map(drop))?;
     steps.run("browser tests", || e2e::run(&[]))?;

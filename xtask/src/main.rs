@@ -43,8 +43,8 @@ fn try_main() -> anyhow::Result<()> {
             e2e::run(&args)
         }
         flags::Command::Fuzz(args) => match &args.target {
-            Some(target) => fuzz::run(&[target.as_str()], args.seconds),
-            None => fuzz::run(&fuzz::TARGETS, args.seconds),
+            Some(target) => fuzz::run(&[target.as_str()], args.seconds, fuzz::Build::Optimized),
+            None => fuzz::run(&fuzz::TARGETS, args.seconds, fuzz::Build::Optimized),
         },
         flags::Command::Run(run) => serve::run(&run),
         flags::Command::Test => ci::test(),

@@ -116,9 +116,33 @@ pub fn MoneyScreen() -> impl IntoView {
 }
 
 /// (year, month) of a month input's "2026-11".
-fn year_month(text: &str) -> Option<(i64, u32)> {
+pub(crate) fn year_month(text: &str) -> Option<(i64, u32)> {
     let (year, month) = text.split_once('-')?;
     Some((year.parse().ok()?, month.parse().ok()?))
+}
+
+/// A month's toolbar, not printed: the month, its CSV (`{base}/{year}/{month}?format=csv`)
+/// and the print button.
+pub(crate) fn month_toolbar(
+    i: I18n,
+    id: &'static str,
+    period: RwSignal<String>,
+    base: &'static str,
+) -> impl IntoView + use<> {
+    let csv = move || year_month(&period.get()).map(|(y, m)| format!("{base}/{y}/{m}?format=csv"));
+    view! {
+        <div class="print-hide toolbar">
+            <div class="field">
+                <label for=id>{move || i.t("money.month")}</label>
+                <input id=id type="month" prop:value=move || period.get()
+                    on:change=move |ev| period.set(event_target_value(&ev)) />
+            </div>
+            <a href=csv download>{move || i.t("money.csv")}</a>
+            <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>
+                {move || i.t("money.print")}
+            </button>
+        </div>
+    }
 }
 
 #[component]
@@ -138,23 +162,10 @@ pub fn Statement(period: RwSignal<String>) -> impl IntoView {
             shown.try_set(Some(answer));
         });
     });
-    let csv = move || {
-        year_month(&period.get()).map(|(y, m)| format!("/api/statements/{y}/{m}?format=csv"))
-    };
     view! {
         <section class="statement" data-testid="statement">
             <h2>{move || i.t("money.statement")}</h2>
-            <div class="print-hide toolbar">
-                <div class="field">
-                    <label for="statement-month">{move || i.t("money.month")}</label>
-                    <input id="statement-month" type="month" prop:value=move || period.get()
-                        on:change=move |ev| period.set(event_target_value(&ev)) />
-                </div>
-                <a href=csv download>{move || i.t("money.csv")}</a>
-                <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>
-                    {move || i.t("money.print")}
-                </button>
-            </div>
+            {month_toolbar(i, "statement-month", period, "/api/statements")}
             {move || shown.get().map(|answer| match answer {
                 Ok(view) => view! {
                     {statement_view(i, &view.statement)}

@@ -15,7 +15,7 @@ use crate::api::{self, Failure};
 use crate::app::{Route, use_ctx};
 use crate::i18n::{I18n, use_i18n};
 use crate::live::{Live, duration_label};
-use crate::money::Statement;
+use crate::money::{Statement, month_toolbar, year_month};
 use crate::people::hours;
 use crate::screens::{clock, date_label, failure_words};
 
@@ -34,22 +34,10 @@ pub fn ReportScreen() -> impl IntoView {
             shown.try_set(Some(answer));
         });
     });
-    let csv =
-        move || year_month(&period.get()).map(|(y, m)| format!("/api/reports/{y}/{m}?format=csv"));
     view! {
         <main class="report-screen" data-testid="report-screen">
             <h2>{move || i.t("report.title")}</h2>
-            <div class="print-hide toolbar">
-                <div class="field">
-                    <label for="report-month">{move || i.t("money.month")}</label>
-                    <input id="report-month" type="month" prop:value=move || period.get()
-                        on:change=move |ev| period.set(event_target_value(&ev)) />
-                </div>
-                <a href=csv download>{move || i.t("money.csv")}</a>
-                <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>
-                    {move || i.t("money.print")}
-                </button>
-            </div>
+            {month_toolbar(i, "report-month", period, "/api/reports")}
             {move || match shown.get() {
                 None => view! { <p class="hint">{i.t("report.loading")}</p> }.into_any(),
                 Some(Ok(report)) => ctx.live.with(|live| report_view(i, live, &report)).into_any(),
@@ -59,12 +47,6 @@ pub fn ReportScreen() -> impl IntoView {
             <Statement period=period />
         </main>
     }
-}
-
-/// (year, month) of a month input's "2026-11".
-fn year_month(text: &str) -> Option<(i64, u32)> {
-    let (year, month) = text.split_once('-')?;
-    Some((year.parse().ok()?, month.parse().ok()?))
 }
 
 fn number(value: &Value) -> i64 {

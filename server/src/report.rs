@@ -9,7 +9,7 @@
 //!   `GET /api/statements/{year}/{month}`.
 
 use serde::Serialize;
-use shared::distribution::day::{day_of, day_of_date, days_in_month, iso_date, start_of_day_ms};
+use shared::distribution::day::{day_of_date, days_in_month, iso_date, start_of_day_ms};
 use shared::distribution::{self, report::Durations, report::MonthReport};
 use shared::group;
 use shared::ledger::MonthlyStatement;
@@ -187,10 +187,10 @@ fn minutes(ms: i64) -> String {
     (ms / 60_000).to_string()
 }
 
+/// To the minute: `2025-01-20T14:05Z`.
 fn time(ms: i64) -> String {
-    let day = day_of(ms);
-    let into = ms - start_of_day_ms(day);
-    format!("{}T{:02}:{:02}Z", iso_date(day), into / 3_600_000, into % 3_600_000 / 60_000)
+    let full = crate::bundle::derive::iso_time(ms);
+    format!("{}Z", &full[..16])
 }
 
 fn text(value: &serde_json::Value) -> String {

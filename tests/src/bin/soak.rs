@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
+use shared::distribution::sim::Rng;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -72,18 +73,6 @@ impl Options {
             }
         }
         Ok(options)
-    }
-}
-
-/// A tiny xorshift: the moments of the faults come from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n.max(1)
     }
 }
 
@@ -411,7 +400,8 @@ async fn soak() -> anyhow::Result<bool> {
         readers.push(tokio::spawn(task));
     }
 
-    let mut rng = Rng(options.seed.max(1) * 0x9e37_79b9_7f4a_7c15);
+    // The moments of the faults come from the seed.
+    let mut rng = Rng::new(options.seed);
     let started = Instant::now();
     let end = Duration::from_secs(options.seconds);
     let next_kill = |rng: &mut Rng| {

@@ -7,7 +7,7 @@
 //! - [`http`]: the axum application: the API, the WebSocket feed, the static client.
 //! - [`sealed`]: households' personal data, encrypted per household, keys outside the log.
 //! - [`history`]: time travel: any projection as of a position or moment, from snapshots.
-//! - [`metrics`]: Prometheus counters.
+//! - [`metrics`]: Prometheus counters; [`exports`]: CSV for accountants and coordinators.
 //! - [`cli`]: the `potluck` command line; [`demo`]: a month of demo data.
 //!
 //! `main.rs` is a thin command line over these; tests drive [`http::app`] on port 0.
@@ -21,6 +21,7 @@ pub mod commands;
 pub mod csv;
 pub mod demo;
 pub mod durable;
+pub mod exports;
 pub mod history;
 pub mod http;
 pub mod log;

@@ -7,6 +7,7 @@ mod it {
     mod bundle;
     mod crash;
     mod demo;
+    mod exports;
     mod feed;
     mod history;
     mod hostile;

@@ -151,6 +151,13 @@ impl Derivation {
         Ok(())
     }
 
+    /// The stock movements file as of the last record folded, and its rows: what
+    /// [`finish`](Self::finish) writes as [`STOCK_MOVEMENTS`], without the rest
+    /// (`GET /api/exports/stock_movements.csv`).
+    pub fn stock_movements(self) -> (String, u64) {
+        (self.movements.csv, self.movements.rows)
+    }
+
     /// The derived files as of the last record folded.
     pub fn finish(self) -> Derived {
         let (transactions, transaction_rows) = transactions_csv(&self.ledger, &self.traces);

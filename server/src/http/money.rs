@@ -218,7 +218,7 @@ fn status_name(status: &TransactionStatus) -> &'static str {
     }
 }
 
-fn csv_response(file_name: &str, body: String) -> Response {
+pub(super) fn csv_response(file_name: &str, body: String) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     (
         [

@@ -104,6 +104,59 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         bundle: Option<PathBuf>,
     },
+    /// Write a CSV export for accountants and coordinators from a stopped server's data
+    /// folder (a running server serves the same files at `GET /api/exports/...`).
+    ///
+    /// transactions: every posting in the books, one journal line each
+    /// (date,account,description,debit,credit,reference). statement: the month's opening
+    /// balances, debits and credits, and closing balances per account, in the same layout.
+    /// stock-movements: every stock movement, as an audit bundle has them. members: roles,
+    /// skills and the month's hours, shifts and absences. No personal data in any of them.
+    ExportCsv {
+        #[command(flatten)]
+        data: DataDir,
+        /// transactions, statement, stock-movements or members.
+        #[arg(value_parser = crate::exports::Kind::NAMES)]
+        kind: String,
+        /// For statement and members: the month, as 2026-10 (default: the current month).
+        #[arg(long)]
+        month: Option<String>,
+        /// For transactions: from this day on (the day a posting took effect), as 2026-10-01.
+        #[arg(long)]
+        from: Option<String>,
+        /// For transactions: up to and including this day.
+        #[arg(long)]
+        to: Option<String>,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a spreadsheet saved as CSV (with the server stopped; a running server takes
+    /// the same files on its import screen). KIND is items, members, partners, households,
+    /// donations or expenses; see the README for each kind's columns. The file is checked
+    /// first and every problem is listed by row and column; nothing is written until you
+    /// confirm, and then everything is written at once or nothing is (Ctrl-C stops it).
+    /// Importing the same file again creates nothing.
+    Import {
+        #[command(flatten)]
+        data: DataDir,
+        /// items, members, partners, households, donations or expenses.
+        kind: crate::import::Kind,
+        /// The CSV file (comma or semicolon, UTF-8 with or without BOM), up to 50 MB.
+        file: PathBuf,
+        /// The member who imports: the log names them as the actor of every event.
+        #[arg(long = "as", value_name = "MEMBER")]
+        actor: String,
+        /// How the file writes dates like 03/04/2026: auto, dmy or mdy.
+        #[arg(long, default_value = "auto")]
+        dates: crate::import::DateOrder,
+        /// Only check the file and list its problems.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import without asking, once the check finds no problem.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Check an audit bundle offline, with no server and no data folder: the hash chain from
     /// the first event, that the CSVs and statements are exactly what the events imply, and
     /// the manifest. Names the position, or the file and line, where it breaks.
@@ -170,6 +223,17 @@ pub fn main() -> ExitCode {
                 serve(data.path, bind, static_dir, dev_endpoints).await
             }
             Command::Verify { data } => verify(data.path).await,
+            Command::Import { data, kind, file, actor, dates, dry_run, yes } => {
+                let asked = crate::import::terminal::Asked {
+                    kind,
+                    file: &file,
+                    actor: &actor,
+                    dates,
+                    dry_run,
+                    yes,
+                };
+                import(data.path, asked).await
+            }
             Command::Init { data, member_id, name } => {
                 add_member(data.path, &member_id, &name, vec![Role::Coordinator], true).await
             }
@@ -180,6 +244,11 @@ pub fn main() -> ExitCode {
             Command::Export { data, bundle: Some(dir), .. } => export_bundle(data.path, dir).await,
             Command::Export { data, out, bundle: None } => export(data.path, out).await,
             Command::VerifyBundle { dir } => verify_bundle(&dir),
+            Command::ExportCsv { data, kind, month, from, to, out } => {
+                let range = (from.as_deref(), to.as_deref());
+                crate::exports::offline::export_csv(&data.path, &kind, month.as_deref(), range, out)
+                    .await
+            }
             Command::Report { data, month, format } => report(data.path, &month, &format).await,
             Command::Backup { data, dir } => backup(data.path, dir).await,
             Command::Restore { data, dir } => restore(dir, data.path).await,
@@ -296,6 +365,19 @@ async fn add_member(
         added.password
     );
     Ok(ExitCode::SUCCESS)
+}
+
+async fn import(
+    data: PathBuf,
+    asked: crate::import::terminal::Asked<'_>,
+) -> anyhow::Result<ExitCode> {
+    let log = open_existing(&data)?;
+    let state = tokio::task::block_in_place(|| {
+        http::start(log.clone(), &data, system_clock(), Options::default())
+    })?;
+    let outcome = crate::import::terminal::run(&state, asked).await;
+    log.close().await;
+    outcome
 }
 
 async fn export(data: PathBuf, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {

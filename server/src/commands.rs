@@ -76,10 +76,39 @@ pub enum Refused {
 
 type Reply = oneshot::Sender<Result<Accepted, Refused>>;
 
+/// Many commands decided together, all or nothing: an import.
+#[derive(Debug)]
+pub struct Together {
+    pub commands: Vec<Submitted>,
+    /// Decide every command but append none, and leave the state as it was.
+    pub dry_run: bool,
+    /// Counts commands decided, and asks the pipeline to stop before appending.
+    pub progress: Arc<crate::import::Progress>,
+}
+
+/// What came of commands decided together.
+#[derive(Debug, Default)]
+pub struct TogetherOutcome {
+    /// By index: the commands refused. If any is, nothing was appended.
+    pub refused: Vec<(usize, Refused)>,
+    /// By index: commands with nothing to do (what they create already exists, or the
+    /// same command was already accepted).
+    pub unchanged: Vec<usize>,
+    /// The first and last positions appended, if anything was.
+    pub positions: Option<(u64, u64)>,
+    /// Stopped on request (see [`crate::import::Progress::cancel`]) before appending.
+    pub cancelled: bool,
+}
+
+enum Job {
+    One(Box<Submitted>, Reply),
+    Together(Together, oneshot::Sender<Result<TogetherOutcome, Refused>>),
+}
+
 /// A handle to the pipeline. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Commands {
-    queue: mpsc::Sender<(Submitted, Reply)>,
+    queue: mpsc::Sender<Job>,
 }
 
 impl Commands {
@@ -89,7 +118,7 @@ impl Commands {
     pub fn start(log: Log, clock: Clock, folded: DecisionState, keys: Arc<KeyStore>) -> Commands {
         let DecisionState { state, versions, head } = folded;
         let pipeline = Pipeline { log, clock, state, versions, head, keys };
-        let (queue, inbox) = mpsc::channel(QUEUE);
+        let (queue, inbox) = mpsc::channel::<Job>(QUEUE);
         tokio::spawn(pipeline.run(inbox));
         Commands { queue }
     }
@@ -97,7 +126,18 @@ impl Commands {
     pub async fn submit(&self, submitted: Submitted) -> Result<Accepted, Refused> {
         let (reply, answer) = oneshot::channel();
         let closed = || Refused::Unavailable("the server is shutting down".into());
-        self.queue.send((submitted, reply)).await.map_err(|_| closed())?;
+        self.queue.send(Job::One(Box::new(submitted), reply)).await.map_err(|_| closed())?;
+        answer.await.map_err(|_| closed())?
+    }
+
+    /// Decides the commands one after the other, each against the state the previous ones
+    /// left, and appends them all in one durable commit only if every one is accepted (or
+    /// has nothing to do): an import lands whole or not at all. Other members' commands
+    /// wait meanwhile.
+    pub async fn submit_together(&self, together: Together) -> Result<TogetherOutcome, Refused> {
+        let (reply, answer) = oneshot::channel();
+        let closed = || Refused::Unavailable("the server is shutting down".into());
+        self.queue.send(Job::Together(together, reply)).await.map_err(|_| closed())?;
         answer.await.map_err(|_| closed())?
     }
 }
@@ -140,16 +180,86 @@ struct Decided {
 }
 
 impl Pipeline {
-    async fn run(mut self, mut inbox: mpsc::Receiver<(Submitted, Reply)>) {
-        while let Some(first) = inbox.recv().await {
-            let mut jobs = vec![first];
+    async fn run(mut self, mut inbox: mpsc::Receiver<Job>) {
+        let mut next = None;
+        loop {
+            let first = match next.take() {
+                Some(job) => job,
+                None => match inbox.recv().await {
+                    Some(job) => job,
+                    None => return,
+                },
+            };
+            let mut jobs = match first {
+                Job::One(submitted, reply) => vec![(*submitted, reply)],
+                Job::Together(together, reply) => {
+                    let _ = reply.send(self.process_together(together).await);
+                    continue;
+                }
+            };
             while jobs.len() < MAX_BATCH {
                 match inbox.try_recv() {
-                    Ok(job) => jobs.push(job),
+                    Ok(Job::One(submitted, reply)) => jobs.push((*submitted, reply)),
+                    Ok(together) => {
+                        next = Some(together);
+                        break;
+                    }
                     Err(_) => break,
                 }
             }
             self.process(jobs).await;
+        }
+    }
+
+    /// See [`Commands::submit_together`]. Decides on the live state and, if anything is
+    /// refused (or it is a dry run, or it is cancelled), puts back the state as it was.
+    async fn process_together(&mut self, together: Together) -> Result<TogetherOutcome, Refused> {
+        use std::sync::atomic::Ordering;
+        let Together { commands, dry_run, progress } = together;
+        let now_ms = (self.clock)();
+        self.head = self.head.max(self.log.head().position);
+        let saved = (self.state.clone(), self.versions.clone(), self.head);
+        let mut outcome = TogetherOutcome::default();
+        let mut requests = Vec::with_capacity(commands.len());
+        let mut ids = std::collections::HashSet::new();
+        for (i, submitted) in commands.iter().enumerate() {
+            if i % 256 == 0 {
+                progress.done.store(i, Ordering::Relaxed);
+                if progress.cancel.load(Ordering::Relaxed) {
+                    outcome.cancelled = true;
+                    break;
+                }
+            }
+            if !ids.insert(submitted.command_id.as_str()) {
+                outcome.refused.push((i, Refused::CommandIdReused));
+                continue;
+            }
+            match self.check(submitted, submitted.fingerprint, now_ms) {
+                Ok((_, request)) => requests.push(request),
+                Err(Ok(_)) | Err(Err(Refused::Rejected(Rejection::AlreadyExists { .. }))) => {
+                    outcome.unchanged.push(i);
+                }
+                Err(Err(refused)) => outcome.refused.push((i, refused)),
+            }
+        }
+        progress.done.store(commands.len(), Ordering::Relaxed);
+        if dry_run || outcome.cancelled || !outcome.refused.is_empty() || requests.is_empty() {
+            (self.state, self.versions, self.head) = saved;
+            return Ok(outcome);
+        }
+        progress.set_phase(crate::import::Phase::Writing);
+        match self.log.append_all(requests).await {
+            Ok(appended) => {
+                outcome.positions = Some((appended.first_position, appended.last_position));
+                Ok(outcome)
+            }
+            Err(error) => {
+                // Nothing of it is durable: back to what the log says.
+                if let Err(error) = self.rebuild() {
+                    tracing::error!(%error, "cannot rebuild the decision state from the log");
+                }
+                Err(refused(error))
+            }
         }
     }
 

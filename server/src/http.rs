@@ -8,7 +8,9 @@
 mod api;
 mod audit;
 pub mod error;
+mod exports;
 mod history;
+mod imports;
 mod money;
 mod openapi;
 mod people;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub options: Options,
     /// Set when the server begins to shut down: live sockets close cleanly.
     pub closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// Each member's running import (`GET /api/imports/progress`).
+    pub imports: imports::Running,
 }
 
 impl AppState {
@@ -164,7 +168,17 @@ pub fn start(
         clock,
         options,
         closing: Arc::new(tokio::sync::watch::channel(false).0),
+        imports: Arc::default(),
     })
+}
+
+/// Seals the personal data of a command an import sends, as `POST /api/commands` does.
+pub fn seal_for_import(
+    state: &AppState,
+    kind: &str,
+    command: &mut serde_json::Value,
+) -> Result<(), String> {
+    api::seal_personal_data(state, kind, command).map_err(|e| e.message)
 }
 
 pub fn app(state: AppState) -> Router {
@@ -186,10 +200,20 @@ pub fn app(state: AppState) -> Router {
         .route("/api/ledger", get(money::ledger))
         .route("/api/statements/{year}/{month}", get(money::statement))
         .route("/api/reports/{year}/{month}", get(money::report))
+        .route("/api/exports/transactions.csv", get(exports::transactions))
+        .route("/api/exports/statement/{year}/{month}", get(exports::statement))
+        .route("/api/exports/stock_movements.csv", get(exports::stock_movements))
+        .route("/api/exports/members.csv", get(exports::members))
         .route("/api/audit/bundle", get(audit::bundle))
         .route("/api/roster", get(people::roster))
         .route("/api/history", get(history::past))
-        .route("/api/history/events", get(history::events));
+        .route("/api/history/events", get(history::events))
+        .route(
+            "/api/imports/{kind}",
+            post(imports::import).layer(DefaultBodyLimit::max(crate::import::MAX_FILE_BYTES)),
+        )
+        .route("/api/imports/progress", get(imports::progress).delete(imports::stop))
+        .route("/api/exports/items.csv", get(imports::items_csv));
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }

@@ -24,6 +24,7 @@ pub mod durable;
 pub mod exports;
 pub mod history;
 pub mod http;
+pub mod import;
 pub mod log;
 pub mod metrics;
 pub mod projections;

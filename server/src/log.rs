@@ -276,6 +276,18 @@ impl Log {
         answer.await.map_err(|_| AppendError::Closed)
     }
 
+    /// Appends several commands' events in one durable commit, all or none: if any append
+    /// is refused (a stale version, an event too large), nothing is written. The answer
+    /// runs from the first position to the last. For imports.
+    pub async fn append_all(&self, requests: Vec<AppendRequest>) -> Result<Appended, AppendError> {
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .to_writer
+            .send(writer::Message::AppendAll(requests, reply))
+            .map_err(|_| AppendError::Closed)?;
+        answer.await.map_err(|_| AppendError::Closed)?
+    }
+
     /// Copies the log, as it is at one head, into a new sled folder `dir/log` (with its head
     /// checkpoint in `dir`) while it keeps serving: the writer does it between two commits.
     pub async fn copy_into(&self, dir: &Path) -> Result<Head, String> {

@@ -59,7 +59,7 @@ impl Role {
 
 /// The distribution-day commands a member may send (`RecordContactView` is the server's
 /// own, so it is not here).
-const DISTRIBUTION_COMMANDS: [&str; 23] = [
+const DISTRIBUTION_COMMANDS: [&str; 24] = [
     "RegisterItem",
     "RegisterLocation",
     "RegisterPartner",
@@ -83,11 +83,12 @@ const DISTRIBUTION_COMMANDS: [&str; 23] = [
     "RaiseProcurementAlert",
     "ResolveProcurementAlert",
     "EraseHousehold",
+    "RegisterHousehold",
 ];
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 66] = concat(&[
+pub const COMMAND_TYPES: [&str; 67] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
@@ -131,7 +132,7 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
             &[Coordinator, Logistics]
         }
         "ReceiveStock" | "AdjustStock" | "TransferStock" => &[Coordinator, Logistics],
-        "LogRequest" => &[Coordinator, Communications, Liaison],
+        "LogRequest" | "RegisterHousehold" => &[Coordinator, Communications, Liaison],
         "CheckStock" | "ReserveStock" | "ReleaseStock" | "ScheduleDelivery" => {
             &[Coordinator, Logistics]
         }

@@ -125,6 +125,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             stock::transfer(state, now_ms, item_id, from_location_id, to_location_id, *quantity)
         }
         Command::LogRequest { .. } => decide_new_request(state, command),
+        Command::RegisterHousehold { .. } => household::register(state, command),
         Command::EraseHousehold { household_id, reason } => {
             household::erase(state, household_id, reason)
         }

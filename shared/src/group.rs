@@ -152,7 +152,10 @@ impl Event {
     /// which only their own routes may show.
     pub fn strip_personal_data(&mut self) {
         match self {
-            Event::Distribution(distribution::Event::RequestLogged { personal_data, .. }) => {
+            Event::Distribution(
+                distribution::Event::RequestLogged { personal_data, .. }
+                | distribution::Event::HouseholdRegistered { personal_data, .. },
+            ) => {
                 *personal_data = None;
             }
             Event::People(event) => event.strip_personal_data(),

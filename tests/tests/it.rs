@@ -11,6 +11,7 @@ mod it {
     mod feed;
     mod history;
     mod hostile;
+    mod imports;
     mod log_files;
     mod log_model;
     mod log_reads;

@@ -114,8 +114,9 @@ pub async fn post_command(
 /// field naming the key's owner, and the owner's kind. A household's data is sealed under
 /// the household's key; a role holder's contact under the role card's; a donor's identity
 /// under its transaction's or donation's, so each can be erased on its own.
-const SEALED_FIELDS: [(&str, &[&str], &str, &str); 5] = [
+const SEALED_FIELDS: [(&str, &[&str], &str, &str); 6] = [
     ("LogRequest", &["personal_data"], "household_id", "household:"),
+    ("RegisterHousehold", &["personal_data"], "household_id", "household:"),
     ("AssignRole", &["contact"], "role_card_id", "role:"),
     ("HandOverRole", &["contact"], "role_card_id", "role:"),
     ("SetRoleContact", &["contact"], "role_card_id", "role:"),
@@ -145,7 +146,11 @@ const SEALED_DONATION: (&str, &[&str], &str, &str) =
 /// Replaces clear personal data in a command with its sealed form, so that only ciphertext
 /// ever reaches `decide` and the log. Clients send the clear form as an object
 /// `{name, phone, address, notes}`; anything else in those fields is refused.
-fn seal_personal_data(state: &AppState, kind: &str, command: &mut Value) -> Result<(), ApiError> {
+pub(crate) fn seal_personal_data(
+    state: &AppState,
+    kind: &str,
+    command: &mut Value,
+) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::bad_request("invalid_command", message);
     let Some((_, path, owner_field, owner_kind)) =
         SEALED_FIELDS.iter().chain([&SEALED_DONATION]).find(|(k, ..)| *k == kind)

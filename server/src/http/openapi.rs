@@ -5,7 +5,7 @@ use axum::Json;
 use serde_json::{Value, json};
 use utoipa::OpenApi;
 
-use super::{api, audit, history, money, people, session};
+use super::{api, audit, exports, history, imports, money, people, session};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,10 +25,18 @@ use super::{api, audit, history, money, people, session};
         money::ledger,
         money::statement,
         money::report,
+        exports::transactions,
+        exports::statement,
+        exports::stock_movements,
+        exports::members,
         people::roster,
         history::past,
         history::events,
         audit::bundle,
+        imports::import,
+        imports::progress,
+        imports::stop,
+        imports::items_csv,
     ),
     components(schemas(
         api::CommandBody,
@@ -38,6 +46,7 @@ use super::{api, audit, history, money, people, session};
         money::LedgerView,
         money::StatementView,
         people::RosterView,
+        imports::ProgressBody,
         crate::commands::Accepted
     ))
 )]

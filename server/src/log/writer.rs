@@ -31,6 +31,8 @@ pub enum Message {
     Append(Box<AppendRequest>, oneshot::Sender<Answer>),
     /// Several appends that must land in the same commit, answered together in order.
     AppendMany(Vec<AppendRequest>, oneshot::Sender<Vec<Answer>>),
+    /// Like `AppendMany`, but if any append is refused none is staged: all or nothing.
+    AppendAll(Vec<AppendRequest>, oneshot::Sender<Answer>),
     Shutdown(oneshot::Sender<()>),
     /// Copies every record, as of the end of the batch it joins, into a new sled folder:
     /// done here, between commits, so the copy is exactly the log at one head.
@@ -152,6 +154,11 @@ impl Writer {
                 batch.waiting.push(Waiting::Many(reply, answers));
                 None
             }
+            Message::AppendAll(requests, reply) => {
+                let answer = self.stage_all(batch, &requests);
+                batch.waiting.push(Waiting::One(reply, answer));
+                None
+            }
             Message::Backup(dir, reply) => {
                 batch.backups.push((dir, reply));
                 None
@@ -179,6 +186,33 @@ impl Writer {
             .write(self.head)
             .map_err(|e| failed("cannot write the backup's head checkpoint", &e))?;
         Ok(self.head)
+    }
+
+    /// Stages every append or, if one is refused, none (the batch is put back as it was).
+    /// The answer spans them all: the first position to the last.
+    fn stage_all(&mut self, batch: &mut Batch, requests: &[AppendRequest]) -> Answer {
+        let (head, writes, staged) = (batch.head, batch.writes.len(), batch.staged);
+        let versions = batch.stream_versions.clone();
+        let mut first = None;
+        let mut answer = Err(AppendError::Invalid("nothing to append".to_owned()));
+        for request in requests {
+            answer = self.stage(batch, request);
+            match &answer {
+                Ok(appended) => {
+                    first.get_or_insert(appended.first_position);
+                }
+                Err(_) => {
+                    for request in requests {
+                        batch.commands.remove(&request.command_id);
+                    }
+                    (batch.head, batch.staged) = (head, staged);
+                    batch.writes.truncate(writes);
+                    batch.stream_versions = versions;
+                    return answer;
+                }
+            }
+        }
+        answer.map(|last| Appended { first_position: first.unwrap_or(0), ..last })
     }
 
     /// Checks one append against the log and the batch so far, and stages its writes.

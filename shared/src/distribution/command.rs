@@ -178,6 +178,18 @@ pub enum Command {
     },
 
     // --- A household. Stream `household-<household_id>`. ---
+    /// Registers a household the group already knows (a contact list brought in from a
+    /// spreadsheet) before any request of theirs. Name, phone, address and notes go only
+    /// in the sealed `personal_data`, as with [`Command::LogRequest`].
+    RegisterHousehold {
+        household_id: HouseholdId,
+        household_size: i64,
+        zone: Zone,
+        preferred_language: String,
+        contact_channel: ContactChannel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        personal_data: Option<SealedPersonalData>,
+    },
     /// Forgets a household's personal data for good: once the event is durable the server
     /// destroys the household's key, so its sealed data can never be opened again. Counts,
     /// stock and stages stay. `reason` is kept in the log: it must not hold personal data.
@@ -220,7 +232,8 @@ impl Command {
             | Command::FailDelivery { delivery_id, .. } => format!("delivery-{delivery_id}"),
             Command::RaiseProcurementAlert { alert_id, .. }
             | Command::ResolveProcurementAlert { alert_id, .. } => format!("alert-{alert_id}"),
-            Command::EraseHousehold { household_id, .. }
+            Command::RegisterHousehold { household_id, .. }
+            | Command::EraseHousehold { household_id, .. }
             | Command::RecordContactView { household_id, .. } => {
                 format!("household-{household_id}")
             }
@@ -252,6 +265,7 @@ impl Command {
             Command::FailDelivery { .. } => "FailDelivery",
             Command::RaiseProcurementAlert { .. } => "RaiseProcurementAlert",
             Command::ResolveProcurementAlert { .. } => "ResolveProcurementAlert",
+            Command::RegisterHousehold { .. } => "RegisterHousehold",
             Command::EraseHousehold { .. } => "EraseHousehold",
             Command::RecordContactView { .. } => "RecordContactView",
         }

@@ -159,6 +159,17 @@ pub enum Event {
         reason: FailureReason,
         note: String,
     },
+    /// A household the group knew before any request of theirs (see
+    /// `Command::RegisterHousehold`). Its personal data is sealed.
+    HouseholdRegistered {
+        household_id: HouseholdId,
+        household_size: i64,
+        zone: Zone,
+        preferred_language: String,
+        contact_channel: ContactChannel,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        personal_data: Option<SealedPersonalData>,
+    },
     /// The household's key is destroyed once this is durable: its sealed personal data can
     /// never be opened again. Its requests, deliveries and counts stay.
     HouseholdErased {
@@ -203,6 +214,7 @@ impl Event {
         "DeliveryFailed",
         "HouseholdErased",
         "ContactDetailsViewed",
+        "HouseholdRegistered",
     ];
 
     /// The current schema version of an event type, or `None` for a type this build does
@@ -242,6 +254,7 @@ impl Event {
             Event::DeliveryCompleted { .. } => "DeliveryCompleted",
             Event::DeliveryFailed { .. } => "DeliveryFailed",
             Event::HouseholdErased { .. } => "HouseholdErased",
+            Event::HouseholdRegistered { .. } => "HouseholdRegistered",
             Event::ContactDetailsViewed { .. } => "ContactDetailsViewed",
         }
     }
@@ -272,6 +285,7 @@ impl Event {
             | Event::StockAdjusted { .. }
             | Event::StockTransferred { .. }
             | Event::HouseholdErased { .. }
+            | Event::HouseholdRegistered { .. }
             | Event::ContactDetailsViewed { .. } => None,
         }
     }

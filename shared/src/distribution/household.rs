@@ -4,11 +4,56 @@
 //! the log can never be read again while every count, stock level and stage stays as it was.
 //! Who opened a household's contact details is recorded too (`ContactDetailsViewed`).
 
+use super::command::Command;
 use super::event::Event;
 use super::field;
-use super::id::{HouseholdId, RequestId};
+use super::id::{HouseholdId, RequestId, check_new_id};
 use super::rejection::Rejection;
+use super::request::{MAX_HOUSEHOLD_SIZE, SealedPersonalData};
 use super::state::State;
+
+/// Registers a household no request has named yet, with the same checks as a new request's
+/// household fields. An erased household's id is never used again.
+pub(crate) fn register(state: &State, command: &Command) -> Result<Vec<Event>, Rejection> {
+    let Command::RegisterHousehold {
+        household_id,
+        household_size,
+        zone,
+        preferred_language,
+        contact_channel,
+        personal_data,
+    } = command
+    else {
+        unreachable!("`decide` routes only RegisterHousehold here");
+    };
+    check_new_id("household_id", household_id.as_str())?;
+    if state.erased_households.contains(household_id) {
+        let message = format!("household `{household_id}` is erased: use a new household id");
+        return Err(Rejection::wrong_stage(message));
+    }
+    if state.households.contains(household_id) {
+        return Err(Rejection::exists("household", household_id.as_str()));
+    }
+    if !(1..=MAX_HOUSEHOLD_SIZE).contains(household_size) {
+        let reason = format!("must be between 1 and {MAX_HOUSEHOLD_SIZE}");
+        return Err(Rejection::invalid("household_size", reason));
+    }
+    field::name("zone", zone.as_str())?;
+    field::name("preferred_language", preferred_language)?;
+    if personal_data.as_ref().is_some_and(|p| p.ciphertext().len() > SealedPersonalData::MAX_BYTES)
+    {
+        let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
+        return Err(Rejection::invalid("personal_data", reason));
+    }
+    Ok(vec![Event::HouseholdRegistered {
+        household_id: household_id.clone(),
+        household_size: *household_size,
+        zone: zone.clone(),
+        preferred_language: preferred_language.clone(),
+        contact_channel: *contact_channel,
+        personal_data: personal_data.clone(),
+    }])
+}
 
 /// Erases a household that some request named and that is not already erased. The reason is
 /// kept in the log for good: it must not hold personal data itself.

@@ -117,6 +117,9 @@ impl State {
             Event::ProcurementAlertRaised { .. } | Event::ProcurementAlertResolved { .. } => {
                 self.evolve_alert(event);
             }
+            Event::HouseholdRegistered { household_id, .. } => {
+                self.households.insert(household_id.clone());
+            }
             Event::HouseholdErased { household_id, .. } => {
                 self.erased_households.insert(household_id.clone());
             }

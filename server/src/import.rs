@@ -1,0 +1,601 @@
+//! Bringing a group's spreadsheets in: items and stock, members, partners, households,
+//! donations and expenses, from CSV as spreadsheet tools write it ([`sheet`], [`value`]).
+//!
+//! An import is planned from the file and the group as it is ([`kinds`]): each row becomes
+//! the commands a member would have sent from the screens, with the importing member as the
+//! actor and `import-<file hash>-<row>-<n>` as the command id, so the log shows what came
+//! from which file and who brought it in. The plan goes through the command pipeline as one
+//! job ([`Commands::submit_together`]): every command is decided in turn and, only if none
+//! is refused, all are appended in one durable commit. A dry run decides them the same way
+//! and appends nothing, so its report names every problem, by row and column, that the real
+//! import would meet. Interrupting an import (the CLI's Ctrl-C, the screen's Stop, a closed
+//! connection) before that one commit leaves nothing behind.
+//!
+//! Importing a file again creates nothing: rows whose things exist plan nothing, and
+//! donations and expenses get ids made from their own content.
+
+pub mod kinds;
+pub mod sheet;
+pub mod terminal;
+pub mod value;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use shared::distribution::{MemberId, Rejection};
+use shared::group::Command;
+
+use crate::commands::{Commands, Refused, Submitted, Together, fingerprint};
+use crate::projections::Live;
+
+pub use value::DateOrder;
+
+/// Files up to this size are read; larger ones are refused before reading.
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+/// Rows (after the header, blank ones not counted) one file may hold.
+pub const MAX_ROWS: usize = 200_000;
+/// Errors and preview lines a report lists (all are counted).
+const MAX_LISTED_ERRORS: usize = 200;
+const MAX_PREVIEW: usize = 50;
+
+/// What a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Items,
+    Members,
+    Partners,
+    Households,
+    Donations,
+    Expenses,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Items,
+        Kind::Members,
+        Kind::Partners,
+        Kind::Households,
+        Kind::Donations,
+        Kind::Expenses,
+    ];
+
+    /// The commands an import of this kind may send: the importing member must be allowed
+    /// every one of them.
+    pub fn command_types(self) -> &'static [&'static str] {
+        match self {
+            Kind::Items => {
+                &["RegisterItem", "RegisterLocation", "SetLowStockThreshold", "AdjustStock"]
+            }
+            Kind::Members => &["AddMember", "ChangeRoles", "RecordSkill"],
+            Kind::Partners => &["RegisterPartner"],
+            Kind::Households => &["RegisterHousehold"],
+            Kind::Donations => &["OpenAccount", "RecordTransaction"],
+            Kind::Expenses => &["OpenAccount", "RecordTransaction", "PayExpense"],
+        }
+    }
+}
+
+impl std::str::FromStr for Kind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Kind, String> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s == text)) == Some(true))
+            .ok_or_else(|| {
+                format!(
+                    "`{text}` is not a kind of import: items, members, partners, households, donations or expenses"
+                )
+            })
+    }
+}
+
+/// One problem, where the spreadsheet shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// The line as the spreadsheet numbers it (the header is a line too); 0 for the file.
+    pub row: usize,
+    /// The column's key (see [`kinds::columns`]), or empty when the problem is the row's.
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Action {
+    pub command: String,
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PreviewLine {
+    pub row: usize,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SignIn {
+    pub member_id: String,
+    pub password: String,
+}
+
+/// What an import did or, for a dry run, would do.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub kind: Kind,
+    /// SHA-256 of the file's bytes, hex: confirm an import with it.
+    pub file_hash: String,
+    /// Rows read below the header, blank ones not counted.
+    pub rows: usize,
+    pub errors: Vec<RowError>,
+    pub errors_total: usize,
+    /// Commands planned, by type, in first-seen order.
+    pub actions: Vec<Action>,
+    /// Rows (or stock counts) already as the file says.
+    pub unchanged: usize,
+    pub preview: Vec<PreviewLine>,
+    /// How the file was read: separator, header line, ignored columns, encoding.
+    pub notes: Vec<String>,
+    pub committed: bool,
+    /// First and last log positions written.
+    pub positions: Option<(u64, u64)>,
+    /// One-time passwords of members this import added: shown once.
+    pub sign_ins: Vec<SignIn>,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.errors_total > 0
+    }
+}
+
+/// A problem in plain words: "row 14, quantity: 'twelve' is not a number".
+pub fn error_words(error: &RowError) -> String {
+    match (error.row, error.column.as_str()) {
+        (0, _) => error.message.clone(),
+        (row, "") => format!("row {row}: {}", error.message),
+        (row, column) => format!("row {row}, {column}: {}", error.message),
+    }
+}
+
+/// Where a running import is, for a progress bar; and the way to stop it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    phase: AtomicU8,
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+    pub cancel: AtomicBool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Idle,
+    Reading,
+    Checking,
+    Writing,
+    Done,
+    Cancelled,
+}
+
+impl Progress {
+    pub fn set_phase(&self, phase: Phase) {
+        self.phase.store(phase as u8, Ordering::Relaxed);
+    }
+
+    pub fn phase(&self) -> Phase {
+        const PHASES: [Phase; 6] = [
+            Phase::Idle,
+            Phase::Reading,
+            Phase::Checking,
+            Phase::Writing,
+            Phase::Done,
+            Phase::Cancelled,
+        ];
+        PHASES.get(usize::from(self.phase.load(Ordering::Relaxed))).copied().unwrap_or(Phase::Idle)
+    }
+
+    /// Asks the import to stop; it stops unless it is already writing its one commit.
+    pub fn stop(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Why an import did not run at all (as opposed to a report with errors).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is larger than 50 MB: split it into smaller files")]
+    TooLarge,
+    #[error("the file has more than {MAX_ROWS} rows: split it into smaller files")]
+    TooManyRows,
+    #[error("the file changed since it was checked: check it again before importing")]
+    FileChanged,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("stopped: nothing was imported")]
+    Cancelled,
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// What the import needs of the server.
+#[allow(missing_debug_implementations)] // Reason: holds a closure; nothing to show.
+pub struct Importer<'a> {
+    pub commands: &'a Commands,
+    pub live: &'a Live,
+    /// Seals a command's personal data in place (the route's own sealing), for a real
+    /// import only: a dry run drops personal data instead, so it creates no keys.
+    pub seal: &'a (dyn Fn(&str, &mut Value) -> Result<(), String> + Sync),
+    pub now_ms: i64,
+    /// Where the one-time passwords of imported members go.
+    pub auth: Arc<crate::auth::AuthStore>,
+}
+
+/// The request: what, from which bytes, read how, and whether for real.
+#[allow(missing_debug_implementations)] // Reason: the file's bytes; nothing to show.
+pub struct Request<'b> {
+    pub kind: Kind,
+    pub bytes: &'b [u8],
+    pub dates: DateOrder,
+    /// `Some(hash)` imports for real, if the file's hash is `hash`; `None` is a dry run.
+    pub commit: Option<String>,
+}
+
+/// The file's SHA-256, hex.
+pub fn file_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl Importer<'_> {
+    /// Plans the file and sends it through the pipeline: a dry run, or the import itself.
+    /// A report with errors has written nothing.
+    pub async fn run(
+        &self,
+        actor: &MemberId,
+        request: Request<'_>,
+        progress: &Arc<Progress>,
+    ) -> Result<Report, ImportError> {
+        let Request { kind, bytes, dates, commit } = request;
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(ImportError::TooLarge);
+        }
+        let hash = file_hash(bytes);
+        if commit.as_ref().is_some_and(|expected| *expected != hash) {
+            return Err(ImportError::FileChanged);
+        }
+        let roles = self.live.read(|p| p.members.roles_of(actor.as_str()).to_vec());
+        let denied: Vec<&str> = kind
+            .command_types()
+            .iter()
+            .copied()
+            .filter(|c| !shared::access::may_send(&roles, c))
+            .collect();
+        if !denied.is_empty() {
+            return Err(ImportError::Forbidden(format!(
+                "your roles may not send {}, which this import needs",
+                denied.join(", ")
+            )));
+        }
+        progress.set_phase(Phase::Reading);
+        let today = shared::distribution::day::day_of(self.now_ms);
+        let mut known = self.live.read(|p| kinds::Known::of(p, today));
+        let planned = plan(kind, bytes, dates, &hash, &mut known, progress)?;
+        let dry_run = commit.is_none();
+        let short = &hash[..16];
+        let mut submitted = Vec::with_capacity(planned.planned.len());
+        let mut errors = planned.errors;
+        for item in &planned.planned {
+            let mut command = item.command.clone();
+            let print = fingerprint(actor.as_str(), &command);
+            let kind_name = command.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+            if dry_run {
+                stand_in_for_personal_data(&mut command);
+            } else if let Err(message) = (self.seal)(&kind_name, &mut command) {
+                errors.push(RowError { row: item.line, column: String::new(), message });
+                continue;
+            }
+            match Command::from_json(command) {
+                Ok(command) => submitted.push(Submitted {
+                    // The same command from the same file has the same id (a retry of it is
+                    // a duplicate); any other command, another.
+                    command_id: format!(
+                        "import-{short}-{}-{}",
+                        item.line,
+                        &hex::encode(print)[..12]
+                    ),
+                    command,
+                    actor: actor.clone(),
+                    expected_version: None,
+                    fingerprint: print,
+                }),
+                Err(message) => {
+                    errors.push(RowError { row: item.line, column: String::new(), message })
+                }
+            }
+        }
+        let mut report = Report {
+            kind,
+            file_hash: hash.clone(),
+            rows: planned.rows,
+            errors: Vec::new(),
+            errors_total: 0,
+            actions: Vec::new(),
+            unchanged: planned.unchanged,
+            preview: Vec::new(),
+            notes: planned.notes,
+            committed: false,
+            positions: None,
+            sign_ins: Vec::new(),
+        };
+        if progress.cancel.load(Ordering::Relaxed) {
+            progress.set_phase(Phase::Cancelled);
+            return Err(ImportError::Cancelled);
+        }
+        progress.set_phase(Phase::Checking);
+        progress.total.store(submitted.len(), Ordering::Relaxed);
+        progress.done.store(0, Ordering::Relaxed);
+        let count = submitted.len();
+        let together = Together {
+            commands: submitted,
+            // A file with errors is only checked, even when asked to import.
+            dry_run: dry_run || !errors.is_empty(),
+            progress: progress.clone(),
+        };
+        let outcome = if count == 0 {
+            Default::default()
+        } else {
+            self.commands.submit_together(together).await.map_err(|r| match r {
+                Refused::Unavailable(message) => ImportError::Unavailable(message),
+                other => ImportError::Unavailable(format!("{other:?}")),
+            })?
+        };
+        if outcome.cancelled {
+            progress.set_phase(Phase::Cancelled);
+            return Err(ImportError::Cancelled);
+        }
+        for (i, refused) in outcome.refused {
+            let line = planned.planned[i].line;
+            let (column, message) = words_of(refused);
+            errors.push(RowError { row: line, column, message });
+        }
+        let skipped: std::collections::HashSet<usize> = outcome.unchanged.into_iter().collect();
+        report.unchanged += skipped.len();
+        for (i, item) in planned.planned.iter().enumerate() {
+            if skipped.contains(&i) {
+                continue;
+            }
+            let kind_name = item.command.get("type").and_then(Value::as_str).unwrap_or("");
+            match report.actions.iter_mut().find(|a| a.command == kind_name) {
+                Some(action) => action.count += 1,
+                None => report.actions.push(Action { command: kind_name.to_owned(), count: 1 }),
+            }
+            if report.preview.len() < MAX_PREVIEW {
+                report.preview.push(PreviewLine { row: item.line, text: item.text.clone() });
+            }
+        }
+        errors.sort_by_key(|e| e.row);
+        report.errors_total = errors.len();
+        errors.truncate(MAX_LISTED_ERRORS);
+        report.errors = errors;
+        report.positions = outcome.positions;
+        report.committed = !dry_run && report.errors_total == 0;
+        if report.committed {
+            let added = planned.planned.iter().enumerate().filter(|(i, item)| {
+                !skipped.contains(i) && item.command.get("type") == Some(&Value::from("AddMember"))
+            });
+            let added: Vec<String> = added
+                .filter_map(|(_, item)| item.command.get("member_id")?.as_str().map(str::to_owned))
+                .collect();
+            report.sign_ins = self.sign_ins(added).await?;
+        }
+        progress.set_phase(Phase::Done);
+        Ok(report)
+    }
+
+    /// A one-time password for each member the import added, as `potluck member add` gives.
+    async fn sign_ins(&self, members: Vec<String>) -> Result<Vec<SignIn>, ImportError> {
+        let auth = self.auth.clone();
+        let made = tokio::task::spawn_blocking(move || {
+            members
+                .into_iter()
+                .map(|member_id| {
+                    let password = crate::auth::one_time_password();
+                    auth.set_password(&member_id, &password).map_err(|e| e.to_string())?;
+                    Ok(SignIn { member_id, password })
+                })
+                .collect::<Result<Vec<_>, String>>()
+        })
+        .await
+        .map_err(|e| ImportError::Unavailable(e.to_string()))?;
+        made.map_err(|e| {
+            ImportError::Unavailable(format!(
+                "the members are imported but their passwords could not be stored: {e}"
+            ))
+        })
+    }
+}
+
+/// The items and their stock on hand as the items import reads them: one row per batch
+/// (item, location, expiry), and one without a location for an item with no stock. Its
+/// `quantity` is on hand, reserved stock included (reservations belong to requests).
+pub fn items_csv(stock: &shared::distribution::StockLevels) -> String {
+    use crate::csv::row;
+    let mut out = row(&[
+        "item id",
+        "item",
+        "category",
+        "unit",
+        "low stock",
+        "location id",
+        "location",
+        "quantity",
+        "expires",
+    ]);
+    let mut items: Vec<_> = stock.items.iter().collect();
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, item) in items {
+        let category = serde_json::to_value(item.category).unwrap_or(Value::Null);
+        let category = category.as_str().unwrap_or("other");
+        let low = item.low_stock_threshold.to_string();
+        let fixed = [id.as_str(), item.name.as_str(), category, item.unit.as_str(), &low];
+        if item.batches.is_empty() {
+            out.push_str(&row(&[&fixed[..], &["", "", "", ""]].concat()));
+        }
+        for batch in &item.batches {
+            let location = stock.locations.get(&batch.location_id).map_or("", String::as_str);
+            let quantity = batch.on_hand.to_string();
+            let expires = batch.expires_on_day.map(shared::distribution::day::iso_date);
+            let batch_cells =
+                [batch.location_id.as_str(), location, &quantity, expires.as_deref().unwrap_or("")];
+            out.push_str(&row(&[&fixed[..], &batch_cells[..]].concat()));
+        }
+    }
+    out
+}
+
+/// A plan, before it meets the pipeline.
+struct Planned {
+    rows: usize,
+    errors: Vec<RowError>,
+    planned: Vec<kinds::Planned>,
+    unchanged: usize,
+    notes: Vec<String>,
+}
+
+fn plan(
+    kind: Kind,
+    bytes: &[u8],
+    dates: DateOrder,
+    hash: &str,
+    known: &mut kinds::Known,
+    progress: &Progress,
+) -> Result<Planned, ImportError> {
+    let text = sheet::decode(bytes);
+    let separator = sheet::separator(&text.text);
+    let columns = kinds::columns(kind);
+    let mut notes = Vec::new();
+    if !text.utf8 {
+        notes.push("The file is not UTF-8: it was read as Windows-1252.".to_owned());
+    }
+    let total_lines = text.text.lines().count();
+    progress.total.store(total_lines, Ordering::Relaxed);
+    let mut rows = sheet::rows(&text.text, separator);
+    let (header, below) = match sheet::find_header(&mut rows, columns) {
+        Ok(found) => found,
+        Err(message) => {
+            let error = RowError { row: 0, column: String::new(), message };
+            return Ok(Planned {
+                rows: 0,
+                errors: vec![error],
+                planned: Vec::new(),
+                unchanged: 0,
+                notes,
+            });
+        }
+    };
+    let separator_name = match separator {
+        ';' => "semicolons",
+        '\t' => "tabs",
+        _ => "commas",
+    };
+    notes.push(format!("Fields separated by {separator_name}; header on line {}.", header.line));
+    if header.line > 1 {
+        notes.push(format!("Lines above line {} were skipped as titles.", header.line));
+    }
+    if !header.ignored.is_empty() {
+        notes.push(format!("Columns ignored: {}.", header.ignored.join(", ")));
+    }
+    let dates = match dates {
+        DateOrder::Auto => date_order_of(&text.text, separator, &header, columns)?,
+        chosen => chosen,
+    };
+    let mut planner = kinds::Planner::new(kind, known, dates, hash);
+    let mut errors = Vec::new();
+    let mut count = 0;
+    for row in below.into_iter().chain(rows) {
+        count += 1;
+        if count > MAX_ROWS {
+            return Err(ImportError::TooManyRows);
+        }
+        if count % 1024 == 0 {
+            progress.done.store(row.line, Ordering::Relaxed);
+            if progress.cancel.load(Ordering::Relaxed) {
+                progress.set_phase(Phase::Cancelled);
+                return Err(ImportError::Cancelled);
+            }
+        }
+        if let Err(mut problems) = planner.row(&header, &row) {
+            errors.append(&mut problems);
+        }
+    }
+    planner.finish();
+    progress.done.store(total_lines, Ordering::Relaxed);
+    Ok(Planned {
+        rows: count,
+        errors,
+        planned: std::mem::take(&mut planner.planned),
+        unchanged: planner.unchanged,
+        notes,
+    })
+}
+
+/// In auto mode, the order the file's own dates show (one starting above 12, or one with
+/// its second number above 12); an error if they show both.
+fn date_order_of(
+    text: &str,
+    separator: char,
+    header: &sheet::Header,
+    columns: &[sheet::Column],
+) -> Result<DateOrder, ImportError> {
+    let date_columns: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| matches!(c.key, "date" | "expires"))
+        .map(|(i, _)| i)
+        .collect();
+    let mut seen = (false, false);
+    for row in sheet::rows(text, separator).filter(|r| r.line > header.line) {
+        for &column in &date_columns {
+            match value::order_evidence(header.cell(&row, column)) {
+                Some(DateOrder::DayMonthYear) => seen.0 = true,
+                Some(DateOrder::MonthDayYear) => seen.1 = true,
+                _ => {}
+            }
+        }
+    }
+    Ok(match seen {
+        (true, false) => DateOrder::DayMonthYear,
+        (false, true) => DateOrder::MonthDayYear,
+        _ => DateOrder::Auto,
+    })
+}
+
+/// A dry run never seals (sealing makes a key): clear personal data gives way to a stand-in
+/// for its ciphertext, so `decide` sees that there is some.
+fn stand_in_for_personal_data(command: &mut Value) {
+    let stand_in = |holder: &mut Value| {
+        if let Some(data) = holder.get_mut("personal_data").filter(|v| v.is_object()) {
+            *data = Value::String("(sealed when imported)".to_owned());
+        }
+    };
+    stand_in(command);
+    if let Some(donor) = command.get_mut("donor") {
+        stand_in(donor);
+    }
+}
+
+/// A refusal in the report's words: the field it names, if any, and why.
+fn words_of(refused: Refused) -> (String, String) {
+    match refused {
+        Refused::Rejected(Rejection::InvalidField { field, reason }) => (field, reason),
+        Refused::Rejected(rejection) => (String::new(), rejection.to_string()),
+        Refused::CommandIdReused => (String::new(), "this row is in the file twice".to_owned()),
+        Refused::WrongExpectedVersion { .. } => {
+            (String::new(), "changed by someone else meanwhile: check again".to_owned())
+        }
+        Refused::Unstorable(message) | Refused::Unavailable(message) => (String::new(), message),
+    }
+}

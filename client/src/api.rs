@@ -100,14 +100,25 @@ fn sentence(message: &str) -> String {
 
 /// One same-origin request: its status and body text; `Err` when no answer came.
 pub async fn call(method: &str, path: &str, json: Option<&str>) -> Result<(u16, String), JsValue> {
+    let body = json.map(|json| (JsValue::from_str(json), "application/json"));
+    call_with(method, path, body.as_ref().map(|(body, kind)| (body, *kind))).await
+}
+
+/// [`call`] with any body the browser can send (a file chosen in the page among them) and
+/// its content type.
+pub async fn call_with(
+    method: &str,
+    path: &str,
+    body: Option<(&JsValue, &str)>,
+) -> Result<(u16, String), JsValue> {
     let init = RequestInit::new();
     init.set_method(method);
-    if let Some(json) = json {
-        init.set_body(&JsValue::from_str(json));
+    if let Some((body, _)) = body {
+        init.set_body(body);
     }
     let request = Request::new_with_str_and_init(path, &init)?;
-    if json.is_some() {
-        request.headers().set("Content-Type", "application/json")?;
+    if let Some((_, kind)) = body {
+        request.headers().set("Content-Type", kind)?;
     }
     let window = leptos::prelude::window();
     let response: Response =

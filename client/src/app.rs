@@ -1,7 +1,7 @@
 //! The page: a sign-in screen (with the public log head), then the signed-in shell: a header
 //! with the screens a member's roles use, the connection indicator and the language switch,
 //! and the screen the address names (`#/board`, `#/intake`, `#/request/<id>`, `#/driver`,
-//! `#/stock`, `#/money`, `#/people`, `#/report`, `#/replay`, `#/audit`).
+//! `#/stock`, `#/money`, `#/people`, `#/report`, `#/replay`, `#/audit`, `#/import`).
 
 use std::time::Duration;
 
@@ -15,6 +15,7 @@ use crate::api::{self, Failure};
 use crate::audit::AuditScreen;
 use crate::forms::{IntakeScreen, StockScreen};
 use crate::i18n::{I18n, Lang, use_i18n};
+use crate::import::{self, ImportScreen};
 use crate::incoming::Incoming;
 use crate::live::Live;
 use crate::money::MoneyScreen;
@@ -41,6 +42,8 @@ pub enum Route {
     Replay,
     /// The event log asked; the text is a value to trace (`#/audit/rice`).
     Audit(String),
+    /// CSV files uploaded, checked, then imported.
+    Import,
 }
 
 impl Route {
@@ -59,6 +62,7 @@ impl Route {
                 "report" => Route::Report,
                 "replay" => Route::Replay,
                 "audit" => Route::Audit(String::new()),
+                "import" => Route::Import,
                 _ => Route::Board,
             },
         }
@@ -77,6 +81,7 @@ impl Route {
             Route::Replay => "#/replay".to_owned(),
             Route::Audit(value) if value.is_empty() => "#/audit".to_owned(),
             Route::Audit(value) => format!("#/audit/{}", js_sys::encode_uri_component(value)),
+            Route::Import => "#/import".to_owned(),
         }
     }
 }
@@ -416,6 +421,7 @@ fn Shell(
     let may_intake = ctx.may("LogRequest");
     let drives = ctx.has_role(Role::Driver);
     let audits = ctx.me.with_value(|me| access::may_view(&me.roles, access::View::Log));
+    let imports = !import::allowed(|command| ctx.may(command)).is_empty();
 
     view! {
         <div class="shell" data-testid="shell">
@@ -431,6 +437,7 @@ fn Shell(
                     {nav(Route::Report, "nav.report")}
                     {nav(Route::Replay, "nav.replay")}
                     {audits.then(|| nav(Route::Audit(String::new()), "nav.audit"))}
+                    {imports.then(|| nav(Route::Import, "nav.import"))}
                 </nav>
                 <span class="position">
                     {move || i.t("head.position")} " "
@@ -455,6 +462,7 @@ fn Shell(
                 Route::Report => view! { <ReportScreen /> }.into_any(),
                 Route::Replay => view! { <ReplayScreen /> }.into_any(),
                 Route::Audit(value) => view! { <AuditScreen mentions=value /> }.into_any(),
+                Route::Import => view! { <ImportScreen /> }.into_any(),
             }}
         </div>
     }
@@ -579,6 +587,7 @@ mod tests {
         assert_eq!(Route::parse("#/report"), Route::Report);
         assert_eq!(Route::parse("#/replay"), Route::Replay);
         assert_eq!(Route::parse("#/audit"), Route::Audit(String::new()));
+        assert_eq!(Route::parse("#/import"), Route::Import);
         assert_eq!(Route::parse(""), Route::Board);
         assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }

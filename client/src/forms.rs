@@ -4,13 +4,14 @@
 use leptos::prelude::*;
 use serde::Serialize;
 
+use shared::access::{self, View};
 use shared::distribution::day::{day_of, day_of_date};
 use shared::distribution::{
     AdjustmentReason, Command, ContactChannel, ItemCategory, NeedCategory, RequestLine,
     StockSource, Urgency,
 };
 
-use crate::app::{Route, use_ctx};
+use crate::app::{Ctx, Route, use_ctx};
 use crate::i18n::{I18n, use_i18n};
 use crate::labels;
 use crate::outbox::new_id;
@@ -303,6 +304,9 @@ pub fn StockScreen() -> impl IntoView {
                     <tbody>{rows}</tbody>
                 </table>
             </div>
+            {may_view(&ctx, View::Stock).then(|| view! {
+                <p><a href="/api/exports/stock_movements.csv" download>{move || i.t("stock.movements_csv")}</a></p>
+            })}
             <div class="forms">
                 {ctx.may("ReceiveStock").then(|| view! { <ReceiveForm /> })}
                 {ctx.may("AdjustStock").then(|| view! { <AdjustForm /> })}
@@ -311,6 +315,11 @@ pub fn StockScreen() -> impl IntoView {
             </div>
         </main>
     }
+}
+
+/// Whether the member's roles may read `view` (for download links of the same data).
+pub fn may_view(ctx: &Ctx, view: View) -> bool {
+    ctx.me.with_value(|me| access::may_view(&me.roles, view))
 }
 
 /// A whole number from a form, or a message for the person.

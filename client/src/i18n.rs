@@ -186,6 +186,7 @@ mod tests {
             include_str!("audit.rs"),
             include_str!("books.rs"),
             include_str!("stewardship.rs"),
+            include_str!("import.rs"),
         ];
         for source in sources {
             for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {

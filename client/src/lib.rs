@@ -1,7 +1,8 @@
 //! Potluck's web client: a Leptos app, rendered in the browser, compiled to WebAssembly.
 //!
 //! [`app`] holds the shell and routing; [`screens`] and [`forms`] the screens ([`retro`] the
-//! monthly report, [`replay`] the board replayed, [`audit`] the log asked); [`live`] folds
+//! monthly report, [`replay`] the board replayed, [`audit`] the log asked, [`import`] CSV
+//! files uploaded); [`live`] folds
 //! the server's messages with the same projection code the server runs; [`socket`] owns the
 //! WebSocket to the server, reconnects it with backoff and hands each decoded message on;
 //! [`outbox`] queues actions and sends each exactly once; [`i18n`] holds the words. The wire
@@ -14,6 +15,7 @@ pub mod audit;
 pub mod books;
 pub mod forms;
 pub mod i18n;
+pub mod import;
 pub mod incoming;
 pub mod labels;
 pub mod live;

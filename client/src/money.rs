@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use shared::access::{self, View};
-use shared::distribution::day::{date_of_day, day_of};
+use shared::distribution::day::{date_of_day, day_of, days_in_month};
 use shared::ledger::{
     Account, AccountClass, AccountKind, Command, Currency, Donor, GoodsDonation, Line,
     MonthlyStatement, Posting, Transaction, TransactionStatus, YearlyChannelTotals,
@@ -109,7 +109,7 @@ pub fn MoneyScreen() -> impl IntoView {
     view! {
         <main class="money-screen" data-testid="money-screen">
             <Statement period=period />
-            {reads_ledger.then(|| view! { <LedgerSection /> })}
+            {reads_ledger.then(|| view! { <LedgerSection period=period /> })}
             <p class="hint print-hide">{move || i.t("money.privacy")}</p>
         </main>
     }
@@ -121,15 +121,22 @@ pub(crate) fn year_month(text: &str) -> Option<(i64, u32)> {
     Some((year.parse().ok()?, month.parse().ok()?))
 }
 
-/// A month's toolbar, not printed: the month, its CSV (`{base}/{year}/{month}?format=csv`)
-/// and the print button.
+/// A month's toolbar, not printed: the month, its CSV (`{base}/{year}/{month}?format=csv`),
+/// the statement's journal for accounting software when `journal`, and the print button.
 pub(crate) fn month_toolbar(
     i: I18n,
     id: &'static str,
     period: RwSignal<String>,
     base: &'static str,
+    journal: bool,
 ) -> impl IntoView + use<> {
     let csv = move || year_month(&period.get()).map(|(y, m)| format!("{base}/{y}/{m}?format=csv"));
+    let journal = journal.then(|| {
+        let href = move || {
+            year_month(&period.get()).map(|(y, m)| format!("/api/exports/statement/{y}/{m}.csv"))
+        };
+        view! { <a href=href download>{move || i.t("money.journal_csv")}</a> }
+    });
     view! {
         <div class="print-hide toolbar">
             <div class="field">
@@ -138,6 +145,7 @@ pub(crate) fn month_toolbar(
                     on:change=move |ev| period.set(event_target_value(&ev)) />
             </div>
             <a href=csv download>{move || i.t("money.csv")}</a>
+            {journal}
             <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>
                 {move || i.t("money.print")}
             </button>
@@ -165,7 +173,7 @@ pub fn Statement(period: RwSignal<String>) -> impl IntoView {
     view! {
         <section class="statement" data-testid="statement">
             <h2>{move || i.t("money.statement")}</h2>
-            {month_toolbar(i, "statement-month", period, "/api/statements")}
+            {month_toolbar(i, "statement-month", period, "/api/statements", true)}
             {move || shown.get().map(|answer| match answer {
                 Ok(view) => view! {
                     {statement_view(i, &view.statement)}
@@ -272,7 +280,7 @@ fn channels_view(i: I18n, totals: &YearlyChannelTotals) -> impl IntoView + use<>
 }
 
 #[component]
-fn LedgerSection() -> impl IntoView {
+fn LedgerSection(period: RwSignal<String>) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let status = RwSignal::new(String::new());
@@ -302,6 +310,14 @@ fn LedgerSection() -> impl IntoView {
         q.push("format=csv".to_owned());
         format!("/api/ledger?{}", q.join("&"))
     };
+    // The statement's month, every posting in it, laid out for accounting software.
+    let accounting = move || {
+        let (y, m) = year_month(&period.get())?;
+        let last = days_in_month(y, m)?;
+        Some(format!(
+            "/api/exports/transactions.csv?from={y:04}-{m:02}-01&to={y:04}-{m:02}-{last:02}"
+        ))
+    };
     let statuses = Signal::derive(move || {
         let mut choices = vec![(String::new(), i.t("ledger.all"))];
         for s in [TransactionStatus::AwaitingPayment, TransactionStatus::Posted] {
@@ -328,6 +344,7 @@ fn LedgerSection() -> impl IntoView {
                 <Choice id="ledger-status" label="ledger.status" options=statuses value=status />
                 <Choice id="ledger-account" label="money.account" options=accounts value=account />
                 <a href=csv download>{move || i.t("money.csv")}</a>
+                <a href=accounting download>{move || i.t("ledger.export_csv")}</a>
             </div>
             <ReverseForm reversing=reversing />
             {move || shown.get().map(|answer| match answer {

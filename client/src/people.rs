@@ -8,13 +8,14 @@ use leptos::task::spawn_local;
 use serde::Deserialize;
 
 use serde_json::{Value, json};
-use shared::access::Role;
-use shared::distribution::day::day_of;
+use shared::access::{Role, View};
+use shared::distribution::day::{date_of_day, day_of};
 use shared::people::{Agreement, RoleCard, Shift, Workload};
 use std::collections::BTreeMap;
 
 use crate::api::{self, Failure};
 use crate::app::use_ctx;
+use crate::forms::may_view;
 use crate::i18n::{I18n, use_i18n};
 use crate::live::Live;
 use crate::screens::{clock, date_label, failure_words};
@@ -214,6 +215,11 @@ pub fn PeopleScreen() -> impl IntoView {
             {move || roster.get().map(|view| view! { <RoleCards view=view /> })}
             {ctx.may("AssignRole").then(|| view! { <RoleCardForm roster=roster /> })}
             {move || roster.get().map(|view| view! { <Loads view=view.clone() /> <SkillsSection view=view /> })}
+            {may_view(&ctx, View::Roster).then(|| {
+                let (year, month, _) = date_of_day(day_of(ctx.now.get_untracked()));
+                let href = format!("/api/exports/members.csv?month={year:04}-{month:02}");
+                view! { <p><a href=href download>{move || i.t("people.members_csv")}</a></p> }
+            })}
             {ctx.may("RecordSkill").then(|| view! { <SkillForm /> })}
             {move || roster.get().map(|view| view! { <AgreementSection view=view /> })}
             {ctx.may("ChangeAgreement").then(|| view! { <AgreementForm roster=roster /> })}

@@ -37,7 +37,7 @@ pub fn ReportScreen() -> impl IntoView {
     view! {
         <main class="report-screen" data-testid="report-screen">
             <h2>{move || i.t("report.title")}</h2>
-            {month_toolbar(i, "report-month", period, "/api/reports")}
+            {month_toolbar(i, "report-month", period, "/api/reports", false)}
             {move || match shown.get() {
                 None => view! { <p class="hint">{i.t("report.loading")}</p> }.into_any(),
                 Some(Ok(report)) => ctx.live.with(|live| report_view(i, live, &report)).into_any(),

@@ -33,6 +33,11 @@ use crate::sealed::{KeyStore, donor_key, household_key, role_key};
 
 /// Commands decided and appended together at most.
 const MAX_BATCH: usize = 512;
+/// Commands of a `Together` job appended in one commit at most. One commit is atomic; a
+/// larger job is written in commits of this size, one after the other, nothing else in
+/// between. sled 0.34 keeps every page a batch touches alive until the batch ends, so one
+/// commit of 400,000 commands took 7.7 GB (BENCHMARKS.md, imports).
+pub const TOGETHER_CHUNK: usize = 20_000;
 /// Commands waiting at most; beyond, senders wait (backpressure on the HTTP handlers).
 const QUEUE: usize = 4096;
 
@@ -248,19 +253,36 @@ impl Pipeline {
             return Ok(outcome);
         }
         progress.set_phase(crate::import::Phase::Writing);
-        match self.log.append_all(requests).await {
-            Ok(appended) => {
-                outcome.positions = Some((appended.first_position, appended.last_position));
-                Ok(outcome)
-            }
-            Err(error) => {
-                // Nothing of it is durable: back to what the log says.
-                if let Err(error) = self.rebuild() {
-                    tracing::error!(%error, "cannot rebuild the decision state from the log");
+        progress.total.store(requests.len(), Ordering::Relaxed);
+        let mut written = 0;
+        let mut requests = requests.into_iter().peekable();
+        while requests.peek().is_some() {
+            let chunk: Vec<AppendRequest> = requests.by_ref().take(TOGETHER_CHUNK).collect();
+            let size = chunk.len();
+            match self.log.append_all(chunk).await {
+                Ok(appended) => {
+                    let first = outcome.positions.map_or(appended.first_position, |(f, _)| f);
+                    outcome.positions = Some((first, appended.last_position));
+                    written += size;
+                    progress.done.store(written, Ordering::Relaxed);
                 }
-                Err(refused(error))
+                Err(error) => {
+                    // This chunk is not durable (the ones before it are): back to what the
+                    // log says.
+                    if let Err(error) = self.rebuild() {
+                        tracing::error!(%error, "cannot rebuild the decision state from the log");
+                    }
+                    return Err(match written {
+                        0 => refused(error),
+                        _ => Refused::Unavailable(format!(
+                            "the import stopped after {written} of its commands were written \
+                             ({error}); run it again to write the rest"
+                        )),
+                    });
+                }
             }
         }
+        Ok(outcome)
     }
 
     async fn process(&mut self, jobs: Vec<(Submitted, Reply)>) {

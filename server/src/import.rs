@@ -285,35 +285,34 @@ impl Importer<'_> {
         let planned = plan(kind, bytes, dates, &hash, &mut known, progress)?;
         let dry_run = commit.is_none();
         let short = &hash[..16];
-        let mut submitted = Vec::with_capacity(planned.planned.len());
+        let mut submitted: Vec<Submitted> = Vec::with_capacity(planned.planned.len());
         let mut errors = planned.errors;
-        for item in &planned.planned {
-            let mut command = item.command.clone();
+        // What the report needs of each command sent, by the same index.
+        let mut sent: Vec<Sent> = Vec::with_capacity(planned.planned.len());
+        for kinds::Planned { line, mut command, text } in planned.planned {
             let print = fingerprint(actor.as_str(), &command);
             let kind_name = command.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
+            let member = command.get("member_id").and_then(Value::as_str).map(str::to_owned);
             if dry_run {
                 stand_in_for_personal_data(&mut command);
             } else if let Err(message) = (self.seal)(&kind_name, &mut command) {
-                errors.push(RowError { row: item.line, column: String::new(), message });
+                errors.push(RowError { row: line, column: String::new(), message });
                 continue;
             }
             match Command::from_json(command) {
-                Ok(command) => submitted.push(Submitted {
-                    // The same command from the same file has the same id (a retry of it is
-                    // a duplicate); any other command, another.
-                    command_id: format!(
-                        "import-{short}-{}-{}",
-                        item.line,
-                        &hex::encode(print)[..12]
-                    ),
-                    command,
-                    actor: actor.clone(),
-                    expected_version: None,
-                    fingerprint: print,
-                }),
-                Err(message) => {
-                    errors.push(RowError { row: item.line, column: String::new(), message })
+                Ok(command) => {
+                    submitted.push(Submitted {
+                        // The same command from the same file has the same id (a retry of it
+                        // is a duplicate); any other command, another.
+                        command_id: format!("import-{short}-{line}-{}", &hex::encode(print)[..12]),
+                        command,
+                        actor: actor.clone(),
+                        expected_version: None,
+                        fingerprint: print,
+                    });
+                    sent.push(Sent { line, kind: kind_name, text, member });
                 }
+                Err(message) => errors.push(RowError { row: line, column: String::new(), message }),
             }
         }
         let mut report = Report {
@@ -357,20 +356,19 @@ impl Importer<'_> {
             return Err(ImportError::Cancelled);
         }
         for (i, refused) in outcome.refused {
-            let line = planned.planned[i].line;
+            let line = sent[i].line;
             let (column, message) = words_of(refused);
             errors.push(RowError { row: line, column, message });
         }
         let skipped: std::collections::HashSet<usize> = outcome.unchanged.into_iter().collect();
         report.unchanged += skipped.len();
-        for (i, item) in planned.planned.iter().enumerate() {
+        for (i, item) in sent.iter().enumerate() {
             if skipped.contains(&i) {
                 continue;
             }
-            let kind_name = item.command.get("type").and_then(Value::as_str).unwrap_or("");
-            match report.actions.iter_mut().find(|a| a.command == kind_name) {
+            match report.actions.iter_mut().find(|a| a.command == item.kind) {
                 Some(action) => action.count += 1,
-                None => report.actions.push(Action { command: kind_name.to_owned(), count: 1 }),
+                None => report.actions.push(Action { command: item.kind.clone(), count: 1 }),
             }
             if report.preview.len() < MAX_PREVIEW {
                 report.preview.push(PreviewLine { row: item.line, text: item.text.clone() });
@@ -383,11 +381,11 @@ impl Importer<'_> {
         report.positions = outcome.positions;
         report.committed = !dry_run && report.errors_total == 0;
         if report.committed {
-            let added = planned.planned.iter().enumerate().filter(|(i, item)| {
-                !skipped.contains(i) && item.command.get("type") == Some(&Value::from("AddMember"))
-            });
-            let added: Vec<String> = added
-                .filter_map(|(_, item)| item.command.get("member_id")?.as_str().map(str::to_owned))
+            let added: Vec<String> = sent
+                .into_iter()
+                .enumerate()
+                .filter(|(i, item)| !skipped.contains(i) && item.kind == "AddMember")
+                .filter_map(|(_, item)| item.member)
                 .collect();
             report.sign_ins = self.sign_ins(added).await?;
         }
@@ -454,6 +452,14 @@ pub fn items_csv(stock: &shared::distribution::StockLevels) -> String {
         }
     }
     out
+}
+
+/// A command sent, as the report names it.
+struct Sent {
+    line: usize,
+    kind: String,
+    text: String,
+    member: Option<String>,
 }
 
 /// A plan, before it meets the pipeline.

@@ -40,6 +40,10 @@ pub struct Projections {
     /// Each role card's current contact, sealed, with the holder it is of. Server-side
     /// only, like `contacts`.
     pub role_contacts: HashMap<String, (String, SealedPersonalData)>,
+    /// Households registered (an imported contact list) that no request has named yet,
+    /// with when: the retention sweep forgets them once that is longer ago than the group
+    /// keeps households.
+    pub registered_households: HashMap<String, i64>,
     pub limits: GroupLimits,
 }
 
@@ -86,6 +90,17 @@ impl Projections {
                 {
                     let entry = (household_id.to_string(), sealed.clone());
                     self.contacts.insert(request_id.to_string(), entry);
+                }
+                match event {
+                    distribution::Event::HouseholdRegistered { household_id, .. } => {
+                        let at_ms = recorded.recorded_at_ms;
+                        self.registered_households.insert(household_id.to_string(), at_ms);
+                    }
+                    distribution::Event::RequestLogged { household_id, .. }
+                    | distribution::Event::HouseholdErased { household_id, .. } => {
+                        self.registered_households.remove(household_id.as_str());
+                    }
+                    _ => {}
                 }
                 let recorded = distribution::Recorded {
                     position: recorded.position,

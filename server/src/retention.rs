@@ -57,7 +57,13 @@ pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
                 (RequestId::from(request_id.as_str()), HouseholdId::from(household_id.as_str()))
             })
             .collect();
-        let due = due_for_erasure(&p.timelines, |r| households.get(r), now_ms, days);
+        let mut due = due_for_erasure(&p.timelines, |r| households.get(r), now_ms, days);
+        // Registered from a contact list and never named by a request since.
+        let cutoff = now_ms.saturating_sub(i64::from(days) * 86_400_000);
+        let quiet = p.registered_households.iter().filter(|(_, at_ms)| **at_ms < cutoff);
+        due.extend(quiet.map(|(household_id, _)| HouseholdId::from(household_id.as_str())));
+        due.sort();
+        due.dedup();
         Some((days, due))
     });
     let Some((days, due)) = due else {

@@ -104,11 +104,17 @@ async fn a_real_inventory_sheet_is_checked_then_imported_once() {
     assert!(stock.contains(&("nappies-size-4".into(), "church-hall".into(), None, 8)), "{stock:?}");
 
     // The log names the file and who imported it.
-    let (_, events) = sam.get(&format!("/api/events?after={}&limit=100", first - 1)).await;
-    let events: Value = serde_json::from_str(&events).unwrap_or(Value::Null);
+    let auditor = app.member("aud", &[Role::Auditor]).await;
+    let (status, events) = auditor.get(&format!("/api/events?after={}", first - 1)).await;
+    assert_eq!(status, 200, "{events}");
     let prefix = format!("import-{}", &hash[..16]);
-    let listed = events["events"].as_array().or(events.as_array()).cloned().unwrap_or_default();
-    for event in listed.iter().filter(|e| e["position"].as_u64() >= Some(first)) {
+    let events: Vec<Value> = events
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["position"].as_u64().unwrap() <= last)
+        .collect();
+    assert_eq!(events.len(), 14);
+    for event in &events {
         assert!(event["command_id"].as_str().unwrap().starts_with(&prefix), "{event}");
         assert_eq!(event["actor"], "sam");
     }
@@ -117,7 +123,7 @@ async fn a_real_inventory_sheet_is_checked_then_imported_once() {
     let again = import_again(&sam, "items", file).await;
     assert_eq!(again["actions"], Value::Array(vec![]), "{again}");
     assert_eq!(again["positions"], Value::Null);
-    assert_eq!(app.log.head().position, last);
+    assert_eq!(app.log.head().position, last + 1, "only the auditor's arrival since");
 }
 
 async fn import_again(client: &tests::Client, kind: &str, body: Vec<u8>) -> Value {
@@ -390,4 +396,85 @@ async fn an_interrupted_or_refused_import_leaves_nothing() {
     let (status, body) = sam.command("hall-again", location).await;
     assert_eq!(status, 200, "the location was never registered: {body}");
     let _ = sam;
+}
+
+// The server's clock is the test's: a month passes in an instant.
+#[tokio::test]
+async fn imported_households_no_request_named_are_forgotten_after_the_retention_period() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    const DAY_MS: i64 = 86_400_000;
+    let now = Arc::new(AtomicI64::new(20_700 * DAY_MS));
+    let clock: server::log::Clock = {
+        let now = now.clone();
+        Arc::new(move || now.load(Ordering::SeqCst))
+    };
+    let app = tests::spawn_app_with_clock(Options::default(), clock).await.unwrap();
+    let kim = app.member("kim", &[Role::Coordinator]).await;
+    let done = import(&kim, "households", fixture("households.csv")).await;
+    let ids: Vec<String> = done["preview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["text"].as_str().unwrap().split(' ').nth(2).unwrap().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 2, "{done}");
+    for id in &ids {
+        assert!(
+            app.state.keys.has_key(&format!("household:{id}")),
+            "{id} is sealed under its own key"
+        );
+    }
+    let retain = serde_json::json!({"type": "SetHouseholdRetention", "days": 30});
+    assert_eq!(kim.command("retain", retain).await.0, 200);
+    now.fetch_add(29 * DAY_MS, Ordering::SeqCst);
+    assert!(server::retention::sweep(&app.state).await.is_empty(), "not yet");
+    now.fetch_add(2 * DAY_MS, Ordering::SeqCst);
+    let erased = server::retention::sweep(&app.state).await;
+    assert_eq!(erased.len(), 2, "{erased:?}");
+    for id in &ids {
+        assert!(!app.state.keys.has_key(&format!("household:{id}")), "{id}'s key is destroyed");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_checks_and_imports_only_a_clean_file_when_told_to() {
+    use server::import::terminal::{Asked, run};
+    use std::process::ExitCode;
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let _sam = app.member("sam", &[Role::Logistics]).await;
+    let head = app.log.head().position;
+    let dir = format!("{}/fixtures/import", env!("CARGO_MANIFEST_DIR"));
+    let clean = std::path::PathBuf::from(format!("{dir}/pantry-inventory.csv"));
+    let broken = std::path::PathBuf::from(format!("{dir}/inventory-with-errors.csv"));
+    let asked = |file, dry_run, yes| Asked {
+        kind: server::import::Kind::Items,
+        file,
+        actor: "sam",
+        dates: server::import::DateOrder::Auto,
+        dry_run,
+        yes,
+    };
+    assert_eq!(run(&app.state, asked(&clean, true, false)).await.unwrap(), ExitCode::SUCCESS);
+    assert_eq!(app.log.head().position, head, "--dry-run writes nothing");
+    assert_eq!(run(&app.state, asked(&broken, false, true)).await.unwrap(), ExitCode::from(1));
+    assert_eq!(app.log.head().position, head, "a file with errors writes nothing");
+    assert_eq!(run(&app.state, asked(&clean, false, true)).await.unwrap(), ExitCode::SUCCESS);
+    assert_eq!(app.log.head().position, head + 14);
+    let stranger = Asked { actor: "nobody", ..asked(&clean, false, true) };
+    assert!(run(&app.state, stranger).await.is_err(), "only a member imports");
+}
+
+#[tokio::test]
+async fn the_log_appends_all_of_an_import_or_none_of_it() {
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let head = app.log.head().position;
+    let mut stale = tests::note("notes-b", "note-b");
+    stale.expected = server::log::ExpectedVersion::Exact(5);
+    let refused = app.log.append_all(vec![tests::note("notes-a", "note-a"), stale]).await;
+    assert!(refused.is_err(), "{refused:?}");
+    assert_eq!(app.log.head().position, head, "the first append is not written either");
+    let both = vec![tests::note("notes-a", "note-a"), tests::note("notes-b", "note-b")];
+    let appended = app.log.append_all(both).await.unwrap();
+    assert_eq!((appended.first_position, appended.last_position), (head + 1, head + 2));
+    assert_eq!(app.log.command_record("note-a").unwrap().unwrap().1.first_position, head + 1);
 }

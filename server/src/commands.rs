@@ -136,9 +136,10 @@ impl Commands {
     }
 
     /// Decides the commands one after the other, each against the state the previous ones
-    /// left, and appends them all in one durable commit only if every one is accepted (or
-    /// has nothing to do): an import lands whole or not at all. Other members' commands
-    /// wait meanwhile.
+    /// left, and appends them only if every one is accepted (or has nothing to do): an
+    /// import lands whole or not at all. Up to [`TOGETHER_CHUNK`] commands are one atomic
+    /// commit; more are written in commits of that size, one after the other. Other
+    /// members' commands wait meanwhile.
     pub async fn submit_together(&self, together: Together) -> Result<TogetherOutcome, Refused> {
         let (reply, answer) = oneshot::channel();
         let closed = || Refused::Unavailable("the server is shutting down".into());

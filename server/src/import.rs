@@ -6,10 +6,14 @@
 //! actor and `import-<file hash>-<row>-<n>` as the command id, so the log shows what came
 //! from which file and who brought it in. The plan goes through the command pipeline as one
 //! job ([`Commands::submit_together`]): every command is decided in turn and, only if none
-//! is refused, all are appended in one durable commit. A dry run decides them the same way
-//! and appends nothing, so its report names every problem, by row and column, that the real
-//! import would meet. Interrupting an import (the CLI's Ctrl-C, the screen's Stop, a closed
-//! connection) before that one commit leaves nothing behind.
+//! is refused, all are appended, nothing else in between, in one durable commit per
+//! [`crate::commands::TOGETHER_CHUNK`] commands (one commit for any sheet of up to some
+//! 10,000 rows). A dry run decides them the same way and appends nothing, so its report
+//! names every problem, by row and column, that the real import would meet. Interrupting an
+//! import (the CLI's Ctrl-C, the screen's Stop, a closed connection) before the write
+//! leaves nothing behind; once the write has begun it finishes. Only a crash in the middle
+//! of an import larger than one commit leaves part of it, and the same file again writes
+//! the rest.
 //!
 //! Importing a file again creates nothing: rows whose things exist plan nothing, and
 //! donations and expenses get ids made from their own content.

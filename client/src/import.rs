@@ -175,7 +175,7 @@ pub fn ImportScreen() -> impl IntoView {
                 <Choice id="import-dates" label="import.dates" options=date_options value=dates />
                 <div class="field">
                     <label for="import-file">{move || i.t("import.file")}</label>
-                    <input id="import-file" type="file" accept=".csv,text/csv" on:change=choose />
+                    <input id="import-file" type="file" accept=".csv,text/csv" disabled=busy on:change=choose />
                     <span class="hint" data-testid="import-file-name">{move || file_name.get()}</span>
                 </div>
                 <div class="buttons">

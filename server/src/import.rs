@@ -609,3 +609,53 @@ fn words_of(refused: Refused) -> (String, String) {
         Refused::Unstorable(message) | Refused::Unavailable(message) => (String::new(), message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Plans `text` as `kind` against an empty group.
+    fn planned(kind: Kind, text: &[u8]) -> Result<Planned, ImportError> {
+        let projections = crate::projections::Projections::default();
+        let mut known = kinds::Known::of(&projections, 20_000);
+        let progress = Progress::default();
+        plan(kind, text, DateOrder::Auto, &file_hash(text), &mut known, &progress)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Whatever the bytes, every kind plans them or names what is wrong: no panic.
+        #[test]
+        fn any_bytes_are_planned_or_refused_in_words(
+            header in prop::sample::select(vec![
+                "item;quantity;location;expires;category",
+                "name,roles,skills,languages",
+                "partner,kind",
+                "zone;name;phone;size;contact channel",
+                "date,amount,donor,public,account,reference",
+                "date;amount;category;paid from",
+            ]),
+            body in "[ -~\n\r\";,é€]{0,400}",
+            noise in prop::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut text = format!("{header}\n{body}").into_bytes();
+            text.extend(noise);
+            for kind in Kind::ALL {
+                if let Ok(plan) = planned(kind, &text) {
+                    for error in &plan.errors {
+                        prop_assert!(!error.message.is_empty());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_row_limit_is_checked_while_reading() {
+        let mut text = b"item\n".to_vec();
+        text.extend(b"rice\n".repeat(MAX_ROWS + 1));
+        assert!(matches!(planned(Kind::Items, &text), Err(ImportError::TooManyRows)));
+    }
+}

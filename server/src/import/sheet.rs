@@ -167,7 +167,7 @@ pub fn find_header(
         }
     }
     let Some((_, at)) = best else {
-        let names: Vec<&str> = columns.iter().map(|c| c.names[0]).collect();
+        let names: Vec<&str> = columns.iter().map(|c| c.key).collect();
         return Err(format!(
             "no header row found in the first {HEADER_SEARCH_ROWS} rows: expected columns such as {}",
             names.join(", ")

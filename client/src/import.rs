@@ -269,12 +269,18 @@ fn report_view(i: I18n, report: &Value) -> impl IntoView + use<> {
             .collect_view();
         view! { <h3>{i.t("import.preview")}</h3> <ul class="hint" data-testid="import-preview">{items}</ul> }
     });
+    // How the server read the file: separator, header line, columns it ignored.
+    let notes = list(report, "notes")
+        .iter()
+        .map(|note| view! { <li>{note.as_str().unwrap_or_default().to_owned()}</li> })
+        .collect_view();
     view! {
         <section data-testid="import-report">
             {outcome}
             <p data-testid="import-summary">
                 {i.tf("import.summary", &[("rows", &rows), ("unchanged", &unchanged)])}
             </p>
+            <ul class="hint" data-testid="import-notes">{notes}</ul>
             {errors}
             {actions}
             {preview}

@@ -23,6 +23,11 @@ use crate::import::{self, ImportError, Importer, Kind, Phase, Progress, Report, 
 /// The running import of each member.
 pub type Running = Arc<Mutex<HashMap<String, Arc<Progress>>>>;
 
+/// One import is read and checked at a time: each holds its file and its plan in memory
+/// (up to some 2 GB for 200,000 rows, BENCHMARKS.md), and the pipeline takes one at a time
+/// anyway. Others wait their turn, their progress `idle`.
+static IMPORTING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 #[derive(Debug, Deserialize)]
 pub struct ImportQuery {
     #[serde(default)]
@@ -108,6 +113,10 @@ pub async fn import(
         now_ms: (state.clock)(),
         auth: state.auth.clone(),
     };
+    let _turn = IMPORTING
+        .acquire()
+        .await
+        .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
     let commit = query.commit.is_some();
     let request = Request { kind, bytes: &bytes, dates, commit: query.commit };
     match importer.run(&member_id, request, &progress).await {

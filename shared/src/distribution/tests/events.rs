@@ -3,7 +3,8 @@
 use super::*;
 
 /// Every event the simulation produces, plus the few it rarely does, by type, plus the
-/// household events (erasure and contact views), which the simulation does not make.
+/// household events (registration, erasure and contact views), which the simulation does
+/// not make.
 fn one_of_each_event() -> Vec<Event> {
     let mut seen: Vec<Event> = Vec::new();
     for r in sim::generate(7, 5_000) {
@@ -11,6 +12,14 @@ fn one_of_each_event() -> Vec<Event> {
             seen.push(r.event);
         }
     }
+    seen.push(Event::HouseholdRegistered {
+        household_id: HouseholdId::from("hh-7"),
+        household_size: 3,
+        zone: Zone::new("north"),
+        preferred_language: "en".to_owned(),
+        contact_channel: ContactChannel::Sms,
+        personal_data: None,
+    });
     seen.push(Event::HouseholdErased {
         household_id: HouseholdId::from("hh-7"),
         reason: "asked to be forgotten".to_owned(),

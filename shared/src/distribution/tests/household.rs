@@ -118,3 +118,45 @@ fn a_contact_view_and_an_erasure_leave_the_board_and_timeline_alone() {
     assert_eq!(board.stock, board_before.stock);
     assert_eq!(timelines, timelines_before);
 }
+
+fn register(household: &str, size: i64) -> Command {
+    Command::RegisterHousehold {
+        household_id: HouseholdId::from(household),
+        household_size: size,
+        zone: Zone::new("north"),
+        preferred_language: "en".to_owned(),
+        contact_channel: ContactChannel::Phone,
+        personal_data: None,
+    }
+}
+
+fn registered(household: &str, size: i64) -> Event {
+    Event::HouseholdRegistered {
+        household_id: HouseholdId::from(household),
+        household_size: size,
+        zone: Zone::new("north"),
+        preferred_language: "en".to_owned(),
+        contact_channel: ContactChannel::Phone,
+        personal_data: None,
+    }
+}
+
+#[test]
+fn a_household_from_a_contact_list_is_registered_once_and_can_be_erased() {
+    let when = register("hh-20", 4);
+    assert_eq!(when.stream(), "household-hh-20");
+    check(&[], COORDINATOR, when, Ok(vec![registered("hh-20", 4)]));
+    let then = Rejection::exists("household", "hh-20");
+    check(&[registered("hh-20", 4)], COORDINATOR, register("hh-20", 4), Err(then));
+    let erasure = Ok(vec![erased("hh-20", "asked")]);
+    check(&[registered("hh-20", 4)], COORDINATOR, erase("hh-20", "asked"), erasure);
+}
+
+#[test]
+fn an_erased_or_impossible_household_is_not_registered() {
+    let given = [registered("hh-20", 4), erased("hh-20", "asked")];
+    let then = Rejection::wrong_stage("household `hh-20` is erased: use a new household id");
+    check(&given, COORDINATOR, register("hh-20", 4), Err(then));
+    let then = Rejection::invalid("household_size", "must be between 1 and 100");
+    check(&[], COORDINATOR, register("hh-21", 0), Err(then));
+}

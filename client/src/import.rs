@@ -172,6 +172,10 @@ pub fn ImportScreen() -> impl IntoView {
             <p class="hint">{move || i.t("import.hint")}</p>
             <form class="stacked" on:submit=|ev| ev.prevent_default()>
                 <Choice id="import-kind" label="import.kind" options=kind_options value=kind />
+                // The items and stock as they are now, in the layout this import reads.
+                {move || (kind.get() == "items").then(|| view! {
+                    <a href="/api/exports/items.csv" download data-testid="import-items-template">{i.t("import.items_template")}</a>
+                })}
                 <Choice id="import-dates" label="import.dates" options=date_options value=dates />
                 <div class="field">
                     <label for="import-file">{move || i.t("import.file")}</label>

@@ -749,10 +749,16 @@ impl<'k> Planner<'k> {
         };
         let receipt = if reference.is_empty() { Value::Null } else { json!(reference) };
         let money = super::super::csv::amount(cents);
+        let waits = !donation && self.known.limits.needs_approval(cents);
         let text = format!(
-            "{} {money} on {}: {description}",
+            "{} {money} on {}: {description}{}",
             if donation { "Record a donation of" } else { "Record an expense of" },
-            iso_date(day)
+            iso_date(day),
+            if waits {
+                " (above the approval threshold: it waits for a second member)"
+            } else {
+                ""
+            }
         );
         let command = json!({"type": "RecordTransaction", "transaction_id": transaction_id,
             "on_day": day, "description": description, "currency": self.known.currency,
@@ -760,18 +766,12 @@ impl<'k> Planner<'k> {
                          {"account_id": credit, "amount_cents": -cents}],
             "receipt": receipt, "paid_for": null, "donor": donor});
         self.plan(line, command, text);
-        if !donation {
-            if self.known.limits.needs_approval(cents) {
-                // Left for a second member to approve, as the group's rule asks.
-            } else {
-                let command = json!({"type": "PayExpense", "transaction_id": transaction_id,
-                    "paid_on_day": day});
-                self.plan(
-                    line,
-                    command,
-                    format!("Mark {transaction_id} paid on {}", iso_date(day)),
-                );
-            }
+        // Above the group's threshold an expense is left for a second member to approve,
+        // as the group's rule asks; below it, it was paid on its day.
+        if !donation && !waits {
+            let command = json!({"type": "PayExpense", "transaction_id": transaction_id,
+                "paid_on_day": day});
+            self.plan(line, command, format!("Mark {transaction_id} paid on {}", iso_date(day)));
         }
         self.known.transactions.insert(transaction_id);
         Ok(())

@@ -7,6 +7,10 @@ test('a coordinator checks a spreadsheet, fixes its bad row, imports it and sees
   const ana = await signedIn(browser, demoServer.url, 'ana', 'Import');
   const screen = ana.page.getByTestId('import-screen');
   await screen.getByLabel('What the file holds').selectOption('items');
+  // The current items and stock, in the layout this import reads, as a starting sheet.
+  const template = await screen.getByTestId('import-items-template').getAttribute('href');
+  const sheet = await ana.page.request.get(`${demoServer.url}${template}`);
+  expect(await sheet.text()).toMatch(/^item id,item,category,unit,low stock,location id,location,quantity,expires/);
   const header = 'item,category,unit,location,quantity,expires\n';
 
   // The check names the bad row and column, and nothing can be imported yet.

@@ -295,6 +295,12 @@ async fn people_partners_households_and_money_come_in_through_their_commands() {
     let expenses = import(&kim, "expenses", fixture("expenses.csv")).await;
     assert_eq!(count(&expenses, "RecordTransaction"), 2);
     assert_eq!(count(&expenses, "PayExpense"), 2);
+    // Above the group's approval threshold, an expense waits for a second member.
+    let freezer =
+        b"Date,Amount,What,Category,Paid from\n2026-10-08,900.00,Freezer,Equipment,Bank\n";
+    let big = import(&kim, "expenses", freezer.to_vec()).await;
+    assert_eq!((count(&big, "RecordTransaction"), count(&big, "PayExpense")), (1, 0), "{big}");
+    assert!(big["preview"].to_string().contains("waits for a second member"), "{big}");
     app.state.live.read(|p| {
         let balance = |id: &str| p.ledger.accounts[id].balance_cents;
         assert_eq!(balance("cash-box"), 2500 + 1000 + 1000 - 4210 - 1500);

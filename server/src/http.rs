@@ -173,7 +173,7 @@ pub fn start(
 }
 
 /// Seals the personal data of a command an import sends, as `POST /api/commands` does.
-pub fn seal_for_import(
+pub(crate) fn seal_for_import(
     state: &AppState,
     kind: &str,
     command: &mut serde_json::Value,

@@ -32,8 +32,8 @@ use sha2::{Digest, Sha256};
 use shared::distribution::{MemberId, Rejection};
 use shared::group::Command;
 
-use crate::commands::{Commands, Refused, Submitted, Together, fingerprint};
-use crate::projections::Live;
+use crate::commands::{Refused, Submitted, Together, fingerprint};
+use crate::http::AppState;
 
 pub use value::DateOrder;
 
@@ -87,10 +87,7 @@ impl std::str::FromStr for Kind {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Kind, String> {
-        Kind::ALL
-            .into_iter()
-            .find(|k| serde_json::to_value(k).ok().and_then(|v| v.as_str().map(|s| s == text)) == Some(true))
-            .ok_or_else(|| {
+        serde_json::from_value(Value::from(text)).map_err(|_| {
                 format!(
                     "`{text}` is not a kind of import: items, members, partners, households, donations or expenses"
                 )
@@ -226,16 +223,12 @@ pub enum ImportError {
 }
 
 /// What the import needs of the server.
-#[allow(missing_debug_implementations)] // Reason: holds a closure; nothing to show.
+/// Imports into a server's group: the route and the CLI alike. Personal data is sealed by
+/// the route's own sealing ([`crate::http::seal_for_import`]), for a real import only: a
+/// check puts a stand-in there instead, so it creates no keys.
+#[derive(Debug)]
 pub struct Importer<'a> {
-    pub commands: &'a Commands,
-    pub live: &'a Live,
-    /// Seals a command's personal data in place (the route's own sealing), for a real
-    /// import only: a dry run drops personal data instead, so it creates no keys.
-    pub seal: &'a (dyn Fn(&str, &mut Value) -> Result<(), String> + Sync),
-    pub now_ms: i64,
-    /// Where the one-time passwords of imported members go.
-    pub auth: Arc<crate::auth::AuthStore>,
+    state: &'a AppState,
 }
 
 /// The request: what, from which bytes, read how, and whether for real.
@@ -253,7 +246,11 @@ pub fn file_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-impl Importer<'_> {
+impl<'a> Importer<'a> {
+    pub fn new(state: &'a AppState) -> Importer<'a> {
+        Importer { state }
+    }
+
     /// Plans the file and sends it through the pipeline: a dry run, or the import itself.
     /// A report with errors has written nothing.
     pub async fn run(
@@ -270,7 +267,7 @@ impl Importer<'_> {
         if commit.as_ref().is_some_and(|expected| *expected != hash) {
             return Err(ImportError::FileChanged);
         }
-        let roles = self.live.read(|p| p.members.roles_of(actor.as_str()).to_vec());
+        let roles = self.state.live.read(|p| p.members.roles_of(actor.as_str()).to_vec());
         let denied: Vec<&str> = kind
             .command_types()
             .iter()
@@ -284,8 +281,8 @@ impl Importer<'_> {
             )));
         }
         progress.set_phase(Phase::Reading);
-        let today = shared::distribution::day::day_of(self.now_ms);
-        let mut known = self.live.read(|p| kinds::Known::of(p, today));
+        let today = shared::distribution::day::day_of((self.state.clock)());
+        let mut known = self.state.live.read(|p| kinds::Known::of(p, today));
         let planned = plan(kind, bytes, dates, &hash, &mut known, progress)?;
         let dry_run = commit.is_none();
         let short = &hash[..16];
@@ -299,7 +296,9 @@ impl Importer<'_> {
             let member = command.get("member_id").and_then(Value::as_str).map(str::to_owned);
             if dry_run {
                 stand_in_for_personal_data(&mut command);
-            } else if let Err(message) = (self.seal)(&kind_name, &mut command) {
+            } else if let Err(message) =
+                crate::http::seal_for_import(self.state, &kind_name, &mut command)
+            {
                 errors.push(RowError { row: line, column: String::new(), message });
                 continue;
             }
@@ -350,7 +349,7 @@ impl Importer<'_> {
         let outcome = if count == 0 {
             Default::default()
         } else {
-            self.commands.submit_together(together).await.map_err(|r| match r {
+            self.state.commands.submit_together(together).await.map_err(|r| match r {
                 Refused::Unavailable(message) => ImportError::Unavailable(message),
                 other => ImportError::Unavailable(format!("{other:?}")),
             })?
@@ -399,7 +398,7 @@ impl Importer<'_> {
 
     /// A one-time password for each member the import added, as `potluck member add` gives.
     async fn sign_ins(&self, members: Vec<String>) -> Result<Vec<SignIn>, ImportError> {
-        let auth = self.auth.clone();
+        let auth = self.state.auth.clone();
         let made = tokio::task::spawn_blocking(move || {
             members
                 .into_iter()

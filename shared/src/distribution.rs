@@ -66,7 +66,8 @@ pub use procurement::{AlertResolution, AlertState};
 pub use progress::{DeliveryProgress, LineProgress, RequestProgress, Stage};
 pub use rejection::Rejection;
 pub use request::{
-    ContactChannel, NeedCategory, RequestLine, RequestState, SealedPersonalData, Urgency,
+    ContactChannel, MAX_HOUSEHOLD_SIZE, NeedCategory, RequestLine, RequestState,
+    SealedPersonalData, Urgency,
 };
 pub use reservation::{Availability, LineCheck};
 pub use roster::Roster;

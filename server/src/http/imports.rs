@@ -102,17 +102,7 @@ pub async fn import(
             progress: progress.clone(),
         }
     };
-    let seal_state = state.clone();
-    let seal = move |kind: &str, command: &mut serde_json::Value| {
-        super::api::seal_personal_data(&seal_state, kind, command).map_err(|e| e.message)
-    };
-    let importer = Importer {
-        commands: &state.commands,
-        live: &state.live,
-        seal: &seal,
-        now_ms: (state.clock)(),
-        auth: state.auth.clone(),
-    };
+    let importer = Importer::new(&state);
     let _turn = IMPORTING
         .acquire()
         .await

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use shared::access::Role;
-use shared::distribution::ItemCategory;
 use shared::distribution::day::iso_date;
+use shared::distribution::{ItemCategory, MAX_HOUSEHOLD_SIZE};
 use shared::ledger::{AccountClass, AccountKind};
 use shared::people::Skill;
 use shared::personal::PersonalData;
@@ -614,8 +614,9 @@ impl<'k> Planner<'k> {
                 1
             }),
         };
-        if !(1..=100).contains(&size) {
-            errors.extend(error(line, "size", format!("'{size}' is not between 1 and 100")));
+        if !(1..=MAX_HOUSEHOLD_SIZE).contains(&size) {
+            let message = format!("'{size}' is not between 1 and {MAX_HOUSEHOLD_SIZE}");
+            errors.extend(error(line, "size", message));
         }
         let channel = match channel.to_lowercase().replace([' ', '-'], "_").as_str() {
             "" | "phone" | "call" | "telephone" => "phone",
@@ -748,7 +749,7 @@ impl<'k> Planner<'k> {
             json!({"public_name": null, "personal_data": {"name": donor_name}})
         };
         let receipt = if reference.is_empty() { Value::Null } else { json!(reference) };
-        let money = super::super::csv::amount(cents);
+        let money = crate::csv::amount(cents);
         let waits = !donation && self.known.limits.needs_approval(cents);
         let text = format!(
             "{} {money} on {}: {description}{}",

@@ -89,17 +89,7 @@ async fn attempt(
             stopper.stop();
         }
     });
-    let seal_state = state.clone();
-    let seal = move |kind: &str, command: &mut serde_json::Value| {
-        crate::http::seal_for_import(&seal_state, kind, command)
-    };
-    let importer = Importer {
-        commands: &state.commands,
-        live: &state.live,
-        seal: &seal,
-        now_ms: (state.clock)(),
-        auth: state.auth.clone(),
-    };
+    let importer = Importer::new(state);
     let request = Request { kind: asked.kind, bytes, dates: asked.dates, commit };
     let outcome = importer.run(actor, request, &progress).await;
     ctrl_c.abort();

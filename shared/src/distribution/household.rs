@@ -9,7 +9,7 @@ use super::event::Event;
 use super::field;
 use super::id::{HouseholdId, RequestId, check_new_id};
 use super::rejection::Rejection;
-use super::request::{MAX_HOUSEHOLD_SIZE, SealedPersonalData};
+use super::request::check_household;
 use super::state::State;
 
 /// Registers a household no request has named yet, with the same checks as a new request's
@@ -34,17 +34,7 @@ pub(crate) fn register(state: &State, command: &Command) -> Result<Vec<Event>, R
     if state.households.contains(household_id) {
         return Err(Rejection::exists("household", household_id.as_str()));
     }
-    if !(1..=MAX_HOUSEHOLD_SIZE).contains(household_size) {
-        let reason = format!("must be between 1 and {MAX_HOUSEHOLD_SIZE}");
-        return Err(Rejection::invalid("household_size", reason));
-    }
-    field::name("zone", zone.as_str())?;
-    field::name("preferred_language", preferred_language)?;
-    if personal_data.as_ref().is_some_and(|p| p.ciphertext().len() > SealedPersonalData::MAX_BYTES)
-    {
-        let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
-        return Err(Rejection::invalid("personal_data", reason));
-    }
+    check_household(*household_size, zone, preferred_language, personal_data.as_ref())?;
     Ok(vec![Event::HouseholdRegistered {
         household_id: household_id.clone(),
         household_size: *household_size,

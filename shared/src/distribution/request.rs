@@ -128,13 +128,24 @@ pub(crate) fn check_new(state: &State, new: &NewRequest<'_>) -> Result<(), Rejec
         return Err(Rejection::invalid("lines", "a request needs at least one line"));
     }
     check_lines(state, new.lines)?;
-    if !(1..=MAX_HOUSEHOLD_SIZE).contains(&new.household_size) {
+    check_household(new.household_size, new.zone, new.preferred_language, new.personal_data)
+}
+
+/// What a request and a registration say of a household: its size, zone, language and
+/// sealed personal data.
+pub(crate) fn check_household(
+    household_size: i64,
+    zone: &Zone,
+    preferred_language: &str,
+    personal_data: Option<&SealedPersonalData>,
+) -> Result<(), Rejection> {
+    if !(1..=MAX_HOUSEHOLD_SIZE).contains(&household_size) {
         let reason = format!("must be between 1 and {MAX_HOUSEHOLD_SIZE}");
         return Err(Rejection::invalid("household_size", reason));
     }
-    field::name("zone", new.zone.as_str())?;
-    field::name("preferred_language", new.preferred_language)?;
-    if new.personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
+    field::name("zone", zone.as_str())?;
+    field::name("preferred_language", preferred_language)?;
+    if personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
         let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
         return Err(Rejection::invalid("personal_data", reason));
     }

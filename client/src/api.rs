@@ -1,17 +1,17 @@
-//! The HTTP calls the page makes: sign in and out, who am I, a household's contact details.
-//! Commands go through [`crate::outbox`]. The session cookie the server sets on sign-in is
-//! HttpOnly; the browser sends it with every same-origin request, the WebSocket upgrade
-//! among them.
+//! The HTTP calls the page makes: sign in and out, who am I, the views screens read (typed
+//! as `shared::view` declares them). Commands go through [`crate::outbox`]. The session
+//! cookie the server sets on sign-in is HttpOnly; the browser sends it with every
+//! same-origin request, the WebSocket upgrade among them.
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use shared::members::Member;
-use shared::personal::PersonalData;
+use shared::view::{Contact, ErrorBody, ErrorDetail, SignedIn};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
 /// Why something the page asked for did not happen, for the page to say in the reader's
-/// language (the server's own message is in English).
+/// language.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
     /// No answer: the network or the server is down.
@@ -20,23 +20,28 @@ pub enum Failure {
     NotSignedIn,
     /// 429: too many attempts.
     Throttled,
-    /// Any other error, with the server's message as a sentence.
-    Server(String),
+    /// Any other error, with the server's code and message.
+    Server(ErrorDetail),
+}
+
+/// The sign-in form's body.
+#[derive(serde::Serialize)]
+struct Credentials<'a> {
+    member_id: &'a str,
+    password: &'a str,
 }
 
 /// Signs in.
 pub async fn sign_in(member_id: &str, password: &str) -> Result<Member, Failure> {
-    let body = serde_json::json!({ "member_id": member_id, "password": password }).to_string();
+    let body = serde_json::to_string(&Credentials { member_id, password }).unwrap_or_default();
     let text = expect_ok(call("POST", "/api/session", Some(&body)).await)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|_| Failure::Unreachable)?;
-    let member = value.get("member").cloned().unwrap_or_default();
-    serde_json::from_value(member).map_err(|_| Failure::Unreachable)
+    let signed_in: SignedIn = serde_json::from_str(&text).map_err(|_| Failure::Unreachable)?;
+    Ok(signed_in.member)
 }
 
 /// The member the session cookie belongs to.
 pub async fn me() -> Result<Member, Failure> {
-    let text = expect_ok(call("GET", "/api/me", None).await)?;
-    serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+    get_json("/api/me").await
 }
 
 /// Ends the session; the server clears the cookie.
@@ -45,57 +50,35 @@ pub async fn sign_out() {
     let _ = call("DELETE", "/api/session", None).await;
 }
 
-/// A household's contact details, as `GET /api/requests/{id}/contact` answers them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Contact {
-    #[serde(default)]
-    pub household_id: String,
-    #[serde(default)]
-    pub erased: bool,
-    #[serde(default)]
-    pub personal_data: Option<PersonalData>,
-}
-
 /// The contact details of `request_id`'s household, for a member whose work needs them.
 pub async fn contact(request_id: &str) -> Result<Contact, Failure> {
-    let path = format!("/api/requests/{}/contact", js_sys::encode_uri_component(request_id));
-    let text = expect_ok(call("GET", &path, None).await)?;
-    serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
+    get_json(&format!("/api/requests/{}/contact", js_sys::encode_uri_component(request_id))).await
 }
 
-/// A JSON answer of a `GET`.
-pub async fn get_json<T: serde::de::DeserializeOwned>(path: &str) -> Result<T, Failure> {
+/// A JSON answer of a `GET`, as the view type the route answers with.
+pub async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
     let text = expect_ok(call("GET", path, None).await)?;
     serde_json::from_str(&text).map_err(|_| Failure::Unreachable)
 }
 
-fn expect_ok(answer: Result<(u16, String), JsValue>) -> Result<String, Failure> {
+/// The body of a successful answer, or why there is none.
+pub fn expect_ok(answer: Result<(u16, String), JsValue>) -> Result<String, Failure> {
     match answer {
         Ok((200, text)) => Ok(text),
         Ok((401, _)) => Err(Failure::NotSignedIn),
         Ok((429, _)) => Err(Failure::Throttled),
-        Ok((status, text)) => Err(Failure::Server(error_words(status, &text))),
+        Ok((status, text)) => Err(Failure::Server(error_detail(status, &text))),
         Err(_) => Err(Failure::Unreachable),
     }
 }
 
-/// The server's own message from an error body (`{"error": {"code", "message"}}`), as a
-/// sentence; the status code when there is none.
-pub fn error_words(status: u16, body: &str) -> String {
-    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    let message = value.pointer("/error/message").and_then(|m| m.as_str()).unwrap_or_default();
-    if message.is_empty() { format!("error {status}") } else { sentence(message) }
-}
-
-/// `message` with a capital first letter and a full stop.
-fn sentence(message: &str) -> String {
-    let mut chars = message.chars();
-    let mut text: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
-    text.push_str(chars.as_str());
-    if !text.ends_with('.') {
-        text.push('.');
+/// The server's code and message from an error body (`{"error": {"code", "message"}}`);
+/// `http_<status>` when there is none.
+pub fn error_detail(status: u16, body: &str) -> ErrorDetail {
+    match serde_json::from_str::<ErrorBody>(body) {
+        Ok(ErrorBody { error }) if !error.code.is_empty() => error,
+        _ => ErrorDetail { code: format!("http_{status}"), message: format!("error {status}") },
     }
-    text
 }
 
 /// One same-origin request: its status and body text; `Err` when no answer came.
@@ -132,9 +115,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_servers_message_reads_as_a_sentence() {
+    fn the_servers_code_and_message_are_read_from_an_error_body() {
         let body = r#"{"error":{"code":"invalid_json","message":"missing field `password`"}}"#;
-        assert_eq!(error_words(400, body), "Missing field `password`.");
-        assert_eq!(error_words(502, ""), "error 502");
+        let detail = error_detail(400, body);
+        assert_eq!(detail.code, "invalid_json");
+        assert_eq!(detail.message, "missing field `password`");
+        assert_eq!(error_detail(502, "").code, "http_502");
     }
 }

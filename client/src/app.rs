@@ -12,130 +12,21 @@ use shared::access::{self, Role};
 use shared::members::Member;
 
 use crate::api::{self, Failure};
-use crate::audit::AuditScreen;
-use crate::forms::{IntakeScreen, StockScreen};
+use crate::ctx::{Ctx, use_ctx};
 use crate::i18n::{I18n, Lang, use_i18n};
-use crate::import::{self, ImportScreen};
 use crate::incoming::Incoming;
+use crate::lazy::{self, Offered};
 use crate::live::Live;
-use crate::money::MoneyScreen;
 use crate::outbox::Outbox;
-use crate::people::PeopleScreen;
-use crate::replay::ReplayScreen;
-use crate::retro::ReportScreen;
-use crate::screens::{BoardScreen, DriverScreen, RequestScreen};
+use crate::route::Route;
+use crate::screens::board::BoardScreen;
+use crate::screens::driver::DriverScreen;
+use crate::screens::import;
+use crate::screens::intake::IntakeScreen;
+use crate::screens::request::RequestScreen;
+use crate::screens::stock::StockScreen;
 use crate::socket::{Socket, Status};
-
-/// Which screen the address names.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Route {
-    Board,
-    Intake,
-    Request(String),
-    Driver,
-    Stock,
-    Money,
-    People,
-    /// The monthly retrospective.
-    Report,
-    /// The board as it was, replayed.
-    Replay,
-    /// The event log asked; the text is a value to trace (`#/audit/rice`).
-    Audit(String),
-    /// CSV files uploaded, checked, then imported.
-    Import,
-}
-
-impl Route {
-    /// The route of a location hash such as `#/request/r-12`; the board for anything else.
-    pub fn parse(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#').trim_start_matches('/');
-        match path.split_once('/') {
-            Some(("request", id)) if !id.is_empty() => Route::Request(decoded(id)),
-            Some(("audit", value)) => Route::Audit(decoded(value)),
-            _ => match path {
-                "intake" => Route::Intake,
-                "driver" => Route::Driver,
-                "stock" => Route::Stock,
-                "money" => Route::Money,
-                "people" => Route::People,
-                "report" => Route::Report,
-                "replay" => Route::Replay,
-                "audit" => Route::Audit(String::new()),
-                "import" => Route::Import,
-                _ => Route::Board,
-            },
-        }
-    }
-
-    pub fn href(&self) -> String {
-        match self {
-            Route::Board => "#/board".to_owned(),
-            Route::Intake => "#/intake".to_owned(),
-            Route::Request(id) => format!("#/request/{}", js_sys::encode_uri_component(id)),
-            Route::Driver => "#/driver".to_owned(),
-            Route::Stock => "#/stock".to_owned(),
-            Route::Money => "#/money".to_owned(),
-            Route::People => "#/people".to_owned(),
-            Route::Report => "#/report".to_owned(),
-            Route::Replay => "#/replay".to_owned(),
-            Route::Audit(value) if value.is_empty() => "#/audit".to_owned(),
-            Route::Audit(value) => format!("#/audit/{}", js_sys::encode_uri_component(value)),
-            Route::Import => "#/import".to_owned(),
-        }
-    }
-}
-
-fn decoded(text: &str) -> String {
-    js_sys::decode_uri_component(text).map_or(text.to_owned(), String::from)
-}
-
-/// What every screen of a signed-in member reads: the folded log, who is signed in, the
-/// queue of actions, the clock, the route.
-#[derive(Clone, Copy, Debug)]
-pub struct Ctx {
-    pub live: RwSignal<Live>,
-    pub me: StoredValue<Member>,
-    pub outbox: Outbox,
-    /// Now, in milliseconds since 1970; ticks every 15 seconds so ages move on.
-    pub now: RwSignal<i64>,
-    pub route: RwSignal<Route>,
-}
-
-impl Ctx {
-    /// Whether the member's roles allow `command_type`: only allowed actions are offered.
-    pub fn may(&self, command_type: &str) -> bool {
-        self.me.with_value(|me| access::may_send(&me.roles, command_type))
-    }
-
-    pub fn has_role(&self, role: Role) -> bool {
-        self.me.with_value(|me| me.roles.contains(&role))
-    }
-
-    pub fn my_id(&self) -> String {
-        self.me.with_value(|me| me.member_id.to_string())
-    }
-
-    /// Queues a command (anything that serializes to a command object with its `type`).
-    pub fn send(&self, label: String, command: &impl serde::Serialize) {
-        match serde_json::to_value(command) {
-            Ok(value) => {
-                self.outbox.send(label, value);
-            }
-            Err(error) => self.outbox.error(format!("{label}: {error}")),
-        }
-    }
-
-    /// Goes to `route`, as following a link would.
-    pub fn go(&self, route: Route) {
-        let _ = window().location().set_hash(&route.href());
-        self.route.set(route);
-    }
-}
-
-pub fn use_ctx() -> Ctx {
-    expect_context::<Ctx>()
-}
+use crate::ui::words;
 
 /// The root component.
 #[component]
@@ -222,7 +113,7 @@ fn SignInScreen(
                     Failure::NotSignedIn => i.t("sign_in.wrong"),
                     Failure::Throttled => i.t("sign_in.throttled"),
                     Failure::Unreachable => i.t("error.unreachable"),
-                    Failure::Server(words) => words,
+                    Failure::Server(detail) => words::refusal(i, &detail),
                 })),
             }
         });
@@ -420,8 +311,20 @@ fn Shell(
     };
     let may_intake = ctx.may("LogRequest");
     let drives = ctx.has_role(Role::Driver);
-    let audits = ctx.me.with_value(|me| access::may_view(&me.roles, access::View::Log));
+    let audits = ctx.may_view(access::View::Log);
     let imports = !import::allowed(|command| ctx.may(command)).is_empty();
+    // Once the first board is drawn, the other screens' modules are fetched in the
+    // background (and again when the connection comes back, for any that failed).
+    let offered = Offered { audit: audits, import: imports };
+    let preloaded = StoredValue::new(false);
+    Effect::new(move || {
+        if ctx.live.with(|l| l.position.is_some()) && !preloaded.get_value() {
+            preloaded.set_value(true);
+            set_timeout(move || lazy::preload(offered), Duration::from_millis(300));
+        }
+    });
+    let back_online = window_event_listener(leptos::ev::online, move |_| lazy::preload(offered));
+    on_cleanup(move || back_online.remove());
 
     view! {
         <div class="shell" data-testid="shell">
@@ -457,12 +360,12 @@ fn Shell(
                 Route::Request(id) => view! { <RequestScreen request_id=id /> }.into_any(),
                 Route::Driver => view! { <DriverScreen /> }.into_any(),
                 Route::Stock => view! { <StockScreen /> }.into_any(),
-                Route::Money => view! { <MoneyScreen /> }.into_any(),
-                Route::People => view! { <PeopleScreen /> }.into_any(),
-                Route::Report => view! { <ReportScreen /> }.into_any(),
-                Route::Replay => view! { <ReplayScreen /> }.into_any(),
-                Route::Audit(value) => view! { <AuditScreen mentions=value /> }.into_any(),
-                Route::Import => view! { <ImportScreen /> }.into_any(),
+                Route::Money => lazy::show(lazy::money()),
+                Route::People => lazy::show(lazy::people()),
+                Route::Report => lazy::show(lazy::report()),
+                Route::Replay => lazy::show(lazy::replay()),
+                Route::Audit(value) => lazy::show(lazy::audit(value)),
+                Route::Import => lazy::show(lazy::import()),
             }}
         </div>
     }
@@ -505,11 +408,11 @@ fn Notices() -> impl IntoView {
     let outbox = use_ctx().outbox;
     view! {
         <section class="notices" aria-live="polite">
-            {move || outbox.errors.get().into_iter().map(|notice| {
+            {move || outbox.notices.get().into_iter().map(|notice| {
                 let id = notice.id;
                 view! {
                     <p class="error" role="alert" data-testid="error">
-                        {notice.text}
+                        {format!("{}: {}", notice.label, words::refusal(i, &notice.refusal))}
                         " "
                         <button type="button" on:click=move |_| outbox.dismiss(id)>{move || i.t("dismiss")}</button>
                     </p>
@@ -575,20 +478,5 @@ mod tests {
         let resync = Incoming::Resync { reason: "behind".to_owned() };
         assert_eq!(head_after(Some(3), &resync), Some(3));
         assert_eq!(head_after(None, &resync), None);
-    }
-
-    #[test]
-    fn plain_routes_parse_without_the_browser() {
-        assert_eq!(Route::parse("#/stock"), Route::Stock);
-        assert_eq!(Route::parse("#/driver"), Route::Driver);
-        assert_eq!(Route::parse("#/intake"), Route::Intake);
-        assert_eq!(Route::parse("#/money"), Route::Money);
-        assert_eq!(Route::parse("#/people"), Route::People);
-        assert_eq!(Route::parse("#/report"), Route::Report);
-        assert_eq!(Route::parse("#/replay"), Route::Replay);
-        assert_eq!(Route::parse("#/audit"), Route::Audit(String::new()));
-        assert_eq!(Route::parse("#/import"), Route::Import);
-        assert_eq!(Route::parse(""), Route::Board);
-        assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }
 }

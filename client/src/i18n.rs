@@ -169,29 +169,35 @@ mod tests {
         }
     }
 
+    /// Every `.rs` file of the client, read from the source tree.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        let mut files = Vec::new();
+        let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).expect("a source folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    files.push((path, text));
+                }
+            }
+        }
+        files
+    }
+
     #[test]
     fn every_key_the_code_uses_is_in_the_english_file() {
         loaded();
         let english = Lang::En.table().expect("loaded");
-        let sources = [
-            include_str!("app.rs"),
-            include_str!("screens.rs"),
-            include_str!("forms.rs"),
-            include_str!("api.rs"),
-            include_str!("labels.rs"),
-            include_str!("money.rs"),
-            include_str!("people.rs"),
-            include_str!("retro.rs"),
-            include_str!("replay.rs"),
-            include_str!("audit.rs"),
-            include_str!("books.rs"),
-            include_str!("stewardship.rs"),
-            include_str!("import.rs"),
-        ];
-        for source in sources {
-            for quoted in source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1)) {
+        let files = sources();
+        assert!(files.len() > 20, "{} files", files.len());
+        for (path, source) in files {
+            let keys = source.split(".t(\"").skip(1).chain(source.split(".tf(\"").skip(1));
+            for quoted in keys {
                 let key = quoted.split('"').next().unwrap_or_default();
-                assert!(english.contains_key(key), "{key} is used but not in en.txt");
+                assert!(english.contains_key(key), "{key} ({}) is not in en.txt", path.display());
             }
         }
     }

@@ -54,6 +54,14 @@ impl IncomingEvent {
         self.event.get("type").and_then(Value::as_str).unwrap_or_default()
     }
 
+    /// What the event is about, as a replay step names it: its request, delivery, item,
+    /// transaction or member.
+    pub fn subject(&self) -> Option<&str> {
+        ["request_id", "delivery_id", "item_id", "transaction_id", "member_id"]
+            .iter()
+            .find_map(|field| self.event.get(*field).and_then(Value::as_str))
+    }
+
     /// Decodes what this page folds; `None` for a distribution event it cannot read.
     pub fn folded(&self) -> Option<Folded> {
         let kind = self.event_type();

@@ -1,32 +1,35 @@
 //! Potluck's web client: a Leptos app, rendered in the browser, compiled to WebAssembly.
 //!
-//! [`app`] holds the shell and routing; [`screens`] and [`forms`] the screens ([`retro`] the
-//! monthly report, [`replay`] the board replayed, [`audit`] the log asked, [`import`] CSV
-//! files uploaded); [`live`] folds
-//! the server's messages with the same projection code the server runs; [`socket`] owns the
-//! WebSocket to the server, reconnects it with backoff and hands each decoded message on;
-//! [`outbox`] queues actions and sends each exactly once; [`i18n`] holds the words. The wire
-//! types come from `shared`, so the server and the client cannot disagree on a message's shape.
+//! The modules are layers; each imports only the ones below it (a test checks):
+//!
+//! 1. [`route`], [`i18n`], [`api`] (HTTP, typed by `shared::view`), [`incoming`] (the
+//!    server's frames), [`live`] (the snapshot and events folded with `shared`'s own
+//!    projections), [`socket`] (the WebSocket, reconnecting), [`outbox`] (actions queued and
+//!    sent exactly once);
+//! 2. [`ctx`]: the signed-in context every screen reads, and the role checks;
+//! 3. [`ui`]: form fields and the one action form, formatting, words, and the pieces two
+//!    screens share (the board's panels, signals, a contact, a statement);
+//! 4. [`screens`]: one module a screen, none importing another;
+//! 5. [`lazy`]: the split points of the screens that load on demand; [`app`]: the shell,
+//!    sign-in and the router.
+//!
 //! `cargo xtask build-client` turns this crate into `client/dist/`, which the server serves.
 
 pub mod api;
 pub mod app;
-pub mod audit;
-pub mod books;
-pub mod forms;
+pub mod ctx;
 pub mod i18n;
-pub mod import;
 pub mod incoming;
-pub mod labels;
+pub mod lazy;
 pub mod live;
-pub mod money;
 pub mod outbox;
-pub mod people;
-pub mod replay;
-pub mod retro;
+pub mod route;
 pub mod screens;
 pub mod socket;
-pub mod stewardship;
+pub mod ui;
+
+#[cfg(test)]
+mod layers;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -108,17 +108,6 @@ impl Live {
     }
 }
 
-/// "45 s", "12 min", "3 h 05", "2 d 4 h": how long, for a card.
-pub fn duration_label(ms: i64) -> String {
-    let seconds = ms.max(0) / 1000;
-    match seconds {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min", s / 60),
-        s if s < 86_400 => format!("{} h {:02}", s / 3600, (s % 3600) / 60),
-        s => format!("{} d {} h", s / 86_400, (s % 86_400) / 3600),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,14 +175,5 @@ mod tests {
         live.receive(snapshot(20));
         assert_eq!(live.position, Some(20));
         assert!(live.board.requests.is_empty());
-    }
-
-    #[test]
-    fn durations_read_in_plain_units() {
-        assert_eq!(duration_label(-5), "0 s");
-        assert_eq!(duration_label(45_000), "45 s");
-        assert_eq!(duration_label(12 * 60_000 + 5_000), "12 min");
-        assert_eq!(duration_label(3 * 3_600_000 + 5 * 60_000), "3 h 05");
-        assert_eq!(duration_label(2 * 86_400_000 + 4 * 3_600_000), "2 d 4 h");
     }
 }

@@ -141,6 +141,7 @@ enum Command {
         #[command(flatten)]
         data: DataDir,
         /// items, members, partners, households, donations or expenses.
+        #[arg(value_parser = crate::import::parse_kind)]
         kind: crate::import::Kind,
         /// The CSV file (comma or semicolon, UTF-8 with or without BOM), up to 50 MB.
         file: PathBuf,

@@ -26,7 +26,6 @@ pub mod value;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
-use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use shared::distribution::{MemberId, Rejection};
@@ -45,121 +44,15 @@ pub const MAX_ROWS: usize = 200_000;
 const MAX_LISTED_ERRORS: usize = 200;
 const MAX_PREVIEW: usize = 50;
 
-/// What a file holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    Items,
-    Members,
-    Partners,
-    Households,
-    Donations,
-    Expenses,
-}
+pub use shared::view::import::{Action, Kind, Phase, PreviewLine, Report, RowError, SignIn};
 
-impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Items,
-        Kind::Members,
-        Kind::Partners,
-        Kind::Households,
-        Kind::Donations,
-        Kind::Expenses,
-    ];
-
-    /// The commands an import of this kind may send: the importing member must be allowed
-    /// every one of them.
-    pub fn command_types(self) -> &'static [&'static str] {
-        match self {
-            Kind::Items => {
-                &["RegisterItem", "RegisterLocation", "SetLowStockThreshold", "AdjustStock"]
-            }
-            Kind::Members => &["AddMember", "ChangeRoles", "RecordSkill"],
-            Kind::Partners => &["RegisterPartner"],
-            Kind::Households => &["RegisterHousehold"],
-            Kind::Donations => &["OpenAccount", "RecordTransaction"],
-            Kind::Expenses => &["OpenAccount", "RecordTransaction", "PayExpense"],
-        }
-    }
-}
-
-impl std::str::FromStr for Kind {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Kind, String> {
-        serde_json::from_value(Value::from(text)).map_err(|_| {
-                format!(
-                    "`{text}` is not a kind of import: items, members, partners, households, donations or expenses"
-                )
-            })
-    }
-}
-
-/// One problem, where the spreadsheet shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    /// The line as the spreadsheet numbers it (the header is a line too); 0 for the file.
-    pub row: usize,
-    /// The column's key (see [`kinds::columns`]), or empty when the problem is the row's.
-    pub column: String,
-    pub message: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct Action {
-    pub command: String,
-    pub count: usize,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct PreviewLine {
-    pub row: usize,
-    pub text: String,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct SignIn {
-    pub member_id: String,
-    pub password: String,
-}
-
-/// What an import did or, for a dry run, would do.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    pub kind: Kind,
-    /// SHA-256 of the file's bytes, hex: confirm an import with it.
-    pub file_hash: String,
-    /// Rows read below the header, blank ones not counted.
-    pub rows: usize,
-    pub errors: Vec<RowError>,
-    pub errors_total: usize,
-    /// Commands planned, by type, in first-seen order.
-    pub actions: Vec<Action>,
-    /// Rows (or stock counts) already as the file says.
-    pub unchanged: usize,
-    pub preview: Vec<PreviewLine>,
-    /// How the file was read: separator, header line, ignored columns, encoding.
-    pub notes: Vec<String>,
-    pub committed: bool,
-    /// First and last log positions written.
-    pub positions: Option<(u64, u64)>,
-    /// One-time passwords of members this import added: shown once.
-    pub sign_ins: Vec<SignIn>,
-}
-
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        self.errors_total > 0
-    }
-}
-
-/// A problem in plain words: "row 14, quantity: 'twelve' is not a number".
-pub fn error_words(error: &RowError) -> String {
-    match (error.row, error.column.as_str()) {
-        (0, _) => error.message.clone(),
-        (row, "") => format!("row {row}: {}", error.message),
-        (row, column) => format!("row {row}, {column}: {}", error.message),
-    }
+/// `text` as a kind of import, or a message naming the kinds there are.
+pub fn parse_kind(text: &str) -> Result<Kind, String> {
+    Kind::from_name(text).ok_or_else(|| {
+        format!(
+            "`{text}` is not a kind of import: items, members, partners, households, donations or expenses"
+        )
+    })
 }
 
 /// Where a running import is, for a progress bar; and the way to stop it.
@@ -169,17 +62,6 @@ pub struct Progress {
     pub done: AtomicUsize,
     pub total: AtomicUsize,
     pub cancel: AtomicBool,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Phase {
-    Idle,
-    Reading,
-    Checking,
-    Writing,
-    Done,
-    Cancelled,
 }
 
 impl Progress {

@@ -1,4 +1,5 @@
-//! A month's retrospective report from the log, as JSON or as CSV:
+//! A month's retrospective report from the log (`shared::view::MonthView`), as JSON or as
+//! CSV:
 //!
 //! - the distribution figures of `shared::distribution::report`, read from every event up to
 //!   the month's end;
@@ -8,12 +9,12 @@
 //! - the money: the month's statement from the books as they stand now, like
 //!   `GET /api/statements/{year}/{month}`.
 
-use serde::Serialize;
 use shared::distribution::day::{day_of_date, days_in_month, iso_date, start_of_day_ms};
 use shared::distribution::{self, report::Durations, report::MonthReport};
 use shared::group;
 use shared::ledger::MonthlyStatement;
 use shared::people::PeopleMonth;
+use shared::view::MonthView;
 
 use crate::csv::{amount, row};
 use crate::history::History;
@@ -23,24 +24,13 @@ use crate::projections::decode;
 /// Records read per step.
 const CHUNK: usize = 4096;
 
-/// Everything the retrospective shows for one month.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    /// `2026-10`.
-    pub month: String,
-    #[serde(flatten)]
-    pub distribution: MonthReport,
-    pub people: PeopleMonth,
-    pub money: Option<MonthlyStatement>,
-}
-
 /// `Ok(None)` for a month that does not exist (`2026-13`).
 pub fn month_report(
     log: &Log,
     history: &History,
     year: i64,
     month: u32,
-) -> Result<Option<Report>, ReadError> {
+) -> Result<Option<MonthView>, ReadError> {
     let (Some(first_day), Some(days)) = (day_of_date(year, month, 1), days_in_month(year, month))
     else {
         return Ok(None);
@@ -70,7 +60,7 @@ pub fn month_report(
     }
     let at_end = history.at_time(log, end_ms - 1)?;
     let now = history.at(log, log.head().position)?;
-    Ok(Some(Report {
+    Ok(Some(MonthView {
         month: format!("{year:04}-{month:02}"),
         distribution: MonthReport::build(&events, first_day, last_day),
         people: PeopleMonth::build(
@@ -86,7 +76,7 @@ pub fn month_report(
 
 /// The report as one table a spreadsheet can pivot: `section,key,measure,value`. Durations
 /// are in minutes, money in the books' currency with two decimals, days as ISO dates.
-pub fn to_csv(report: &Report) -> String {
+pub fn to_csv(report: &MonthView) -> String {
     let mut out = row(&["section", "key", "measure", "value"]);
     let mut put = |section: &str, key: &str, measure: &str, value: String| {
         out.push_str(&row(&[section, key, measure, &value]));

@@ -10,7 +10,9 @@
 //! - [`members`]: members and their roles.
 //! - [`group`]: the whole group behind one command, event and state type: what the server
 //!   decides against.
-//! - [`wire`]: messages between the server and its clients.
+//! - [`wire`]: messages between the server and its clients, and the body of a command.
+//! - [`view`]: what the server computes for a screen over HTTP (roster, ledger, statement,
+//!   report, history, imports), produced by the server and decoded by the client.
 //! - [`upcast`]: turns payloads written in older schema versions into the current shape.
 //! - [`distribution`]: distribution day (requests, stock, deliveries, feedback) as commands,
 //!   events, `decide`/`evolve` and the board, stock and timeline projections.
@@ -31,4 +33,5 @@ pub mod members;
 pub mod people;
 pub mod personal;
 pub mod upcast;
+pub mod view;
 pub mod wire;

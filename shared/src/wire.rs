@@ -60,3 +60,77 @@ pub struct WireEvent {
     pub actor: String,
     pub event: Event,
 }
+
+/// The body of `POST /api/commands`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CommandBody))]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    /// Chosen by the client (a UUID, say) and kept with the command: sending the same
+    /// command again with the same id returns the first answer and changes nothing.
+    pub command_id: String,
+    /// The version of the command's stream the client saw; omit to skip the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<u64>,
+    /// The command: an object whose `type` names it (`LogRequest`, `ReserveStock`, ...),
+    /// as [`Outgoing`] writes it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub command: serde_json::Value,
+}
+
+/// A command as a client sends it: a command value of one of the parts (`distribution`,
+/// `people`, `ledger`, ...) serialized by serde, and where the command carries personal data
+/// ([`crate::personal::SEALED_FIELDS`]), that data in clear for the server to seal.
+///
+/// The command is serialized where it is built, so a client pays in code only for the
+/// command types it sends.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outgoing {
+    command_type: String,
+    json: serde_json::Value,
+}
+
+impl Outgoing {
+    /// `command` as JSON; an error for a value that is not a command object with its `type`.
+    pub fn new<C: Serialize>(command: &C) -> Result<Outgoing, String> {
+        let json = serde_json::to_value(command).map_err(|error| error.to_string())?;
+        let command_type = json
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .ok_or("a command is an object with its `type`")?
+            .to_owned();
+        Ok(Outgoing { command_type, json })
+    }
+
+    /// Puts `data` in clear where this command carries personal data. A command without such
+    /// a field is left as it was.
+    pub fn with_personal_data(mut self, data: &crate::personal::PersonalData) -> Outgoing {
+        let Some(field) = crate::personal::sealed_field(&self.command_type) else {
+            return self;
+        };
+        let Some((last, parents)) = field.path.split_last() else { return self };
+        let mut holder = &mut self.json;
+        for step in parents {
+            let object = holder.as_object_mut().map(|map| {
+                map.entry(*step).or_insert_with(|| serde_json::Value::Object(Default::default()))
+            });
+            match object {
+                Some(next) if next.is_object() => holder = next,
+                _ => return self,
+            }
+        }
+        if let (Some(map), Ok(clear)) = (holder.as_object_mut(), serde_json::to_value(data)) {
+            map.insert((*last).to_owned(), clear);
+        }
+        self
+    }
+
+    pub fn command_type(&self) -> &str {
+        &self.command_type
+    }
+
+    /// The command as `POST /api/commands` takes it in [`CommandRequest::command`].
+    pub fn json(&self) -> &serde_json::Value {
+        &self.json
+    }
+}

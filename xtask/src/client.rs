@@ -24,6 +24,8 @@ const RUSTFLAGS: &[&str] = &[
     "-Cpanic=immediate-abort",
     "-Zlocation-detail=none",
     "--cfg=erase_components",
+    // The splitter needs the linker's relocations to move functions into other modules.
+    "-Clink-arg=--emit-relocs",
 ];
 
 #[derive(Debug, Default)]
@@ -63,13 +65,15 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
         fs::remove_dir_all(&dist).with_context(|| format!("cannot clear {}", dist.display()))?;
     }
     let wasm = target_dir().join(WASM_TARGET).join(PROFILE).join("client.wasm");
+    let (main, parts) = split(&wasm, &dist)?;
     // Function names are a third of the module and only serve stack traces: left out.
+    // `--keep-lld-exports`: the lazy parts import the function table and the heap's bounds.
     let mut bindgen = Command::new(&wasm_bindgen);
     bindgen
-        .args(["--target", "web", "--no-typescript", "--remove-name-section"])
+        .args(["--target", "web", "--no-typescript", "--remove-name-section", "--keep-lld-exports"])
         .arg("--out-dir")
         .arg(&dist)
-        .arg(&wasm);
+        .arg(&main);
     cmd::run(&mut bindgen)?;
     for from in static_files()? {
         let to = dist.join(from.file_name().context("a static file has no name")?);
@@ -80,8 +84,13 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
     // The translations, fetched by the page for the language it shows.
     let words = dist.join("i18n");
     fs::create_dir_all(&words)?;
-    let mut compressed =
-        vec![dist.join("client_bg.wasm"), dist.join("client.js"), dist.join("style.css")];
+    let mut compressed = vec![
+        dist.join("client_bg.wasm"),
+        dist.join("client.js"),
+        dist.join("style.css"),
+        dist.join(LOADER),
+    ];
+    compressed.extend(parts.iter().cloned());
     for entry in fs::read_dir(project_root().join("client").join("i18n"))? {
         let from = entry?.path();
         if from.extension().is_some_and(|ext| ext == "txt") {
@@ -96,13 +105,101 @@ pub fn build(options: &Options) -> anyhow::Result<PathBuf> {
     for path in compressed {
         cmd::run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(path))?;
     }
-    let size = fs::metadata(dist.join("client_bg.wasm"))?.len();
-    let gzipped = fs::metadata(dist.join("client_bg.wasm.gz"))?.len();
-    eprintln!(
-        "client bundle: {} (client_bg.wasm {size} bytes, {gzipped} gzip-compressed)",
-        dist.display()
-    );
+    report_sizes(&dist, &parts)?;
     Ok(dist)
+}
+
+/// The module loader the splitter writes; `client.js` imports it.
+const LOADER: &str = "__wasm_split.js";
+
+/// Splits the linked module at its `#[wasm_split]` points: the first module goes to a
+/// staging folder for wasm-bindgen, the lazy parts (`split_*.wasm`, shared `chunk_*.wasm`)
+/// and their loader into `dist`. Returns the first module's path and the parts written.
+fn split(wasm: &Path, dist: &Path) -> anyhow::Result<(PathBuf, Vec<PathBuf>)> {
+    let input = fs::read(wasm).with_context(|| format!("cannot read {}", wasm.display()))?;
+    let staged = target_dir().join("wasm-split");
+    if staged.exists() {
+        fs::remove_dir_all(&staged)?;
+    }
+    fs::create_dir_all(&staged)?;
+    let main = staged.join("client.wasm");
+    let loader = format!("./{LOADER}");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = dist;
+    options.main_out_path = &main;
+    // The page imports `/client.js`; the loader must import the very same module.
+    options.main_module = "./client.js";
+    options.link_name = &loader;
+    let split = wasm_split_cli_support::transform(options)
+        .map_err(|error| anyhow::anyhow!("splitting the module failed: {error:?}"))?;
+    // The splitter copies the input's function names into each part: a third of a module,
+    // there only for stack traces (wasm-bindgen drops them from the first module).
+    for part in &split.split_modules {
+        let bytes = fs::read(part)?;
+        let stripped = without_names(&bytes)
+            .with_context(|| format!("{} is not a WebAssembly module", part.display()))?;
+        fs::write(part, stripped)?;
+    }
+    let mut parts = split.split_modules;
+    parts.sort();
+    Ok((main, parts))
+}
+
+/// `module` without its `name` custom section. A module is an 8-byte header and then
+/// sections: an id byte, the size as unsigned LEB128, the contents; a custom section (id 0)
+/// starts with its name.
+fn without_names(module: &[u8]) -> anyhow::Result<Vec<u8>> {
+    let header = module.get(..8).context("shorter than a header")?;
+    let mut out = header.to_vec();
+    let mut at = 8;
+    while at < module.len() {
+        let (size, width) = leb128(module.get(at + 1..).context("a section is cut")?)?;
+        let body = at + 1 + width;
+        let end = body
+            .checked_add(size)
+            .filter(|end| *end <= module.len())
+            .context("a section runs past the end")?;
+        let is_names = module[at] == 0 && {
+            let (length, width) = leb128(&module[body..end])?;
+            module.get(body + width..body + width + length) == Some(b"name".as_slice())
+        };
+        if !is_names {
+            out.extend_from_slice(&module[at..end]);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
+/// An unsigned LEB128 number and how many bytes it took.
+fn leb128(bytes: &[u8]) -> anyhow::Result<(usize, usize)> {
+    let mut value = 0usize;
+    for (n, byte) in bytes.iter().enumerate().take(5) {
+        value |= usize::from(byte & 0x7f) << (7 * n);
+        if byte & 0x80 == 0 {
+            return Ok((value, n + 1));
+        }
+    }
+    bail!("a size is not LEB128")
+}
+
+/// The size of each module, raw and gzipped, and the total: the budgets in BENCHMARKS.md
+/// are on the gzipped sizes.
+fn report_sizes(dist: &Path, parts: &[PathBuf]) -> anyhow::Result<()> {
+    eprintln!("client bundle: {}", dist.display());
+    let mut total = 0;
+    let first = dist.join("client_bg.wasm");
+    for module in std::iter::once(&first).chain(parts) {
+        let raw = fs::metadata(module)?.len();
+        let mut zipped = module.clone().into_os_string();
+        zipped.push(".gz");
+        let gzipped = fs::metadata(&zipped)?.len();
+        total += gzipped;
+        let name = module.file_name().unwrap_or_default().to_string_lossy();
+        eprintln!("  {name:<24} {raw:>9} bytes {gzipped:>8} gzip-compressed");
+    }
+    eprintln!("  {:<24} {:>9}       {total:>8} gzip-compressed", "all modules", "");
+    Ok(())
 }
 
 /// The files copied from `client/` into the bundle as they are: the page and its style sheets.

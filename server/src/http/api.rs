@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 use shared::access::{self, View};
 use shared::envelope::Envelope;
 use shared::group::Command;
-use shared::wire::Snapshot;
+use shared::personal::{SealedField, sealed_field};
+use shared::view::{self, ErrorBody};
+use shared::wire::{CommandRequest, Snapshot};
 use utoipa::ToSchema;
 
 use super::AppState;
@@ -21,30 +23,7 @@ use crate::commands::{Accepted, Refused, Submitted, fingerprint};
 use crate::metrics::Outcome;
 use crate::sealed::{PersonalData, household_key, random_id, role_key};
 
-/// `POST /api/commands`: one command with the id the client chose for it.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CommandBody {
-    /// Chosen by the client (a UUID, say) and kept with the command: sending the same
-    /// command again with the same id returns the first answer and changes nothing.
-    pub command_id: String,
-    /// The version of the command's stream the client saw; omit to skip the check.
-    #[serde(default)]
-    pub expected_version: Option<u64>,
-    /// The command: an object whose `type` names it (`LogRequest`, `ReserveStock`, ...).
-    #[schema(value_type = Object)]
-    pub command: Value,
-}
-
-/// The body of every error answer.
-#[derive(Debug, serde::Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// `{ "code": "...", "message": "..." }`, plus fields such as `current_version`.
-    #[schema(value_type = Object)]
-    pub error: Value,
-}
-
-#[utoipa::path(post, path = "/api/commands", tag = "commands", request_body = CommandBody,
+#[utoipa::path(post, path = "/api/commands", tag = "commands", request_body = CommandRequest,
     responses(
         (status = 200, description = "Accepted and durable (or a retry of an accepted command)", body = Accepted),
         (status = 400, description = "Malformed JSON, unknown command type or wrong field types", body = ErrorBody),
@@ -59,7 +38,7 @@ pub struct ErrorBody {
 pub async fn post_command(
     State(state): State<AppState>,
     member: SignedIn,
-    ApiJson(body): ApiJson<CommandBody>,
+    ApiJson(body): ApiJson<CommandRequest>,
 ) -> Result<Json<Accepted>, ApiError> {
     let counted = |outcome, error: ApiError| {
         state.metrics.command(outcome);
@@ -110,19 +89,6 @@ pub async fn post_command(
     }
 }
 
-/// Where a command carries personal data, and whose key seals it: the field's path, the
-/// field naming the key's owner, and the owner's kind. A household's data is sealed under
-/// the household's key; a role holder's contact under the role card's; a donor's identity
-/// under its transaction's or donation's, so each can be erased on its own.
-const SEALED_FIELDS: [(&str, &[&str], &str, &str); 6] = [
-    ("LogRequest", &["personal_data"], "household_id", "household:"),
-    ("RegisterHousehold", &["personal_data"], "household_id", "household:"),
-    ("AssignRole", &["contact"], "role_card_id", "role:"),
-    ("HandOverRole", &["contact"], "role_card_id", "role:"),
-    ("SetRoleContact", &["contact"], "role_card_id", "role:"),
-    ("RecordTransaction", &["donor", "personal_data"], "transaction_id", "donor:"),
-];
-
 /// A role contact's key is the holder's own for that card ([`role_key`]): the holder the
 /// command names, or for `SetRoleContact` the card's current holder.
 fn role_holder(state: &AppState, kind: &str, command: &Value) -> Option<String> {
@@ -140,8 +106,6 @@ fn role_holder(state: &AppState, kind: &str, command: &Value) -> Option<String> 
         _ => None,
     }
 }
-const SEALED_DONATION: (&str, &[&str], &str, &str) =
-    ("RecordGoodsDonation", &["donor", "personal_data"], "donation_id", "donor:");
 
 /// Replaces clear personal data in a command with its sealed form, so that only ciphertext
 /// ever reaches `decide` and the log. Clients send the clear form as an object
@@ -152,9 +116,7 @@ pub(crate) fn seal_personal_data(
     command: &mut Value,
 ) -> Result<(), ApiError> {
     let invalid = |message: String| ApiError::bad_request("invalid_command", message);
-    let Some((_, path, owner_field, owner_kind)) =
-        SEALED_FIELDS.iter().chain([&SEALED_DONATION]).find(|(k, ..)| *k == kind)
-    else {
+    let Some(&SealedField { path, owner_field, key_prefix, .. }) = sealed_field(kind) else {
         return Ok(());
     };
     let owner = command
@@ -163,7 +125,7 @@ pub(crate) fn seal_personal_data(
         .ok_or_else(|| invalid(format!("{owner_field}: expected a string")))?;
     let key_id = match role_holder(state, kind, command) {
         Some(holder) => role_key(owner, &holder),
-        None => format!("{owner_kind}{owner}"),
+        None => format!("{key_prefix}{owner}"),
     };
     let Some((last, parents)) = path.split_last() else { return Ok(()) };
     let mut holder = &mut *command;
@@ -443,7 +405,7 @@ pub async fn contact(
     State(state): State<AppState>,
     member: SignedIn,
     axum::extract::Path(request_id): axum::extract::Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<view::Contact>, ApiError> {
     let now_ms = (state.clock)();
     let me = member.member.member_id.as_str();
     caught_up(&state).await;
@@ -465,12 +427,12 @@ pub async fn contact(
     };
     let key_id = household_key(&household_id);
     let answer = |opened: Option<PersonalData>| {
-        Json(json!({
-            "request_id": request_id,
-            "household_id": household_id,
-            "erased": opened.is_none(),
-            "personal_data": opened,
-        }))
+        Json(view::Contact {
+            request_id: request_id.clone(),
+            household_id: household_id.clone(),
+            erased: opened.is_none(),
+            personal_data: opened,
+        })
     };
     // The key is destroyed once the erasure is durable (and at start-up, should the server
     // have stopped in between): no key, nothing left to show.
@@ -532,7 +494,7 @@ pub async fn role_contact(
     State(state): State<AppState>,
     member: SignedIn,
     axum::extract::Path(role_card_id): axum::extract::Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<view::RoleContact>, ApiError> {
     let at_work = member.roles().iter().any(|r| *r != access::Role::Auditor);
     member.require(at_work, "seeing a role holder's contact")?;
     caught_up(&state).await;
@@ -550,7 +512,11 @@ pub async fn role_contact(
             .map_err(|e| ApiError::unavailable(e.to_string()))?,
         _ => None,
     };
-    Ok(Json(json!({"role_card_id": role_card_id, "member_id": holder, "personal_data": opened})))
+    Ok(Json(view::RoleContact {
+        role_card_id,
+        member_id: holder.to_string(),
+        personal_data: opened,
+    }))
 }
 
 /// Waits, a second at most, until the projections fold everything that was durable when the

@@ -26,7 +26,7 @@ static BUILDING: Semaphore = Semaphore::const_new(1);
 
 #[utoipa::path(get, path = "/api/audit/bundle", tag = "audit",
     responses((status = 200, description = "A tar of one folder: events.ndjson, transactions.csv, stock_movements.csv, statements/, manifest.json; check it with `potluck verify-bundle`", content_type = "application/x-tar"),
-              (status = 403, description = "Only coordinators and auditors read the log", body = super::api::ErrorBody)))]
+              (status = 403, description = "Only coordinators and auditors read the log", body = shared::view::ErrorBody)))]
 pub async fn bundle(State(state): State<AppState>, member: SignedIn) -> Result<Response, ApiError> {
     let allowed = access::may_view(member.roles(), View::Log);
     member.require(allowed, "downloading the audit bundle")?;

@@ -45,8 +45,8 @@ fn invalid_query(rejection: QueryRejection) -> ApiError {
     params(("from" = Option<String>, Query, description = "Took effect on or after this day, e.g. 2026-11-01"),
            ("to" = Option<String>, Query, description = "Took effect on or before this day")),
     responses((status = 200, description = "date,account,description,debit,credit,reference: every posting in the books, on the day it took effect", content_type = "text/csv"),
-              (status = 400, description = "A date that does not parse, or from after to", body = super::api::ErrorBody),
-              (status = 403, description = "Finance, coordinators and auditors only", body = super::api::ErrorBody)))]
+              (status = 400, description = "A date that does not parse, or from after to", body = shared::view::ErrorBody),
+              (status = 403, description = "Finance, coordinators and auditors only", body = shared::view::ErrorBody)))]
 pub async fn transactions(
     State(state): State<AppState>,
     member: SignedIn,
@@ -64,7 +64,7 @@ pub async fn transactions(
 #[utoipa::path(get, path = "/api/exports/statement/{year}/{month}.csv", tag = "exports",
     params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12")),
     responses((status = 200, description = "The month's statement as three balanced journals: opening balances, the month's debits and credits per account, closing balances", content_type = "text/csv"),
-              (status = 400, description = "No such month", body = super::api::ErrorBody)))]
+              (status = 400, description = "No such month", body = shared::view::ErrorBody)))]
 pub async fn statement(
     State(state): State<AppState>,
     member: SignedIn,
@@ -89,7 +89,7 @@ pub async fn statement(
 
 #[utoipa::path(get, path = "/api/exports/stock_movements.csv", tag = "exports",
     responses((status = 200, description = "Every stock movement, as the audit bundle's stock_movements.csv", content_type = "text/csv"),
-              (status = 403, description = "Roles that may not see the stock", body = super::api::ErrorBody)))]
+              (status = 403, description = "Roles that may not see the stock", body = shared::view::ErrorBody)))]
 pub async fn stock_movements(
     State(state): State<AppState>,
     member: SignedIn,
@@ -107,7 +107,7 @@ pub async fn stock_movements(
 #[utoipa::path(get, path = "/api/exports/members.csv", tag = "exports",
     params(("month" = Option<String>, Query, description = "e.g. 2026-11; the current month when left out")),
     responses((status = 200, description = "member_id,name,roles,role_cards,skills,minutes,hours,shifts,absences for the month; no contacts", content_type = "text/csv"),
-              (status = 400, description = "A month that does not parse", body = super::api::ErrorBody)))]
+              (status = 400, description = "A month that does not parse", body = shared::view::ErrorBody)))]
 pub async fn members(
     State(state): State<AppState>,
     member: SignedIn,

@@ -7,9 +7,9 @@
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::access::{self, View};
-use shared::wire::{Snapshot, WireEvent};
+use shared::view::{PastBoard, PastEvents};
 
 use super::AppState;
 use super::api::caught_up;
@@ -30,24 +30,12 @@ pub struct PastQuery {
     pub at_ms: Option<i64>,
 }
 
-/// The board at a past position.
-#[derive(Debug, Serialize)]
-pub struct PastBoard {
-    /// The position answered and when its event was recorded.
-    pub position: u64,
-    pub recorded_at_ms: i64,
-    /// The log's head now, so a timeline knows how far it can go.
-    pub head: u64,
-    /// What a screen folds: the board, the timelines of its requests, the members.
-    pub snapshot: Snapshot,
-}
-
 /// `GET /api/history?position=N` or `?at_ms=T`: the board as of then.
 #[utoipa::path(get, path = "/api/history", tag = "retrospective",
     params(("position" = Option<u64>, Query, description = "The board after this event"),
            ("at_ms" = Option<i64>, Query, description = "The board after the last event recorded at or before this moment")),
     responses((status = 200, description = "`{position, recorded_at_ms, head, snapshot}`: the board, its requests' timelines and the members as they were"),
-              (status = 400, description = "A bad question", body = super::api::ErrorBody)))]
+              (status = 400, description = "A bad question", body = shared::view::ErrorBody)))]
 pub async fn past(
     State(state): State<AppState>,
     member: SignedIn,
@@ -93,20 +81,12 @@ pub struct EventsQuery {
     pub until_ms: Option<i64>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct PastEvents {
-    pub events: Vec<WireEvent>,
-    /// The last position read, whether or not its event is shown: ask again after it.
-    pub last: u64,
-    pub head: u64,
-}
-
 #[utoipa::path(get, path = "/api/history/events", tag = "retrospective",
     params(("after" = Option<u64>, Query, description = "Events after this position"),
            ("limit" = Option<u64>, Query, description = "At most this many (500 unless given, 5000 at most)"),
            ("until_ms" = Option<i64>, Query, description = "Only events recorded at or before this moment")),
     responses((status = 200, description = "`{events, last, head}`: events as the live feed sends them; ask again after `last`"),
-              (status = 400, description = "A bad question", body = super::api::ErrorBody)))]
+              (status = 400, description = "A bad question", body = shared::view::ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     member: SignedIn,

@@ -12,13 +12,13 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::access::{self, View};
 
 use super::AppState;
 use super::error::ApiError;
 use super::session::SignedIn;
-use crate::import::{self, ImportError, Importer, Kind, Phase, Progress, Report, Request};
+use crate::import::{self, ImportError, Importer, Phase, Progress, Report, Request};
 
 /// The running import of each member.
 pub type Running = Arc<Mutex<HashMap<String, Arc<Progress>>>>;
@@ -63,7 +63,7 @@ impl Drop for Slot {
     responses((status = 200, description = "The check, or the import done"),
               (status = 422, description = "The file has errors: nothing was written"),
               (status = 409, description = "The file changed since its check, or an import is already running"),
-              (status = 413, description = "Over 50 MB or 200,000 rows", body = super::api::ErrorBody)))]
+              (status = 413, description = "Over 50 MB or 200,000 rows", body = shared::view::ErrorBody)))]
 pub async fn import(
     State(state): State<AppState>,
     member: SignedIn,
@@ -71,7 +71,7 @@ pub async fn import(
     query: Result<Query<ImportQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let kind: Kind = kind.parse().map_err(|m: String| ApiError::bad_request("unknown_kind", m))?;
+    let kind = import::parse_kind(&kind).map_err(|m| ApiError::bad_request("unknown_kind", m))?;
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let dates = query
         .dates
@@ -139,28 +139,17 @@ fn api_error(error: ImportError) -> ApiError {
     }
 }
 
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ProgressBody {
-    /// idle, reading, checking, writing, done or cancelled.
-    phase: String,
-    done: usize,
-    total: usize,
-}
-
 #[utoipa::path(get, path = "/api/imports/progress", tag = "import",
-    responses((status = 200, description = "Where the member's running import is", body = ProgressBody)))]
+    responses((status = 200, description = "Where the member's running import is", body = shared::view::import::Progress)))]
 pub async fn progress(
     State(state): State<AppState>,
     member: SignedIn,
 ) -> Result<Response, ApiError> {
     let running = state.imports.lock().map_err(|_| ApiError::unavailable("busy"))?;
     let body = match running.get(member.member.member_id.as_str()) {
-        None => ProgressBody { phase: "idle".into(), done: 0, total: 0 },
-        Some(p) => ProgressBody {
-            phase: serde_json::to_value(p.phase())
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
+        None => shared::view::import::Progress::default(),
+        Some(p) => shared::view::import::Progress {
+            phase: p.phase(),
             done: p.done.load(std::sync::atomic::Ordering::Relaxed),
             total: p.total.load(std::sync::atomic::Ordering::Relaxed),
         },

@@ -9,15 +9,15 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use shared::access::{self, View};
 use shared::distribution::day::{day_of_date, day_of_iso, iso_date};
 use shared::ledger::AccountKind;
 use shared::ledger::{
-    Account, AccountId, Currency, GoodsDonation, Grant, Line, MonthlyStatement, Transaction,
+    AccountId, Currency, GoodsDonation, Grant, Line, MonthlyStatement, Transaction,
     TransactionStatus, YearlyChannelTotals,
 };
-use utoipa::ToSchema;
+use shared::view::{LedgerView, StatementView};
 
 use super::AppState;
 use super::api::caught_up;
@@ -41,25 +41,6 @@ pub struct LedgerQuery {
     pub format: Option<String>,
 }
 
-/// The ledger as its screen shows it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LedgerView {
-    pub currency: Option<String>,
-    /// An expense strictly above this needs a second member's approval.
-    pub approval_threshold_cents: i64,
-    #[schema(value_type = Vec<Object>)]
-    pub accounts: Vec<Account>,
-    /// Newest first.
-    #[schema(value_type = Vec<Object>)]
-    pub transactions: Vec<Transaction>,
-    /// Every grant applied for, newest application first (not filtered).
-    #[schema(value_type = Vec<Object>)]
-    pub grants: Vec<Grant>,
-    /// Donated goods with their estimated value, newest first (filtered by `from` and `to`).
-    #[schema(value_type = Vec<Object>)]
-    pub goods: Vec<GoodsDonation>,
-}
-
 #[utoipa::path(get, path = "/api/ledger", tag = "money",
     params(("from" = Option<String>, Query, description = "On or after this day, e.g. 2026-11-01"),
            ("to" = Option<String>, Query, description = "On or before this day"),
@@ -67,8 +48,8 @@ pub struct LedgerView {
            ("status" = Option<String>, Query, description = "posted, awaiting_payment, paid or declined"),
            ("format" = Option<String>, Query, description = "csv for one row per posting")),
     responses((status = 200, description = "Accounts and transactions (JSON), or one CSV row per posting"),
-              (status = 400, description = "A filter that does not parse", body = super::api::ErrorBody),
-              (status = 403, description = "Finance, coordinators and auditors only", body = super::api::ErrorBody)))]
+              (status = 400, description = "A filter that does not parse", body = shared::view::ErrorBody),
+              (status = 403, description = "Finance, coordinators and auditors only", body = shared::view::ErrorBody)))]
 pub async fn ledger(
     State(state): State<AppState>,
     member: SignedIn,
@@ -132,22 +113,11 @@ pub struct StatementQuery {
     pub format: Option<String>,
 }
 
-/// A month's statement and the year's totals per payment channel.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StatementView {
-    #[schema(value_type = Object)]
-    pub statement: MonthlyStatement,
-    /// Money received per cash, bank and payment-app account in the statement's year, up to
-    /// the end of its month: payment apps report to tax authorities above thresholds.
-    #[schema(value_type = Object)]
-    pub channels: YearlyChannelTotals,
-}
-
 #[utoipa::path(get, path = "/api/statements/{year}/{month}", tag = "money",
     params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12"),
            ("format" = Option<String>, Query, description = "csv for the statement as rows")),
     responses((status = 200, description = "The month's statement (JSON), or CSV; every line carries the log positions behind it"),
-              (status = 400, description = "No such month", body = super::api::ErrorBody)))]
+              (status = 400, description = "No such month", body = shared::view::ErrorBody)))]
 pub async fn statement(
     State(state): State<AppState>,
     member: SignedIn,
@@ -322,7 +292,7 @@ fn statement_csv(s: &MonthlyStatement) -> String {
     params(("year" = i64, Path, description = "e.g. 2026"), ("month" = u32, Path, description = "1 to 12"),
            ("format" = Option<String>, Query, description = "csv for one section,key,measure,value table")),
     responses((status = 200, description = "The month's report"),
-              (status = 400, description = "No such month", body = super::api::ErrorBody)))]
+              (status = 400, description = "No such month", body = shared::view::ErrorBody)))]
 pub async fn report(
     State(state): State<AppState>,
     member: SignedIn,

@@ -39,14 +39,15 @@ use super::{api, audit, exports, history, imports, money, people, session};
         imports::items_csv,
     ),
     components(schemas(
-        api::CommandBody,
-        api::ErrorBody,
+        shared::wire::CommandRequest,
+        shared::view::ErrorBody,
+        shared::view::ErrorDetail,
         api::NewMember,
         session::SignIn,
-        money::LedgerView,
-        money::StatementView,
-        people::RosterView,
-        imports::ProgressBody,
+        shared::view::LedgerView,
+        shared::view::StatementView,
+        shared::view::RosterView,
+        shared::view::import::Progress,
         crate::commands::Accepted
     ))
 )]

@@ -7,44 +7,14 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde::Serialize;
 use shared::access::{self, View};
-use shared::limits::GroupLimits;
-use std::collections::BTreeMap;
-
-use shared::distribution::MemberId;
-use shared::people::{Agreement, Commitment, RoleCard, Shift, Signal, SkillEntry, Workload};
-use utoipa::ToSchema;
+use shared::people::Shift;
+use shared::view::RosterView;
 
 use super::AppState;
 use super::api::caught_up;
 use super::error::ApiError;
 use super::session::SignedIn;
-
-/// The roster as its screen shows it, as of `now_ms`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RosterView {
-    pub now_ms: i64,
-    #[schema(value_type = Object)]
-    pub limits: GroupLimits,
-    #[schema(value_type = Vec<Object>)]
-    pub signals: Vec<Signal>,
-    #[schema(value_type = Vec<Object>)]
-    pub role_cards: Vec<RoleCard>,
-    /// Every member with a role, a backup duty, a shift or a commitment.
-    #[schema(value_type = Vec<Object>)]
-    pub workloads: Vec<Workload>,
-    /// By start time.
-    #[schema(value_type = Vec<Object>)]
-    pub shifts: Vec<Shift>,
-    #[schema(value_type = Object)]
-    pub skills: BTreeMap<MemberId, Vec<SkillEntry>>,
-    #[schema(value_type = Object)]
-    pub agreement: Option<Agreement>,
-    /// Commitments still running, by member.
-    #[schema(value_type = Vec<Object>)]
-    pub commitments: Vec<Commitment>,
-}
 
 #[utoipa::path(get, path = "/api/roster", tag = "people",
     responses((status = 200, description = "Role cards, loads, shifts, skills, the agreement and the signals", body = RosterView)))]

@@ -14,7 +14,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use serde_json::json;
 use shared::access::Role;
 use shared::members::Member;
 
@@ -144,7 +143,7 @@ pub async fn sign_in(
         .create_session(member.member_id.as_str(), (state.clock)())
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
     let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=604800");
-    let mut response = Json(json!({ "member": member, "token": token })).into_response();
+    let mut response = Json(shared::view::SignedIn { member, token }).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }

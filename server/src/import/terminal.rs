@@ -145,7 +145,7 @@ fn print_report(report: &Report) {
     if report.errors_total > 0 {
         println!("{} problems:", report.errors_total);
         for error in &report.errors {
-            println!("  {}", super::error_words(error));
+            println!("  {}", error.words());
         }
         if report.errors_total > report.errors.len() {
             println!("  … and {} more", report.errors_total - report.errors.len());

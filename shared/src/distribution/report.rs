@@ -56,6 +56,7 @@ pub struct Wait {
 pub struct Feedback {
     pub count: u64,
     /// Ratings given, by value.
+    #[serde(deserialize_with = "ratings_by_text")]
     pub ratings: BTreeMap<i64, u64>,
     /// The comments, in the order given (no names: households are never named in them).
     pub comments: Vec<String>,
@@ -316,4 +317,21 @@ impl Stock {
             .sort_by(|a, b| (a.from_ms, a.item_id.as_str()).cmp(&(b.from_ms, b.item_id.as_str())));
         self.done
     }
+}
+
+/// Ratings keyed by their number, read from JSON's text keys (`{"5": 3}`) even when the
+/// report is read through a flattened wrapper, where serde hands the keys over as strings.
+fn ratings_by_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<i64, u64>, D::Error> {
+    use serde::Deserialize as _;
+    let by_text = BTreeMap::<String, u64>::deserialize(deserializer)?;
+    by_text
+        .into_iter()
+        .map(|(rating, count)| {
+            let rating =
+                rating.parse().map_err(|_| serde::de::Error::custom("a rating is a number"))?;
+            Ok((rating, count))
+        })
+        .collect()
 }

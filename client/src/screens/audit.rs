@@ -8,14 +8,13 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use shared::distribution::day::{day_of, start_of_day_ms};
+use shared::envelope::Envelope;
 
 use crate::api::{self, Failure};
-use crate::app::use_ctx;
-use crate::forms::parse_date;
+use crate::ctx::use_ctx;
 use crate::i18n::use_i18n;
-use crate::screens::{clock, date_label, failure_words};
+use crate::ui::{format, words};
 
 /// Rows per page.
 const PAGE: usize = 100;
@@ -46,10 +45,10 @@ impl Filters {
         put("type", &self.event_type);
         put("command", &self.command);
         put("mentions", &self.mentions);
-        if let Some(day) = parse_date(&self.from) {
+        if let Some(day) = format::parse_date(&self.from) {
             query.push_str(&format!("&from_ms={}", start_of_day_ms(day)));
         }
-        if let Some(day) = parse_date(&self.to) {
+        if let Some(day) = format::parse_date(&self.to) {
             query.push_str(&format!("&to_ms={}", start_of_day_ms(day + 1)));
         }
         query
@@ -61,25 +60,21 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let filters = RwSignal::new(Filters { mentions, ..Filters::default() });
-    let rows = RwSignal::new(Vec::<Value>::new());
+    let rows = RwSignal::new(Vec::<Envelope>::new());
     let more = RwSignal::new(false);
     let failure = RwSignal::new(None::<Failure>);
     let ask = move |after: u64| {
         let path = filters.get_untracked().query(after);
         spawn_local(async move {
-            let answer = api::call("GET", &path, None).await;
-            let text = match answer {
-                Ok((200, text)) => text,
-                Ok((status, text)) => {
-                    failure.set(Some(Failure::Server(api::error_words(status, &text))));
-                    return;
-                }
-                Err(_) => {
-                    failure.set(Some(Failure::Unreachable));
+            let text = match api::expect_ok(api::call("GET", &path, None).await) {
+                Ok(text) => text,
+                Err(error) => {
+                    failure.set(Some(error));
                     return;
                 }
             };
-            let page: Vec<Value> =
+            // One stored envelope a line, as `potluck verify` reads them.
+            let page: Vec<Envelope> =
                 text.lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
             more.set(page.len() == PAGE);
             failure.set(None);
@@ -117,18 +112,19 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
                 .collect_view()
         })
     };
-    let row = move |envelope: &Value| {
-        let text = |field: &str| envelope[field].as_str().unwrap_or_default().to_owned();
-        let at = envelope["recorded_at_ms"].as_i64().unwrap_or_default();
-        let (actor, stream, command) = (text("actor"), text("stream"), text("command_id"));
-        let mut payload = envelope["payload"].to_string();
+    let row = move |envelope: &Envelope| {
+        let at = envelope.recorded_at_ms;
+        let (actor, stream, command) =
+            (envelope.actor.clone(), envelope.stream.clone(), envelope.command_id.clone());
+        let mut payload = envelope.payload.clone();
         if payload.len() > 200 {
             let cut = (0..=200).rev().find(|n| payload.is_char_boundary(*n)).unwrap_or(0);
             payload.truncate(cut);
             payload.push('…');
         }
         let (stream_shown, command_shown) = (stream.clone(), command.clone());
-        let hash = text("hash").chars().take(12).collect::<String>();
+        let full_hash = hex::encode(envelope.hash);
+        let hash = full_hash.chars().take(12).collect::<String>();
         let ask_for = move |set: fn(&mut Filters, String), value: String| {
             move |_| {
                 filters.set({
@@ -140,15 +136,15 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
         };
         let actor_name = ctx.live.with_untracked(|l| l.member_name(&actor).to_owned());
         view! {
-            <tr data-testid="audit-row" data-position=envelope["position"].to_string()>
-                <td class="amount">{envelope["position"].to_string()}</td>
-                <td>{date_label(day_of(at))} " " {clock(at)}</td>
+            <tr data-testid="audit-row" data-position=envelope.position.to_string()>
+                <td class="amount">{envelope.position}</td>
+                <td>{format::date(day_of(at))} " " {format::clock(at)}</td>
                 <td><button type="button" class="link" on:click=ask_for(|f, v| f.actor = v, actor)>{actor_name}</button></td>
-                <td>{text("event_type")}</td>
+                <td>{envelope.event_type.clone()}</td>
                 <td><button type="button" class="link" on:click=ask_for(|f, v| f.stream = v, stream.clone())>{stream_shown}</button></td>
                 <td><button type="button" class="link" data-testid="audit-command" on:click=ask_for(|f, v| f.command = v, command.clone())>{command_shown}</button></td>
                 <td><code>{payload}</code></td>
-                <td><code title=text("hash")>{hash}</code></td>
+                <td><code title=full_hash>{hash}</code></td>
             </tr>
         }
     };
@@ -175,7 +171,7 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
                 </button>
             </form>
             <p class="hint">{move || i.t("audit.hint")}</p>
-            {move || failure.get().map(|f| view! { <p class="error" role="alert">{failure_words(i, f)}</p> })}
+            {move || failure.get().map(|f| view! { <p class="error" role="alert">{words::failure(i, f)}</p> })}
             <table class="audit-table">
                 <thead><tr>
                     <th scope="col">"#"</th>
@@ -192,7 +188,7 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
             {move || rows.with(Vec::is_empty).then(|| view! { <p class="empty">{i.t("audit.none")}</p> })}
             {move || more.get().then(|| view! {
                 <button type="button" class="secondary" data-testid="audit-more" on:click=move |_| {
-                    let last = rows.with_untracked(|r| r.last().and_then(|e| e["position"].as_u64()).unwrap_or(0));
+                    let last = rows.with_untracked(|r| r.last().map_or(0, |e| e.position));
                     ask(last);
                 }>{i.t("audit.more")}</button>
             })}

@@ -8,20 +8,16 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 use shared::distribution::day::{date_of_day, day_of, day_of_date, days_in_month, start_of_day_ms};
-use shared::wire::Snapshot;
+use shared::view::{PastBoard, PastEvents};
 
 use crate::api::{self, Failure};
-use crate::app::use_ctx;
-use crate::forms::parse_date;
+use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::incoming::{Incoming, IncomingEvent};
-use crate::labels;
 use crate::live::Live;
-use crate::screens::{
-    alerts_view, clock, columns_view, date_label, deliveries_view, failure_words, stock_view,
-};
+use crate::ui::board::{alerts_view, columns_view, deliveries_view, stock_view};
+use crate::ui::{format, labels, words};
 
 /// How fast the replay can play: ×1 is real time.
 const SPEEDS: [i64; 4] = [1, 10, 60, 600];
@@ -29,19 +25,6 @@ const SPEEDS: [i64; 4] = [1, 10, 60, 600];
 const TICK_MS: i64 = 250;
 /// The steps listed under the timeline.
 const STEPS_SHOWN: usize = 8;
-
-/// `GET /api/history`: the board at a moment.
-#[derive(Deserialize)]
-struct PastBoard {
-    snapshot: Box<Snapshot>,
-}
-
-/// `GET /api/history/events`: what happened after a position.
-#[derive(Deserialize)]
-struct PastEvents {
-    events: Vec<IncomingEvent>,
-    last: u64,
-}
 
 /// Events fetched and not yet folded, and where the next fetch starts.
 #[derive(Default)]
@@ -60,7 +43,7 @@ pub fn ReplayScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let today = day_of(ctx.now.get_untracked());
-    let day = RwSignal::new(date_label(today));
+    let day = RwSignal::new(format::date(today));
     let whole_month = RwSignal::new(false);
     let past = RwSignal::new(Live::default());
     let cursor = RwSignal::new(start_of_day_ms(today));
@@ -70,7 +53,7 @@ pub fn ReplayScreen() -> impl IntoView {
     let queue = StoredValue::new(Queue::default());
     // The span the timeline covers: the chosen day, or its whole month.
     let span = move || {
-        let first = parse_date(&day.get()).unwrap_or(today);
+        let first = format::parse_date(&day.get()).unwrap_or(today);
         if !whole_month.get() {
             return (start_of_day_ms(first), start_of_day_ms(first + 1));
         }
@@ -90,7 +73,7 @@ pub fn ReplayScreen() -> impl IntoView {
         let until = untrack(span).1 - 1;
         spawn_local(async move {
             let path = format!("/api/history/events?after={after}&limit=500&until_ms={until}");
-            let answer = api::get_json::<PastEvents>(&path).await;
+            let answer = api::get_json::<PastEvents<IncomingEvent>>(&path).await;
             queue.update_value(|q| {
                 if q.generation != generation {
                     return;
@@ -140,7 +123,7 @@ pub fn ReplayScreen() -> impl IntoView {
                 Ok(board) => {
                     let position = board.snapshot.position;
                     let mut fresh = Live::default();
-                    fresh.receive(Incoming::Snapshot { snapshot: board.snapshot });
+                    fresh.receive(Incoming::Snapshot { snapshot: Box::new(board.snapshot) });
                     past.set(fresh);
                     steps.set(Vec::new());
                     failure.set(None);
@@ -218,7 +201,7 @@ pub fn ReplayScreen() -> impl IntoView {
                         if let Ok(at) = event_target_value(&ev).parse::<i64>() { jump(at) }
                     } />
                 <strong data-testid="replay-time">
-                    {move || { let at = cursor.get(); format!("{} {}", date_label(day_of(at)), clock(at)) }}
+                    {move || { let at = cursor.get(); format!("{} {}", format::date(day_of(at)), format::clock(at)) }}
                 </strong>
                 <button type="button" data-testid="replay-step" on:click=move |_| step()>{move || i.t("replay.step")}</button>
                 {SPEEDS.map(speed_button)}
@@ -226,7 +209,7 @@ pub fn ReplayScreen() -> impl IntoView {
                     {move || past.with(|l| l.position.map(|p| i.tf("replay.position", &[("n", &p.to_string())])))}
                 </span>
             </section>
-            {move || failure.get().map(|f| view! { <p class="error" role="alert">{failure_words(i, f)}</p> })}
+            {move || failure.get().map(|f| view! { <p class="error" role="alert">{words::failure(i, f)}</p> })}
             <ol class="plain replay-steps" data-testid="replay-steps" aria-live="polite">
                 {move || steps.get().into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
             </ol>
@@ -258,14 +241,10 @@ fn step_words(i: I18n, live: &Live, event: &IncomingEvent) -> String {
         "event.other" => kind.to_owned(),
         key => i.t(key),
     };
-    let subject = ["request_id", "delivery_id", "item_id", "transaction_id", "member_id"]
-        .iter()
-        .find_map(|field| event.event.get(*field).and_then(|v| v.as_str()))
-        .map(|id| format!(" · {id}"))
-        .unwrap_or_default();
+    let subject = event.subject().map(|id| format!(" · {id}")).unwrap_or_default();
     format!(
         "{} · {} · {words}{subject}",
-        clock(event.recorded_at_ms),
+        format::clock(event.recorded_at_ms),
         live.member_name(&event.actor)
     )
 }

@@ -4,79 +4,59 @@
 //! preview and every error by row and column; "Import" sends the same file again with the
 //! check's hash, and the server imports all of it or nothing.
 //!
-//! The server's report is read as a JSON value (no serde code of its own in the bundle). While
-//! a file is with the server, the screen polls `/api/imports/progress` for a progress bar
-//! and offers to stop it.
+//! While a file is with the server, the screen polls `/api/imports/progress` for a progress
+//! bar and offers to stop it.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use serde::Deserialize;
+use shared::view::import::{Kind, Phase, Progress, Report, RowError};
 use web_sys::{File, HtmlInputElement};
 
 use crate::api;
-use crate::app::use_ctx;
-use crate::forms::Choice;
+use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
+use crate::ui::form::{Choice, slug};
 
-/// What can be imported (`POST /api/imports/{kind}`), and the command a member's roles must
-/// allow to import it.
-pub const KINDS: [(&str, &str); 6] = [
-    ("items", "ReceiveStock"),
-    ("members", "AddMember"),
-    ("partners", "RegisterPartner"),
-    ("households", "RegisterHousehold"),
-    ("donations", "RecordTransaction"),
-    ("expenses", "RecordTransaction"),
-];
-
-/// The kinds a member may import, given what their roles allow.
-pub fn allowed(may: impl Fn(&str) -> bool) -> Vec<&'static str> {
-    KINDS.iter().filter(|(_, command)| may(command)).map(|(kind, _)| *kind).collect()
+/// The kinds a member may import: those whose every command their roles allow (the server
+/// asks the same of the importing member).
+pub fn allowed(may: impl Fn(&str) -> bool) -> Vec<Kind> {
+    Kind::ALL.into_iter().filter(|kind| kind.command_types().iter().all(|c| may(c))).collect()
 }
 
 /// The import's address: a dry run, or the import itself with the dry run's hash.
-pub fn import_path(kind: &str, dates: &str, commit: Option<&str>) -> String {
+pub fn import_path(kind: Kind, dates: &str, commit: Option<&str>) -> String {
     let commit = commit.map(|hash| format!("&commit={hash}")).unwrap_or_default();
-    format!("/api/imports/{kind}?dates={dates}{commit}")
-}
-
-fn number(value: &Value, field: &str) -> u64 {
-    value.get(field).and_then(Value::as_u64).unwrap_or_default()
-}
-
-fn text<'a>(value: &'a Value, field: &str) -> &'a str {
-    value.get(field).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn list<'a>(value: &'a Value, field: &str) -> &'a [Value] {
-    value.get(field).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    format!("/api/imports/{}?dates={dates}{commit}", kind.name())
 }
 
 /// One error of the report in words: "Row 14, quantity: 'twelve' is not a number".
-pub fn error_words(i: I18n, error: &Value) -> String {
-    let row = number(error, "row").to_string();
-    let (column, message) = (text(error, "column"), text(error, "message"));
-    if column.is_empty() {
-        i.tf("import.error_row", &[("row", &row), ("message", message)])
+pub fn error_words(i: I18n, error: &RowError) -> String {
+    let row = error.row.to_string();
+    if error.column.is_empty() {
+        i.tf("import.error_row", &[("row", &row), ("message", &error.message)])
     } else {
-        i.tf("import.error", &[("row", &row), ("column", column), ("message", message)])
+        i.tf(
+            "import.error",
+            &[("row", &row), ("column", &error.column), ("message", &error.message)],
+        )
     }
 }
 
-/// The server's message from an error body, `{"error", "message"}` or `{"error": {...}}`.
+/// A refusal before any report: the body limit's `{"error", "message"}`, or the API's
+/// `{"error": {"code", "message"}}`.
+#[derive(Deserialize)]
+struct Refused {
+    message: String,
+}
+
 fn message_of(status: u16, body: &str) -> String {
-    let value: Value = serde_json::from_str(body).unwrap_or_default();
-    match value.get("message").and_then(Value::as_str) {
-        Some(message) => message.to_owned(),
-        None => api::error_words(status, body),
+    match serde_json::from_str::<Refused>(body) {
+        Ok(refused) => refused.message,
+        Err(_) => api::error_detail(status, body).message,
     }
-}
-
-/// Whether the report allows the import: checked, not yet imported, and free of errors.
-pub fn importable(report: &Value) -> bool {
-    report.get("committed") == Some(&Value::Bool(false)) && number(report, "errors_total") == 0
 }
 
 #[component]
@@ -87,9 +67,12 @@ pub fn ImportScreen() -> impl IntoView {
     let Some(first) = kinds.first() else {
         return view! { <main><p class="error">{i.t("error.not_allowed")}</p></main> }.into_any();
     };
-    let kind = RwSignal::new((*first).to_owned());
+    let kind = RwSignal::new(first.name().to_owned());
     let kind_options = Signal::derive(move || {
-        kinds.iter().map(|k| ((*k).to_owned(), i.t(&format!("import.kind.{k}")))).collect()
+        kinds
+            .iter()
+            .map(|k| (k.name().to_owned(), i.t(&format!("import.kind.{}", k.name()))))
+            .collect()
     });
     let dates = RwSignal::new("auto".to_owned());
     let date_options = Signal::derive(move || {
@@ -99,10 +82,10 @@ pub fn ImportScreen() -> impl IntoView {
     let file_name = RwSignal::new(String::new());
     // Checked once on this screen: choosing a file again (fixed) checks it again.
     let checked = StoredValue::new(false);
-    let report = RwSignal::new(None::<Value>);
+    let report = RwSignal::new(None::<Report>);
     let problem = RwSignal::new(None::<String>);
     // `Some` while the server has the file: the last progress it reported.
-    let progress = RwSignal::new(None::<Value>);
+    let progress = RwSignal::new(None::<Progress>);
     // A report says what one file of one kind would do: another choice makes it stale.
     Effect::new(move || {
         kind.track();
@@ -118,14 +101,15 @@ pub fn ImportScreen() -> impl IntoView {
             return;
         }
         checked.set_value(true);
-        let path = import_path(&kind.get_untracked(), &dates.get_untracked(), commit.as_deref());
+        let Some(chosen_kind) = Kind::from_name(&kind.get_untracked()) else { return };
+        let path = import_path(chosen_kind, &dates.get_untracked(), commit.as_deref());
         problem.set(None);
         report.set(None);
-        progress.set(Some(Value::Null));
+        progress.set(Some(Progress::default()));
         let poll = set_interval_with_handle(
             move || {
                 spawn_local(async move {
-                    if let Ok(now) = api::get_json::<Value>("/api/imports/progress").await {
+                    if let Ok(now) = api::get_json::<Progress>("/api/imports/progress").await {
                         progress.try_update(|p| p.is_some().then(|| *p = Some(now)));
                     }
                 });
@@ -159,9 +143,7 @@ pub fn ImportScreen() -> impl IntoView {
         }
     };
     let commit = move |_| {
-        if let Some(hash) =
-            report.with_untracked(|r| r.as_ref().map(|r| text(r, "file_hash").to_owned()))
-        {
+        if let Some(hash) = report.with_untracked(|r| r.as_ref().map(|r| r.file_hash.clone())) {
             run(Some(hash));
         }
     };
@@ -187,7 +169,7 @@ pub fn ImportScreen() -> impl IntoView {
                         {move || i.t("import.check")}
                     </button>
                     <button type="button" data-testid="import-commit" on:click=commit
-                        disabled=move || busy() || !report.with(|r| r.as_ref().is_some_and(importable))>
+                        disabled=move || busy() || !report.with(|r| r.as_ref().is_some_and(Report::importable))>
                         {move || i.t("import.commit")}
                     </button>
                 </div>
@@ -205,15 +187,16 @@ pub fn ImportScreen() -> impl IntoView {
 }
 
 /// The running import's progress, and a way to stop it before it writes.
-fn progress_view(i: I18n, now: &Value) -> impl IntoView + use<> {
+fn progress_view(i: I18n, now: &Progress) -> impl IntoView + use<> {
     let stop = |_| {
         spawn_local(async {
             let _ = api::call("DELETE", "/api/imports/progress", None).await;
         });
     };
-    let (done, total) = (number(now, "done"), number(now, "total"));
-    let phase =
-        format!("import.phase.{}", now.get("phase").and_then(Value::as_str).unwrap_or("reading"));
+    let (done, total) = (now.done, now.total);
+    // Before the server's first answer the file is on its way: reading.
+    let phase = if now.phase == Phase::Idle { Phase::Reading } else { now.phase };
+    let phase = format!("import.phase.{}", slug(&phase));
     view! {
         <p role="status" data-testid="import-progress">
             <progress max=total.max(1).to_string() value=(total > 0).then(|| done.to_string())></progress>
@@ -223,11 +206,11 @@ fn progress_view(i: I18n, now: &Value) -> impl IntoView + use<> {
     }
 }
 
-fn report_view(i: I18n, report: &Value) -> impl IntoView + use<> {
-    let rows = number(report, "rows").to_string();
-    let unchanged = number(report, "unchanged").to_string();
-    let errors = list(report, "errors");
-    let more = number(report, "errors_total").saturating_sub(errors.len() as u64);
+fn report_view(i: I18n, report: &Report) -> impl IntoView + use<> {
+    let rows = report.rows.to_string();
+    let unchanged = report.unchanged.to_string();
+    let errors = &report.errors;
+    let more = report.errors_total.saturating_sub(errors.len());
     let errors = (!errors.is_empty()).then(|| {
         let items = errors
             .iter()
@@ -240,44 +223,40 @@ fn report_view(i: I18n, report: &Value) -> impl IntoView + use<> {
             <p>{more}</p>
         }
     });
-    let committed = report.get("committed") == Some(&Value::Bool(true));
+    let committed = report.committed;
     let outcome = committed.then(|| {
-        let positions = list(report, "positions");
-        let words = match positions {
-            [first, last] => {
+        let words = match report.positions {
+            Some((first, last)) => {
                 i.tf("import.done", &[("first", &first.to_string()), ("last", &last.to_string())])
             }
-            _ => i.t("import.nothing_new"),
+            None => i.t("import.nothing_new"),
         };
         view! { <p class="done" data-testid="import-done">{words}</p> {sign_ins_view(i, report)}}
     });
-    let actions = list(report, "actions");
+    let actions = &report.actions;
     let actions = (!actions.is_empty()).then(|| {
         let items = actions
             .iter()
-            .map(|a| view! { <li>{format!("{}: {}", text(a, "command"), number(a, "count"))}</li> })
+            .map(|a| view! { <li>{format!("{}: {}", a.command, a.count)}</li> })
             .collect_view();
         view! {
             <h3>{i.t(if committed { "import.created" } else { "import.will_create" })}</h3>
             <ul data-testid="import-actions">{items}</ul>
         }
     });
-    let preview = list(report, "preview");
+    let preview = &report.preview;
     let preview = (!preview.is_empty()).then(|| {
         let items = preview
             .iter()
             .map(|p| {
-                let row = number(p, "row").to_string();
-                view! { <li>{i.tf("import.preview_line", &[("row", &row), ("text", text(p, "text"))])}</li> }
+                let row = p.row.to_string();
+                view! { <li>{i.tf("import.preview_line", &[("row", &row), ("text", &p.text)])}</li> }
             })
             .collect_view();
         view! { <h3>{i.t("import.preview")}</h3> <ul class="hint" data-testid="import-preview">{items}</ul> }
     });
     // How the server read the file: separator, header line, columns it ignored.
-    let notes = list(report, "notes")
-        .iter()
-        .map(|note| view! { <li>{note.as_str().unwrap_or_default().to_owned()}</li> })
-        .collect_view();
+    let notes = report.notes.iter().map(|note| view! { <li>{note.clone()}</li> }).collect_view();
     view! {
         <section data-testid="import-report">
             {outcome}
@@ -293,16 +272,16 @@ fn report_view(i: I18n, report: &Value) -> impl IntoView + use<> {
 }
 
 /// Members' first passwords after a members import: the server keeps only their hashes.
-fn sign_ins_view(i: I18n, report: &Value) -> Option<impl IntoView + use<>> {
-    let sign_ins = list(report, "sign_ins");
+fn sign_ins_view(i: I18n, report: &Report) -> Option<impl IntoView + use<>> {
+    let sign_ins = &report.sign_ins;
     (!sign_ins.is_empty()).then(|| {
         let rows = sign_ins
             .iter()
             .map(|s| {
                 view! {
                     <tr data-testid="import-sign-in">
-                        <td>{text(s, "member_id").to_owned()}</td>
-                        <td><code>{text(s, "password").to_owned()}</code></td>
+                        <td>{s.member_id.clone()}</td>
+                        <td><code>{s.password.clone()}</code></td>
                     </tr>
                 }
             })
@@ -323,38 +302,42 @@ fn sign_ins_view(i: I18n, report: &Value) -> Option<impl IntoView + use<>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
-    fn only_the_kinds_a_members_roles_allow_are_offered() {
-        let finance = allowed(|command| command == "RecordTransaction");
-        assert_eq!(finance, ["donations", "expenses"]);
-        assert_eq!(allowed(|_| true).len(), KINDS.len());
+    fn only_the_kinds_whose_every_command_the_roles_allow_are_offered() {
+        let finance = ["RecordTransaction", "OpenAccount", "PayExpense"];
+        assert_eq!(
+            allowed(|command| finance.contains(&command)),
+            [Kind::Donations, Kind::Expenses]
+        );
+        assert_eq!(allowed(|_| true).len(), Kind::ALL.len());
         assert!(allowed(|_| false).is_empty());
     }
 
     #[test]
     fn a_dry_run_and_an_import_have_their_own_addresses() {
-        assert_eq!(import_path("items", "dmy", None), "/api/imports/items?dates=dmy");
+        assert_eq!(import_path(Kind::Items, "dmy", None), "/api/imports/items?dates=dmy");
         assert_eq!(
-            import_path("members", "auto", Some("ab12")),
+            import_path(Kind::Members, "auto", Some("ab12")),
             "/api/imports/members?dates=auto&commit=ab12"
         );
     }
 
     #[test]
-    fn errors_read_as_row_column_and_message_and_block_the_import() {
+    fn errors_read_as_row_column_and_message() {
         crate::i18n::loaded();
+        let owner = Owner::new();
+        owner.set();
         let i = I18n { lang: RwSignal::new(crate::i18n::Lang::En) };
-        let error = json!({"row": 14, "column": "quantity", "message": "'twelve' is not a number"});
+        let error = RowError {
+            row: 14,
+            column: "quantity".into(),
+            message: "'twelve' is not a number".into(),
+        };
         assert_eq!(error_words(i, &error), "Row 14, quantity: 'twelve' is not a number");
-        let whole_row = json!({"row": 3, "column": null, "message": "too few columns"});
+        let whole_row =
+            RowError { row: 3, column: String::new(), message: "too few columns".into() };
         assert_eq!(error_words(i, &whole_row), "Row 3: too few columns");
-
-        let report = |errors_total: u64, committed: bool| json!({"errors_total": errors_total, "committed": committed});
-        assert!(importable(&report(0, false)));
-        assert!(!importable(&report(1, false)));
-        assert!(!importable(&report(0, true)));
         assert_eq!(
             message_of(413, r#"{"error":"too_large","message":"over 50 MB"}"#),
             "over 50 MB"

@@ -1,10 +1,12 @@
-//! The translation key of each value the domain names: stages, urgencies, reasons. Kept
-//! apart from the screens so a test can check every variant has its words.
+//! The translation key of each value the domain names: stages, urgencies, reasons, account
+//! kinds, transaction states. Kept apart from the screens so a test can check every variant
+//! has its words in every language.
 
 use shared::distribution::{
     AdjustmentReason, ContactChannel, DeliveryKind, DeliveryStatus, FailureReason, FeedbackFrom,
     NeedCategory, Stage, Urgency,
 };
+use shared::ledger::{AccountKind, TransactionStatus};
 
 pub fn stage(stage: Stage) -> &'static str {
     match stage {
@@ -150,6 +152,39 @@ pub fn event_type(event_type: &str) -> &'static str {
     }
 }
 
+pub fn account_kind(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Cash => "account.cash",
+        AccountKind::Bank => "account.bank",
+        AccountKind::PaymentApp => "account.payment_app",
+        AccountKind::Donations => "account.donations",
+        AccountKind::Grants => "account.grants",
+        AccountKind::OtherIncome => "account.other_income",
+        AccountKind::FoodPurchases => "account.food_purchases",
+        AccountKind::Transport => "account.transport",
+        AccountKind::Reimbursements => "account.reimbursements",
+        AccountKind::EmergencyFund => "account.emergency_fund",
+        AccountKind::Fees => "account.fees",
+        AccountKind::OtherExpenses => "account.other_expenses",
+        AccountKind::Payable => "account.payable",
+        AccountKind::OpeningBalances => "account.opening_balances",
+    }
+}
+
+pub fn transaction_status(status: &TransactionStatus) -> &'static str {
+    match status {
+        TransactionStatus::Posted => "ledger.posted",
+        TransactionStatus::AwaitingPayment => "ledger.awaiting_payment",
+        TransactionStatus::Paid { .. } => "ledger.paid",
+        TransactionStatus::Declined { .. } => "ledger.declined",
+    }
+}
+
+/// A stable, language-free name of a transaction's state: `awaiting_payment`.
+pub fn transaction_slug(status: &TransactionStatus) -> &'static str {
+    transaction_status(status).trim_start_matches("ledger.")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +217,14 @@ mod tests {
         keys.extend([FeedbackFrom::Household, FeedbackFrom::Volunteer].map(feedback_from));
         let events = shared::distribution::Event::TYPES;
         keys.extend(events.iter().map(|t| event_type(t)));
+        keys.extend(AccountKind::ALL.map(account_kind));
+        let statuses = [
+            TransactionStatus::Posted,
+            TransactionStatus::AwaitingPayment,
+            TransactionStatus::Paid { paid_on_day: 0, paid_by: "a".into() },
+            TransactionStatus::Declined { declined_by: "a".into(), reason: String::new() },
+        ];
+        keys.extend(statuses.iter().map(transaction_status));
         for lang in Lang::ALL {
             for key in &keys {
                 assert!(!lang.text(key).is_empty(), "{}: no words for {key}", lang.tag());

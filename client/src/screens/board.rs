@@ -1,0 +1,46 @@
+//! The live board for the wall screen: open requests in columns by stage, today's
+//! deliveries by driver, open procurement alerts, low and expiring stock, and the people
+//! signals the group should act on.
+
+use leptos::prelude::*;
+
+use crate::ctx::use_ctx;
+use crate::i18n::use_i18n;
+use crate::ui::board::{ROWS_SHOWN, alerts_view, columns_view, deliveries_view, stock_view};
+use crate::ui::{signals, words};
+
+#[component]
+pub fn BoardScreen() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let (live, now) = (ctx.live, ctx.now);
+    let roster = signals::roster_resource();
+    view! {
+        <main class="board-screen" data-testid="board-screen">
+            <section class="columns" aria-label=move || i.t("board.columns")>
+                {move || live.with(|l| columns_view(i, l, now.get()))}
+            </section>
+            <section class="panels">
+                <section class="panel" data-testid="deliveries-today" aria-labelledby="deliveries-title">
+                    <h2 id="deliveries-title">{move || i.t("board.deliveries_today")}</h2>
+                    <div class="lanes">{move || live.with(|l| deliveries_view(i, l, now.get()))}</div>
+                </section>
+                <section class="panel" data-testid="procurement-alerts" aria-labelledby="alerts-title">
+                    <h2 id="alerts-title">{move || i.t("board.alerts")}</h2>
+                    {move || live.with(|l| alerts_view(i, l, now.get()))}
+                </section>
+                <section class="panel" data-testid="stock-warnings" aria-labelledby="stock-title">
+                    <h2 id="stock-title">{move || i.t("board.stock_warnings")}</h2>
+                    {move || live.with(|l| stock_view(i, l, now.get()))}
+                </section>
+                <section class="panel" data-testid="people-signals" aria-labelledby="people-title">
+                    <h2 id="people-title">{move || i.t("board.people")}</h2>
+                    {move || roster.get().map(|answer| match answer {
+                        Ok(view) => live.with(|l| signals::list(i, l, &view, ROWS_SHOWN)).into_any(),
+                        Err(failure) => view! { <p class="error">{words::failure(i, failure)}</p> }.into_any(),
+                    })}
+                </section>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,100 @@
+//! A driver's phone: today's deliveries assigned to them, each with the household's address
+//! and phone, and the ones nobody has claimed yet.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::distribution::day::day_of;
+use shared::distribution::{DeliveryCard, DeliveryKind, DeliveryStatus};
+use shared::view::Contact;
+
+use crate::api::{self, Failure};
+use crate::ctx::use_ctx;
+use crate::i18n::use_i18n;
+use crate::route::Route;
+use crate::ui::delivery::DeliveryButtons;
+use crate::ui::{contact, format, labels};
+
+#[component]
+pub fn DriverScreen() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let me = ctx.my_id();
+    // Today's deliveries that `keep` picks, by window.
+    let today = move |keep: &dyn Fn(&DeliveryCard) -> bool| {
+        let today = day_of(ctx.now.get());
+        ctx.live.with(|live| {
+            let mut chosen: Vec<DeliveryCard> = live
+                .board
+                .deliveries
+                .values()
+                .filter(|d| day_of(d.window_start_ms) == today && keep(d))
+                .cloned()
+                .collect();
+            chosen.sort_by(|a, b| {
+                (a.window_start_ms, &a.delivery_id).cmp(&(b.window_start_ms, &b.delivery_id))
+            });
+            chosen
+        })
+    };
+    let mine = Memo::new(move |_| {
+        today(&|d: &DeliveryCard| d.driver_id.as_ref().is_some_and(|id| id.as_str() == me))
+    });
+    let open = Memo::new(move |_| {
+        today(&|d: &DeliveryCard| {
+            d.driver_id.is_none()
+                && d.kind == DeliveryKind::Delivery
+                && d.status == DeliveryStatus::Scheduled
+        })
+    });
+    view! {
+        <main class="driver-screen" data-testid="driver-screen">
+            <h2>{move || i.t("driver.title")}</h2>
+            {move || {
+                let mine = mine.get();
+                if mine.is_empty() {
+                    return view! { <p class="empty">{i.t("driver.none")}</p> }.into_any();
+                }
+                mine.into_iter().map(|d| view! {
+                    <article class="delivery" data-testid="my-delivery" data-delivery-id=d.delivery_id.to_string()
+                        data-status=labels::delivery_status(d.status).trim_start_matches("delivery.")>
+                        <h3>
+                            {format::window(d.window_start_ms, d.window_end_ms)} " · "
+                            <a href=Route::Request(d.request_id.to_string()).href()>{d.request_id.to_string()}</a>
+                            " · " {d.zone.to_string()}
+                        </h3>
+                        <p><em>{i.t(labels::delivery_status(d.status))}</em>
+                            {d.confirmed.then(|| format!(" ✓ {}", i.t("delivery.confirmed")))}</p>
+                        {d.status.is_active().then(|| view! { <DriverContact request_id=d.request_id.to_string() /> })}
+                        <DeliveryButtons delivery_id=d.delivery_id.to_string() kind=d.kind status=d.status
+                            driver_id=d.driver_id.as_ref().map(|id| id.to_string()) />
+                    </article>
+                }).collect_view().into_any()
+            }}
+            <h2>{move || i.t("driver.open")}</h2>
+            {move || {
+                let open = open.get();
+                if open.is_empty() {
+                    return view! { <p class="empty">{i.t("driver.none_open")}</p> }.into_any();
+                }
+                open.into_iter().map(|d| view! {
+                    <article class="delivery" data-testid="open-delivery" data-delivery-id=d.delivery_id.to_string()>
+                        <h3>{format::window(d.window_start_ms, d.window_end_ms)} " · " {d.request_id.to_string()} " · " {d.zone.to_string()}</h3>
+                        <DeliveryButtons delivery_id=d.delivery_id.to_string() kind=d.kind status=d.status driver_id=None />
+                    </article>
+                }).collect_view().into_any()
+            }}
+        </main>
+    }
+}
+
+/// The address and phone of a household this driver delivers to today, fetched once.
+#[component]
+fn DriverContact(request_id: String) -> impl IntoView {
+    let i = use_i18n();
+    let shown = RwSignal::new(None::<Result<Contact, Failure>>);
+    spawn_local(async move {
+        let answer = api::contact(&request_id).await;
+        shown.try_set(Some(answer));
+    });
+    move || shown.get().map(|answer| contact::details(i, answer))
+}

@@ -1,0 +1,259 @@
+//! The monthly retrospective (`#/report`): the server's report of a month, computed from
+//! the events alone, as charts and tables a group reads together or prints for its
+//! meeting. The charts are plain SVG bars drawn here; the same figures download as CSV.
+//! Its money part is the money screen's statement, for the same month.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::distribution::day::day_of;
+use shared::people::{Hours, Signal};
+use shared::view::MonthView;
+
+use crate::api::{self, Failure};
+use crate::ctx::use_ctx;
+use crate::i18n::{I18n, use_i18n};
+use crate::live::Live;
+use crate::route::Route;
+use crate::ui::statement::{Statement, month_toolbar};
+use crate::ui::{format, labels, signals, words};
+
+#[component]
+pub fn ReportScreen() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let period = RwSignal::new(format::month_of(day_of(ctx.now.get_untracked())));
+    let shown = RwSignal::new(None::<Result<MonthView, Failure>>);
+    Effect::new(move || {
+        let Some((year, month)) = format::parse_month(&period.get()) else { return };
+        shown.set(None);
+        spawn_local(async move {
+            let answer = api::get_json::<MonthView>(&format!("/api/reports/{year}/{month}")).await;
+            shown.try_set(Some(answer));
+        });
+    });
+    view! {
+        <main class="report-screen" data-testid="report-screen">
+            <h2>{move || i.t("report.title")}</h2>
+            {month_toolbar(i, "report-month", period, "/api/reports", false)}
+            {move || match shown.get() {
+                None => view! { <p class="hint">{i.t("report.loading")}</p> }.into_any(),
+                Some(Ok(report)) => ctx.live.with(|live| report_view(i, live, &report)).into_any(),
+                Some(Err(failure)) => view! { <p class="error" role="alert">{words::failure(i, failure)}</p> }.into_any(),
+            }}
+            // The money: the month's statement, as the money screen shows it (same month).
+            <Statement period=period />
+        </main>
+    }
+}
+
+/// The words for a domain name (`nobody_home` under `failure`), or the name itself.
+fn named(i: I18n, prefix: &str, name: &str) -> String {
+    let key = format!("{prefix}.{name}");
+    let words = i.lang.get().text(&key);
+    if words.is_empty() { name.replace('_', " ") } else { words.to_owned() }
+}
+
+/// Hours by member or task, as bars.
+fn hours_bars(hours: &BTreeMap<String, Hours>, label: impl Fn(&str) -> String) -> Vec<Bar> {
+    hours.iter().map(|(key, h)| (label(key), h.minutes, format::hours(h.minutes))).collect()
+}
+
+/// A warning of the month's end in words: "Too many hours: Sam".
+fn warning(i: I18n, live: &Live, signal: &Signal) -> String {
+    let who = match signal {
+        Signal::TooManyHours { member_id, .. }
+        | Signal::TooManyRoles { member_id, .. }
+        | Signal::TermEnded { member_id, .. }
+        | Signal::SkillExpired { member_id, .. } => live.member_name(member_id.as_str()).to_owned(),
+        Signal::NoBackup { role_card_id } | Signal::Vacant { role_card_id } => {
+            role_card_id.to_string()
+        }
+        Signal::ShiftShortOfPeople { shift_id, .. } => shift_id.to_string(),
+        Signal::AgreementReviewDue { .. } => String::new(),
+    };
+    format!("{}: {who}", named(i, "report.signal", signals::kind(signal)))
+}
+
+fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<> {
+    let (d, people) = (&report.distribution, &report.people);
+    let figure = |key: &'static str, value: u64| {
+        view! { <div class="figure"><dt>{i.t(key)}</dt><dd data-testid=key>{value}</dd></div> }
+    };
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let ratings: Vec<(i64, i64)> =
+        d.feedback.ratings.iter().map(|(r, n)| (*r, count(*n))).collect();
+    let rated: i64 = ratings.iter().map(|(_, n)| n).sum();
+    // In tenths, rounded: integer arithmetic keeps float formatting out of the bundle.
+    let average = (rated > 0).then(|| {
+        let tenths = (ratings.iter().map(|(r, n)| r * n).sum::<i64>() * 20 + rated) / (2 * rated);
+        format!("{}.{}", tenths / 10, tenths % 10)
+    });
+    let by_member: BTreeMap<String, Hours> =
+        people.hours_by_member.iter().map(|(m, h)| (m.to_string(), h.clone())).collect();
+    let stage_bars: Vec<Bar> = d
+        .time_in_stage
+        .iter()
+        .map(|(stage, stays)| {
+            (named(i, "stage", stage), stays.median_ms, format::duration(stays.median_ms))
+        })
+        .collect();
+    let delivery = &d.request_to_delivery;
+    let stockouts = d
+        .stockouts
+        .iter()
+        .map(|s| {
+            let until = match s.until_ms {
+                None => i.t("report.still_out"),
+                Some(_) => format::duration(s.duration_ms),
+            };
+            let item = live.item_name(s.item_id.as_str());
+            format!(
+                "{item} · {} {} · {until}",
+                format::date(day_of(s.from_ms)),
+                format::clock(s.from_ms)
+            )
+        })
+        .collect();
+    let written_off = d
+        .written_off
+        .iter()
+        .map(|(item, w)| {
+            let (expired, spoiled) = (w.expired.to_string(), w.spoiled.to_string());
+            let counts =
+                i.tf("report.expired_spoiled", &[("expired", &expired), ("spoiled", &spoiled)]);
+            format!("{} · {counts}", live.item_name(item))
+        })
+        .collect();
+    let mut warnings: Vec<String> = people
+        .burnout
+        .iter()
+        .chain(&people.roles_without_backup)
+        .map(|s| warning(i, live, s))
+        .collect();
+    warnings.extend(people.terms_ending.iter().map(|t| {
+        i.tf(
+            "report.term_ends",
+            &[
+                ("role", &t.title),
+                ("member", live.member_name(t.member_id.as_str())),
+                ("date", &format::date(t.term_ends_on_day)),
+            ],
+        )
+    }));
+    warnings.extend(people.absences.iter().map(|(member, n)| {
+        i.tf(
+            "report.absent",
+            &[("member", live.member_name(member.as_str())), ("n", &n.to_string())],
+        )
+    }));
+    let waits = d
+        .longest_waits
+        .iter()
+        .map(|w| {
+            let id = w.request_id.to_string();
+            let href = Route::Request(id.clone()).href();
+            let stage = i.t(labels::stage(w.longest_stage));
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{id}</a></th>
+                    <td>{format::duration(w.waited_ms)}</td>
+                    <td>{stage}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <p class="period">{format::date(d.first_day)} " – " {format::date(d.last_day)}</p>
+        <dl class="figures">
+            {figure("report.households_served", d.households_served)}
+            {figure("report.requests_logged", d.requests_logged)}
+            {figure("report.deliveries_completed", d.deliveries_completed)}
+            {figure("report.feedback_count", d.feedback.count)}
+        </dl>
+        <p data-testid="request-to-delivery">
+            {i.tf("report.request_to_delivery", &[
+                ("median", &format::duration(delivery.median_ms)),
+                ("p90", &format::duration(delivery.p90_ms)),
+                ("n", &delivery.count.to_string()),
+            ])}
+        </p>
+        <div class="charts">
+            {bars(i.t("report.by_need"), "chart-needs", counts(i, "need", &d.requests_by_need))}
+            {bars(i.t("report.failed"), "chart-failed", counts(i, "failure", &d.deliveries_failed))}
+            {bars(i.t("report.time_in_stage"), "chart-stages", stage_bars)}
+            {bars(i.t("report.hours_by_member"), "chart-hours", hours_bars(&by_member, |m| live.member_name(m).to_owned()))}
+            {bars(i.t("report.hours_by_task"), "chart-tasks", hours_bars(&people.hours_by_task, str::to_owned))}
+            {bars(i.t("report.ratings"), "chart-ratings",
+                ratings.iter().map(|(r, n)| (format!("{r} ★"), *n, n.to_string())).collect())}
+        </div>
+        {average.map(|a| view! { <p>{i.tf("report.average", &[("rating", &a)])}</p> })}
+        <h3>{i.t("report.longest_waits")}</h3>
+        <table data-testid="longest-waits"><tbody>{waits}</tbody></table>
+        {list(i.t("report.stockouts"), "stockouts", stockouts)}
+        {list(i.t("report.written_off"), "written-off", written_off)}
+        {list(i.t("report.people"), "report-warnings", warnings)}
+        {list(i.t("report.comments"), "comments", d.feedback.comments.clone())}
+    }
+}
+
+/// A heading and its lines.
+fn list(title: String, test_id: &'static str, lines: Vec<String>) -> impl IntoView + use<> {
+    view! {
+        <h3>{title}</h3>
+        <ul class="plain" data-testid=test_id>
+            {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+/// A bar: its label, its length (any unit), and the figure written beside it.
+type Bar = (String, i64, String);
+
+/// Counts by name, as bars.
+fn counts(i: I18n, prefix: &str, counts: &BTreeMap<String, u64>) -> Vec<Bar> {
+    counts
+        .iter()
+        .map(|(name, n)| {
+            let n = i64::try_from(*n).unwrap_or(i64::MAX);
+            (named(i, prefix, name), n, n.to_string())
+        })
+        .collect()
+}
+
+/// Horizontal bars scaled to the longest, in SVG (it prints as drawn); nothing to draw
+/// says so.
+fn bars(title: String, test_id: &'static str, rows: Vec<Bar>) -> impl IntoView + use<> {
+    const ROW: usize = 22;
+    let longest = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let height = rows.len() * ROW + 4;
+    let drawn = (!rows.is_empty()).then(|| {
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(n, (label, length, figure))| {
+                let y = n * ROW + 2;
+                let width = length.max(0) * 200 / longest;
+                view! {
+                    <g>
+                        <text x="0" y=(y + 15).to_string() class="bar-label">{label}</text>
+                        <rect x="130" y=y.to_string() width=width.to_string() height="18" class="bar" />
+                        <text x=(136 + width).to_string() y=(y + 15).to_string()>{figure}</text>
+                    </g>
+                }
+            })
+            .collect_view();
+        view! {
+            <svg viewBox=format!("0 0 420 {height}") role="img" aria-label=title.clone()>{rows}</svg>
+        }
+    });
+    let empty = drawn.is_none();
+    view! {
+        <figure class="chart" data-testid=test_id>
+            <figcaption>{title.clone()}</figcaption>
+            {drawn}
+            {empty.then(|| view! { <p class="hint">"—"</p> })}
+        </figure>
+    }
+}

@@ -24,7 +24,6 @@ use crate::screens::driver::DriverScreen;
 use crate::screens::import;
 use crate::screens::intake::IntakeScreen;
 use crate::screens::request::RequestScreen;
-use crate::screens::stock::StockScreen;
 use crate::socket::{Socket, Status};
 use crate::ui::words;
 
@@ -359,7 +358,7 @@ fn Shell(
                 Route::Intake => view! { <IntakeScreen /> }.into_any(),
                 Route::Request(id) => view! { <RequestScreen request_id=id /> }.into_any(),
                 Route::Driver => view! { <DriverScreen /> }.into_any(),
-                Route::Stock => view! { <StockScreen /> }.into_any(),
+                Route::Stock => lazy::show(lazy::stock()),
                 Route::Money => lazy::show(lazy::money()),
                 Route::People => lazy::show(lazy::people()),
                 Route::Report => lazy::show(lazy::report()),

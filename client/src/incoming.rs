@@ -10,7 +10,7 @@
 mod event;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::value::RawValue;
 use shared::distribution;
 use shared::members::Member;
 use shared::wire::Snapshot;
@@ -25,12 +25,37 @@ pub enum Incoming {
     Error { code: String, message: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 pub struct IncomingEvent {
     pub position: u64,
     pub recorded_at_ms: i64,
     pub actor: String,
-    pub event: Value,
+    /// The event's JSON text, as the server sent it: read as far as this page needs.
+    pub event: Box<RawValue>,
+}
+
+impl PartialEq for IncomingEvent {
+    fn eq(&self, other: &Self) -> bool {
+        let key = |e: &IncomingEvent| (e.position, e.recorded_at_ms, e.actor.clone());
+        key(self) == key(other) && self.event.get() == other.event.get()
+    }
+}
+
+/// The fields of an event this page reads without knowing its type.
+#[derive(Deserialize, Default)]
+struct Heading<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    request_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    delivery_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    item_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    transaction_id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    member_id: Option<std::borrow::Cow<'a, str>>,
 }
 
 /// An event as far as this page cares.
@@ -49,24 +74,32 @@ pub enum Folded {
 }
 
 impl IncomingEvent {
+    fn heading(&self) -> Heading<'_> {
+        serde_json::from_str(self.event.get()).unwrap_or_default()
+    }
+
     /// The event's type tag.
-    pub fn event_type(&self) -> &str {
-        self.event.get("type").and_then(Value::as_str).unwrap_or_default()
+    pub fn event_type(&self) -> String {
+        self.heading().kind.map(|kind| kind.into_owned()).unwrap_or_default()
     }
 
     /// What the event is about, as a replay step names it: its request, delivery, item,
     /// transaction or member.
-    pub fn subject(&self) -> Option<&str> {
-        ["request_id", "delivery_id", "item_id", "transaction_id", "member_id"]
-            .iter()
-            .find_map(|field| self.event.get(*field).and_then(Value::as_str))
+    pub fn subject(&self) -> Option<String> {
+        let h = self.heading();
+        [h.request_id, h.delivery_id, h.item_id, h.transaction_id, h.member_id]
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|id| id.into_owned())
     }
 
     /// Decodes what this page folds; `None` for a distribution event it cannot read.
     pub fn folded(&self) -> Option<Folded> {
         let kind = self.event_type();
+        let kind = kind.as_str();
         if distribution::Event::TYPES.contains(&kind) {
-            return event::decode(kind, &self.event.to_string()).map(Folded::Distribution);
+            return event::decode(kind, self.event.get()).map(Folded::Distribution);
         }
         if shared::people::Event::TYPES.contains(&kind) {
             return Some(Folded::People);

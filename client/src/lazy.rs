@@ -1,7 +1,7 @@
-//! The screens that load on demand: money, people, the report, the replay, the audit view
-//! and the import screen each live in a WebAssembly module of their own, fetched the first
-//! time the screen opens (or before, in the background: [`preload`]). The first module holds
-//! sign-in, the board, intake, a request's page, the driver's view and stock: what a
+//! The screens that load on demand: stock, money, people, the report, the replay, the audit
+//! view and the import screen each live in a WebAssembly module of their own, fetched the
+//! first time the screen opens (or before, in the background: [`preload`]). The first module
+//! holds sign-in, the board, intake, a request's page and the driver's view: what a
 //! distribution day needs on a slow phone.
 //!
 //! Each split point is a `#[wasm_split]` function; `cargo xtask build-client` cuts the linked
@@ -9,26 +9,21 @@
 //! clippy) the functions are called directly. The split is `fallible`: a module that cannot
 //! be fetched (offline before it was ever loaded) is an answer on the page, not an abort.
 
-use leptos::__reexports::send_wrapper::SendWrapper;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos::wasm_split::wasm_split;
 
-use crate::ctx::use_ctx;
-use crate::i18n::use_i18n;
+use crate::screens::request;
 use crate::screens::{
     audit::AuditScreen, import::ImportScreen, money::MoneyScreen, people::PeopleScreen,
-    replay::ReplayScreen, report::ReportScreen,
+    replay::ReplayScreen, report::ReportScreen, stock::StockScreen,
 };
+use crate::ui::signals;
+pub use crate::ui::split::{NotLoaded, show};
 
-/// A screen's module could not be fetched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct NotLoaded;
-
-impl From<SplitLoaderError> for NotLoaded {
-    fn from(_: SplitLoaderError) -> Self {
-        NotLoaded
-    }
+#[wasm_split(stock, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_stock))]
+pub fn stock() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <StockScreen /> }.into_any())
 }
 
 #[wasm_split(money, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_money))]
@@ -61,32 +56,6 @@ pub fn import() -> Result<AnyView, NotLoaded> {
     Ok(view! { <ImportScreen /> }.into_any())
 }
 
-/// The screen `load` brings, drawn once its module is here; a screen that could not be
-/// fetched says so and offers to try again.
-pub fn show(load: impl Future<Output = Result<AnyView, NotLoaded>> + 'static) -> AnyView {
-    // The loader's futures are not `Send`: the page has one thread.
-    Suspend::new(SendWrapper::new(async move {
-        match load.await {
-            Ok(screen) => screen,
-            Err(NotLoaded) => view! { <NotLoadedYet /> }.into_any(),
-        }
-    }))
-    .into_any()
-}
-
-#[component]
-fn NotLoadedYet() -> impl IntoView {
-    let (i, ctx) = (use_i18n(), use_ctx());
-    // Asking for the same route again runs the router's match, and so the load, again.
-    let again = move |_| ctx.route.set(ctx.route.get_untracked());
-    view! {
-        <main class="not-loaded" data-testid="not-loaded">
-            <p role="alert">{move || i.t("lazy.not_loaded")}</p>
-            <button type="button" on:click=again>{move || i.t("lazy.try_again")}</button>
-        </main>
-    }
-}
-
 /// Which lazy screens a member's header offers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Offered {
@@ -101,6 +70,9 @@ pub struct Offered {
 pub fn preload(offered: Offered) {
     spawn_local(async move {
         // Each load resolves at once when the module is already in.
+        let _ = signals::preload_panel().await;
+        let _ = request::preload_tools().await;
+        let _ = preload_stock().await;
         let _ = preload_people().await;
         let _ = preload_money().await;
         let _ = preload_report().await;

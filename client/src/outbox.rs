@@ -175,7 +175,7 @@ impl Outbox {
             let request = CommandRequest {
                 command_id: first.command_id.clone(),
                 expected_version: None,
-                command: first.action.command.json().clone(),
+                command: first.action.command.json(),
             };
             let body = serde_json::to_string(&request).unwrap_or_default();
             let answer = match api::call("POST", "/api/commands", Some(&body)).await {
@@ -239,9 +239,27 @@ impl Default for Outbox {
 /// A fresh id with `prefix`: the time in milliseconds and 32 random bits, so two phones
 /// taking an action in the same millisecond still pick different ids.
 pub fn new_id(prefix: &str) -> String {
+    let (now, random) = now_and_random();
+    format!("{prefix}-{now:x}{random:08x}")
+}
+
+#[cfg(target_arch = "wasm32")]
+fn now_and_random() -> (u64, u32) {
     let now = js_sys::Date::now() as u64;
     let random = (js_sys::Math::random() * f64::from(u32::MAX)) as u32;
-    format!("{prefix}-{now:x}{random:08x}")
+    (now, random)
+}
+
+/// Natively (the tests that build every command a form sends) there is no browser to ask:
+/// the system clock and a counter stand in.
+#[cfg(not(target_arch = "wasm32"))]
+fn now_and_random() -> (u64, u32) {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as u64);
+    (now, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 #[cfg(test)]

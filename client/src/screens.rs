@@ -2,8 +2,8 @@
 //! api, socket and live layers, and `shared`), never another screen: a piece two screens
 //! need moves down into `ui`. `tests::no_screen_imports_another` holds the line.
 //!
-//! In the first module: [`board`], [`intake`], [`request`], [`driver`], [`stock`]. Loaded on
-//! demand (`crate::lazy`): [`money`], [`people`], [`report`], [`replay`], [`audit`],
+//! In the first module: [`board`], [`intake`], [`request`], [`driver`]. Loaded on demand
+//! (`crate::lazy`): [`stock`], [`money`], [`people`], [`report`], [`replay`], [`audit`],
 //! [`import`].
 
 pub mod audit;

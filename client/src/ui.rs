@@ -4,7 +4,8 @@
 //! show alike: the board's panels ([`board`]: the live board and the replay), the roster's
 //! signals ([`signals`]: the board and the people screen), a household's contact
 //! ([`contact`]: a request and the driver's card), a month's statement ([`statement`]: money
-//! and the report). Nothing here imports a screen.
+//! and the report). [`split`] waits for a part loaded on demand. Nothing here imports a
+//! screen.
 
 pub mod board;
 pub mod choices;
@@ -14,5 +15,6 @@ pub mod form;
 pub mod format;
 pub mod labels;
 pub mod signals;
+pub mod split;
 pub mod statement;
 pub mod words;

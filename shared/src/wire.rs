@@ -9,6 +9,7 @@
 //! in position order. `resync` means the client fell too far behind; a `snapshot` follows.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use crate::distribution::{Board, Timelines};
 use crate::group::Event;
@@ -61,11 +62,12 @@ pub struct WireEvent {
     pub event: Event,
 }
 
-/// The body of `POST /api/commands`.
+/// The body of `POST /api/commands`. The server reads the command as a JSON value (it seals
+/// personal data in it before parsing it as a command); a client sends an [`Outgoing`]'s text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CommandBody))]
 #[serde(deny_unknown_fields)]
-pub struct CommandRequest {
+pub struct CommandRequest<C = serde_json::Value> {
     /// Chosen by the client (a UUID, say) and kept with the command: sending the same
     /// command again with the same id returns the first answer and changes nothing.
     pub command_id: String,
@@ -75,7 +77,7 @@ pub struct CommandRequest {
     /// The command: an object whose `type` names it (`LogRequest`, `ReserveStock`, ...),
     /// as [`Outgoing`] writes it.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub command: serde_json::Value,
+    pub command: C,
 }
 
 /// A command as a client sends it: a command value of one of the parts (`distribution`,
@@ -83,46 +85,49 @@ pub struct CommandRequest {
 /// ([`crate::personal::SEALED_FIELDS`]), that data in clear for the server to seal.
 ///
 /// The command is serialized where it is built, so a client pays in code only for the
-/// command types it sends.
-#[derive(Clone, Debug, PartialEq)]
+/// command types it sends; it is kept as JSON text, so a client needs no code for JSON
+/// values at all.
+#[derive(Clone, Debug)]
 pub struct Outgoing {
     command_type: String,
-    json: serde_json::Value,
+    json: Box<RawValue>,
 }
+
+impl PartialEq for Outgoing {
+    fn eq(&self, other: &Self) -> bool {
+        self.json.get() == other.json.get()
+    }
+}
+
+/// The `type` of a command's JSON.
+#[derive(Deserialize)]
+struct Typed {
+    #[serde(rename = "type")]
+    command_type: String,
+}
+
+/// A JSON object's members, each kept as text.
+type Members = std::collections::BTreeMap<String, Box<RawValue>>;
 
 impl Outgoing {
     /// `command` as JSON; an error for a value that is not a command object with its `type`.
     pub fn new<C: Serialize>(command: &C) -> Result<Outgoing, String> {
-        let json = serde_json::to_value(command).map_err(|error| error.to_string())?;
-        let command_type = json
-            .get("type")
-            .and_then(serde_json::Value::as_str)
-            .ok_or("a command is an object with its `type`")?
-            .to_owned();
-        Ok(Outgoing { command_type, json })
+        let json = serde_json::value::to_raw_value(command).map_err(|e| e.to_string())?;
+        let typed: Typed = serde_json::from_str(json.get())
+            .map_err(|_| "a command is an object with its `type`".to_owned())?;
+        Ok(Outgoing { command_type: typed.command_type, json })
     }
 
     /// Puts `data` in clear where this command carries personal data. A command without such
-    /// a field is left as it was.
-    pub fn with_personal_data(mut self, data: &crate::personal::PersonalData) -> Outgoing {
+    /// a field, or whose field holds no object on the way to it, is left as it was.
+    pub fn with_personal_data(self, data: &crate::personal::PersonalData) -> Outgoing {
         let Some(field) = crate::personal::sealed_field(&self.command_type) else {
             return self;
         };
-        let Some((last, parents)) = field.path.split_last() else { return self };
-        let mut holder = &mut self.json;
-        for step in parents {
-            let object = holder.as_object_mut().map(|map| {
-                map.entry(*step).or_insert_with(|| serde_json::Value::Object(Default::default()))
-            });
-            match object {
-                Some(next) if next.is_object() => holder = next,
-                _ => return self,
-            }
+        match put(&self.json, field.path, data) {
+            Some(json) => Outgoing { json, ..self },
+            None => self,
         }
-        if let (Some(map), Ok(clear)) = (holder.as_object_mut(), serde_json::to_value(data)) {
-            map.insert((*last).to_owned(), clear);
-        }
-        self
     }
 
     pub fn command_type(&self) -> &str {
@@ -130,7 +135,24 @@ impl Outgoing {
     }
 
     /// The command as `POST /api/commands` takes it in [`CommandRequest::command`].
-    pub fn json(&self) -> &serde_json::Value {
+    pub fn json(&self) -> &RawValue {
         &self.json
     }
+}
+
+/// `object` with `data` at `path` (objects on the way are made when missing or null).
+fn put<T: Serialize>(object: &RawValue, path: &[&str], data: &T) -> Option<Box<RawValue>> {
+    let (first, rest) = path.split_first()?;
+    let mut members: Members = serde_json::from_str(object.get()).ok()?;
+    let value = if rest.is_empty() {
+        serde_json::value::to_raw_value(data).ok()?
+    } else {
+        let inner = match members.get(*first) {
+            Some(inner) if inner.get() != "null" => inner.clone(),
+            _ => RawValue::from_string("{}".to_owned()).ok()?,
+        };
+        put(&inner, rest, data)?
+    };
+    members.insert((*first).to_owned(), value);
+    serde_json::value::to_raw_value(&members).ok()
 }

@@ -5,6 +5,7 @@
 mod it {
     mod api;
     mod bundle;
+    mod client_commands;
     mod crash;
     mod demo;
     mod exports;

@@ -7,14 +7,13 @@ use leptos::prelude::*;
 use crate::ctx::use_ctx;
 use crate::i18n::use_i18n;
 use crate::ui::board::{ROWS_SHOWN, alerts_view, columns_view, deliveries_view, stock_view};
-use crate::ui::{signals, words};
+use crate::ui::{signals, split};
 
 #[component]
 pub fn BoardScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let (live, now) = (ctx.live, ctx.now);
-    let roster = signals::roster_resource();
     view! {
         <main class="board-screen" data-testid="board-screen">
             <section class="columns" aria-label=move || i.t("board.columns")>
@@ -35,10 +34,7 @@ pub fn BoardScreen() -> impl IntoView {
                 </section>
                 <section class="panel" data-testid="people-signals" aria-labelledby="people-title">
                     <h2 id="people-title">{move || i.t("board.people")}</h2>
-                    {move || roster.get().map(|answer| match answer {
-                        Ok(view) => live.with(|l| signals::list(i, l, &view, ROWS_SHOWN)).into_any(),
-                        Err(failure) => view! { <p class="error">{words::failure(i, failure)}</p> }.into_any(),
-                    })}
+                    {split::show(signals::panel(ROWS_SHOWN))}
                 </section>
             </section>
         </main>

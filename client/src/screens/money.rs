@@ -6,7 +6,7 @@
 //! The books are read over HTTP (`/api/statements`, `/api/ledger`) and read again whenever
 //! a ledger event arrives on the live feed.
 
-mod books;
+pub mod books;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

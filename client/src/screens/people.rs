@@ -4,10 +4,10 @@
 //! agreement; and the forms that look after them ([`roles`], [`shifts`], [`skills`],
 //! [`agreement`]). Read over HTTP (`/api/roster`) and again on every people event.
 
-mod agreement;
-mod roles;
-mod shifts;
-mod skills;
+pub mod agreement;
+pub mod roles;
+pub mod shifts;
+pub mod skills;
 
 use leptos::prelude::*;
 use shared::access::View;

@@ -237,8 +237,8 @@ pub fn ReplayScreen() -> impl IntoView {
 /// "14:05 · Vik · Delivery completed · r-12": one step of the replay.
 fn step_words(i: I18n, live: &Live, event: &IncomingEvent) -> String {
     let kind = event.event_type();
-    let words = match labels::event_type(kind) {
-        "event.other" => kind.to_owned(),
+    let words = match labels::event_type(&kind) {
+        "event.other" => kind.clone(),
         key => i.t(key),
     };
     let subject = event.subject().map(|id| format!(" · {id}")).unwrap_or_default();

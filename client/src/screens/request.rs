@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::distribution::{
     Command, DeliveryKind, DeliveryProgress, FeedbackFrom, RequestLine, RequestProgress, Stage,
@@ -16,6 +17,7 @@ use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
 use crate::ui::delivery::{ConfirmForm, DeliveryButtons};
 use crate::ui::form::{ActionButton, ActionForm, Choice, Field, options, parse_slug};
+use crate::ui::split::{self, NotLoaded};
 use crate::ui::{choices, contact, format, labels, words};
 
 #[component]
@@ -54,8 +56,6 @@ pub fn RequestScreen(request_id: String) -> impl IntoView {
                     </p>
                     <RequestFacts request_id=id.get_value() />
                     {progress.map(|p| view! { <RequestActions request_id=id.get_value() stage=stage progress=p /> })}
-                    <FeedbackForm request_id=id.get_value() />
-                    <ContactDetails request_id=id.get_value() />
                 }.into_any(),
             }}
             <Timeline request_id=id.get_value() />
@@ -168,24 +168,47 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
         .filter(|l| l.unscheduled() > 0)
         .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
         .collect();
-    let schedule = (ctx.may("ScheduleDelivery") && !unscheduled.is_empty())
-        .then(|| view! { <ScheduleForm request_id=request_id.clone() lines=unscheduled /> });
     let deliveries = progress
         .deliveries
         .iter()
         .filter(|d| d.status.is_active())
         .map(|d| view! { <DeliveryActions delivery=d.clone() /> })
         .collect_view();
-    let cancel = (ctx.may("CancelRequest") && stage.is_open())
-        .then(|| view! { <CancelForm request_id=request_id.clone() /> });
+    // The rest of the page's tools load on demand, for the roles that use them.
+    let uses_tools = ["ScheduleDelivery", "CancelRequest", "RecordFeedback", "EraseHousehold"]
+        .iter()
+        .any(|command| ctx.may(command))
+        || ctx.sees_personal_data();
+    let tools = uses_tools.then(|| split::show(tools(request_id.clone(), stage, unscheduled)));
     view! {
         <section class="actions" aria-label=i.t("request.actions")>
             <div class="buttons">{check} {reserve_button}</div>
-            {schedule}
             {deliveries}
-            {cancel}
         </section>
+        {tools}
     }
+}
+
+/// The tools of a request's page that a driver's phone never needs: scheduling (logistics),
+/// cancelling, feedback, and a household's contact for the roles that see it. A part of
+/// their own, loaded on demand and in the background once the board is drawn.
+#[wasm_split(request_tools, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tools))]
+pub fn tools(
+    request_id: String,
+    stage: Stage,
+    unscheduled: Vec<RequestLine>,
+) -> Result<AnyView, NotLoaded> {
+    let ctx = use_ctx();
+    let schedule = (ctx.may("ScheduleDelivery") && !unscheduled.is_empty())
+        .then(|| view! { <ScheduleForm request_id=request_id.clone() lines=unscheduled /> });
+    let cancel = (ctx.may("CancelRequest") && stage.is_open())
+        .then(|| view! { <CancelForm request_id=request_id.clone() /> });
+    Ok(view! {
+        <section class="actions">{schedule} {cancel}</section>
+        <FeedbackForm request_id=request_id.clone() />
+        <ContactDetails request_id=request_id />
+    }
+    .into_any())
 }
 
 /// What the schedule form sends: a delivery or pickup of `lines` today from `start` ("14:00")

@@ -196,9 +196,11 @@ fn batches(i: I18n, live: &Live, today: i64) -> Choices {
     for (item_id, item) in &live.board.stock.items {
         for b in &item.batches {
             let expiry = b.expires_on_day.map(format::date).unwrap_or_default();
-            let expired = is_expired(b.expires_on_day, today)
-                .then(|| format!(" ({})", i.t("stock.expired")))
-                .unwrap_or_default();
+            let expired = if is_expired(b.expires_on_day, today) {
+                format!(" ({})", i.t("stock.expired"))
+            } else {
+                String::new()
+            };
             let words = format!(
                 "{} · {} · {} {expiry}{expired}",
                 item.name,

@@ -198,6 +198,9 @@ impl Sender {
     }
 }
 
+/// What builds an action from a form's fields, or says what is missing.
+type Build = Arc<dyn Fn() -> Result<Action, String> + Send + Sync>;
+
 /// A form that sends one action: its fields, one submit button, the answer beside it.
 /// `action` reads the fields and builds the action, or says what is missing; `on_done` runs
 /// once the server accepted it (to clear the fields). While the action waits, the button is
@@ -218,15 +221,34 @@ pub fn ActionForm<A>(
 where
     A: Fn() -> Result<Action, String> + Send + Sync + 'static,
 {
+    // One copy of the form's code, whatever builds its action.
+    action_form(Shape { test_id, submit, class, danger }, Arc::new(action), on_done, children)
+}
+
+/// A form's fixed parts.
+struct Shape {
+    test_id: String,
+    submit: &'static str,
+    class: &'static str,
+    danger: bool,
+}
+
+fn action_form(
+    shape: Shape,
+    build: Build,
+    on_done: Option<Callback<()>>,
+    children: Children,
+) -> AnyView {
     let i = use_i18n();
     let sender = Sender::new(on_done);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        sender.send(action());
+        sender.send(build());
     };
+    let Shape { test_id, submit, class, danger } = shape;
     let (answer_id, submit_id) = (test_id.clone(), format!("{test_id}-submit"));
     view! {
-        <form class=class data-testid=test_id.clone() on:submit=on_submit>
+        <form class=class data-testid=test_id on:submit=on_submit>
             {children()}
             <button type="submit" class:danger=danger data-testid=submit_id
                 disabled=move || sender.waiting()
@@ -236,6 +258,7 @@ where
             {sender.answer(answer_id)}
         </form>
     }
+    .into_any()
 }
 
 /// One button that sends one action, with the same waiting state and answer as a form.
@@ -250,18 +273,28 @@ pub fn ActionButton<A>(
 where
     A: Fn() -> Result<Action, String> + Send + Sync + 'static,
 {
+    action_button(test_id, label, class, Arc::new(action))
+}
+
+fn action_button(
+    test_id: &'static str,
+    label: &'static str,
+    class: &'static str,
+    build: Build,
+) -> AnyView {
     let i = use_i18n();
     let sender = Sender::new(None);
     view! {
         <span class="action">
             <button type="button" class=class data-testid=test_id disabled=move || sender.waiting()
                 aria-busy=move || sender.waiting().then_some("true")
-                on:click=move |_| sender.send(action())>
+                on:click=move |_| sender.send(build())>
                 {move || if sender.waiting() { i.tf("action.waiting", &[("what", &i.t(label))]) } else { i.t(label) }}
             </button>
             {sender.answer(test_id.to_owned())}
         </span>
     }
+    .into_any()
 }
 
 /// `(value, words)` choices for a select, from values that serialize to a string, each
@@ -276,10 +309,11 @@ pub fn options<T: serde::Serialize + Copy>(
 
 /// The name a value serializes to (`"nobody_home"`), as a select's value.
 pub fn slug<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    let quoted = serde_json::to_string(value).unwrap_or_default();
+    serde_json::from_str(&quoted).unwrap_or_default()
 }
 
 /// The value a select's choice names, read back through its serde name.
 pub fn parse_slug<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).ok()
+    serde_json::from_str(&serde_json::to_string(text).ok()?).ok()
 }

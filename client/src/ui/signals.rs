@@ -1,9 +1,13 @@
 //! The roster's signals in words (no backup, a term ended, too many roles or hours, a shift
 //! short of people, an expired certificate, a review due): on the board's people panel and
 //! on the people screen. The roster is read over HTTP and again on every people event.
+//!
+//! The board's panel is a part of its own, loaded on demand ([`panel`]): reading the roster
+//! is most of what the people screen's module holds, and the board draws without it.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use shared::distribution::day::day_of;
 use shared::people::{Signal, Skill};
 use shared::view::RosterView;
@@ -12,6 +16,7 @@ use crate::api::{self, Failure};
 use crate::ctx::use_ctx;
 use crate::i18n::I18n;
 use crate::live::Live;
+use crate::ui::split::NotLoaded;
 use crate::ui::{format, words};
 
 /// `/api/roster`, read again whenever the roster changes.
@@ -26,6 +31,21 @@ pub fn roster_resource() -> RwSignal<Option<Result<RosterView, Failure>>> {
         });
     });
     shown
+}
+
+/// The board's people panel: the first `most` signals, with "+N more", read again on
+/// every people event.
+#[wasm_split(signals, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_panel))]
+pub fn panel(most: usize) -> Result<AnyView, NotLoaded> {
+    let (i, ctx) = (crate::i18n::use_i18n(), use_ctx());
+    let roster = roster_resource();
+    Ok(view! {
+        {move || roster.get().map(|answer| match answer {
+            Ok(view) => ctx.live.with(|l| list(i, l, &view, most)).into_any(),
+            Err(failure) => view! { <p class="error">{words::failure(i, failure)}</p> }.into_any(),
+        })}
+    }
+    .into_any())
 }
 
 /// A skill in words: "Speaks es", "CPR", "plumber".

@@ -33,10 +33,10 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
                     .map(|entry| {
                         let expired = entry.expires_on_day.is_some_and(|d| d < today);
                         let until = entry.expires_on_day.map(|d| format!(" ({})", i.tf("skills.until", &[("date", &format::date(d))])));
-                        let command = StoredValue::new(Command::RemoveSkill { member_id: member_id.clone(), skill: entry.skill.clone() });
+                        let skill = StoredValue::new((member_id.to_string(), entry.skill.clone()));
                         let remove = (own && ctx.may("RemoveSkill")).then(|| view! {
                             <ActionButton test_id="remove-skill" label="skills.remove" class="link"
-                                action=move || command.with_value(|c| Action::new(i.t("skills.remove"), c)) />
+                                action=move || skill.with_value(|(member, skill)| remove_skill(i, member, skill)) />
                         });
                         view! { <li class:ended=expired>{signals::skill(i, &entry.skill)} {until} " " {remove}</li> }
                     })
@@ -56,6 +56,12 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
             <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
         </section>
     }
+}
+
+/// What removing a skill sends.
+pub fn remove_skill(i: I18n, member: &str, skill: &Skill) -> Result<Action, String> {
+    let command = Command::RemoveSkill { member_id: member.into(), skill: skill.clone() };
+    Action::new(i.t("skills.remove"), &command)
 }
 
 /// What recording a skill sends: `kind` as `Skill` names it (`language`, `cpr`, ...),

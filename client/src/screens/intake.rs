@@ -136,8 +136,9 @@ pub fn IntakeScreen() -> impl IntoView {
             },
         };
         let (action, request_id) = log_request(i, &intake)?;
-        // The request's page follows it from "waiting to be sent" to its first stage.
-        ctx.go(Route::Request(request_id));
+        // The request's page follows it from "waiting to be sent" to its first stage; the
+        // form goes once it has queued the action, right after this.
+        queue_microtask(move || ctx.go(Route::Request(request_id)));
         Ok(action)
     };
 

@@ -55,7 +55,8 @@ pub fn RequestScreen(request_id: String) -> impl IntoView {
                         {i.t(labels::stage(stage))}
                     </p>
                     <RequestFacts request_id=id.get_value() />
-                    {progress.map(|p| view! { <RequestActions request_id=id.get_value() stage=stage progress=p /> })}
+                    {progress.clone().map(|p| view! { <RequestActions request_id=id.get_value() stage=stage progress=p /> })}
+                    {request_tools(id.get_value(), stage, progress.as_ref())}
                 }.into_any(),
             }}
             <Timeline request_id=id.get_value() />
@@ -162,31 +163,41 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
                     action=move || id.with_value(|id| reserve(i, id, lines.get_value())) />
             }
         });
-    let unscheduled: Vec<RequestLine> = progress
-        .lines
-        .iter()
-        .filter(|l| l.unscheduled() > 0)
-        .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
-        .collect();
     let deliveries = progress
         .deliveries
         .iter()
         .filter(|d| d.status.is_active())
         .map(|d| view! { <DeliveryActions delivery=d.clone() /> })
         .collect_view();
-    // The rest of the page's tools load on demand, for the roles that use them.
-    let uses_tools = ["ScheduleDelivery", "CancelRequest", "RecordFeedback", "EraseHousehold"]
-        .iter()
-        .any(|command| ctx.may(command))
-        || ctx.sees_personal_data();
-    let tools = uses_tools.then(|| split::show(tools(request_id.clone(), stage, unscheduled)));
     view! {
         <section class="actions" aria-label=i.t("request.actions")>
             <div class="buttons">{check} {reserve_button}</div>
             {deliveries}
         </section>
-        {tools}
     }
+}
+
+/// The rest of the page's tools, for the roles that use them: loaded on demand.
+fn request_tools(
+    request_id: String,
+    stage: Stage,
+    progress: Option<&RequestProgress>,
+) -> Option<AnyView> {
+    let ctx = use_ctx();
+    let uses_tools = ["ScheduleDelivery", "CancelRequest", "RecordFeedback", "EraseHousehold"]
+        .iter()
+        .any(|command| ctx.may(command))
+        || ctx.sees_personal_data();
+    let unscheduled: Vec<RequestLine> = progress
+        .map(|p| {
+            p.lines
+                .iter()
+                .filter(|l| l.unscheduled() > 0)
+                .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
+                .collect()
+        })
+        .unwrap_or_default();
+    uses_tools.then(|| split::show(tools(request_id, stage, unscheduled)))
 }
 
 /// The tools of a request's page that a driver's phone never needs: scheduling (logistics),

@@ -16,6 +16,9 @@ pub type Choices = Vec<(String, String)>;
 
 /// A labelled select. An empty first value is the "choose…" line a required choice starts
 /// on; with `required`, the browser will not send the form while it is chosen.
+///
+/// The fields read their signals with `try_`: a form redrawn by the news (a request moving
+/// on) may be disposed with one last update still queued for it.
 #[component]
 pub fn Choice(
     #[prop(into)] id: String,
@@ -29,8 +32,8 @@ pub fn Choice(
         <div class="field">
             <label for=id.clone()>{move || i.t(label)}</label>
             <select id=id required=required on:change=move |ev| value.set(event_target_value(&ev))>
-                {move || options.get().into_iter().map(|(v, words)| {
-                    let selected = v == value.get_untracked();
+                {move || options.try_get().unwrap_or_default().into_iter().map(|(v, words)| {
+                    let selected = value.try_with_untracked(|value| *value == v).unwrap_or(false);
                     view! { <option value=v selected=selected>{words}</option> }
                 }).collect_view()}
             </select>
@@ -53,7 +56,7 @@ pub fn Field(
             <label for=id.clone()>{move || i.t(label)}</label>
             <input id=id type=kind required=required
                 inputmode=(kind == "number").then_some("numeric")
-                prop:value=move || value.get()
+                prop:value=move || value.try_get().unwrap_or_default()
                 on:input=move |ev| value.set(event_target_value(&ev)) />
         </div>
     }
@@ -70,7 +73,7 @@ pub fn TextArea(
     view! {
         <div class="field">
             <label for=id.clone()>{move || i.t(label)}</label>
-            <textarea id=id rows="3" prop:value=move || value.get()
+            <textarea id=id rows="3" prop:value=move || value.try_get().unwrap_or_default()
                 on:input=move |ev| value.set(event_target_value(&ev))></textarea>
         </div>
     }
@@ -86,7 +89,7 @@ pub fn Check(
     let i = use_i18n();
     view! {
         <div class="field check">
-            <input id=id.clone() type="checkbox" prop:checked=move || value.get()
+            <input id=id.clone() type="checkbox" prop:checked=move || value.try_get().unwrap_or_default()
                 on:change=move |ev| value.set(event_target_checked(&ev)) />
             <label for=id>{move || i.t(label)}</label>
         </div>
@@ -113,11 +116,15 @@ struct Sender {
     sent: RwSignal<Sent>,
     /// The command id while it waits, for the clean-up when the sender goes away.
     pending_id: StoredValue<Arc<Mutex<Option<String>>>>,
+    /// Whether the answer is shown beside the sender.
+    beside: bool,
 }
 
 impl Sender {
-    /// Watches the outbox for the answer; `on_done` runs once when it is accepted.
-    fn new(on_done: Option<Callback<()>>) -> Sender {
+    /// Watches the outbox for the answer; `on_done` runs once when it is accepted. With
+    /// `beside`, the answer is shown beside the sender; without, a refusal goes to the notices
+    /// at the top of the page (a one-tap button on a card that the news redraws).
+    fn new(on_done: Option<Callback<()>>, beside: bool) -> Sender {
         let (i, ctx) = (use_i18n(), use_ctx());
         let sent = RwSignal::new(Sent::Idle);
         // The command id while it waits, kept outside the reactive graph: the clean-up below
@@ -138,9 +145,10 @@ impl Sender {
                         if let Some(done) = on_done {
                             done.run(());
                         }
-                        Sent::Done(label)
+                        if beside { Sent::Done(label) } else { Sent::Idle }
                     }
-                    Err(refusal) => Sent::Problem(words::refusal(i, &refusal)),
+                    Err(refusal) if beside => Sent::Problem(words::refusal(i, &refusal)),
+                    Err(_) => Sent::Idle,
                 });
             }
         });
@@ -152,23 +160,23 @@ impl Sender {
                 outbox.orphan(&command_id);
             }
         });
-        Sender { ctx, sent, pending_id: StoredValue::new(pending_id) }
+        Sender { ctx, sent, pending_id: StoredValue::new(pending_id), beside }
     }
 
     fn waiting(self) -> bool {
-        matches!(self.sent.get(), Sent::Waiting { .. })
+        self.sent.try_with(|sent| matches!(sent, Sent::Waiting { .. })).unwrap_or(false)
     }
 
     /// Sends what `action` builds, unless this sender's last action still waits.
     fn send(self, action: Result<Action, String>) {
-        if self.sent.with_untracked(|s| matches!(s, Sent::Waiting { .. })) {
+        if self.sent.try_with_untracked(|s| matches!(s, Sent::Waiting { .. })) != Some(false) {
             return;
         }
-        self.sent.set(match action {
+        self.sent.try_set(match action {
             Ok(action) => {
                 let label = action.label.clone();
-                let command_id = self.ctx.outbox.send(action, true);
-                self.pending_id.with_value(|id| {
+                let command_id = self.ctx.outbox.send(action, self.beside);
+                self.pending_id.try_with_value(|id| {
                     if let Ok(mut id) = id.lock() {
                         *id = Some(command_id.clone());
                     }
@@ -240,7 +248,7 @@ fn action_form(
     children: Children,
 ) -> AnyView {
     let i = use_i18n();
-    let sender = Sender::new(on_done);
+    let sender = Sender::new(on_done, true);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sender.send(build());
@@ -261,7 +269,8 @@ fn action_form(
     .into_any()
 }
 
-/// One button that sends one action, with the same waiting state and answer as a form.
+/// One button that sends one action: it waits like a form's, and a refusal shows at the top
+/// of the page (the card it sits on may be redrawn by the news before the answer comes).
 #[component]
 pub fn ActionButton<A>(
     test_id: &'static str,
@@ -283,7 +292,7 @@ fn action_button(
     build: Build,
 ) -> AnyView {
     let i = use_i18n();
-    let sender = Sender::new(None);
+    let sender = Sender::new(None, false);
     view! {
         <span class="action">
             <button type="button" class=class data-testid=test_id disabled=move || sender.waiting()

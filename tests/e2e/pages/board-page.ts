@@ -22,7 +22,11 @@ export class BoardPage {
     this.connectionStatus = this.board.getByTestId('connection-status');
     this.position = this.board.getByTestId('head-position');
     this.requestCards = page.getByTestId('request-card');
-    page.on('pageerror', (error) => this.errors.push(error));
+    page.on('pageerror', (error) => {
+      // The stack names the Rust functions when the module keeps its names (a debug copy).
+      console.log('page error:', error.stack);
+      this.errors.push(error);
+    });
   }
 
   async open(): Promise<void> {

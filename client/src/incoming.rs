@@ -4,10 +4,10 @@
 //! The server sends every event type the group has; this page folds only the distribution
 //! events into its board and timelines, and only counts money events (the money screen then
 //! reads the books again). Decoding the people and ledger events into their types would
-//! bring their whole serde code into the WebAssembly bundle for nothing. A test decodes the
-//! server's own messages with this type, so the two cannot drift apart.
-
-mod event;
+//! bring their whole serde code into the WebAssembly bundle for nothing. Distribution events
+//! are read with `shared`'s own enum, through its externally tagged reading
+//! (`Event::from_tagged_json`: no buffering of the value). A test decodes the server's own
+//! messages with this type, so the two cannot drift apart.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -99,7 +99,8 @@ impl IncomingEvent {
         let kind = self.event_type();
         let kind = kind.as_str();
         if distribution::Event::TYPES.contains(&kind) {
-            return event::decode(kind, self.event.get()).map(Folded::Distribution);
+            return distribution::Event::from_tagged_json(kind, self.event.get())
+                .map(Folded::Distribution);
         }
         if shared::people::Event::TYPES.contains(&kind) {
             return Some(Folded::People);

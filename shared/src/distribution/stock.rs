@@ -17,9 +17,11 @@ use super::rejection::Rejection;
 use super::state::State;
 use super::stockroom::Shelf;
 
-/// Where received stock came from.
+/// Where received stock came from. Written with its `kind` inside
+/// (`{"kind": "donation", "partner_id": ...}`) and read back through [`SourceFields`], one
+/// flat object: no buffering of the value, so a web page that reads events stays small.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "SourceFields")]
 pub enum StockSource {
     Donation {
         partner_id: PartnerId,
@@ -29,6 +31,30 @@ pub enum StockSource {
         partner_id: Option<PartnerId>,
         alert_id: Option<AlertId>,
     },
+}
+
+/// A [`StockSource`] as its JSON holds it: every field of either kind.
+#[derive(Deserialize)]
+struct SourceFields {
+    kind: String,
+    partner_id: Option<PartnerId>,
+    alert_id: Option<AlertId>,
+}
+
+impl TryFrom<SourceFields> for StockSource {
+    type Error = String;
+
+    fn try_from(fields: SourceFields) -> Result<StockSource, String> {
+        match fields.kind.as_str() {
+            "donation" => Ok(StockSource::Donation {
+                partner_id: fields.partner_id.ok_or("a donation names its partner_id")?,
+            }),
+            "purchase" => {
+                Ok(StockSource::Purchase { partner_id: fields.partner_id, alert_id: fields.alert_id })
+            }
+            other => Err(format!("unknown source kind `{other}`: donation or purchase")),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

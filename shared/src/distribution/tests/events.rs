@@ -49,6 +49,42 @@ fn every_event_type_is_its_serde_tag_and_round_trips() {
 }
 
 #[test]
+fn every_event_reads_back_externally_tagged_as_itself() {
+    for event in one_of_each_event().into_iter().chain(sim::generate(11, 3_000).into_iter().map(|r| r.event)) {
+        let text = serde_json::to_string(&event).expect("events serialise");
+        let kind = event.event_type();
+        assert_eq!(Event::from_tagged_json(kind, &text).as_ref(), Some(&event), "{kind}");
+        // As the log stores it: the payload without its `type`.
+        let mut payload = serde_json::to_value(&event).expect("events serialise");
+        payload.as_object_mut().expect("an object").remove("type");
+        let payload = payload.to_string();
+        assert_eq!(Event::from_tagged_json(kind, &payload).as_ref(), Some(&event), "{kind}");
+    }
+    assert_eq!(Event::from_tagged_json("Nonsense", r#"{"type":"Nonsense"}"#), None);
+    assert_eq!(Event::from_tagged_json("StockChecked", r#"{"request_id": 5}"#), None);
+}
+
+#[test]
+fn both_stock_sources_read_back_without_buffering() {
+    let sources = [
+        StockSource::Donation { partner_id: "farm".into() },
+        StockSource::Purchase { partner_id: None, alert_id: Some("a-1".into()) },
+    ];
+    for source in sources {
+        // Fails to compile when a kind is added without being read in `SourceFields`.
+        match &source {
+            StockSource::Donation { .. } | StockSource::Purchase { .. } => {}
+        }
+        let json = serde_json::to_string(&source).expect("serialises");
+        assert_eq!(serde_json::from_str::<StockSource>(&json).ok(), Some(source));
+    }
+    let unknown = serde_json::from_str::<StockSource>(r#"{"kind":"gift"}"#);
+    assert!(unknown.is_err());
+    let no_partner = serde_json::from_str::<StockSource>(r#"{"kind":"donation"}"#);
+    assert!(no_partner.is_err());
+}
+
+#[test]
 fn every_command_names_its_stream_and_its_tag() {
     let mut sim = sim::Sim::with_chaos(3, 20);
     for _ in 0..2_000 {

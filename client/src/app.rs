@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 
 use shared::access::{self, Role};
 use shared::members::Member;
+use shared::wire::Snapshot;
 
 use crate::api::{self, Failure};
 use crate::ctx::{Ctx, use_ctx};
@@ -27,9 +28,17 @@ use crate::screens::request::RequestScreen;
 use crate::socket::{Socket, Status};
 use crate::ui::words;
 
+/// What the page learned before it first drew: who a session cookie from an earlier visit
+/// belongs to, and the board then.
+#[derive(Clone, Debug, Default)]
+pub struct Start {
+    pub member: Option<Member>,
+    pub snapshot: Option<Snapshot>,
+}
+
 /// The root component.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(start: Start) -> impl IntoView {
     let lang = RwSignal::new(saved_language());
     provide_context(I18n { lang });
     Effect::new(move || {
@@ -42,18 +51,18 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let member = RwSignal::new(None::<Member>);
+    let member = RwSignal::new(start.member);
     let note = RwSignal::new(None::<&'static str>);
-    // A session cookie from an earlier visit skips the sign-in screen.
-    spawn_local(async move {
-        if let Ok(me) = api::me().await {
-            member.set(Some(me));
-        }
-    });
+    // The board fetched with the page, for the first shell only: after a sign-in the shell
+    // fetches its own.
+    let first_snapshot = StoredValue::new(start.snapshot);
 
     view! {
         {move || match member.get() {
-            Some(signed_in) => view! { <Shell member=signed_in signed_in=member note=note /> }.into_any(),
+            Some(signed_in) => {
+                let snapshot = first_snapshot.try_update_value(Option::take).flatten();
+                view! { <Shell member=signed_in signed_in=member note=note snapshot=snapshot /> }.into_any()
+            }
             None => view! { <SignInScreen signed_in=member note=note /> }.into_any(),
         }}
     }
@@ -219,6 +228,8 @@ fn Shell(
     member: Member,
     signed_in: RwSignal<Option<Member>>,
     note: RwSignal<Option<&'static str>>,
+    /// The board fetched with the page, if it was.
+    snapshot: Option<Snapshot>,
 ) -> impl IntoView {
     let i = use_i18n();
     let ctx = Ctx {
@@ -273,29 +284,23 @@ fn Shell(
     });
 
     let (status, set_status) = signal(Status::Connecting);
-    let socket = Socket::connect_with_greeting(
-        crate::socket::url_for_page("/ws"),
-        move || ctx.live.try_with_untracked(Live::subscription),
-        move |new_status| {
-            set_status.try_set(new_status);
-            match new_status {
-                Status::Live => outbox.flush(),
-                Status::Reconnecting => spawn_local(async move {
-                    if api::me().await == Err(Failure::NotSignedIn) {
-                        outbox.signed_out.try_set(true);
-                    }
-                }),
-                Status::Connecting => {}
-            }
-        },
-        move |message| {
-            if let Incoming::Error { code, message } = &message {
-                leptos::logging::warn!("server: {code}: {message}");
-            }
-            ctx.live.try_maybe_update(|live| (live.receive(message), ()));
-        },
-    );
-    StoredValue::new_local(socket);
+    // The first snapshot comes over HTTP, gzipped (a tenth of its size on the socket); the
+    // socket then resumes after its position. Without it (offline, an error) the socket
+    // asks for a snapshot itself.
+    let socket = StoredValue::new_local(None::<Socket>);
+    spawn_local(async move {
+        let snapshot = match snapshot {
+            Some(snapshot) => Ok(snapshot),
+            None => api::get_json::<Snapshot>("/api/snapshot").await,
+        };
+        if let Ok(snapshot) = snapshot {
+            let snapshot = Incoming::Snapshot { snapshot: Box::new(snapshot) };
+            ctx.live.try_maybe_update(|live| (live.receive(snapshot), ()));
+        }
+        let opened = open_feed(ctx, set_status);
+        // Gone already (signed out meanwhile): the socket closes as it is dropped.
+        let _ = socket.try_set_value(Some(opened));
+    });
 
     let sign_out = move |_| {
         spawn_local(async move {
@@ -368,6 +373,33 @@ fn Shell(
             }}
         </div>
     }
+}
+
+/// The live feed: the socket, reconnecting, folding every message into `ctx.live`.
+fn open_feed(ctx: Ctx, set_status: WriteSignal<Status>) -> Socket {
+    let outbox = ctx.outbox;
+    Socket::connect_with_greeting(
+        crate::socket::url_for_page("/ws"),
+        move || ctx.live.try_with_untracked(Live::subscription),
+        move |new_status| {
+            set_status.try_set(new_status);
+            match new_status {
+                Status::Live => outbox.flush(),
+                Status::Reconnecting => spawn_local(async move {
+                    if api::me().await == Err(Failure::NotSignedIn) {
+                        outbox.signed_out.try_set(true);
+                    }
+                }),
+                Status::Connecting => {}
+            }
+        },
+        move |message| {
+            if let Incoming::Error { code, message } = &message {
+                leptos::logging::warn!("server: {code}: {message}");
+            }
+            ctx.live.try_maybe_update(|live| (live.receive(message), ()));
+        },
+    )
 }
 
 /// Live, reconnecting, or offline, and how many actions are waiting to be sent.

@@ -36,11 +36,21 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Entry point: the wasm-bindgen glue calls this once the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {
-    // The words first (English, and the member's language), so the first screen has them.
+    // The words first (English, and the member's language), so the first screen has them;
+    // who is signed in, so a member back on the page never sees the sign-in form; and the
+    // board as it is: all at once, since on a phone each is a round trip.
     wasm_bindgen_futures::spawn_local(async {
         let lang = app::saved_language();
-        i18n::Lang::En.fetch().await;
-        lang.fetch().await;
-        leptos::mount::mount_to_body(app::App);
+        // English is the fallback for words a language lacks, so it always comes.
+        let chosen = async move { lang == i18n::Lang::En || lang.fetch().await };
+        let (_, _, me, board) = futures_util::future::join4(
+            i18n::Lang::En.fetch(),
+            chosen,
+            api::me(),
+            api::get_json::<shared::wire::Snapshot>("/api/snapshot"),
+        )
+        .await;
+        let start = app::Start { member: me.ok(), snapshot: board.ok() };
+        leptos::mount::mount_to_body(move || leptos::view! { <app::App start=start /> });
     });
 }

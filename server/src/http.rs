@@ -28,6 +28,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::auth::{AuthError, AuthStore, Throttle};
@@ -182,32 +183,36 @@ pub(crate) fn seal_for_import(
 }
 
 pub fn app(state: AppState) -> Router {
+    // The views a screen reads at once, gzipped for browsers that take it: a phone on a weak
+    // signal reads the demo month's snapshot as 19 KB instead of 225 KB. (Streams (the log,
+    // CSV files, bundles) go as they are; the static files were compressed at build.)
+    let views = Router::new()
+        .route("/api/snapshot", get(api::snapshot))
+        .route("/api/ledger", get(money::ledger))
+        .route("/api/statements/{year}/{month}", get(money::statement))
+        .route("/api/reports/{year}/{month}", get(money::report))
+        .route("/api/roster", get(people::roster))
+        .route("/api/history", get(history::past))
+        .route("/api/history/events", get(history::events))
+        .layer(CompressionLayer::new().gzip(true));
     let mut router = Router::new()
+        .merge(views)
         .route("/healthz", get(health))
         .route("/metrics", get(api::metrics))
-        .route("/ws", get(ws::websocket))
-        .route("/ws/head", get(ws::head))
         .route("/api/session", post(session::sign_in).delete(session::sign_out))
         .route("/api/me", get(session::me))
         .route("/api/commands", post(api::post_command))
         .route("/api/events", get(api::get_events))
         .route("/api/verify", get(api::verify))
-        .route("/api/snapshot", get(api::snapshot))
         .route("/api/openapi.json", get(openapi::serve_document))
         .route("/api/members", post(api::add_member))
         .route("/api/requests/{request_id}/contact", get(api::contact))
         .route("/api/roles/{role_card_id}/contact", get(api::role_contact))
-        .route("/api/ledger", get(money::ledger))
-        .route("/api/statements/{year}/{month}", get(money::statement))
-        .route("/api/reports/{year}/{month}", get(money::report))
         .route("/api/exports/transactions.csv", get(exports::transactions))
         .route("/api/exports/statement/{year}/{month}", get(exports::statement))
         .route("/api/exports/stock_movements.csv", get(exports::stock_movements))
         .route("/api/exports/members.csv", get(exports::members))
         .route("/api/audit/bundle", get(audit::bundle))
-        .route("/api/roster", get(people::roster))
-        .route("/api/history", get(history::past))
-        .route("/api/history/events", get(history::events))
         .route(
             "/api/imports/{kind}",
             post(imports::import).layer(DefaultBodyLimit::max(crate::import::MAX_FILE_BYTES)),
@@ -217,7 +222,10 @@ pub fn app(state: AppState) -> Router {
     if state.options.dev_endpoints {
         router = router.route("/api/dev/append", post(dev_append));
     }
-    let router = router.route("/api/{*rest}", get(api_not_found).post(api_not_found));
+    let router = router
+        .route("/ws", get(ws::websocket))
+        .route("/ws/head", get(ws::head))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found));
     let router = match &state.options.static_dir {
         // Unknown paths get the client's index page, so its own routes survive a reload.
         // A browser that takes gzip gets the `.gz` beside a file when the build made one: the

@@ -69,7 +69,7 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
             let text = match api::expect_ok(api::call("GET", &path, None).await) {
                 Ok(text) => text,
                 Err(error) => {
-                    failure.set(Some(error));
+                    failure.try_set(Some(error));
                     return;
                 }
             };

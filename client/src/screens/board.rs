@@ -14,6 +14,7 @@ pub fn BoardScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let (live, now) = (ctx.live, ctx.now);
+    let drawn = Memo::new(move |_| live.with(|l| l.position.is_some()));
     view! {
         <main class="board-screen" data-testid="board-screen">
             <section class="columns" aria-label=move || i.t("board.columns")>
@@ -34,7 +35,8 @@ pub fn BoardScreen() -> impl IntoView {
                 </section>
                 <section class="panel" data-testid="people-signals" aria-labelledby="people-title">
                     <h2 id="people-title">{move || i.t("board.people")}</h2>
-                    {split::show(signals::panel(ROWS_SHOWN))}
+                    // Loaded once the board has its data, so it never delays the board.
+                    {move || drawn.get().then(|| split::show(signals::panel(ROWS_SHOWN)))}
                 </section>
             </section>
         </main>

@@ -121,13 +121,21 @@ pub fn ImportScreen() -> impl IntoView {
             if let Ok(poll) = poll {
                 poll.clear();
             }
-            progress.set(None);
+            progress.try_set(None);
             match answer {
                 // 422: the import found errors and wrote nothing; the report lists them.
-                Ok((200 | 422, body)) => report.set(serde_json::from_str(&body).ok()),
-                Ok((401, _)) => ctx.outbox.signed_out.set(true),
-                Ok((status, body)) => problem.set(Some(message_of(status, &body))),
-                Err(_) => problem.set(Some(i.t("error.unreachable"))),
+                Ok((200 | 422, body)) => {
+                    report.try_set(serde_json::from_str(&body).ok());
+                }
+                Ok((401, _)) => {
+                    ctx.outbox.signed_out.try_set(true);
+                }
+                Ok((status, body)) => {
+                    problem.try_set(Some(message_of(status, &body)));
+                }
+                Err(_) => {
+                    problem.try_set(Some(i.t("error.unreachable")));
+                }
             }
         });
     };

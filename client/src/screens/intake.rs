@@ -149,7 +149,8 @@ pub fn IntakeScreen() -> impl IntoView {
                 <Choice id="intake-need" label="intake.need" options=needs value=need />
                 <fieldset>
                     <legend>{move || i.t("intake.items")}</legend>
-                    <For each=move || lines.get() key=|line| line.key let:line>
+                    // Drawn again when a line is added or removed, not as one is typed into.
+                    {move || lines.get().into_iter().map(|line| view! {
                         <div class="line-input">
                             <Choice id=format!("intake-item-{}", line.key) label="intake.item" options=items value=line.item />
                             <Field id=format!("intake-quantity-{}", line.key) label="intake.quantity" value=line.quantity kind="number" />
@@ -158,7 +159,7 @@ pub fn IntakeScreen() -> impl IntoView {
                                 {move || i.t("intake.remove_item")}
                             </button>
                         </div>
-                    </For>
+                    }).collect_view()}
                     <button type="button" class="secondary" on:click=add_line>{move || i.t("intake.add_item")}</button>
                 </fieldset>
                 <Field id="intake-size" label="intake.household_size" value=size kind="number" required=true />

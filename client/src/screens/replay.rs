@@ -63,9 +63,14 @@ pub fn ReplayScreen() -> impl IntoView {
         (start_of_day_ms(start), start_of_day_ms(start + days))
     };
 
+    // Answers come after the screen may have closed: every access below is a `try_`, and a
+    // closed screen's answer is dropped.
     let fill = move || {
-        let (after, generation) = queue.with_value(|q| (q.after, q.generation));
-        let wanted = queue.with_value(|q| q.pending.len() < 64 && !q.exhausted && !q.loading);
+        let Some((after, generation, wanted)) = queue.try_with_value(|q| {
+            (q.after, q.generation, q.pending.len() < 64 && !q.exhausted && !q.loading)
+        }) else {
+            return;
+        };
         if !wanted {
             return;
         }
@@ -74,7 +79,7 @@ pub fn ReplayScreen() -> impl IntoView {
         spawn_local(async move {
             let path = format!("/api/history/events?after={after}&limit=500&until_ms={until}");
             let answer = api::get_json::<PastEvents<IncomingEvent>>(&path).await;
-            queue.update_value(|q| {
+            queue.try_update_value(|q| {
                 if q.generation != generation {
                     return;
                 }
@@ -116,7 +121,7 @@ pub fn ReplayScreen() -> impl IntoView {
         cursor.set(at_ms);
         spawn_local(async move {
             let answer = api::get_json::<PastBoard>(&format!("/api/history?at_ms={at_ms}")).await;
-            if queue.with_value(|q| q.generation) != generation {
+            if queue.try_with_value(|q| q.generation) != Some(generation) {
                 return;
             }
             match answer {
@@ -124,13 +129,15 @@ pub fn ReplayScreen() -> impl IntoView {
                     let position = board.snapshot.position;
                     let mut fresh = Live::default();
                     fresh.receive(Incoming::Snapshot { snapshot: Box::new(board.snapshot) });
-                    past.set(fresh);
-                    steps.set(Vec::new());
-                    failure.set(None);
-                    queue.update_value(|q| q.after = position);
+                    past.try_set(fresh);
+                    steps.try_set(Vec::new());
+                    failure.try_set(None);
+                    queue.try_update_value(|q| q.after = position);
                     fill();
                 }
-                Err(error) => failure.set(Some(error)),
+                Err(error) => {
+                    failure.try_set(Some(error));
+                }
             }
         });
     };

@@ -385,7 +385,9 @@ fn ContactDetails(request_id: String) -> impl IntoView {
     let shown = RwSignal::new(None::<Result<Contact, Failure>>);
     let open = move |_| {
         let id = request_id.clone();
-        spawn_local(async move { shown.set(Some(api::contact(&id).await)) });
+        spawn_local(async move {
+            shown.try_set(Some(api::contact(&id).await));
+        });
     };
     // Once the details are open, those who may erase a household can do it from here.
     let erasable = move || {

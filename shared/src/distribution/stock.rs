@@ -49,9 +49,10 @@ impl TryFrom<SourceFields> for StockSource {
             "donation" => Ok(StockSource::Donation {
                 partner_id: fields.partner_id.ok_or("a donation names its partner_id")?,
             }),
-            "purchase" => {
-                Ok(StockSource::Purchase { partner_id: fields.partner_id, alert_id: fields.alert_id })
-            }
+            "purchase" => Ok(StockSource::Purchase {
+                partner_id: fields.partner_id,
+                alert_id: fields.alert_id,
+            }),
             other => Err(format!("unknown source kind `{other}`: donation or purchase")),
         }
     }

@@ -8,14 +8,22 @@ test('the monthly retrospective draws its charts from the events and prints with
   await expect(report.getByTestId('report.requests_logged')).not.toHaveText('0');
   const served = Number(await report.getByTestId('report.households_served').textContent());
   expect(served).toBeGreaterThan(10);
-  // Bars for the needs, hours per person and per task, drawn as SVG.
-  for (const chart of ['chart-needs', 'chart-stages', 'chart-hours', 'chart-tasks']) {
+  // Bars for the needs and the stages, drawn as SVG.
+  for (const chart of ['chart-needs', 'chart-stages']) {
     await expect(report.getByTestId(chart).locator('svg rect')).not.toHaveCount(0);
   }
   // The longest waits link to their requests; the money is the month's statement.
   await expect(report.getByTestId('longest-waits').getByRole('link').first()).toHaveAttribute('href', /#\/request\//);
   await expect(report.getByTestId('statement').getByTestId('closing')).toBeVisible();
   await expect(report.getByRole('link', { name: 'Download CSV' }).first()).toHaveAttribute('href', /\/api\/reports\/\d+\/\d+\?format=csv/);
+  // Hours per person and per task: the demo's first distribution day, three weeks ago, had
+  // its sheet typed in (today's shifts are still under way, so early in a month the current
+  // month has no hours yet).
+  const firstDay = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 7);
+  await report.getByLabel('Month').first().fill(firstDay);
+  for (const chart of ['chart-hours', 'chart-tasks']) {
+    await expect(report.getByTestId(chart).locator('svg rect')).not.toHaveCount(0);
+  }
   // A month with nothing in it still reads as a report, with empty charts.
   await report.getByLabel('Month').first().fill('2020-01');
   await expect(report.getByTestId('report.requests_logged')).toHaveText('0');

@@ -74,7 +74,9 @@ fn RoleContactButton(role_card_id: String) -> impl IntoView {
     let path = format!("/api/roles/{}/contact", js_sys::encode_uri_component(&role_card_id));
     let open = move |_| {
         let path = path.clone();
-        spawn_local(async move { shown.set(Some(api::get_json::<RoleContact>(&path).await)) });
+        spawn_local(async move {
+            shown.try_set(Some(api::get_json::<RoleContact>(&path).await));
+        });
     };
     move || {
         match shown.get() {

@@ -50,7 +50,9 @@ fn every_event_type_is_its_serde_tag_and_round_trips() {
 
 #[test]
 fn every_event_reads_back_externally_tagged_as_itself() {
-    for event in one_of_each_event().into_iter().chain(sim::generate(11, 3_000).into_iter().map(|r| r.event)) {
+    for event in
+        one_of_each_event().into_iter().chain(sim::generate(11, 3_000).into_iter().map(|r| r.event))
+    {
         let text = serde_json::to_string(&event).expect("events serialise");
         let kind = event.event_type();
         assert_eq!(Event::from_tagged_json(kind, &text).as_ref(), Some(&event), "{kind}");

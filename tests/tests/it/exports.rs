@@ -153,11 +153,11 @@ async fn the_money_exports_balance_agree_with_the_books_and_the_cli_writes_the_s
     // Per account, the journal adds up to the ledger's balance.
     let (status, ledger) = auditor.get("/api/ledger").await;
     assert_eq!(status, 200, "{ledger}");
-    let ledger: Value = serde_json::from_str(&ledger).unwrap();
+    let ledger: shared::view::LedgerView = serde_json::from_str(&ledger).unwrap();
     let net = net_by_account(&lines, |_| true);
-    for account in ledger["accounts"].as_array().unwrap() {
-        let id = account["account_id"].as_str().unwrap();
-        let balance = account["balance_cents"].as_i64().unwrap() * sign(&account["kind"]);
+    for account in &ledger.accounts {
+        let id = account.account_id.as_str();
+        let balance = account.balance_cents * sign(&serde_json::to_value(account.kind).unwrap());
         assert_eq!(net.get(id).copied().unwrap_or(0), balance, "{id}");
     }
     // Only those who may read the ledger; a bad range is a 400 that says why.
@@ -181,10 +181,11 @@ async fn the_money_exports_balance_agree_with_the_books_and_the_cli_writes_the_s
     let statement_lines = rows(&statement_csv, "date,account,description,debit,credit,reference");
     let closing = net_by_account(&statement_lines, |r| r[5].ends_with(" closing"));
     let (_, json_statement) = volunteer.get(&format!("/api/statements/{year}/{month}")).await;
-    let json_statement: Value = serde_json::from_str(&json_statement).unwrap();
-    for account in json_statement["statement"]["accounts"].as_array().unwrap() {
-        let id = account["account_id"].as_str().unwrap();
-        let expected = account["closing"]["cents"].as_i64().unwrap() * sign(&account["kind"]);
+    let json_statement: shared::view::StatementView =
+        serde_json::from_str(&json_statement).unwrap();
+    for account in &json_statement.statement.accounts {
+        let id = account.account_id.as_str();
+        let expected = account.closing.cents * sign(&serde_json::to_value(account.kind).unwrap());
         assert_eq!(closing.get(id).copied().unwrap_or(0), expected, "{id}");
     }
     assert_eq!(closing.values().sum::<i64>(), 0);
@@ -291,12 +292,12 @@ async fn stock_movements_add_up_to_the_board_and_members_hours_are_the_reports()
     let header = "member_id,name,roles,role_cards,skills,minutes,hours,shifts,absences";
     let members = rows(&members_csv, header);
     let (_, report) = volunteer.get(&format!("/api/reports/{year}/{month}")).await;
-    let report: Value = serde_json::from_str(&report).unwrap();
-    let hours = report["people"]["hours_by_member"].as_object().unwrap();
+    let report: shared::view::MonthView = serde_json::from_str(&report).unwrap();
+    let hours = &report.people.hours_by_member;
     for m in &members {
-        let reported = &hours.get(&m[0]).cloned().unwrap_or(json!({"minutes": 0, "shifts": 0}));
-        assert_eq!(m[5], reported["minutes"].to_string(), "{m:?}");
-        assert_eq!(m[7], reported["shifts"].to_string(), "{m:?}");
+        let reported = hours.get(m[0].as_str()).cloned().unwrap_or_default();
+        assert_eq!(m[5], reported.minutes.to_string(), "{m:?}");
+        assert_eq!(m[7], reported.shifts.to_string(), "{m:?}");
     }
     let tess = members.iter().find(|m| m[0] == "tess").unwrap();
     assert_eq!(tess[..3], ["tess", "tess", "volunteer"]);

@@ -7,12 +7,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use serde_json::Value;
 use server::history::{self, Past, replay_to};
 use server::http::Options;
 use server::log::Log;
 use server::projections::{Projections, decode};
 use shared::access::Role;
+use shared::view::{PastBoard, PastEvents};
 use shared::wire::Snapshot;
 use tests::TestApp;
 
@@ -135,49 +135,38 @@ async fn the_replay_routes_show_the_board_as_it_was_and_no_personal_data() {
     let middle = head / 2;
     let (status, body) = driver.get(&format!("/api/history?position={middle}")).await;
     assert_eq!(status, 200, "{body}");
-    let past: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(past["position"], middle);
-    assert_eq!(past["head"].as_u64(), Some(head));
-    let expected = serde_json::to_value(folded_from_the_start(&app.log, middle)).unwrap();
-    assert_eq!(past["snapshot"], expected);
-    let at_ms = past["recorded_at_ms"].as_i64().unwrap();
+    // Read as the web client reads it: `shared::view::PastBoard`.
+    let past: PastBoard = serde_json::from_str(&body).unwrap();
+    assert_eq!(past.position, middle);
+    assert_eq!(past.head, head);
+    assert_eq!(past.snapshot, folded_from_the_start(&app.log, middle));
+    let at_ms = past.recorded_at_ms;
     let (status, body) = driver.get(&format!("/api/history?at_ms={at_ms}")).await;
     assert_eq!(status, 200, "{body}");
-    let by_time: Value = serde_json::from_str(&body).unwrap();
-    assert!(by_time["position"].as_u64().unwrap() >= middle, "{}", by_time["position"]);
-    assert_eq!(by_time["recorded_at_ms"], at_ms);
+    let by_time: PastBoard = serde_json::from_str(&body).unwrap();
+    assert!(by_time.position >= middle, "{}", by_time.position);
+    assert_eq!(by_time.recorded_at_ms, at_ms);
     // Before the first event: the empty board.
     let (_, body) = driver.get("/api/history?at_ms=0").await;
-    let before: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(before["position"], 0);
+    let before: PastBoard = serde_json::from_str(&body).unwrap();
+    assert_eq!(before.position, 0);
 
     // Stepping through: everything after a position, in order; a driver sees no openings of
     // contact details (the live feed's rule) and nobody sees personal data.
     let (status, body) = driver.get("/api/history/events?after=0&limit=5000").await;
     assert_eq!(status, 200, "{body}");
-    let page: Value = serde_json::from_str(&body).unwrap();
-    let positions: Vec<u64> = page["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["position"].as_u64().unwrap())
-        .collect();
+    let page: PastEvents = serde_json::from_str(&body).unwrap();
+    let positions: Vec<u64> = page.events.iter().map(|e| e.position).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(page["last"].as_u64(), Some(head));
+    assert_eq!(page.last, head);
     assert!(!body.contains("ContactDetailsViewed"), "a driver sees no contact openings");
     assert!(!body.contains("\"personal_data\":{"), "no personal data in replay events");
     let (_, audit) = auditor.get("/api/history/events?after=0&limit=5000").await;
     assert!(audit.contains("ContactDetailsViewed"), "the auditor oversees contact openings");
-    let until = past["recorded_at_ms"].as_i64().unwrap();
+    let until = past.recorded_at_ms;
     let (_, body) = driver.get(&format!("/api/history/events?after=0&until_ms={until}")).await;
-    let page: Value = serde_json::from_str(&body).unwrap();
-    assert!(
-        page["events"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|e| e["recorded_at_ms"].as_i64() <= Some(until))
-    );
+    let page: PastEvents = serde_json::from_str(&body).unwrap();
+    assert!(page.events.iter().all(|e| e.recorded_at_ms <= until));
 
     // Bad questions get a clear 400.
     for query in ["position=-1", "position=1&at_ms=2", "when=now", "at_ms=soon"] {

@@ -493,7 +493,7 @@ async fn report(data: PathBuf, month: &str, format: &str) -> anyhow::Result<Exit
     // No snapshots are kept for a stopped server's folder: the report folds from the start.
     let history = crate::history::History::new(&data, crate::history::DEFAULT_EVERY);
     let result = tokio::task::block_in_place(|| {
-        crate::report::month_report(&log, &history, year, month_number)
+        crate::report::month_report(&log, &history, (year, month_number), (system_clock())())
     });
     log.close().await;
     let Some(report) = result? else {

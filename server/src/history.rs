@@ -90,11 +90,20 @@ impl Past {
                 .collect();
             let timeline = Timeline {
                 request_id: request_id.clone(),
+                number: timeline.number,
                 steps,
                 progress: Some(card.progress.clone()),
             };
             past.requests.insert(request_id.clone(), timeline);
         }
+        // What taking a completion back needs: the board keeps the same cards, with the
+        // progress the timelines would have kept.
+        past.just_closed = self
+            .board
+            .just_closed
+            .iter()
+            .map(|(id, (card, at_ms))| (id.clone(), (card.progress.clone(), *at_ms)))
+            .collect();
         past
     }
 }

@@ -10,7 +10,7 @@
 //!   `GET /api/statements/{year}/{month}`.
 
 use shared::distribution::day::{day_of_date, days_in_month, iso_date, start_of_day_ms};
-use shared::distribution::{self, report::Durations, report::MonthReport};
+use shared::distribution::{self, Stage, report::Durations, report::MonthReport};
 use shared::group;
 use shared::ledger::MonthlyStatement;
 use shared::people::PeopleMonth;
@@ -25,11 +25,12 @@ use crate::projections::decode;
 const CHUNK: usize = 4096;
 
 /// `Ok(None)` for a month that does not exist (`2026-13`).
+/// Open requests' waits count to `now_ms` in a month still under way.
 pub fn month_report(
     log: &Log,
     history: &History,
-    year: i64,
-    month: u32,
+    (year, month): (i64, u32),
+    now_ms: i64,
 ) -> Result<Option<MonthView>, ReadError> {
     let (Some(first_day), Some(days)) = (day_of_date(year, month, 1), days_in_month(year, month))
     else {
@@ -62,7 +63,7 @@ pub fn month_report(
     let now = history.at(log, log.head().position)?;
     Ok(Some(MonthView {
         month: format!("{year:04}-{month:02}"),
-        distribution: MonthReport::build(&events, first_day, last_day),
+        distribution: MonthReport::build(&events, first_day, last_day, now_ms),
         people: PeopleMonth::build(
             &now.people,
             &at_end.people,
@@ -99,13 +100,19 @@ pub fn to_csv(report: &MonthView) -> String {
         put(section, key, "p90_minutes", minutes(durations.p90_ms));
     };
     durations("request_to_delivery", "all", &d.request_to_delivery);
-    for (stage, stays) in &d.time_in_stage {
-        durations("time_in_stage", stage, stays);
+    // In the workflow's order, not the alphabet's.
+    for stage in Stage::OPEN {
+        let name = serde_json::to_value(stage).unwrap_or_default();
+        let name = name.as_str().unwrap_or_default();
+        if let Some(stays) = d.time_in_stage.get(name) {
+            durations("time_in_stage", name, stays);
+        }
     }
     let mut put = |section: &str, key: &str, measure: &str, value: String| {
         out.push_str(&row(&[section, key, measure, &value]));
     };
     for wait in &d.longest_waits {
+        put("longest_waits", wait.request_id.as_str(), "number", wait.number.to_string());
         put("longest_waits", wait.request_id.as_str(), "waited_minutes", minutes(wait.waited_ms));
         let stage = serde_json::to_value(wait.longest_stage).unwrap_or_default();
         put("longest_waits", wait.request_id.as_str(), "longest_stage", text(&stage));

@@ -59,7 +59,7 @@ impl Role {
 
 /// The distribution-day commands a member may send (`RecordContactView` is the server's
 /// own, so it is not here).
-const DISTRIBUTION_COMMANDS: [&str; 24] = [
+const DISTRIBUTION_COMMANDS: [&str; 28] = [
     "RegisterItem",
     "RegisterLocation",
     "RegisterPartner",
@@ -84,11 +84,15 @@ const DISTRIBUTION_COMMANDS: [&str; 24] = [
     "ResolveProcurementAlert",
     "EraseHousehold",
     "RegisterHousehold",
+    "AddZone",
+    "RemoveZone",
+    "SetLateAfter",
+    "UndoCompletion",
 ];
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 67] = concat(&[
+pub const COMMAND_TYPES: [&str; 71] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
@@ -139,7 +143,11 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
         "CancelRequest" => &[Coordinator, Logistics, Communications, Liaison],
         "ConfirmWithHousehold" => &[Coordinator, Communications, Liaison],
         "ClaimDelivery" => &[Driver],
-        "StartDelivery" | "CompleteDelivery" | "FailDelivery" => &[Driver, Coordinator, Logistics],
+        "StartDelivery" | "CompleteDelivery" | "FailDelivery" | "UndoCompletion" => {
+            &[Driver, Coordinator, Logistics]
+        }
+        // The group's zones and when a request is late.
+        "AddZone" | "RemoveZone" | "SetLateAfter" => &[Coordinator],
         "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
         "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
         "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],

@@ -38,6 +38,7 @@ mod request;
 mod reservation;
 pub mod retention;
 mod roster;
+mod settings;
 pub mod sim;
 mod state;
 mod stock;
@@ -50,10 +51,12 @@ mod tests;
 
 use serde::{Deserialize, Serialize};
 
-pub use board::{AlertCard, Board, Column, DeliveryCard, DriverLane, RequestCard, StockWarning};
+pub use board::{
+    AlertCard, Board, Column, DeliveryCard, DriverLane, Late, Overdue, RequestCard, StockWarning,
+};
 pub use catalog::{Catalog, ItemCategory, ItemEntry, LocationKind, PartnerKind};
 pub use command::Command;
-pub use delivery::{DeliveryKind, DeliveryStatus, FailureReason};
+pub use delivery::{DeliveryKind, DeliveryStatus, FailureReason, UNDO_COMPLETION_MS};
 pub use event::Event;
 pub use feedback::FeedbackFrom;
 pub use field::{MAX_NAME_CHARS, MAX_QUANTITY, MAX_TEXT_CHARS};
@@ -71,11 +74,12 @@ pub use request::{
 };
 pub use reservation::{Availability, LineCheck};
 pub use roster::Roster;
+pub use settings::{LateAfter, MAX_LATE_AFTER_MINUTES};
 pub use state::{DeliveryEntry, State};
 pub use stock::{AdjustmentReason, Allocation, Portion, StockSource};
 pub use stock_levels::{BatchLevel, ItemLevels, StockLevels, StockRow};
 pub use stockroom::{Batch, Shelf, Stockroom};
-pub use timeline::{Step, Timeline, Timelines};
+pub use timeline::{KEPT_FOR_UNDO_MS, Step, Timeline, Timelines};
 
 /// What `decide` is told about the moment: when, and who acts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -129,6 +133,12 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::RegisterHousehold { .. } => household::register(state, command),
         Command::EraseHousehold { household_id, reason } => {
             household::erase(state, household_id, reason)
+        }
+        Command::AddZone { zone } => settings::add_zone(state, zone),
+        Command::RemoveZone { zone } => settings::remove_zone(state, zone),
+        Command::SetLateAfter { rules } => settings::set_late_after(rules),
+        Command::UndoCompletion { delivery_id } => {
+            delivery::undo_completion(state, ctx, delivery_id)
         }
         Command::RecordContactView { request_id, household_id } => {
             household::record_view(state, request_id, household_id)
@@ -239,6 +249,7 @@ fn decide_new_request(state: &State, command: &Command) -> Result<Vec<Event>, Re
         personal_data: personal_data.as_ref(),
     };
     request::check_new(state, &new)?;
+    let zone = settings::listed_zone(state, "zone", zone)?;
     Ok(vec![Event::RequestLogged {
         request_id: request_id.clone(),
         household_id: household_id.clone(),
@@ -246,10 +257,11 @@ fn decide_new_request(state: &State, command: &Command) -> Result<Vec<Event>, Re
         lines: lines.clone(),
         household_size: *household_size,
         urgency: *urgency,
-        zone: zone.clone(),
+        zone,
         preferred_language: preferred_language.clone(),
         contact_channel: *contact_channel,
         personal_data: personal_data.clone(),
+        number: state.requests.len() as u64 + 1,
     }])
 }
 

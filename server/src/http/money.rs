@@ -304,9 +304,9 @@ pub async fn report(
         path.map_err(|e| ApiError::bad_request("invalid_month", e.body_text()))?;
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let csv = wants_csv(query.format.as_deref())?;
-    let (log, history) = (state.log.clone(), state.history.clone());
+    let (log, history, now_ms) = (state.log.clone(), state.history.clone(), (state.clock)());
     let report = tokio::task::spawn_blocking(move || {
-        crate::report::month_report(&log, &history, year, month)
+        crate::report::month_report(&log, &history, (year, month), now_ms)
     })
     .await
     .map_err(|_| ApiError::unavailable("the report was interrupted".to_owned()))?

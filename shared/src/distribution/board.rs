@@ -14,8 +14,10 @@ use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId, Zone};
 use super::progress::{RequestProgress, Stage};
-use super::request::{NeedCategory, Urgency};
+use super::request::{NeedCategory, RequestLine, Urgency};
+use super::settings::LateAfter;
 use super::stock_levels::StockLevels;
+use super::timeline::KEPT_FOR_UNDO_MS;
 
 /// Cards are kept in hash maps: every event looks one up, and the queries sort what they
 /// show anyway.
@@ -29,11 +31,27 @@ pub struct Board {
     pub stock: StockLevels,
     /// The day of the latest event folded in, which decides what finished deliveries to keep.
     pub latest_day: Option<i64>,
+    /// The group's zones, in the order added (choices for intake); empty: none listed yet.
+    #[serde(default)]
+    pub zones: Vec<Zone>,
+    /// When a request is late at each stage.
+    #[serde(default)]
+    pub late_after: LateAfter,
+    /// Cards a completion closed within [`KEPT_FOR_UNDO_MS`] of the latest event, with when:
+    /// taking the completion back puts them on the board again.
+    #[serde(default)]
+    pub just_closed: FastMap<RequestId, (RequestCard, i64)>,
+    /// Requests logged so far: the next one's number, for events from before numbers.
+    #[serde(default)]
+    pub requests_logged: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestCard {
     pub request_id: RequestId,
+    /// The short number the group says aloud ("#142").
+    #[serde(default)]
+    pub number: u64,
     pub household_id: HouseholdId,
     pub need_category: NeedCategory,
     pub urgency: Urgency,
@@ -50,12 +68,76 @@ impl RequestCard {
     pub fn time_in_stage_ms(&self, now_ms: i64) -> i64 {
         now_ms.saturating_sub(self.entered_stage_at_ms).max(0)
     }
+
+    /// Whether the request's next step is overdue at `now_ms`, by the group's `rules`: which
+    /// step, and since when it was due. A step not yet due is never late, however long the
+    /// card waits (a delivery whose window has not begun is on time).
+    pub fn late(&self, rules: &LateAfter, now_ms: i64) -> Option<Late> {
+        let after = |minutes: u32| self.entered_stage_at_ms + i64::from(minutes) * 60_000;
+        let (step, due_ms) = match self.stage {
+            Stage::Logged => (Overdue::Check, after(rules.unchecked_minutes)),
+            Stage::AwaitingStock => (Overdue::Stock, after(rules.awaiting_stock_minutes)),
+            Stage::Checked | Stage::Reserved => {
+                (Overdue::Schedule, after(rules.unscheduled_minutes))
+            }
+            Stage::Scheduled | Stage::Confirmed => {
+                // The earliest window of a delivery still to be made.
+                let ended = self
+                    .progress
+                    .deliveries
+                    .iter()
+                    .filter(|d| d.status.is_active())
+                    .map(|d| d.window_end_ms)
+                    .min()?;
+                (Overdue::Window, ended)
+            }
+            Stage::OutForDelivery => (Overdue::Return, after(rules.out_minutes)),
+            Stage::Failed => (Overdue::Reschedule, after(rules.failed_minutes)),
+            Stage::Delivered | Stage::Cancelled => return None,
+        };
+        (now_ms > due_ms).then_some(Late { step, due_ms })
+    }
+
+    /// A one-line title: need · zone · household size (the words are the screen's).
+    pub fn title(&self) -> (NeedCategory, &Zone, i64) {
+        (self.need_category, &self.zone, self.household_size)
+    }
+}
+
+/// What is overdue on a late card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Overdue {
+    /// Logged, not checked against stock.
+    Check,
+    /// Waiting for stock too long.
+    Stock,
+    /// Checked or reserved, not scheduled.
+    Schedule,
+    /// The delivery's window ended without it being made.
+    Window,
+    /// Out for delivery too long: not back, not marked done.
+    Return,
+    /// Failed and not rescheduled or cancelled.
+    Reschedule,
+}
+
+/// A late card: its overdue step, and since when it was due.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Late {
+    pub step: Overdue,
+    pub due_ms: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeliveryCard {
     pub delivery_id: DeliveryId,
     pub request_id: RequestId,
+    /// The request's short number.
+    #[serde(default)]
+    pub request_number: u64,
+    /// What it brings: the delivery's lines.
+    #[serde(default)]
+    pub lines: Vec<RequestLine>,
     pub kind: DeliveryKind,
     pub zone: Zone,
     pub window_start_ms: i64,
@@ -199,9 +281,23 @@ impl Board {
     pub fn apply(&mut self, recorded: &Recorded) {
         self.stock.apply(recorded);
         self.forget_old_deliveries(recorded.recorded_at_ms);
+        if !self.just_closed.is_empty() {
+            let now_ms = recorded.recorded_at_ms;
+            self.just_closed.retain(|_, (_, at_ms)| *at_ms + KEPT_FOR_UNDO_MS >= now_ms);
+        }
         let event = &recorded.event;
         match event {
             Event::RequestLogged { .. } => self.add_request(recorded),
+            Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
+            Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
+            Event::LateAfterSet { rules } => self.late_after = *rules,
+            Event::DeliveryCompletionUndone { request_id, .. } => {
+                if let Some((card, _)) = self.just_closed.remove(request_id) {
+                    self.requests.insert(request_id.clone(), card);
+                }
+                self.update_deliveries(event);
+                self.update_request(request_id, recorded);
+            }
             Event::ProcurementAlertRaised { alert_id, request_id, item_id, quantity, .. } => {
                 let card = AlertCard {
                     alert_id: alert_id.clone(),
@@ -233,14 +329,18 @@ impl Board {
             household_size,
             urgency,
             zone,
+            number,
             ..
         } = &recorded.event
         else {
             return;
         };
+        self.requests_logged += 1;
         let progress = RequestProgress::logged(lines);
         let card = RequestCard {
             request_id: request_id.clone(),
+            // Events from before numbers were given are numbered in the order logged.
+            number: if *number > 0 { *number } else { self.requests_logged },
             household_id: household_id.clone(),
             need_category: *need_category,
             urgency: *urgency,
@@ -265,7 +365,10 @@ impl Board {
             card.entered_stage_at_ms = recorded.recorded_at_ms;
         }
         if !stage.is_open() {
-            self.requests.remove(request_id);
+            let closed = self.requests.remove(request_id);
+            if let (Event::DeliveryCompleted { .. }, Some(card)) = (&recorded.event, closed) {
+                self.just_closed.insert(request_id.clone(), (card, recorded.recorded_at_ms));
+            }
         }
     }
 
@@ -287,6 +390,14 @@ impl Board {
             Event::DeliveryCompleted { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
             }
+            Event::DeliveryCompletionUndone { delivery_id, .. } => {
+                self.delivery_mut(delivery_id, |d| {
+                    d.status = match d.kind {
+                        DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
+                        DeliveryKind::Pickup => DeliveryStatus::Scheduled,
+                    }
+                });
+            }
             Event::DeliveryFailed { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
             }
@@ -307,17 +418,22 @@ impl Board {
             window_start_ms,
             window_end_ms,
             driver_id,
+            lines,
             ..
         } = event
         else {
             return;
         };
-        let zone = self.requests.get(request_id).map_or_else(|| Zone::from(""), |r| r.zone.clone());
+        let request = self.requests.get(request_id);
+        let zone = request.map_or_else(|| Zone::from(""), |r| r.zone.clone());
+        let request_number = request.map_or(0, |r| r.number);
         let status =
             if driver_id.is_some() { DeliveryStatus::Assigned } else { DeliveryStatus::Scheduled };
         let card = DeliveryCard {
             delivery_id: delivery_id.clone(),
             request_id: request_id.clone(),
+            request_number,
+            lines: lines.clone(),
             kind: *kind,
             zone,
             window_start_ms: *window_start_ms,

@@ -11,6 +11,7 @@ use super::id::{
 };
 use super::procurement::AlertResolution;
 use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
+use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, StockSource};
 
 /// Every command of the distribution-day workflow. The acting member and the time are not
@@ -197,6 +198,26 @@ pub enum Command {
         household_id: HouseholdId,
         reason: String,
     },
+    // --- The group's settings. Stream `settings`. ---
+    /// Adds a zone to the group's list; from then on requests and households name zones of
+    /// the list (any spelling of one, kept as the list spells it).
+    AddZone {
+        zone: Zone,
+    },
+    RemoveZone {
+        zone: Zone,
+    },
+    /// When a request counts as late at each stage, for the board.
+    SetLateAfter {
+        rules: LateAfter,
+    },
+    /// Takes a completion back, within [`UNDO_COMPLETION_MS`](super::UNDO_COMPLETION_MS) of it
+    /// and only by the member
+    /// who recorded it: a tap on the wrong card is put right by a new event, never an edit.
+    UndoCompletion {
+        delivery_id: DeliveryId,
+    },
+
     /// Records that the acting member opened a household's contact details. Sent by the
     /// server itself (the contact route), never by a client: it is not in
     /// `access::COMMAND_TYPES`, so `POST /api/commands` refuses it as unknown.
@@ -232,6 +253,10 @@ impl Command {
             | Command::FailDelivery { delivery_id, .. } => format!("delivery-{delivery_id}"),
             Command::RaiseProcurementAlert { alert_id, .. }
             | Command::ResolveProcurementAlert { alert_id, .. } => format!("alert-{alert_id}"),
+            Command::UndoCompletion { delivery_id } => format!("delivery-{delivery_id}"),
+            Command::AddZone { .. } | Command::RemoveZone { .. } | Command::SetLateAfter { .. } => {
+                "settings".to_owned()
+            }
             Command::RegisterHousehold { household_id, .. }
             | Command::EraseHousehold { household_id, .. }
             | Command::RecordContactView { household_id, .. } => {
@@ -268,6 +293,10 @@ impl Command {
             Command::RegisterHousehold { .. } => "RegisterHousehold",
             Command::EraseHousehold { .. } => "EraseHousehold",
             Command::RecordContactView { .. } => "RecordContactView",
+            Command::AddZone { .. } => "AddZone",
+            Command::RemoveZone { .. } => "RemoveZone",
+            Command::SetLateAfter { .. } => "SetLateAfter",
+            Command::UndoCompletion { .. } => "UndoCompletion",
         }
     }
 }

@@ -45,6 +45,10 @@ impl DeliveryStatus {
     }
 }
 
+/// How long after completing a delivery its driver may take it back: a tap on the wrong
+/// card is noticed at once or not at all.
+pub const UNDO_COMPLETION_MS: i64 = 10 * 60_000;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FailureReason {
@@ -217,6 +221,38 @@ pub(crate) fn complete(state: &State, delivery_id: &DeliveryId) -> Result<Vec<Ev
         delivery_id: delivery_id.clone(),
         request_id: entry.request_id.clone(),
         issued,
+    }])
+}
+
+/// Takes a completion back: only the member who recorded it, within
+/// [`UNDO_COMPLETION_MS`]; the stock it issued is reserved again.
+pub(crate) fn undo_completion(
+    state: &State,
+    ctx: &super::Context,
+    delivery_id: &DeliveryId,
+) -> Result<Vec<Event>, Rejection> {
+    let (entry, _, delivery) = state
+        .delivery(delivery_id.as_str())
+        .ok_or_else(|| Rejection::unknown("delivery", delivery_id.as_str()))?;
+    let completion = match (&entry.completed, delivery.status) {
+        (Some(completion), DeliveryStatus::Completed) => completion,
+        _ => {
+            let message = format!("delivery `{delivery_id}` is not completed");
+            return Err(Rejection::wrong_stage(message));
+        }
+    };
+    if completion.by != ctx.actor {
+        let message = format!("only {} who completed it may take it back", completion.by);
+        return Err(Rejection::not_permitted(message));
+    }
+    if ctx.now_ms - completion.at_ms > UNDO_COMPLETION_MS {
+        let message = format!("delivery `{delivery_id}` was completed over ten minutes ago");
+        return Err(Rejection::wrong_stage(message));
+    }
+    Ok(vec![Event::DeliveryCompletionUndone {
+        delivery_id: delivery_id.clone(),
+        request_id: entry.request_id.clone(),
+        returned: completion.issued.clone(),
     }])
 }
 

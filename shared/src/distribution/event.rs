@@ -13,6 +13,7 @@ use super::id::{
 use super::procurement::AlertResolution;
 use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
 use super::reservation::LineCheck;
+use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, Allocation, Portion, StockSource};
 
 /// Writes the event enum once and everything that names its variants: the enum itself
@@ -124,6 +125,11 @@ pub enum Event {
         contact_channel: ContactChannel,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         personal_data: Option<SealedPersonalData>,
+        /// The short number the group says aloud ("#142"): 1 for the group's first request,
+        /// in the order requests are logged. Events written before numbers were given carry
+        /// none (0), and are numbered by that same order when folded.
+        #[serde(default)]
+        number: u64,
     },
     StockChecked {
         request_id: RequestId,
@@ -228,6 +234,24 @@ pub enum Event {
         request_id: RequestId,
         household_id: HouseholdId,
     },
+    /// A zone added to the group's list: requests and households name zones of the list.
+    ZoneAdded {
+        zone: Zone,
+    },
+    ZoneRemoved {
+        zone: Zone,
+    },
+    /// When a request counts as late, stage by stage (the board's rules).
+    LateAfterSet {
+        rules: LateAfter,
+    },
+    /// A completion taken back soon after, by the member who recorded it: the issued stock
+    /// is reserved again and the delivery is back on the road (a pickup, back to waiting).
+    DeliveryCompletionUndone {
+        delivery_id: DeliveryId,
+        request_id: RequestId,
+        returned: Vec<Allocation>,
+    },
 }
 }
 
@@ -272,6 +296,7 @@ impl Event {
             | Event::HouseholdConfirmed { request_id, .. }
             | Event::DeliveryStarted { request_id, .. }
             | Event::DeliveryCompleted { request_id, .. }
+            | Event::DeliveryCompletionUndone { request_id, .. }
             | Event::DeliveryFailed { request_id, .. } => Some(request_id),
             Event::ProcurementAlertRaised { request_id, .. }
             | Event::ProcurementAlertResolved { request_id, .. } => request_id.as_ref(),
@@ -285,7 +310,10 @@ impl Event {
             | Event::StockTransferred { .. }
             | Event::HouseholdErased { .. }
             | Event::HouseholdRegistered { .. }
-            | Event::ContactDetailsViewed { .. } => None,
+            | Event::ContactDetailsViewed { .. }
+            | Event::ZoneAdded { .. }
+            | Event::ZoneRemoved { .. }
+            | Event::LateAfterSet { .. } => None,
         }
     }
 }

@@ -35,10 +35,11 @@ pub(crate) fn register(state: &State, command: &Command) -> Result<Vec<Event>, R
         return Err(Rejection::exists("household", household_id.as_str()));
     }
     check_household(*household_size, zone, preferred_language, personal_data.as_ref())?;
+    let zone = super::settings::listed_zone(state, "zone", zone)?;
     Ok(vec![Event::HouseholdRegistered {
         household_id: household_id.clone(),
         household_size: *household_size,
-        zone: zone.clone(),
+        zone,
         preferred_language: preferred_language.clone(),
         contact_channel: *contact_channel,
         personal_data: personal_data.clone(),

@@ -198,6 +198,23 @@ impl RequestProgress {
                     });
                 }
             }
+            Event::DeliveryCompletionUndone { delivery_id, returned, .. } => {
+                // Back where it was before the handover: a delivery on the road, a pickup
+                // waiting for the household.
+                self.delivery_mut(delivery_id, |d| {
+                    d.status = match d.kind {
+                        DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
+                        DeliveryKind::Pickup => DeliveryStatus::Scheduled,
+                    }
+                });
+                for a in returned {
+                    self.line_mut(&a.item_id, |line| {
+                        line.reserved += a.quantity;
+                        line.scheduled += a.quantity;
+                        line.issued -= a.quantity;
+                    });
+                }
+            }
             Event::DeliveryFailed { delivery_id, lines, .. } => {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
                 for l in lines {

@@ -45,6 +45,9 @@ impl Durations {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Wait {
     pub request_id: RequestId,
+    /// The request's short number ("#142").
+    #[serde(default)]
+    pub number: u64,
     pub logged_at_ms: i64,
     pub delivered_at_ms: Option<i64>,
     pub waited_ms: i64,
@@ -112,17 +115,20 @@ fn name<T: Serialize>(value: &T) -> String {
 
 impl MonthReport {
     /// The report for the days `first_day..=last_day` from the log's events in order (those
-    /// after the last day are ignored; those before it give the requests' history).
+    /// after the last day are ignored; those before it give the requests' history). A month
+    /// not over at `now_ms` counts open requests' waits to `now_ms`, not to its end.
     pub fn build<'a>(
         events: impl IntoIterator<Item = &'a Recorded>,
         first_day: i64,
         last_day: i64,
+        now_ms: i64,
     ) -> MonthReport {
         let (start_ms, end_ms) = (start_of_day_ms(first_day), start_of_day_ms(last_day + 1));
         let mut report = MonthReport { first_day, last_day, ..MonthReport::default() };
         let mut timelines = Timelines::new();
         let mut household_of: BTreeMap<RequestId, HouseholdId> = BTreeMap::new();
-        let mut served: FastSet<HouseholdId> = FastSet::default();
+        // Completions per household this month: one taken back no longer counts.
+        let mut served: BTreeMap<HouseholdId, i64> = BTreeMap::new();
         let mut stock = Stock::new(start_ms);
         for recorded in events {
             if recorded.recorded_at_ms >= end_ms {
@@ -144,7 +150,13 @@ impl MonthReport {
                 Event::DeliveryCompleted { request_id, .. } => {
                     report.deliveries_completed += 1;
                     if let Some(household) = household_of.get(request_id) {
-                        served.insert(household.clone());
+                        *served.entry(household.clone()).or_default() += 1;
+                    }
+                }
+                Event::DeliveryCompletionUndone { request_id, .. } => {
+                    report.deliveries_completed = report.deliveries_completed.saturating_sub(1);
+                    if let Some(household) = household_of.get(request_id) {
+                        *served.entry(household.clone()).or_default() -= 1;
                     }
                 }
                 Event::DeliveryFailed { reason, .. } => {
@@ -168,10 +180,10 @@ impl MonthReport {
                 _ => {}
             }
         }
-        report.households_served = served.len() as u64;
+        report.households_served = served.values().filter(|n| **n > 0).count() as u64;
         report.written_off.retain(|_, w| w.expired > 0 || w.spoiled > 0);
         report.stockouts = stock.finish(end_ms);
-        report.timings(&timelines, start_ms, end_ms);
+        report.timings(&timelines, start_ms, end_ms.min(now_ms.max(start_ms)));
         report
     }
 
@@ -196,11 +208,15 @@ impl MonthReport {
                     longest = Some((stayed, step.stage));
                 }
             }
-            let delivered_at_ms = timeline
-                .steps
-                .iter()
-                .find(|s| s.stage == Stage::Delivered)
-                .map(|s| s.recorded_at_ms);
+            // Delivered for good: the first step of the last run of delivered steps (a
+            // completion taken back and made again counts from the second).
+            let delivered_at_ms = (timeline.stage() == Some(Stage::Delivered))
+                .then(|| {
+                    let run =
+                        timeline.steps.iter().rev().take_while(|s| s.stage == Stage::Delivered);
+                    run.last().map(|s| s.recorded_at_ms)
+                })
+                .flatten();
             let open_at_end = timeline.stage().is_some_and(Stage::is_open);
             if let Some(at) = delivered_at_ms.filter(|at| in_month(*at)) {
                 to_delivery.push(at - logged_at_ms);
@@ -218,6 +234,7 @@ impl MonthReport {
             };
             waits.push(Wait {
                 request_id: timeline.request_id.clone(),
+                number: timeline.number,
                 logged_at_ms,
                 delivered_at_ms: delivered_at_ms.filter(|at| in_month(*at)),
                 waited_ms,

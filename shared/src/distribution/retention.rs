@@ -69,6 +69,7 @@ mod tests {
             preferred_language: "en".to_owned(),
             contact_channel: ContactChannel::Phone,
             personal_data: None,
+            number: 0,
         }
     }
 

@@ -8,12 +8,13 @@ use super::Recorded;
 use super::catalog::Catalog;
 use super::event::Event;
 use super::hashing::{FastMap, FastSet};
-use super::id::{AlertId, DeliveryId, HouseholdId, RequestId};
+use super::id::{AlertId, DeliveryId, HouseholdId, MemberId, RequestId, Zone};
 use super::procurement::AlertState;
 use super::progress::{DeliveryProgress, RequestProgress};
 use super::request::{RequestLine, RequestState};
 use super::reservation::{hold, unhold};
 use super::roster::Roster;
+use super::stock::Allocation;
 use super::stockroom::Stockroom;
 
 /// What a delivery is for: the request, and the reserved lines it hands over.
@@ -21,6 +22,16 @@ use super::stockroom::Stockroom;
 pub struct DeliveryEntry {
     pub request_id: RequestId,
     pub lines: Vec<RequestLine>,
+    /// Once completed: when, by whom and what it issued (until taken back).
+    pub completed: Option<Completion>,
+}
+
+/// A completed delivery, for taking it back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    pub at_ms: i64,
+    pub by: MemberId,
+    pub issued: Vec<Allocation>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,6 +51,8 @@ pub struct State {
     pub(crate) households: FastSet<HouseholdId>,
     /// Households erased: their keys are destroyed, and no new request may name them.
     pub(crate) erased_households: FastSet<HouseholdId>,
+    /// The group's zones, in the order added; empty: any zone.
+    pub(crate) zones: Vec<Zone>,
     /// The position of the last event folded in.
     pub(crate) position: u64,
 }
@@ -78,6 +91,11 @@ impl State {
 
     pub fn alert(&self, alert_id: &str) -> Option<&AlertState> {
         self.alerts.get(alert_id)
+    }
+
+    /// The group's zones, in the order added.
+    pub fn zones(&self) -> &[Zone] {
+        &self.zones
     }
 
     /// Whether the household was erased (its personal data can no longer be opened).
@@ -124,10 +142,31 @@ impl State {
                 self.erased_households.insert(household_id.clone());
             }
             Event::DeliveryScheduled { delivery_id, request_id, lines, .. } => {
-                let entry = DeliveryEntry { request_id: request_id.clone(), lines: lines.clone() };
+                let entry = DeliveryEntry {
+                    request_id: request_id.clone(),
+                    lines: lines.clone(),
+                    completed: None,
+                };
                 self.deliveries.insert(delivery_id.clone(), entry);
                 self.evolve_request(request_id, event);
             }
+            Event::DeliveryCompleted { delivery_id, request_id, issued } => {
+                if let Some(entry) = self.deliveries.get_mut(delivery_id) {
+                    let by = recorded.actor.clone();
+                    let issued = issued.clone();
+                    entry.completed =
+                        Some(Completion { at_ms: recorded.recorded_at_ms, by, issued });
+                }
+                self.evolve_request(request_id, event);
+            }
+            Event::DeliveryCompletionUndone { delivery_id, request_id, .. } => {
+                if let Some(entry) = self.deliveries.get_mut(delivery_id) {
+                    entry.completed = None;
+                }
+                self.evolve_request(request_id, event);
+            }
+            Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
+            Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
             _ => {
                 if let Some(request_id) = event.request_id() {
                     self.evolve_request(request_id, event);
@@ -153,6 +192,9 @@ impl State {
             }
             Event::RequestCancelled { released, .. } => unhold(&mut request.allocations, released),
             Event::DeliveryCompleted { issued, .. } => unhold(&mut request.allocations, issued),
+            Event::DeliveryCompletionUndone { returned, .. } => {
+                hold(&mut request.allocations, returned)
+            }
             _ => {}
         }
     }

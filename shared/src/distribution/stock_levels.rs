@@ -187,6 +187,7 @@ impl StockLevels {
             Event::StockReleased { allocations, .. } => self.apply_all(allocations, 0, -1),
             Event::RequestCancelled { released, .. } => self.apply_all(released, 0, -1),
             Event::DeliveryCompleted { issued, .. } => self.apply_all(issued, -1, -1),
+            Event::DeliveryCompletionUndone { returned, .. } => self.apply_all(returned, 1, 1),
             _ => {}
         }
     }

@@ -166,6 +166,7 @@ impl Stockroom {
             Event::StockReleased { allocations, .. } => self.apply(allocations, 0, -1),
             Event::RequestCancelled { released, .. } => self.apply(released, 0, -1),
             Event::DeliveryCompleted { issued, .. } => self.apply(issued, -1, -1),
+            Event::DeliveryCompletionUndone { returned, .. } => self.apply(returned, 1, 1),
             _ => {}
         }
     }

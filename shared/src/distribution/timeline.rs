@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use super::Recorded;
+use super::delivery::UNDO_COMPLETION_MS;
 use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{DeliveryId, MemberId, RequestId};
@@ -29,6 +30,9 @@ pub struct Step {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timeline {
     pub request_id: RequestId,
+    /// The request's short number ("#142").
+    #[serde(default)]
+    pub number: u64,
     pub steps: Vec<Step>,
     /// While the request is open, how far it has got. Dropped once it is closed: a closed
     /// stage is final, and most of a year's requests are closed.
@@ -39,6 +43,7 @@ impl Timeline {
     pub fn new(request_id: RequestId) -> Timeline {
         Timeline {
             request_id,
+            number: 0,
             // Enough for the usual life of a request, so the steps are allocated once.
             steps: Vec::with_capacity(12),
             progress: None,
@@ -101,7 +106,16 @@ impl Timeline {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timelines {
     pub requests: FastMap<RequestId, Timeline>,
+    /// The progress of requests a completion closed within [`KEPT_FOR_UNDO_MS`] of the
+    /// latest event, with when: taking the completion back reopens them from here.
+    #[serde(default)]
+    pub just_closed: FastMap<RequestId, (RequestProgress, i64)>,
 }
+
+/// How long, in the log's own time, a closed request's progress is kept for taking its
+/// completion back: twice the undo's own window, so an undo decided at its last second
+/// and recorded a moment later still finds it.
+pub const KEPT_FOR_UNDO_MS: i64 = 2 * UNDO_COMPLETION_MS;
 
 impl Timelines {
     pub fn new() -> Timelines {
@@ -113,15 +127,34 @@ impl Timelines {
     }
 
     pub fn apply(&mut self, recorded: &Recorded) {
+        let now_ms = recorded.recorded_at_ms;
+        if !self.just_closed.is_empty() {
+            self.just_closed.retain(|_, (_, at_ms)| *at_ms + KEPT_FOR_UNDO_MS >= now_ms);
+        }
         let Some(request_id) = recorded.event.request_id() else {
             return;
         };
-        if let Event::RequestLogged { .. } = recorded.event {
+        if let Event::RequestLogged { number, .. } = recorded.event {
             let mut timeline = Timeline::new(request_id.clone());
+            // Events from before numbers were given are numbered in the order logged.
+            timeline.number = if number > 0 { number } else { self.requests.len() as u64 + 1 };
             timeline.apply(recorded);
             self.requests.insert(request_id.clone(), timeline);
         } else if let Some(timeline) = self.requests.get_mut(request_id) {
+            if let Event::DeliveryCompletionUndone { .. } = recorded.event
+                && timeline.progress.is_none()
+                && let Some((progress, _)) = self.just_closed.remove(request_id)
+            {
+                timeline.progress = Some(progress);
+            }
+            let open_before = timeline.progress.clone();
             timeline.apply(recorded);
+            if let (Event::DeliveryCompleted { .. }, Some(mut progress), None) =
+                (&recorded.event, open_before, &timeline.progress)
+            {
+                progress.apply(&recorded.event);
+                self.just_closed.insert(request_id.clone(), (progress, now_ms));
+            }
         }
     }
 }
@@ -133,6 +166,7 @@ fn delivery_of(event: &Event) -> Option<&DeliveryId> {
         | Event::HouseholdConfirmed { delivery_id, .. }
         | Event::DeliveryStarted { delivery_id, .. }
         | Event::DeliveryCompleted { delivery_id, .. }
+        | Event::DeliveryCompletionUndone { delivery_id, .. }
         | Event::DeliveryFailed { delivery_id, .. } => Some(delivery_id),
         _ => None,
     }

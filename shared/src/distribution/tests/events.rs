@@ -28,6 +28,14 @@ fn one_of_each_event() -> Vec<Event> {
         request_id: RequestId::from("r1"),
         household_id: HouseholdId::from("hh-7"),
     });
+    seen.push(Event::ZoneAdded { zone: Zone::new("north") });
+    seen.push(Event::ZoneRemoved { zone: Zone::new("north") });
+    seen.push(Event::LateAfterSet { rules: LateAfter::default() });
+    seen.push(Event::DeliveryCompletionUndone {
+        delivery_id: DeliveryId::from("d1"),
+        request_id: RequestId::from("r1"),
+        returned: vec![allocation("rice", "hall", Some(20_100), 2)],
+    });
     seen
 }
 

@@ -93,7 +93,7 @@ fn history() -> Vec<Recorded> {
 
 #[test]
 fn the_months_figures_come_from_its_events_and_history_before_it() {
-    let report = MonthReport::build(&history(), FIRST, LAST);
+    let report = MonthReport::build(&history(), FIRST, LAST, i64::MAX);
     assert_eq!(report.requests_logged, 2, "r2 and r3; r1 was logged before, r4 after");
     assert_eq!(report.requests_by_need.get("food"), Some(&2));
     assert_eq!(report.deliveries_completed, 1);
@@ -142,12 +142,12 @@ fn percentiles_are_nearest_rank_and_an_empty_month_is_all_zero() {
     assert_eq!(Durations::of((1..=10).collect()), Durations { count: 10, median_ms: 5, p90_ms: 9 });
     assert_eq!(Durations::of(vec![7]), Durations { count: 1, median_ms: 7, p90_ms: 7 });
     assert_eq!(Durations::of(Vec::new()), Durations::default());
-    let empty = MonthReport::build(&[], FIRST, LAST);
+    let empty = MonthReport::build(&[], FIRST, LAST, i64::MAX);
     assert_eq!(empty.requests_logged, 0);
     assert!(empty.longest_waits.is_empty());
     // The same events always give the same report.
     assert_eq!(
-        MonthReport::build(&history(), FIRST, LAST),
-        MonthReport::build(&history(), FIRST, LAST)
+        MonthReport::build(&history(), FIRST, LAST, i64::MAX),
+        MonthReport::build(&history(), FIRST, LAST, i64::MAX)
     );
 }

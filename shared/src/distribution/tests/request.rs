@@ -111,6 +111,7 @@ fn personal_data_travels_only_in_the_sealed_field_and_never_in_debug_output() {
         "household_size",
         "lines",
         "need_category",
+        "number",
         "personal_data",
         "preferred_language",
         "request_id",

@@ -77,7 +77,11 @@ pub fn expect_ok(answer: Result<(u16, String), JsValue>) -> Result<String, Failu
 pub fn error_detail(status: u16, body: &str) -> ErrorDetail {
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(ErrorBody { error }) if !error.code.is_empty() => error,
-        _ => ErrorDetail { code: format!("http_{status}"), message: format!("error {status}") },
+        _ => ErrorDetail {
+            code: format!("http_{status}"),
+            message: format!("error {status}"),
+            params: Default::default(),
+        },
     }
 }
 

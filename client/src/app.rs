@@ -23,8 +23,6 @@ use crate::route::Route;
 use crate::screens::board::BoardScreen;
 use crate::screens::driver::DriverScreen;
 use crate::screens::import;
-use crate::screens::intake::IntakeScreen;
-use crate::screens::request::RequestScreen;
 use crate::socket::{Socket, Status};
 use crate::ui::words;
 
@@ -238,8 +236,20 @@ fn Shell(
         outbox: Outbox::new(),
         now: RwSignal::new(now_ms()),
         route: RwSignal::new(Route::parse(&window().location().hash().unwrap_or_default())),
+        viewport: RwSignal::new(viewport()),
     };
     provide_context(ctx);
+    let resized = window_event_listener(leptos::ev::resize, move |_| ctx.viewport.set(viewport()));
+    on_cleanup(move || resized.remove());
+    // A driver on a phone opens the page for their deliveries: that is where they land
+    // when the address names no screen.
+    let hash = window().location().hash().unwrap_or_default();
+    if hash.trim_start_matches('#').trim_start_matches('/').is_empty()
+        && ctx.has_role(Role::Driver)
+        && ctx.is_phone()
+    {
+        ctx.go(Route::Driver);
+    }
     let outbox = ctx.outbox;
 
     if let Ok(handle) =
@@ -319,7 +329,8 @@ fn Shell(
     let imports = !import::allowed(|command| ctx.may(command)).is_empty();
     // Once the first board is drawn, the other screens' modules are fetched in the
     // background (and again when the connection comes back, for any that failed).
-    let offered = Offered { audit: audits, import: imports };
+    let settings = ctx.may("AddZone") || ctx.may("SetLateAfter");
+    let offered = Offered { audit: audits, import: imports, settings };
     let preloaded = StoredValue::new(false);
     Effect::new(move || {
         if ctx.live.with(|l| l.position.is_some()) && !preloaded.get_value() {
@@ -345,7 +356,9 @@ fn Shell(
                     {nav(Route::Replay, "nav.replay")}
                     {audits.then(|| nav(Route::Audit(String::new()), "nav.audit"))}
                     {imports.then(|| nav(Route::Import, "nav.import"))}
+                    {settings.then(|| nav(Route::Settings, "nav.settings"))}
                 </nav>
+                <GoToRequest />
                 <span class="position">
                     {move || i.t("head.position")} " "
                     <span data-testid="head-position">
@@ -360,8 +373,8 @@ fn Shell(
             <Notices />
             {move || match ctx.route.get() {
                 Route::Board => view! { <BoardScreen /> }.into_any(),
-                Route::Intake => view! { <IntakeScreen /> }.into_any(),
-                Route::Request(id) => view! { <RequestScreen request_id=id /> }.into_any(),
+                Route::Intake => lazy::show(lazy::intake()),
+                Route::Request(key) => lazy::show(lazy::request(key)),
                 Route::Driver => view! { <DriverScreen /> }.into_any(),
                 Route::Stock => lazy::show(lazy::stock()),
                 Route::Money => lazy::show(lazy::money()),
@@ -370,6 +383,7 @@ fn Shell(
                 Route::Replay => lazy::show(lazy::replay()),
                 Route::Audit(value) => lazy::show(lazy::audit(value)),
                 Route::Import => lazy::show(lazy::import()),
+                Route::Settings => lazy::show(lazy::settings()),
             }}
         </div>
     }
@@ -432,6 +446,31 @@ fn ConnectionIndicator(status: ReadSignal<Status>, online: RwSignal<bool>) -> im
     }
 }
 
+/// A request by its number, as the group says it on the phone: "#142".
+#[component]
+fn GoToRequest() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let number = RwSignal::new(String::new());
+    let go = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let wanted = number.get_untracked().trim().trim_start_matches('#').to_owned();
+        if !wanted.is_empty() {
+            number.set(String::new());
+            ctx.go(Route::Request(wanted));
+        }
+    };
+    view! {
+        <form class="goto" role="search" on:submit=go>
+            <label for="goto-number" class="sr-only">{move || i.t("goto.label")}</label>
+            <input id="goto-number" type="search" inputmode="numeric" placeholder="#"
+                data-testid="goto-number" prop:value=move || number.get()
+                on:input=move |ev| number.set(event_target_value(&ev)) />
+            <button type="submit" class="secondary">{move || i.t("goto.submit")}</button>
+        </form>
+    }
+}
+
 /// Errors from the server, in plain words, each until dismissed; and the last action done.
 #[component]
 fn Notices() -> impl IntoView {
@@ -454,6 +493,14 @@ fn Notices() -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// The window's inner width and height in CSS pixels.
+fn viewport() -> (f64, f64) {
+    let size = |value: Result<wasm_bindgen::JsValue, _>| {
+        value.ok().and_then(|v| v.as_f64()).unwrap_or(0.0)
+    };
+    (size(window().inner_width()), size(window().inner_height()))
 }
 
 pub fn now_ms() -> i64 {

@@ -18,6 +18,8 @@ pub struct Ctx {
     /// Now, in milliseconds since 1970; ticks every 15 seconds so ages move on.
     pub now: RwSignal<i64>,
     pub route: RwSignal<Route>,
+    /// The window's width and height in CSS pixels, kept as it is resized.
+    pub viewport: RwSignal<(f64, f64)>,
 }
 
 impl Ctx {
@@ -38,6 +40,11 @@ impl Ctx {
     /// Whether the member's roles let them see households' contact details.
     pub fn sees_personal_data(&self) -> bool {
         self.me.with_value(|me| access::sees_all_personal_data(&me.roles))
+    }
+
+    /// A phone-sized screen: one column, a compact header, the driver's view first.
+    pub fn is_phone(&self) -> bool {
+        self.viewport.with(|(width, _)| *width < 700.0)
     }
 
     pub fn my_id(&self) -> String {

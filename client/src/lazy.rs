@@ -1,8 +1,9 @@
-//! The screens that load on demand: stock, money, people, the report, the replay, the audit
-//! view and the import screen each live in a WebAssembly module of their own, fetched the
-//! first time the screen opens (or before, in the background: [`preload`]). The first module
-//! holds sign-in, the board, intake, a request's page and the driver's view: what a
-//! distribution day needs on a slow phone.
+//! The screens that load on demand: a request's page, intake, stock, money, people, the report, the replay,
+//! the audit view, the import screen and the group's settings each live in a WebAssembly module of their own,
+//! fetched the first time the screen opens (or before, in the background: [`preload`]). The
+//! first module holds sign-in, the board and the driver's view: what a distribution day
+//! needs first on a slow phone. A request's page and intake are fetched while the board is
+//! up, before anyone opens them.
 //!
 //! Each split point is a `#[wasm_split]` function; `cargo xtask build-client` cuts the linked
 //! module at these points (`wasm_split_cli_support`, as cargo-leptos does). Natively (tests,
@@ -13,13 +14,23 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::wasm_split;
 
-use crate::screens::request;
 use crate::screens::{
-    audit::AuditScreen, import::ImportScreen, money::MoneyScreen, people::PeopleScreen,
-    replay::ReplayScreen, report::ReportScreen, stock::StockScreen,
+    audit::AuditScreen, import::ImportScreen, intake::IntakeScreen, money::MoneyScreen,
+    people::PeopleScreen, replay::ReplayScreen, report::ReportScreen, request::RequestScreen,
+    settings::SettingsScreen, stock::StockScreen,
 };
 use crate::ui::signals;
 pub use crate::ui::split::{NotLoaded, show};
+
+#[wasm_split(request, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_request))]
+pub fn request(key: String) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <RequestScreen key=key /> }.into_any())
+}
+
+#[wasm_split(intake, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_intake))]
+pub fn intake() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <IntakeScreen /> }.into_any())
+}
 
 #[wasm_split(stock, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_stock))]
 pub fn stock() -> Result<AnyView, NotLoaded> {
@@ -56,11 +67,17 @@ pub fn import() -> Result<AnyView, NotLoaded> {
     Ok(view! { <ImportScreen /> }.into_any())
 }
 
+#[wasm_split(settings, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_settings))]
+pub fn settings() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <SettingsScreen /> }.into_any())
+}
+
 /// Which lazy screens a member's header offers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Offered {
     pub audit: bool,
     pub import: bool,
+    pub settings: bool,
 }
 
 /// Fetches the modules of the screens `offered`, one after the other, so that a screen
@@ -71,12 +88,16 @@ pub fn preload(offered: Offered) {
     spawn_local(async move {
         // Each load resolves at once when the module is already in.
         let _ = signals::preload_panel().await;
-        let _ = request::preload_tools().await;
+        let _ = preload_request().await;
+        let _ = preload_intake().await;
         let _ = preload_stock().await;
         let _ = preload_people().await;
         let _ = preload_money().await;
         let _ = preload_report().await;
         let _ = preload_replay().await;
+        if offered.settings {
+            let _ = preload_settings().await;
+        }
         if offered.audit {
             let _ = preload_audit().await;
         }

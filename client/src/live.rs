@@ -97,6 +97,31 @@ impl Live {
             .map_or(member_id, |m| m.name.as_str())
     }
 
+    /// The id of the request a page's address names: an id the log knows, else a short
+    /// number ("142" or "#142"); the text itself when it is neither.
+    pub fn request_id_for(&self, key: &str) -> String {
+        let known = |id: &str| {
+            self.board.requests.contains_key(id) || self.timelines.requests.contains_key(id)
+        };
+        if known(key) {
+            return key.to_owned();
+        }
+        let by_number = key.trim().trim_start_matches('#').parse::<u64>().ok().and_then(|n| {
+            let open = self.board.requests.values().find(|card| card.number == n);
+            open.map(|card| card.request_id.to_string()).or_else(|| {
+                let closed = self.timelines.requests.values().find(|t| t.number == n);
+                closed.map(|t| t.request_id.to_string())
+            })
+        });
+        by_number.unwrap_or_else(|| key.to_owned())
+    }
+
+    /// A request's short number, once it is logged.
+    pub fn request_number(&self, request_id: &str) -> Option<u64> {
+        let open = self.board.requests.get(request_id).map(|card| card.number);
+        open.or_else(|| self.timelines.requests.get(request_id).map(|t| t.number))
+    }
+
     /// An item's name, or its id for one not registered.
     pub fn item_name<'a>(&'a self, item_id: &'a str) -> &'a str {
         self.board.stock.items.get(item_id).map_or(item_id, |item| item.name.as_str())

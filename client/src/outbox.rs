@@ -277,6 +277,7 @@ mod tests {
         let refusal = ErrorDetail {
             code: "wrong_stage".into(),
             message: "the delivery is already completed".into(),
+            params: Default::default(),
         };
         assert_eq!(classify(422, body), Answer::Refused(refusal));
     }

@@ -18,6 +18,8 @@ pub enum Route {
     Audit(String),
     /// CSV files uploaded, checked, then imported.
     Import,
+    /// The group's zones and when a card turns late.
+    Settings,
 }
 
 impl Route {
@@ -37,6 +39,7 @@ impl Route {
                 "replay" => Route::Replay,
                 "audit" => Route::Audit(String::new()),
                 "import" => Route::Import,
+                "settings" => Route::Settings,
                 _ => Route::Board,
             },
         }
@@ -56,6 +59,7 @@ impl Route {
             Route::Audit(value) if value.is_empty() => "#/audit".to_owned(),
             Route::Audit(value) => format!("#/audit/{}", js_sys::encode_uri_component(value)),
             Route::Import => "#/import".to_owned(),
+            Route::Settings => "#/settings".to_owned(),
         }
     }
 }
@@ -79,6 +83,7 @@ mod tests {
         assert_eq!(Route::parse("#/replay"), Route::Replay);
         assert_eq!(Route::parse("#/audit"), Route::Audit(String::new()));
         assert_eq!(Route::parse("#/import"), Route::Import);
+        assert_eq!(Route::parse("#/settings"), Route::Settings);
         assert_eq!(Route::parse(""), Route::Board);
         assert_eq!(Route::parse("#/nowhere"), Route::Board);
     }

@@ -16,4 +16,5 @@ pub mod people;
 pub mod replay;
 pub mod report;
 pub mod request;
+pub mod settings;
 pub mod stock;

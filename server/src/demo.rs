@@ -13,8 +13,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use shared::access::Role;
 use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::distribution::{
-    Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory, LocationKind,
-    NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
+    Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory, LateAfter,
+    LocationKind, NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
 };
 use shared::group;
 
@@ -215,6 +215,7 @@ pub async fn fill(
             demo.request(week, n, day, last, step_ms).await;
         }
         if !last {
+            demo.close_the_day(week).await;
             demo.sign_in_sheet(week, day).await;
         }
         demo.books(week, day).await;
@@ -667,6 +668,15 @@ impl Demo<'_> {
     }
 
     async fn catalog(&mut self) {
+        // The zones the group delivers to: intake offers these, and only these.
+        for zone in ZONES {
+            let mut name = zone.to_owned();
+            name[..1].make_ascii_uppercase();
+            self.send("ana", Command::AddZone { zone: name.as_str().into() }).await;
+        }
+        // When a card counts as late: the defaults, but back from the road in two hours.
+        let rules = LateAfter { out_minutes: 120, ..LateAfter::default() };
+        self.send("ana", Command::SetLateAfter { rules }).await;
         let locations = [
             ("church-pantry", "Church hall pantry", LocationKind::Pantry),
             ("storage-room", "Storage room", LocationKind::StorageRoom),
@@ -729,6 +739,25 @@ impl Demo<'_> {
             let logistics = self.pick(&LOGISTICS);
             self.send(logistics, command).await;
             self.advance(20_000);
+        }
+    }
+
+    /// At the end of a past day the group closes most of what stayed open (the stock never
+    /// came, the household found help elsewhere); a third stays open, and is late on
+    /// today's board. A request already delivered or cancelled refuses the cancel.
+    async fn close_the_day(&mut self, week: u64) {
+        for n in (0..REQUESTS_PER_DAY).filter(|n| n % 3 != 0) {
+            let request_id = format!("r-{week}-{n:02}");
+            let reason = if n % 2 == 0 {
+                "The stock did not come in time: referred to the food bank"
+            } else {
+                "Found help elsewhere, told us on the phone"
+            };
+            let cancel = Command::CancelRequest {
+                request_id: request_id.as_str().into(),
+                reason: reason.to_owned(),
+            };
+            self.send("ana", cancel).await;
         }
     }
 

@@ -42,6 +42,11 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
+    /// What a refusal is about, by name (`kind`, `id`, `item_id`, `requested`...): a screen
+    /// words the code with these in its own language.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub params: BTreeMap<String, String>,
 }
 
 /// `GET /api/requests/{id}/contact`: a household's contact details, for the roles whose work

@@ -164,8 +164,16 @@ pub fn IntakeScreen() -> impl IntoView {
                 </fieldset>
                 <Field id="intake-size" label="intake.household_size" value=size kind="number" required=true />
                 <Choice id="intake-urgency" label="intake.urgency" options=urgencies value=urgency />
-                <Field id="intake-zone" label="intake.zone" value=zone required=true />
-                <Field id="intake-language" label="intake.language" value=language required=true />
+                // The group's zones once it lists them; before that, any zone in words.
+                {move || {
+                    let zones = choices::zones();
+                    if zones.with(Vec::is_empty) {
+                        view! { <Field id="intake-zone" label="intake.zone" value=zone required=true /> }.into_any()
+                    } else {
+                        view! { <Choice id="intake-zone" label="intake.zone" options=zones value=zone required=true /> }.into_any()
+                    }
+                }}
+                <Choice id="intake-language" label="intake.language" options=choices::languages() value=language required=true />
                 <Choice id="intake-channel" label="intake.channel" options=channels value=channel />
                 <fieldset>
                     <legend>{move || i.t("intake.contact")}</legend>

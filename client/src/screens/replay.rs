@@ -16,8 +16,8 @@ use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::incoming::{Incoming, IncomingEvent};
 use crate::live::Live;
-use crate::ui::board::{alerts_view, columns_view, deliveries_view, stock_view};
-use crate::ui::{format, labels, words};
+use crate::ui::board::{Fit, alerts_view, columns_view, deliveries_view, stock_view};
+use crate::ui::{format, words};
 
 /// How fast the replay can play: ×1 is real time.
 const SPEEDS: [i64; 4] = [1, 10, 60, 600];
@@ -51,6 +51,10 @@ pub fn ReplayScreen() -> impl IntoView {
     let speed = RwSignal::new(0_i64);
     let failure = RwSignal::new(None::<Failure>);
     let queue = StoredValue::new(Queue::default());
+    let fit = Memo::new(move |_| {
+        let (width, height) = ctx.viewport.get();
+        Fit::of(width, height)
+    });
     // The span the timeline covers: the chosen day, or its whole month.
     let span = move || {
         let first = format::parse_date(&day.get()).unwrap_or(today);
@@ -221,20 +225,20 @@ pub fn ReplayScreen() -> impl IntoView {
                 {move || steps.get().into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
             </ol>
             <section class="columns" aria-label=move || i.t("board.columns")>
-                {move || past.with(|l| columns_view(i, l, cursor.get()))}
+                {move || past.with(|l| columns_view(i, l, cursor.get(), fit.get()))}
             </section>
             <section class="panels">
                 <section class="panel">
                     <h2>{move || i.t("board.deliveries_today")}</h2>
-                    <div class="lanes">{move || past.with(|l| deliveries_view(i, l, cursor.get()))}</div>
+                    <div class="lanes">{move || past.with(|l| deliveries_view(i, l, cursor.get(), fit.get()))}</div>
                 </section>
                 <section class="panel">
                     <h2>{move || i.t("board.alerts")}</h2>
-                    {move || past.with(|l| alerts_view(i, l, cursor.get()))}
+                    {move || past.with(|l| alerts_view(i, l, cursor.get(), fit.get()))}
                 </section>
                 <section class="panel">
                     <h2>{move || i.t("board.stock_warnings")}</h2>
-                    {move || past.with(|l| stock_view(i, l, cursor.get()))}
+                    {move || past.with(|l| stock_view(i, l, cursor.get(), fit.get()))}
                 </section>
             </section>
         </main>
@@ -244,10 +248,7 @@ pub fn ReplayScreen() -> impl IntoView {
 /// "14:05 · Vik · Delivery completed · r-12": one step of the replay.
 fn step_words(i: I18n, live: &Live, event: &IncomingEvent) -> String {
     let kind = event.event_type();
-    let words = match labels::event_type(&kind) {
-        "event.other" => kind.clone(),
-        key => i.t(key),
-    };
+    let words = words::event(i, &kind);
     let subject = event.subject().map(|id| format!(" · {id}")).unwrap_or_default();
     format!(
         "{} · {} · {words}{subject}",

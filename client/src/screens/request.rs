@@ -1,10 +1,12 @@
-//! One request: what it asks for, where it stands, its timeline, and the next steps of the
-//! procedure the member's roles allow: check stock, reserve, schedule, confirm, deliver,
-//! cancel; feedback; and for the roles that see them, the household's contact details.
+//! One request, named by its number (`#/request/142`): what it asks for, where it stands and
+//! whether it is late, the next step of the procedure the member's roles allow (check stock,
+//! reserve, schedule, confirm, deliver; feedback once delivered), then what is done less
+//! often, folded away (cancel; the household's contact for the roles that see it), and its
+//! timeline. A module of its own, loaded on demand (and in the background once the board is
+//! drawn).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos::wasm_split::wasm_split;
 use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::distribution::{
     Command, DeliveryKind, DeliveryProgress, FeedbackFrom, RequestLine, RequestProgress, Stage,
@@ -12,24 +14,26 @@ use shared::distribution::{
 use shared::view::Contact;
 
 use crate::api::{self, Failure};
-use crate::ctx::use_ctx;
+use crate::ctx::{Ctx, use_ctx};
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
 use crate::ui::delivery::{ConfirmForm, DeliveryButtons};
 use crate::ui::form::{ActionButton, ActionForm, Choice, Field, options, parse_slug};
-use crate::ui::split::{self, NotLoaded};
-use crate::ui::{choices, contact, format, labels, words};
+use crate::ui::{board, choices, contact, format, labels, words};
 
 #[component]
-pub fn RequestScreen(request_id: String) -> impl IntoView {
+pub fn RequestScreen(key: String) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    let id = StoredValue::new(request_id);
+    let key = StoredValue::new(key);
+    // The page's address names the request by its number ("#/request/142") or its id.
+    let id =
+        Memo::new(move |_| ctx.live.with(|live| key.with_value(|key| live.request_id_for(key))));
     // The request as the board or the timeline knows it; a closed request is only in the
     // timeline.
     let progress = Memo::new(move |_| {
         ctx.live.with(|live| {
-            id.with_value(|id| {
+            id.with(|id| {
                 let card = live.board.requests.get(id.as_str());
                 let timeline = live.timelines.get(id);
                 let stage = timeline.and_then(|t| t.stage()).or(card.map(|c| c.stage))?;
@@ -40,48 +44,100 @@ pub fn RequestScreen(request_id: String) -> impl IntoView {
             })
         })
     });
+    let number = Memo::new(move |_| ctx.live.with(|live| id.with(|id| live.request_number(id))));
 
     view! {
-        <main class="request-screen" data-testid="request-screen" data-request-id=id.get_value()>
-            <h2>{move || i.tf("request.title", &[("id", &id.get_value())])}</h2>
+        <main class="request-screen" data-testid="request-screen" data-request-id=move || id.get()>
+            <h2 data-testid="request-number">
+                {move || number.get().map_or_else(|| key.get_value(), board::number)}
+            </h2>
             {move || match progress.get() {
                 None => {
-                    let waiting = id.with_value(|id| ctx.outbox.waiting_about(id));
+                    let waiting = id.with(|id| ctx.outbox.waiting_about(id));
                     let key = if waiting { "request.waiting" } else { "request.not_found" };
                     view! { <p data-testid="request-missing">{i.t(key)}</p> }.into_any()
                 }
-                Some((stage, progress)) => view! {
-                    <p class="stage" data-testid="request-stage" data-stage=labels::stage_slug(stage)>
-                        {i.t(labels::stage(stage))}
-                    </p>
-                    <RequestFacts request_id=id.get_value() />
-                    {progress.clone().map(|p| view! { <RequestActions request_id=id.get_value() stage=stage progress=p /> })}
-                    {request_tools(id.get_value(), stage, progress.as_ref())}
-                }.into_any(),
+                Some((stage, progress)) => {
+                    let id = id.get();
+                    view! {
+                        <RequestFacts request_id=id.clone() stage=stage />
+                        <section class="next-step" data-testid="next-step" aria-labelledby="next-title">
+                            <h3 id="next-title">{i.t("request.next")}</h3>
+                            <p class="hint">{i.t(next_hint(stage))}</p>
+                            {progress.clone().map(|p| view! { <RequestActions request_id=id.clone() stage=stage progress=p /> })}
+                            {(stage == Stage::Delivered).then(|| view! { <FeedbackForm request_id=id.clone() /> })}
+                        </section>
+                        <RequestLines request_id=id.clone() />
+                        <MoreActions request_id=id stage=stage />
+                    }
+                    .into_any()
+                }
             }}
-            <Timeline request_id=id.get_value() />
+            {move || view! { <Timeline request_id=id.get() /> }}
         </main>
     }
 }
 
-/// Urgency, zone, household size and the lines with what has happened to each.
+/// What the procedure asks next at `stage`, in a sentence.
+fn next_hint(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Logged => "next.logged",
+        Stage::AwaitingStock => "next.awaiting_stock",
+        Stage::Checked => "next.checked",
+        Stage::Reserved => "next.reserved",
+        Stage::Scheduled => "next.scheduled",
+        Stage::Confirmed => "next.confirmed",
+        Stage::OutForDelivery => "next.out_for_delivery",
+        Stage::Failed => "next.failed",
+        Stage::Delivered => "next.delivered",
+        Stage::Cancelled => "next.cancelled",
+    }
+}
+
+/// The stage, the request's title (need · zone · household), its urgency, and whether it is
+/// late and why.
 #[component]
-fn RequestFacts(request_id: String) -> impl IntoView {
+fn RequestFacts(request_id: String, stage: Stage) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    move || {
+        let now = ctx.now.get();
+        ctx.live.with(|live| {
+            let card = live.board.requests.get(request_id.as_str());
+            let late = card.and_then(|c| {
+                let late = c.late(&live.board.late_after, now)?;
+                Some(format!("{}: {}", i.t("board.late"), board::late_words(i, c, late, now)))
+            });
+            let title = card.map(|c| {
+                let urgency = labels::urgency(c.urgency);
+                view! {
+                    <p class="facts">
+                        <strong>{board::title(i, c)}</strong> " · "
+                        <span class=format!("urgency {}", urgency.trim_start_matches("urgency."))>{i.t(urgency)}</span>
+                        " · " {i.tf("request.in_stage_for", &[("for", &format::duration(c.time_in_stage_ms(now)))])}
+                    </p>
+                }
+            });
+            view! {
+                <p class="stage" data-testid="request-stage" data-stage=labels::stage_slug(stage)>
+                    {i.t(labels::stage(stage))}
+                </p>
+                {title}
+                {late.map(|words| view! { <p class="late-badge" data-testid="late">"⚠ " {words}</p> })}
+            }
+        })
+    }
+}
+
+/// The lines with what has happened to each.
+#[component]
+fn RequestLines(request_id: String) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     move || {
         ctx.live.with(|live| {
             let card = live.board.requests.get(request_id.as_str());
             let lines = card.map(|c| c.progress.lines.clone()).unwrap_or_default();
-            let facts = card.map(|c| {
-                format!(
-                    "{} · {} · {} · {}",
-                    i.t(labels::urgency(c.urgency)),
-                    i.t(labels::need(c.need_category)),
-                    c.zone,
-                    words::people(i, c.household_size)
-                )
-            });
             let rows = lines
                 .iter()
                 .map(|line| {
@@ -96,33 +152,38 @@ fn RequestFacts(request_id: String) -> impl IntoView {
                     }
                 })
                 .collect_view();
-            view! {
-                <p class="facts">{facts}</p>
-                {(!lines.is_empty()).then(|| view! {
-                    <table class="lines">
-                        <thead><tr>
-                            <th scope="col">{i.t("request.item")}</th>
-                            <th scope="col">{i.t("request.requested")}</th>
-                            <th scope="col">{i.t("request.reserved")}</th>
-                            <th scope="col">{i.t("request.scheduled")}</th>
-                            <th scope="col">{i.t("request.issued")}</th>
-                        </tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                })}
-            }
+            (!lines.is_empty()).then(|| {
+                view! {
+                    <div class="table-wrap">
+                        <table class="lines">
+                            <thead><tr>
+                                <th scope="col">{i.t("request.item")}</th>
+                                <th scope="col">{i.t("request.requested")}</th>
+                                <th scope="col">{i.t("request.reserved")}</th>
+                                <th scope="col">{i.t("request.scheduled")}</th>
+                                <th scope="col">{i.t("request.issued")}</th>
+                            </tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                }
+            })
         })
     }
 }
 
-/// An action on request `id`: its label and command.
+/// An action on request `id`: its label (naming the request by its number where the page
+/// knows it) and command.
 fn request_action(
     i: I18n,
     key: &'static str,
     id: &str,
     command: &Command,
 ) -> Result<Action, String> {
-    Ok(Action::new(i.tf(key, &[("id", id)]), command)?.about(id))
+    let number = use_context::<Ctx>()
+        .and_then(|ctx| ctx.live.try_with_untracked(|live| live.request_number(id)).flatten());
+    let named = number.map_or_else(|| id.to_owned(), board::number);
+    Ok(Action::new(i.tf(key, &[("id", &named)]), command)?.about(id))
 }
 
 /// What "check stock" sends.
@@ -163,63 +224,51 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
                     action=move || id.with_value(|id| reserve(i, id, lines.get_value())) />
             }
         });
+    let named = ctx.live.with_untracked(|live| {
+        live.request_number(&request_id).map_or_else(|| request_id.clone(), board::number)
+    });
+    let unscheduled: Vec<RequestLine> = progress
+        .lines
+        .iter()
+        .filter(|l| l.unscheduled() > 0)
+        .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
+        .collect();
+    let schedule = (ctx.may("ScheduleDelivery") && !unscheduled.is_empty())
+        .then(|| view! { <ScheduleForm request_id=request_id.clone() lines=unscheduled /> });
     let deliveries = progress
         .deliveries
         .iter()
         .filter(|d| d.status.is_active())
-        .map(|d| view! { <DeliveryActions delivery=d.clone() /> })
+        .map(|d| view! { <DeliveryActions delivery=d.clone() named=named.clone() /> })
         .collect_view();
     view! {
-        <section class="actions" aria-label=i.t("request.actions")>
+        <div class="actions">
             <div class="buttons">{check} {reserve_button}</div>
+            {schedule}
             {deliveries}
-        </section>
+        </div>
     }
 }
 
-/// The rest of the page's tools, for the roles that use them: loaded on demand.
-fn request_tools(
-    request_id: String,
-    stage: Stage,
-    progress: Option<&RequestProgress>,
-) -> Option<AnyView> {
+/// What is done less often, folded away: cancelling, and the household's contact for the
+/// roles that see it.
+#[component]
+fn MoreActions(request_id: String, stage: Stage) -> impl IntoView {
+    let i = use_i18n();
     let ctx = use_ctx();
-    let uses_tools = ["ScheduleDelivery", "CancelRequest", "RecordFeedback", "EraseHousehold"]
-        .iter()
-        .any(|command| ctx.may(command))
-        || ctx.sees_personal_data();
-    let unscheduled: Vec<RequestLine> = progress
-        .map(|p| {
-            p.lines
-                .iter()
-                .filter(|l| l.unscheduled() > 0)
-                .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
-                .collect()
-        })
-        .unwrap_or_default();
-    uses_tools.then(|| split::show(tools(request_id, stage, unscheduled)))
-}
-
-/// The tools of a request's page that a driver's phone never needs: scheduling (logistics),
-/// cancelling, feedback, and a household's contact for the roles that see it. A part of
-/// their own, loaded on demand and in the background once the board is drawn.
-#[wasm_split(request_tools, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_tools))]
-pub fn tools(
-    request_id: String,
-    stage: Stage,
-    unscheduled: Vec<RequestLine>,
-) -> Result<AnyView, NotLoaded> {
-    let ctx = use_ctx();
-    let schedule = (ctx.may("ScheduleDelivery") && !unscheduled.is_empty())
-        .then(|| view! { <ScheduleForm request_id=request_id.clone() lines=unscheduled /> });
     let cancel = (ctx.may("CancelRequest") && stage.is_open())
         .then(|| view! { <CancelForm request_id=request_id.clone() /> });
-    Ok(view! {
-        <section class="actions">{schedule} {cancel}</section>
-        <FeedbackForm request_id=request_id.clone() />
-        <ContactDetails request_id=request_id />
-    }
-    .into_any())
+    let contact =
+        ctx.sees_personal_data().then(|| view! { <ContactDetails request_id=request_id /> });
+    (cancel.is_some() || contact.is_some()).then(|| {
+        view! {
+            <details class="more-actions" data-testid="more-actions">
+                <summary>{i.t("request.more_actions")}</summary>
+                {contact}
+                {cancel}
+            </details>
+        }
+    })
 }
 
 /// What the schedule form sends: a delivery or pickup of `lines` today from `start` ("14:00")
@@ -277,7 +326,7 @@ fn ScheduleForm(request_id: String, lines: Vec<RequestLine>) -> impl IntoView {
 
 /// Confirm, and the driver's buttons, for one delivery of the request.
 #[component]
-fn DeliveryActions(delivery: DeliveryProgress) -> impl IntoView {
+fn DeliveryActions(delivery: DeliveryProgress, named: String) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let id = delivery.delivery_id.to_string();
@@ -286,21 +335,20 @@ fn DeliveryActions(delivery: DeliveryProgress) -> impl IntoView {
         .as_ref()
         .map(|d| ctx.live.with_untracked(|l| l.member_name(d.as_str()).to_owned()));
     let heading = format!(
-        "{} {} · {} · {}{}",
+        "{} · {} · {}{}",
         i.t(labels::delivery_kind(delivery.kind)),
-        id,
         format::window(delivery.window_start_ms, delivery.window_end_ms),
         i.t(labels::delivery_status(delivery.status)),
         driver.map(|d| format!(" · {d}")).unwrap_or_default(),
     );
     let confirm = (ctx.may("ConfirmWithHousehold") && !delivery.confirmed)
-        .then(|| view! { <ConfirmForm delivery_id=id.clone() /> });
+        .then(|| view! { <ConfirmForm delivery_id=id.clone() named=named.clone() /> });
     view! {
         <div class="delivery" data-testid="delivery" data-delivery-id=delivery.delivery_id.to_string()
             data-status=labels::delivery_status(delivery.status).trim_start_matches("delivery.")>
             <h3>{heading} {delivery.confirmed.then(|| format!(" ✓ {}", i.t("delivery.confirmed")))}</h3>
             {confirm}
-            <DeliveryButtons delivery_id=id kind=delivery.kind status=delivery.status
+            <DeliveryButtons delivery_id=id named=named kind=delivery.kind status=delivery.status completed=None
                 driver_id=delivery.driver_id.map(|d| d.to_string()) />
         </div>
     }
@@ -349,25 +397,30 @@ fn FeedbackForm(request_id: String) -> impl IntoView {
         return None;
     }
     let from = RwSignal::new("household".to_owned());
-    let rating = RwSignal::new("5".to_owned());
+    let rating = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let froms = Signal::derive(move || {
         options(i, &[FeedbackFrom::Household, FeedbackFrom::Volunteer], labels::feedback_from)
     });
-    let ratings = Signal::derive(|| {
-        (1..=5).rev().map(|r| (r.to_string(), "★".repeat(r) + &format!(" ({r})"))).collect()
+    // No rating is chosen for the member: "choose…" first, and the form needs one.
+    let ratings = Signal::derive(move || {
+        let stars = (1..=5).rev().map(|r| (r.to_string(), "★".repeat(r) + &format!(" ({r})")));
+        std::iter::once((String::new(), i.t("choose"))).chain(stars).collect()
     });
     let id = StoredValue::new(request_id);
     let action = move || {
         let fields = (from.get_untracked(), rating.get_untracked(), text.get_untracked());
         id.with_value(|id| feedback(i, id, (&fields.0, &fields.1, &fields.2)))
     };
-    let on_done = Callback::new(move |()| text.set(String::new()));
+    let on_done = Callback::new(move |()| {
+        text.set(String::new());
+        rating.set(String::new());
+    });
     Some(view! {
         <ActionForm test_id="feedback-form" submit="feedback.submit" action=action on_done=on_done class="inline-form">
             <h3>{move || i.t("feedback.title")}</h3>
             <Choice id="feedback-from" label="feedback.from" options=froms value=from />
-            <Choice id="feedback-rating" label="feedback.rating" options=ratings value=rating />
+            <Choice id="feedback-rating" label="feedback.rating" options=ratings value=rating required=true />
             <Field id="feedback-text" label="feedback.text" value=text />
         </ActionForm>
     })
@@ -455,7 +508,7 @@ fn Timeline(request_id: String) -> impl IntoView {
                     view! {
                         <li data-testid="timeline-step" data-event=step.event_type.to_string()>
                             <time>{format::clock(step.recorded_at_ms)}</time> " "
-                            <strong>{i.t(labels::event_type(&step.event_type))}</strong>
+                            <strong>{words::event(i, &step.event_type)}</strong>
                             " · " {live.member_name(step.actor.as_str()).to_owned()}
                             " → " {i.t(labels::stage(step.stage))}
                         </li>

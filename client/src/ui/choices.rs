@@ -14,6 +14,40 @@ fn with_blank(i: I18n, mut list: Choices) -> Choices {
     list
 }
 
+/// The languages households and volunteers most often speak in the groups we know, by
+/// their BCP 47 tag; each is named in the page's language (`language.ar` = "Arabic").
+pub const LANGUAGES: [&str; 16] = [
+    "en", "es", "fr", "pt", "ar", "zh", "vi", "ru", "uk", "pl", "ht", "so", "am", "fa", "tl", "bn",
+];
+
+/// A language's name in the page's language; the tag itself for one not in [`LANGUAGES`].
+pub fn language_name(i: I18n, tag: &str) -> String {
+    let name = i.lang.get().text(&format!("language.{}", tag.trim().to_ascii_lowercase()));
+    if name.is_empty() { tag.to_owned() } else { name.to_owned() }
+}
+
+/// [`LANGUAGES`] by name, "choose…" first.
+pub fn languages() -> Signal<Choices> {
+    let i = use_i18n();
+    Signal::derive(move || {
+        let mut list: Choices =
+            LANGUAGES.iter().map(|tag| ((*tag).to_owned(), language_name(i, tag))).collect();
+        list.sort_by(|a, b| a.1.cmp(&b.1));
+        with_blank(i, list)
+    })
+}
+
+/// The group's zones, in the order listed, "choose…" first; empty while none are listed.
+pub fn zones() -> Signal<Choices> {
+    let (i, ctx) = (use_i18n(), use_ctx());
+    Signal::derive(move || {
+        let zones: Choices = ctx
+            .live
+            .with(|live| live.board.zones.iter().map(|z| (z.to_string(), z.to_string())).collect());
+        if zones.is_empty() { zones } else { with_blank(i, zones) }
+    })
+}
+
 /// The items, by name with their unit.
 pub fn items() -> Signal<Choices> {
     let (i, ctx) = (use_i18n(), use_ctx());

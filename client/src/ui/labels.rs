@@ -130,28 +130,6 @@ pub fn feedback_from(from: FeedbackFrom) -> &'static str {
     }
 }
 
-/// The words for an event type in a timeline; `event.other` for types without their own.
-pub fn event_type(event_type: &str) -> &'static str {
-    match event_type {
-        "RequestLogged" => "event.RequestLogged",
-        "StockChecked" => "event.StockChecked",
-        "StockReserved" => "event.StockReserved",
-        "StockReleased" => "event.StockReleased",
-        "ProcurementAlertRaised" => "event.ProcurementAlertRaised",
-        "DeliveryScheduled" => "event.DeliveryScheduled",
-        "DeliveryClaimed" => "event.DeliveryClaimed",
-        "HouseholdConfirmed" => "event.HouseholdConfirmed",
-        "DeliveryStarted" => "event.DeliveryStarted",
-        "DeliveryCompleted" => "event.DeliveryCompleted",
-        "DeliveryFailed" => "event.DeliveryFailed",
-        "FeedbackRecorded" => "event.FeedbackRecorded",
-        "RequestCancelled" => "event.RequestCancelled",
-        "ContactDetailsViewed" => "event.ContactDetailsViewed",
-        "HouseholdErased" => "event.HouseholdErased",
-        _ => "event.other",
-    }
-}
-
 pub fn account_kind(kind: AccountKind) -> &'static str {
     match kind {
         AccountKind::Cash => "account.cash",
@@ -215,8 +193,6 @@ mod tests {
         );
         keys.extend([DeliveryKind::Delivery, DeliveryKind::Pickup].map(delivery_kind));
         keys.extend([FeedbackFrom::Household, FeedbackFrom::Volunteer].map(feedback_from));
-        let events = shared::distribution::Event::TYPES;
-        keys.extend(events.iter().map(|t| event_type(t)));
         keys.extend(AccountKind::ALL.map(account_kind));
         let statuses = [
             TransactionStatus::Posted,

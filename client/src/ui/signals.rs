@@ -17,7 +17,7 @@ use crate::ctx::use_ctx;
 use crate::i18n::I18n;
 use crate::live::Live;
 use crate::ui::split::NotLoaded;
-use crate::ui::{format, words};
+use crate::ui::{choices, format, words};
 
 /// `/api/roster`, read again whenever the roster changes.
 pub fn roster_resource() -> RwSignal<Option<Result<RosterView, Failure>>> {
@@ -36,12 +36,12 @@ pub fn roster_resource() -> RwSignal<Option<Result<RosterView, Failure>>> {
 /// The board's people panel: the first `most` signals, with "+N more", read again on
 /// every people event.
 #[wasm_split(signals, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_panel))]
-pub fn panel(most: usize) -> Result<AnyView, NotLoaded> {
+pub fn panel(most: leptos::prelude::Signal<usize>) -> Result<AnyView, NotLoaded> {
     let (i, ctx) = (crate::i18n::use_i18n(), use_ctx());
     let roster = roster_resource();
     Ok(view! {
         {move || roster.get().map(|answer| match answer {
-            Ok(view) => ctx.live.with(|l| list(i, l, &view, most)).into_any(),
+            Ok(view) => ctx.live.with(|l| list(i, l, &view, most.get())).into_any(),
             Err(failure) => view! { <p class="error">{words::failure(i, failure)}</p> }.into_any(),
         })}
     }
@@ -51,7 +51,9 @@ pub fn panel(most: usize) -> Result<AnyView, NotLoaded> {
 /// A skill in words: "Speaks es", "CPR", "plumber".
 pub fn skill(i: I18n, skill: &Skill) -> String {
     match skill {
-        Skill::Language { language } => i.tf("skill.language", &[("language", language)]),
+        Skill::Language { language } => {
+            i.tf("skill.language", &[("language", &choices::language_name(i, language))])
+        }
         Skill::Cpr => i.t("skill.cpr"),
         Skill::FirstAid => i.t("skill.first_aid"),
         Skill::Trade { trade } => trade.clone(),
@@ -96,7 +98,7 @@ pub fn words(i: I18n, live: &Live, view: &RosterView, signal: &Signal) -> String
             &[
                 ("member", &member(member_id.as_str())),
                 ("role", &role(role_card_id.as_str())),
-                ("date", &format::date(*term_ended_on_day)),
+                ("date", &words::date(i, *term_ended_on_day)),
             ],
         ),
         Signal::TooManyRoles { member_id, roles_held, limit } => i.tf(
@@ -125,7 +127,7 @@ pub fn words(i: I18n, live: &Live, view: &RosterView, signal: &Signal) -> String
                 "signal.shift_short",
                 &[
                     ("task", &task),
-                    ("date", &format::date(day_of(*starts_at_ms))),
+                    ("date", &words::date(i, day_of(*starts_at_ms))),
                     ("time", &format::clock(*starts_at_ms)),
                     ("signed", &signed_up.to_string()),
                     ("needed", &people_needed.to_string()),
@@ -137,11 +139,11 @@ pub fn words(i: I18n, live: &Live, view: &RosterView, signal: &Signal) -> String
             &[
                 ("member", &member(member_id.as_str())),
                 ("skill", &skill(i, expired)),
-                ("date", &format::date(*expired_on_day)),
+                ("date", &words::date(i, *expired_on_day)),
             ],
         ),
         Signal::AgreementReviewDue { review_on_day } => {
-            i.tf("signal.review_due", &[("date", &format::date(*review_on_day))])
+            i.tf("signal.review_due", &[("date", &words::date(i, *review_on_day))])
         }
     }
 }

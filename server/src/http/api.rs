@@ -158,7 +158,15 @@ fn refusal(refused: Refused) -> (Outcome, ApiError) {
             };
             let outcome =
                 if rejection.is_conflict() { Outcome::Conflict } else { Outcome::Rejected };
-            (outcome, ApiError::new(status, rejection.code(), rejection.to_string()))
+            // The code and its parameters let a screen say it in its own language.
+            let params: serde_json::Map<String, Value> = rejection
+                .params()
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), Value::String(value)))
+                .collect();
+            let error = ApiError::new(status, rejection.code(), rejection.to_string())
+                .with_details(json!({ "params": params }));
+            (outcome, error)
         }
         Refused::WrongExpectedVersion { stream, expected, current } => {
             let message =

@@ -145,6 +145,9 @@ pub struct DeliveryCard {
     pub driver_id: Option<MemberId>,
     pub status: DeliveryStatus,
     pub confirmed: bool,
+    /// Once completed: who recorded it and when (the undo is theirs, for a while).
+    #[serde(default)]
+    pub completed: Option<(MemberId, i64)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,7 +298,7 @@ impl Board {
                 if let Some((card, _)) = self.just_closed.remove(request_id) {
                     self.requests.insert(request_id.clone(), card);
                 }
-                self.update_deliveries(event);
+                self.update_deliveries(recorded);
                 self.update_request(request_id, recorded);
             }
             Event::ProcurementAlertRaised { alert_id, request_id, item_id, quantity, .. } => {
@@ -313,7 +316,7 @@ impl Board {
             }
             _ => {
                 if let Some(request_id) = event.request_id() {
-                    self.update_deliveries(event);
+                    self.update_deliveries(recorded);
                     self.update_request(request_id, recorded);
                 }
             }
@@ -372,7 +375,8 @@ impl Board {
         }
     }
 
-    fn update_deliveries(&mut self, event: &Event) {
+    fn update_deliveries(&mut self, recorded: &Recorded) {
+        let event = &recorded.event;
         match event {
             Event::DeliveryScheduled { .. } => self.add_delivery(event),
             Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
@@ -388,10 +392,15 @@ impl Board {
                 self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
             }
             Event::DeliveryCompleted { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
+                let by = (recorded.actor.clone(), recorded.recorded_at_ms);
+                self.delivery_mut(delivery_id, |d| {
+                    d.status = DeliveryStatus::Completed;
+                    d.completed = Some(by);
+                });
             }
             Event::DeliveryCompletionUndone { delivery_id, .. } => {
                 self.delivery_mut(delivery_id, |d| {
+                    d.completed = None;
                     d.status = match d.kind {
                         DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
                         DeliveryKind::Pickup => DeliveryStatus::Scheduled,
@@ -441,6 +450,7 @@ impl Board {
             driver_id: driver_id.clone(),
             status,
             confirmed: false,
+            completed: None,
         };
         self.deliveries.insert(delivery_id.clone(), card);
     }

@@ -51,6 +51,62 @@ impl Rejection {
         }
     }
 
+    /// What the refusal is about, by name: a screen puts them into its own words for the
+    /// code (`kind` and `id` of an unknown thing, the stock wanted and available...).
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Rejection::InvalidField { field, reason } => {
+                vec![("field", field.clone()), ("reason", reason.clone())]
+            }
+            Rejection::Unknown { kind, id } | Rejection::AlreadyExists { kind, id } => {
+                vec![("kind", (*kind).to_owned()), ("id", id.clone())]
+            }
+            Rejection::InsufficientStock { item_id, requested, available } => vec![
+                ("item_id", item_id.clone()),
+                ("requested", requested.to_string()),
+                ("available", available.to_string()),
+            ],
+            Rejection::WrongStage { message }
+            | Rejection::Conflict { message }
+            | Rejection::NotPermitted { message } => vec![("message", message.clone())],
+        }
+    }
+
+    /// Every code, for the tests that check each has words on every screen.
+    pub const CODES: [&'static str; 7] = [
+        "invalid_field",
+        "unknown",
+        "already_exists",
+        "insufficient_stock",
+        "wrong_stage",
+        "conflict",
+        "not_permitted",
+    ];
+
+    /// Every kind of thing an `unknown` or `already_exists` refusal names.
+    pub const KINDS: [&'static str; 20] = [
+        "item",
+        "location",
+        "partner",
+        "driver",
+        "request",
+        "delivery",
+        "alert",
+        "household",
+        "zone",
+        "member",
+        "role card",
+        "role contact",
+        "shift",
+        "commitment",
+        "agreement",
+        "account",
+        "transaction",
+        "grant",
+        "donation",
+        "donor of",
+    ];
+
     /// True when the server should answer 409 rather than 422.
     pub fn is_conflict(&self) -> bool {
         matches!(self, Rejection::Conflict { .. })

@@ -8,7 +8,7 @@ use client::i18n::{I18n, Lang};
 use client::outbox::Action;
 use client::screens::money::{self, books};
 use client::screens::people::{self, agreement, roles, shifts, skills};
-use client::screens::{intake, request, stock};
+use client::screens::{intake, request, settings, stock};
 use client::ui::delivery;
 use leptos::prelude::{Owner, RwSignal};
 use server::http::Options;
@@ -128,8 +128,27 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
             "complete",
             delivery::delivery_action(i, "action.complete", "d-1", &delivery::complete("d-1")),
         ),
-        ("fail", delivery::fail(i, "d-1", "nobody_home", "rang twice")),
-        ("confirm", delivery::confirm(i, "d-1", "sms", "es")),
+        ("fail", delivery::fail(i, ("d-1", "#1"), "nobody_home", "rang twice")),
+        ("confirm", delivery::confirm(i, ("d-1", "#1"), "sms", "es")),
+        (
+            "undo a completion",
+            delivery::delivery_action(i, "action.undo", "d-1", &delivery::undo("d-1")),
+        ),
+        ("add a zone", settings::add_zone(i, "Riverside")),
+        ("remove a zone", settings::remove_zone(i, "Riverside")),
+        (
+            "late rules",
+            settings::set_late_after(
+                i,
+                [
+                    ("45".into(), "minutes".into()),
+                    ("3".into(), "days".into()),
+                    ("1".into(), "days".into()),
+                    ("4".into(), "hours".into()),
+                    ("1".into(), "days".into()),
+                ],
+            ),
+        ),
         ("receive a donation", stock::receive(i, &Default::default(), &receipt("donation"))),
         ("receive a purchase", stock::receive(i, &Default::default(), &receipt("purchase"))),
         ("adjust", stock::adjust(i, "rice|hall|20000", "-2", "spoilage", "mice")),
@@ -231,7 +250,7 @@ async fn every_command_a_form_builds_parses_on_the_server() {
         assert!(!action.label.contains('{'), "{name}: label {}", action.label);
     }
     // Every type the client offers a form or button for, and nothing else.
-    assert_eq!(types.len(), 48, "{types:?}");
+    assert_eq!(types.len(), 52, "{types:?}");
     app.stop().await;
 }
 

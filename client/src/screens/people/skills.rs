@@ -126,7 +126,11 @@ pub fn SkillForm() -> impl IntoView {
             <ActionForm test_id="skill-form" submit="skills.record" action=action on_done=on_done>
                 {anyone.then(|| view! { <Choice id="skill-member" label="people.member" options=choices::members() value=member /> })}
                 <Choice id="skill-kind" label="skills.kind" options=kinds value=kind />
-                {move || needs_detail().then(|| view! { <Field id="skill-detail" label="skills.detail" value=detail required=true /> })}
+                {move || match kind.get().as_str() {
+                    "language" => view! { <Choice id="skill-detail" label="skills.detail" options=choices::languages() value=detail required=true /> }.into_any(),
+                    _ if needs_detail() => view! { <Field id="skill-detail" label="skills.detail" value=detail required=true /> }.into_any(),
+                    _ => ().into_any(),
+                }}
                 {move || (kind.get() == "driving").then(|| view! { <Check id="skill-vehicle" label="skills.vehicle" value=vehicle /> })}
                 <Field id="skill-expires" label="skills.expires" value=expires kind="date" />
             </ActionForm>

@@ -94,6 +94,11 @@ impl StockMovements {
                 let about = About { request, delivery, ..About::NONE };
                 at.allocations("issued", issued, (-1, -1), about);
             }
+            E::DeliveryCompletionUndone { delivery_id, request_id, returned } => {
+                let (request, delivery) = (Some(request_id.as_str()), Some(delivery_id.as_str()));
+                let about = About { request, delivery, ..About::NONE };
+                at.allocations("returned", returned, (1, 1), about);
+            }
             _ => {}
         }
     }

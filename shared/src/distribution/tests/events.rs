@@ -125,3 +125,29 @@ fn a_conflict_maps_apart_from_every_other_rejection() {
     assert_eq!((invalid.code(), invalid.is_conflict()), ("invalid_field", false));
     assert_eq!(invalid.to_string(), "quantity: must be more than zero");
 }
+
+/// Every kind a refusal names in the source is in [`Rejection::KINDS`], so each has words on
+/// the screens.
+#[test]
+fn every_kind_a_refusal_names_is_listed() {
+    let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut found = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("a source file");
+            for call in ["unknown(\"", "exists(\""] {
+                for rest in source.split(call).skip(1) {
+                    let kind = rest.split('"').next().unwrap_or_default();
+                    assert!(Rejection::KINDS.contains(&kind), "{kind} ({})", path.display());
+                    found += 1;
+                }
+            }
+        }
+    }
+    assert!(found > 40, "{found} refusals found");
+}

@@ -359,16 +359,18 @@ fn Shell(
                     {settings.then(|| nav(Route::Settings, "nav.settings"))}
                 </nav>
                 <GoToRequest />
-                <span class="position">
-                    {move || i.t("head.position")} " "
-                    <span data-testid="head-position">
-                        {move || ctx.live.with(|l| l.position.map_or_else(|| "…".to_owned(), |p| p.to_string()))}
+                <div class="session">
+                    <span class="position" title=move || i.t("head.position")>
+                        <span class="position-label">{move || i.t("head.position")} " "</span>
+                        <span data-testid="head-position">
+                            {move || ctx.live.with(|l| l.position.map_or_else(|| "…".to_owned(), |p| p.to_string()))}
+                        </span>
                     </span>
-                </span>
-                <ConnectionIndicator status=status online=online />
-                <LanguageSwitch />
-                <span class="who" data-testid="signed-in-as">{member.name.clone()}</span>
-                <button type="button" on:click=sign_out>{move || i.t("sign_out")}</button>
+                    <ConnectionIndicator status=status online=online />
+                    <LanguageSwitch />
+                    <span class="who" data-testid="signed-in-as">{member.name.clone()}</span>
+                    <button type="button" on:click=sign_out>{move || i.t("sign_out")}</button>
+                </div>
             </header>
             <Notices />
             {move || match ctx.route.get() {

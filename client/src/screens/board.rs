@@ -38,7 +38,7 @@ pub fn BoardScreen() -> impl IntoView {
             <section class="panels">
                 <section class="panel" data-testid="deliveries-today" aria-labelledby="deliveries-title">
                     <h2 id="deliveries-title">{move || i.t("board.deliveries_today")}</h2>
-                    <div class="lanes">{move || live.with(|l| deliveries_view(i, l, now.get(), fit.get()))}</div>
+                    <div class="lanes" style:column-count=move || fit.get().lanes.to_string()>{move || live.with(|l| deliveries_view(i, l, now.get(), fit.get()))}</div>
                 </section>
                 <section class="panel" data-testid="procurement-alerts" aria-labelledby="alerts-title">
                     <h2 id="alerts-title">{move || i.t("board.alerts")}</h2>

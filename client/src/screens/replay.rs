@@ -230,7 +230,7 @@ pub fn ReplayScreen() -> impl IntoView {
             <section class="panels">
                 <section class="panel">
                     <h2>{move || i.t("board.deliveries_today")}</h2>
-                    <div class="lanes">{move || past.with(|l| deliveries_view(i, l, cursor.get(), fit.get()))}</div>
+                    <div class="lanes" style:column-count=move || fit.get().lanes.to_string()>{move || past.with(|l| deliveries_view(i, l, cursor.get(), fit.get()))}</div>
                 </section>
                 <section class="panel">
                     <h2>{move || i.t("board.alerts")}</h2>

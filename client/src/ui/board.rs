@@ -21,8 +21,9 @@ use crate::ui::{format, labels, words};
 pub struct Fit {
     pub cards: usize,
     pub rows: usize,
-    /// Rows of today's deliveries, which flow into side-by-side lanes.
+    /// Rows of today's deliveries, which flow into `lanes` side-by-side columns.
     pub delivery_rows: usize,
+    pub lanes: usize,
 }
 
 /// The board's own padding and the gap between its columns and its panels, in rem.
@@ -36,12 +37,19 @@ const MORE_REM: f64 = 1.6;
 /// One card (three lines, padding, margin) and one panel row, in rem.
 const CARD_REM: f64 = 4.8;
 const ROW_REM: f64 = 1.9;
-/// A lane of today's deliveries is at least this wide, in rem.
-const LANE_REM: f64 = 16.0;
+/// A column of today's deliveries is at least this wide, in rem, with this gap.
+const LANE_REM: f64 = 15.0;
+const LANE_GAP_REM: f64 = 0.8;
+/// Today's deliveries' share of the board's width (2 of the panels' 5 fractions), less the
+/// gaps between the four panels and the panel's own padding, in rem.
+const DELIVERIES_SHARE: f64 = 0.4;
+const PANEL_GAPS_REM: f64 = 1.8;
+const PANEL_PADDING_REM: f64 = 1.2;
 
 impl Fit {
     /// Everything: a phone scrolls, the replay's list is long on purpose.
-    pub const ALL: Fit = Fit { cards: usize::MAX, rows: usize::MAX, delivery_rows: usize::MAX };
+    pub const ALL: Fit =
+        Fit { cards: usize::MAX, rows: usize::MAX, delivery_rows: usize::MAX, lanes: 1 };
 
     /// What fits a board `height` CSS pixels high (the window's height less the header's)
     /// in a window `width` pixels wide; below 700 px wide the board is one column a phone
@@ -55,9 +63,16 @@ impl Fit {
         let fits = |space: f64, each: f64| (space / each).floor().max(1.0);
         let cards = fits(body * COLUMNS_SHARE - COLUMN_HEADING_REM - MORE_REM, CARD_REM);
         let rows = fits(body * (1.0 - COLUMNS_SHARE) - HEADING_REM - MORE_REM, ROW_REM);
-        // Today's deliveries have half the width, in lanes side by side.
-        let lanes = ((width / rem) * 0.4 / LANE_REM).floor().max(1.0);
-        Fit { cards: cards as usize, rows: rows as usize, delivery_rows: (rows * lanes) as usize }
+        // Today's deliveries flow into as many columns as their panel's width holds.
+        let panel = (width / rem - OVERHEAD_REM - PANEL_GAPS_REM) * DELIVERIES_SHARE
+            - PANEL_PADDING_REM;
+        let lanes = ((panel + LANE_GAP_REM) / (LANE_REM + LANE_GAP_REM)).floor().max(1.0);
+        Fit {
+            cards: cards as usize,
+            rows: rows as usize,
+            delivery_rows: (rows * lanes) as usize,
+            lanes: lanes as usize,
+        }
     }
 }
 
@@ -169,7 +184,7 @@ fn card_view(
             <div class="card-top">
                 <a href=href><strong>{number(card.number)}</strong></a>
                 // The border says how urgent; only "urgent" is also said in words.
-                <span class=format!("urgency {urgency}") title=i.t(labels::urgency(card.urgency))>
+                <span class=format!("urgency {urgency}") title=i.t(labels::urgency(card.urgency)) data-short="!">
                     {(urgency == "urgent").then(|| i.t(labels::urgency(card.urgency)))}
                 </span>
                 <span class="age" title=i.t("board.time_in_stage")>{format::duration(card.time_in_stage_ms(now))}</span>
@@ -198,12 +213,8 @@ pub fn deliveries_view(i: I18n, live: &Live, now: i64, fit: Fit) -> impl IntoVie
         return view! { <p class="empty">{i.t("board.no_deliveries")}</p> }.into_any();
     }
     let total: usize = lanes.iter().map(|lane| lane.deliveries.len()).sum();
-    // A lane's heading takes a row too.
-    let mut room = fit.delivery_rows.saturating_sub(if total + lanes.len() > fit.delivery_rows {
-        1
-    } else {
-        0
-    });
+    // A lane's heading takes a row too; the "+N more" line has its own room.
+    let mut room = fit.delivery_rows;
     let mut drawn = 0;
     let lanes = lanes
         .into_iter()
@@ -329,8 +340,20 @@ pub fn stock_view(i: I18n, live: &Live, now: i64, fit: Fit) -> impl IntoView + u
                     ),
                 ),
             };
-            let tip = text.clone();
-            view! { <li data-testid="stock-warning" data-kind=kind title=tip>{text}</li> }
+            // The row names the item, how many and the date; the tooltip adds where.
+            let short = match &warning {
+                StockWarning::BelowThreshold { .. } => text.clone(),
+                StockWarning::ExpiringSoon { item_id, expires_on_day, on_hand, .. }
+                | StockWarning::Expired { item_id, expires_on_day, on_hand, .. } => i.tf(
+                    if kind == "expired" { "board.expired" } else { "board.expiring" },
+                    &[
+                        ("item", live.item_name(item_id.as_str())),
+                        ("n", &on_hand.to_string()),
+                        ("date", &words::date(i, *expires_on_day)),
+                    ],
+                ),
+            };
+            view! { <li data-testid="stock-warning" data-kind=kind title=text>{short}</li> }
         })
         .collect_view();
     view! { <ul>{rows} {words::more(i, total, shown)}</ul> }.into_any()
@@ -349,6 +372,8 @@ mod tests {
         let laptop = Fit::of(1366.0, 636.0);
         assert!(laptop.cards >= 3 && laptop.cards < wall.cards, "{laptop:?}");
         assert!(laptop.rows >= 4, "{laptop:?}");
+        assert_eq!(wall.lanes, 2, "today's deliveries: two columns on a wall screen");
+        assert_eq!(laptop.lanes, 2);
         assert_eq!(Fit::of(390.0, 844.0), Fit::ALL);
         assert_eq!(shown(3, 5), 3);
         assert_eq!(shown(9, 5), 5, "the room counted leaves the +N more line its own");

@@ -369,7 +369,7 @@ fn Shell(
                     <ConnectionIndicator status=status online=online />
                     <LanguageSwitch />
                     <span class="who" data-testid="signed-in-as">{member.name.clone()}</span>
-                    <button type="button" on:click=sign_out>{move || i.t("sign_out")}</button>
+                    <button type="button" on:click=sign_out title=member.name.clone()>{move || i.t("sign_out")}</button>
                 </div>
             </header>
             <Notices />

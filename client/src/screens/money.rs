@@ -233,6 +233,9 @@ pub struct Entry {
     pub receipt: String,
     /// The name a donor chose to be thanked by, if any.
     pub donor: String,
+    /// The day the money moved, a date input's value; empty for today. When it was recorded
+    /// is the log's own.
+    pub date: String,
 }
 
 /// What the record form sends: a donation into a money account, or an expense paid from one.
@@ -250,11 +253,18 @@ pub fn record(i: I18n, today: i64, entry: &Entry) -> Result<Action, String> {
         Posting { account_id: debit.into(), amount_cents: cents },
         Posting { account_id: credit.into(), amount_cents: -cents },
     ];
+    let on_day = match entry.date.trim() {
+        "" => today,
+        date => format::parse_date(date).ok_or_else(|| i.t("record.bad_date"))?,
+    };
+    if on_day > today {
+        return Err(i.t("record.future_date"));
+    }
     let receipt = entry.receipt.trim();
     let donor = entry.donor.trim();
     let command = Command::RecordTransaction {
         transaction_id: new_id("t").as_str().into(),
-        on_day: today,
+        on_day,
         description: entry.description.trim().to_owned(),
         currency: Currency::USD,
         postings,
@@ -290,6 +300,9 @@ fn RecordForm(accounts: Vec<Account>, threshold: i64) -> impl IntoView {
     let kind = RwSignal::new("expense".to_owned());
     let [amount, description, money_account, category, receipt, donor] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
+    // The day the money moved: today unless the receipt says otherwise, never later.
+    let today = format::date(day_of(ctx.now.get_untracked()));
+    let date = RwSignal::new(today.clone());
     let kinds = Signal::derive(move || {
         vec![
             ("expense".to_owned(), i.t("record.expense")),
@@ -312,6 +325,7 @@ fn RecordForm(accounts: Vec<Account>, threshold: i64) -> impl IntoView {
             category: category.get_untracked(),
             receipt: receipt.get_untracked(),
             donor: donor.get_untracked(),
+            date: date.get_untracked(),
         };
         record(i, day_of(ctx.now.get_untracked()), &entry)
     };
@@ -325,6 +339,7 @@ fn RecordForm(accounts: Vec<Account>, threshold: i64) -> impl IntoView {
             <h3>{move || i.t("record.title")}</h3>
             <p class="hint">{move || i.tf("ledger.threshold", &[("amount", &format::money(threshold))])}</p>
             <Choice id="record-kind" label="record.kind" options=kinds value=kind />
+            <Field id="record-date" label="record.date" value=date kind="date" required=true max=today />
             <Field id="record-amount" label="record.amount" value=amount required=true />
             <Field id="record-description" label="record.description" value=description required=true />
             <Choice id="record-money" label="record.money_account" options=money_accounts value=money_account />

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use shared::distribution::Stage;
 use shared::distribution::day::day_of;
 use shared::people::{Hours, Signal};
 use shared::view::MonthView;
@@ -92,9 +93,11 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
     });
     let by_member: BTreeMap<String, Hours> =
         people.hours_by_member.iter().map(|(m, h)| (m.to_string(), h.clone())).collect();
-    let stage_bars: Vec<Bar> = d
-        .time_in_stage
-        .iter()
+    // In the order a request moves through them, not the alphabet's.
+    let mut stays: Vec<_> = d.time_in_stage.iter().collect();
+    stays.sort_by_key(|(name, _)| workflow_order(name));
+    let stage_bars: Vec<Bar> = stays
+        .into_iter()
         .map(|(stage, stays)| {
             (named(i, "stage", stage), stays.median_ms, format::duration(stays.median_ms))
         })
@@ -152,12 +155,14 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
         .longest_waits
         .iter()
         .map(|w| {
-            let id = w.request_id.to_string();
-            let href = Route::Request(id.clone()).href();
+            // By its number, as the board says it; by its id for one logged before numbers.
+            let key = if w.number > 0 { w.number.to_string() } else { w.request_id.to_string() };
+            let shown = if w.number > 0 { format!("#{}", w.number) } else { key.clone() };
+            let href = Route::Request(key).href();
             let stage = i.t(labels::stage(w.longest_stage));
             view! {
-                <tr>
-                    <th scope="row"><a href=href>{id}</a></th>
+                <tr data-testid="wait" data-waited-ms=w.waited_ms.to_string()>
+                    <th scope="row"><a href=href>{shown}</a></th>
                     <td>{format::duration(w.waited_ms)}</td>
                     <td>{stage}</td>
                 </tr>
@@ -180,31 +185,77 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
             ])}
         </p>
         <div class="charts">
-            {bars(i.t("report.by_need"), "chart-needs", counts(i, "need", &d.requests_by_need))}
-            {bars(i.t("report.failed"), "chart-failed", counts(i, "failure", &d.deliveries_failed))}
-            {bars(i.t("report.time_in_stage"), "chart-stages", stage_bars)}
-            {bars(i.t("report.hours_by_member"), "chart-hours", hours_bars(&by_member, |m| live.member_name(m).to_owned()))}
-            {bars(i.t("report.hours_by_task"), "chart-tasks", hours_bars(&people.hours_by_task, str::to_owned))}
-            {bars(i.t("report.ratings"), "chart-ratings",
+            {bars(i, i.t("report.by_need"), "chart-needs", Unit::Count, counts(i, "need", &d.requests_by_need))}
+            {bars(i, i.t("report.failed"), "chart-failed", Unit::Count, counts(i, "failure", &d.deliveries_failed))}
+            {bars(i, i.t("report.time_in_stage"), "chart-stages", Unit::Duration, stage_bars)}
+            {bars(i, i.t("report.hours_by_member"), "chart-hours", Unit::Minutes, hours_bars(&by_member, |m| live.member_name(m).to_owned()))}
+            {bars(i, i.t("report.hours_by_task"), "chart-tasks", Unit::Minutes, hours_bars(&people.hours_by_task, str::to_owned))}
+            {bars(i, i.t("report.ratings"), "chart-ratings", Unit::Count,
                 ratings.iter().map(|(r, n)| (format!("{r} ★"), *n, n.to_string())).collect())}
         </div>
         {average.map(|a| view! { <p>{i.tf("report.average", &[("rating", &a)])}</p> })}
         <h3>{i.t("report.longest_waits")}</h3>
-        <table data-testid="longest-waits"><tbody>{waits}</tbody></table>
-        {list(i.t("report.stockouts"), "stockouts", stockouts)}
-        {list(i.t("report.written_off"), "written-off", written_off)}
-        {list(i.t("report.people"), "report-warnings", warnings)}
-        {list(i.t("report.comments"), "comments", d.feedback.comments.clone())}
+        {if d.longest_waits.is_empty() {
+            view! { <p class="hint" data-testid="longest-waits">{i.t("report.none")}</p> }.into_any()
+        } else {
+            view! { <table data-testid="longest-waits"><tbody>{waits}</tbody></table> }.into_any()
+        }}
+        {list(i, i.t("report.stockouts"), "stockouts", stockouts)}
+        {list(i, i.t("report.written_off"), "written-off", written_off)}
+        {list(i, i.t("report.people"), "report-warnings", warnings)}
+        {list(i, i.t("report.comments"), "comments", d.feedback.comments.clone())}
     }
 }
 
-/// A heading and its lines.
-fn list(title: String, test_id: &'static str, lines: Vec<String>) -> impl IntoView + use<> {
+/// A heading and its lines, or "None this month."
+fn list(i: I18n, title: String, test_id: &'static str, lines: Vec<String>) -> impl IntoView + use<> {
+    let none = lines.is_empty().then(|| view! { <li class="hint">{i.t("report.none")}</li> });
     view! {
         <h3>{title}</h3>
         <ul class="plain" data-testid=test_id>
             {lines.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+            {none}
         </ul>
+    }
+}
+
+/// A stage's name in the report ("awaiting_stock") in the order requests move through the
+/// stages; a name this page does not know goes last.
+fn workflow_order(name: &str) -> (bool, Option<Stage>) {
+    let stage = serde_json::from_value::<Stage>(serde_json::Value::String(name.to_owned())).ok();
+    (stage.is_none(), stage)
+}
+
+/// What a chart's bars measure, for its scale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Unit {
+    Count,
+    /// Milliseconds.
+    Duration,
+    /// Minutes, written as hours.
+    Minutes,
+}
+
+/// The end of a chart's scale: the longest bar rounded up to 1, 2 or 5 times a power of ten
+/// of its unit (a count; minutes, hours or days), so one bar alone does not fill the width.
+fn scale_end(longest: i64, unit: Unit) -> i64 {
+    const MINUTE: i64 = 60_000;
+    let step = match unit {
+        Unit::Count => 1,
+        Unit::Minutes => 60,
+        Unit::Duration if longest >= 24 * 60 * MINUTE => 24 * 60 * MINUTE,
+        Unit::Duration if longest >= 60 * MINUTE => 60 * MINUTE,
+        Unit::Duration => MINUTE,
+    };
+    let units = (longest.max(1) + step - 1) / step;
+    let mut power = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if m * power >= units {
+                return m * power * step;
+            }
+        }
+        power *= 10;
     }
 }
 
@@ -222,19 +273,25 @@ fn counts(i: I18n, prefix: &str, counts: &BTreeMap<String, u64>) -> Vec<Bar> {
         .collect()
 }
 
-/// Horizontal bars scaled to the longest, in SVG (it prints as drawn); nothing to draw
-/// says so.
-fn bars(title: String, test_id: &'static str, rows: Vec<Bar>) -> impl IntoView + use<> {
+/// Horizontal bars in SVG (it prints as drawn) on a scale from 0 to a round figure, written
+/// under them; nothing to draw says so.
+fn bars(i: I18n, title: String, test_id: &'static str, unit: Unit, rows: Vec<Bar>) -> impl IntoView + use<> {
     const ROW: usize = 22;
-    let longest = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    const WIDTH: i64 = 200;
+    let end = scale_end(rows.iter().map(|r| r.1).max().unwrap_or(0), unit);
     let height = rows.len() * ROW + 4;
+    let written = |value: i64| match unit {
+        Unit::Count => value.to_string(),
+        Unit::Duration => format::duration(value),
+        Unit::Minutes => format::hours(value),
+    };
     let drawn = (!rows.is_empty()).then(|| {
         let rows = rows
             .into_iter()
             .enumerate()
             .map(|(n, (label, length, figure))| {
                 let y = n * ROW + 2;
-                let width = length.max(0) * 200 / longest;
+                let width = length.max(0) * WIDTH / end;
                 view! {
                     <g>
                         <text x="0" y=(y + 15).to_string() class="bar-label">{label}</text>
@@ -244,8 +301,18 @@ fn bars(title: String, test_id: &'static str, rows: Vec<Bar>) -> impl IntoView +
                 }
             })
             .collect_view();
+        let axis = height + 2;
         view! {
-            <svg viewBox=format!("0 0 420 {height}") role="img" aria-label=title.clone()>{rows}</svg>
+            <svg viewBox=format!("0 0 420 {}", height + 22) role="img" aria-label=title.clone()>
+                {rows}
+                <g class="scale" data-testid="scale" data-end=end.to_string()>
+                    <line x1="130" x2=(130 + WIDTH).to_string() y1=axis.to_string() y2=axis.to_string() />
+                    <line x1="130" x2="130" y1=(axis - 3).to_string() y2=(axis + 3).to_string() />
+                    <line x1=(130 + WIDTH).to_string() x2=(130 + WIDTH).to_string() y1=(axis - 3).to_string() y2=(axis + 3).to_string() />
+                    <text x="130" y=(axis + 16).to_string()>"0"</text>
+                    <text x=(130 + WIDTH).to_string() y=(axis + 16).to_string() text-anchor="end">{written(end)}</text>
+                </g>
+            </svg>
         }
     });
     let empty = drawn.is_none();
@@ -253,7 +320,33 @@ fn bars(title: String, test_id: &'static str, rows: Vec<Bar>) -> impl IntoView +
         <figure class="chart" data-testid=test_id>
             <figcaption>{title.clone()}</figcaption>
             {drawn}
-            {empty.then(|| view! { <p class="hint">"—"</p> })}
+            {empty.then(|| view! { <p class="hint">{i.t("report.none")}</p> })}
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scale_ends_at_a_round_figure_above_the_longest_bar() {
+        assert_eq!(scale_end(0, Unit::Count), 1);
+        assert_eq!(scale_end(1, Unit::Count), 1);
+        assert_eq!(scale_end(3, Unit::Count), 5);
+        assert_eq!(scale_end(17, Unit::Count), 20);
+        assert_eq!(scale_end(51, Unit::Count), 100);
+        // 90 minutes of shifts: a 2-hour scale; 2 h 10 of waiting: a 5-hour one.
+        assert_eq!(scale_end(90, Unit::Minutes), 120);
+        assert_eq!(scale_end(130 * 60_000, Unit::Duration), 5 * 3_600_000);
+        assert_eq!(scale_end(3 * 86_400_000 + 1, Unit::Duration), 5 * 86_400_000);
+        assert_eq!(scale_end(40 * 60_000, Unit::Duration), 50 * 60_000);
+    }
+
+    #[test]
+    fn stages_come_in_the_order_a_request_moves_through_them() {
+        let mut names = vec!["scheduled", "awaiting_stock", "logged", "someday", "out_for_delivery"];
+        names.sort_by_key(|name| workflow_order(name));
+        assert_eq!(names, ["logged", "awaiting_stock", "scheduled", "out_for_delivery", "someday"]);
     }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use shared::access::View;
 use shared::distribution::day::{day_of, is_expired};
-use shared::distribution::{AdjustmentReason, Command, ItemCategory, StockSource};
+use shared::distribution::{AdjustmentReason, Command, ItemCategory, StockRow, StockSource};
 
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
@@ -13,22 +13,67 @@ use crate::outbox::Action;
 use crate::ui::form::{ActionForm, Choice, Choices, Field, options, parse_slug};
 use crate::ui::{choices, format, labels};
 
+/// Which rows the table shows: all, or those that need someone's attention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Show {
+    All,
+    Low,
+    Expiring,
+    Expired,
+}
+
+impl Show {
+    fn parse(value: &str) -> Show {
+        match value {
+            "low" => Show::Low,
+            "expiring" => Show::Expiring,
+            "expired" => Show::Expired,
+            _ => Show::All,
+        }
+    }
+}
+
+/// Whether a row with these names and numbers is shown for `search` (any part of the item's
+/// or the location's name, in any case) and `show`.
+pub fn shown(names: [&str; 2], row: &StockRow, threshold: i64, search: &str, show: Show) -> bool {
+    let search = search.trim().to_lowercase();
+    let named = search.is_empty() || names.iter().any(|name| name.to_lowercase().contains(&search));
+    named
+        && match show {
+            Show::All => true,
+            Show::Low => threshold > 0 && row.available < threshold,
+            Show::Expiring => row.expiring_soon > 0,
+            Show::Expired => row.expired > 0,
+        }
+}
+
 #[component]
 pub fn StockScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
+    let search = RwSignal::new(String::new());
+    let show = RwSignal::new("all".to_owned());
+    let shows = Signal::derive(move || {
+        ["all", "low", "expiring", "expired"]
+            .into_iter()
+            .map(|value| (value.to_owned(), i.t(&format!("stock.show_{value}"))))
+            .collect()
+    });
+    // The rows the filter lets through, and how many there are in all.
     let rows = move || {
+        let (search, show) = (search.get(), Show::parse(&show.get()));
         ctx.live.with(|live| {
-            live.board
-                .stock
-                .rows(ctx.now.get())
+            let all = live.board.stock.rows(ctx.now.get());
+            let total = all.len();
+            let rows: Vec<_> = all
                 .into_iter()
-                .map(|row| {
+                .filter_map(|row| {
                     let threshold = live.board.stock.item(row.item_id.as_str()).map_or(0, |i| i.low_stock_threshold);
-                    view! {
+                    let names = [live.item_name(row.item_id.as_str()), live.location_name(row.location_id.as_str())];
+                    shown(names, &row, threshold, &search, show).then(|| view! {
                         <tr data-testid="stock-row" data-item-id=row.item_id.to_string() data-location-id=row.location_id.to_string()>
-                            <th scope="row">{live.item_name(row.item_id.as_str()).to_owned()}</th>
-                            <td>{live.location_name(row.location_id.as_str()).to_owned()}</td>
+                            <th scope="row">{names[0].to_owned()}</th>
+                            <td>{names[1].to_owned()}</td>
                             <td data-testid="on-hand">{row.on_hand}</td>
                             <td>{row.reserved}</td>
                             <td data-testid="available">{row.available}</td>
@@ -36,40 +81,67 @@ pub fn StockScreen() -> impl IntoView {
                             <td>{row.expired}</td>
                             <td>{(threshold > 0).then_some(threshold)}</td>
                         </tr>
-                    }
+                    })
                 })
-                .collect_view()
+                .collect();
+            let count = i.tf("stock.count", &[("n", &rows.len().to_string()), ("total", &total.to_string())]);
+            view! {
+                <p class="hint" data-testid="stock-count" role="status">{count}</p>
+                <div class="table-wrap">
+                    <table class="stock">
+                        <thead><tr>
+                            <th scope="col">{i.t("stock.item")}</th>
+                            <th scope="col">{i.t("stock.location")}</th>
+                            <th scope="col">{i.t("stock.on_hand")}</th>
+                            <th scope="col">{i.t("stock.reserved")}</th>
+                            <th scope="col">{i.t("stock.available")}</th>
+                            <th scope="col">{i.t("stock.expiring")}</th>
+                            <th scope="col">{i.t("stock.expired")}</th>
+                            <th scope="col">{i.t("stock.threshold")}</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
         })
     };
+    let may_move = ["ReceiveStock", "AdjustStock", "TransferStock", "SetLowStockThreshold"]
+        .into_iter()
+        .any(|command| ctx.may(command));
     view! {
         <main class="stock-screen" data-testid="stock-screen">
             <h2>{move || i.t("stock.title")}</h2>
-            <div class="table-wrap">
-                <table class="stock">
-                    <thead><tr>
-                        <th scope="col">{move || i.t("stock.item")}</th>
-                        <th scope="col">{move || i.t("stock.location")}</th>
-                        <th scope="col">{move || i.t("stock.on_hand")}</th>
-                        <th scope="col">{move || i.t("stock.reserved")}</th>
-                        <th scope="col">{move || i.t("stock.available")}</th>
-                        <th scope="col">{move || i.t("stock.expiring")}</th>
-                        <th scope="col">{move || i.t("stock.expired")}</th>
-                        <th scope="col">{move || i.t("stock.threshold")}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-            {ctx.may_view(View::Stock).then(|| view! {
-                <p><a href="/api/exports/stock_movements.csv" download>{move || i.t("stock.movements_csv")}</a></p>
-            })}
-            <div class="forms">
-                {ctx.may("ReceiveStock").then(|| view! { <ReceiveForm /> })}
-                {ctx.may("AdjustStock").then(|| view! { <AdjustForm /> })}
-                {ctx.may("TransferStock").then(|| view! { <TransferForm /> })}
-                {ctx.may("SetLowStockThreshold").then(|| view! { <ThresholdForm /> })}
+            // The forms beside the table on a wide screen, above it on a narrow one.
+            <div class="stock-layout" class:with-forms=may_move>
+                {may_move.then(|| view! {
+                    <aside class="forms" aria-label=move || i.t("stock.forms")>
+                        {ctx.may("ReceiveStock").then(|| view! { <ReceiveForm /> })}
+                        {ctx.may("AdjustStock").then(|| view! { <AdjustForm /> })}
+                        {ctx.may("TransferStock").then(|| view! { <TransferForm /> })}
+                        {ctx.may("SetLowStockThreshold").then(|| view! { <ThresholdForm /> })}
+                    </aside>
+                })}
+                <section class="stock-list">
+                    <div class="toolbar" role="search" data-testid="stock-filter">
+                        <Field id="stock-search" label="stock.search" value=search kind="search" />
+                        <Choice id="stock-show" label="stock.show" options=shows value=show />
+                    </div>
+                    {rows}
+                    {ctx.may_view(View::Stock).then(|| view! {
+                        <p><a href="/api/exports/stock_movements.csv" download>{move || i.t("stock.movements_csv")}</a></p>
+                    })}
+                </section>
             </div>
         </main>
     }
+}
+
+/// A select's value, or a message asking for a choice in the field.
+fn chosen<'a>(i: I18n, value: &'a str, field: &'static str) -> Result<&'a str, String> {
+    if value.is_empty() {
+        return Err(i.tf("form.choose_field", &[("field", &i.t(field))]));
+    }
+    Ok(value)
 }
 
 /// A whole number from a form, or a message naming the field.
@@ -93,6 +165,8 @@ pub struct Receipt {
 
 /// What the receive form sends; food must have an expiry date.
 pub fn receive(i: I18n, live: &Live, receipt: &Receipt) -> Result<Action, String> {
+    chosen(i, &receipt.item, "form.item")?;
+    chosen(i, &receipt.location, "form.location")?;
     let quantity = number(i, &receipt.quantity, "form.quantity")?;
     let expires_on_day = format::parse_date(&receipt.expires);
     let is_food = live
@@ -150,8 +224,8 @@ fn ReceiveForm() -> impl IntoView {
     view! {
         <ActionForm test_id="receive-form" submit="receive.submit" action=action on_done=on_done>
             <h3>{move || i.t("receive.title")}</h3>
-            <Choice id="receive-item" label="form.item" options=choices::items() value=item />
-            <Choice id="receive-location" label="form.location" options=choices::locations() value=location />
+            <Choice id="receive-item" label="form.item" options=choices::items() value=item required=true />
+            <Choice id="receive-location" label="form.location" options=choices::locations() value=location required=true />
             <Field id="receive-quantity" label="form.quantity" value=quantity kind="number" required=true />
             <Field id="receive-expires" label="receive.expires" value=expires kind="date" />
             <Choice id="receive-source" label="receive.source" options=sources value=source />
@@ -243,7 +317,7 @@ fn AdjustForm() -> impl IntoView {
     view! {
         <ActionForm test_id="adjust-form" submit="adjust.submit" action=action on_done=on_done>
             <h3>{move || i.t("adjust.title")}</h3>
-            <Choice id="adjust-batch" label="adjust.batch" options=batch_choices value=batch />
+            <Choice id="adjust-batch" label="adjust.batch" options=batch_choices value=batch required=true />
             <Field id="adjust-change" label="adjust.change" value=change kind="number" required=true />
             <Choice id="adjust-reason" label="adjust.reason" options=reasons value=reason />
             <Field id="adjust-note" label="adjust.note" value=note required=true />
@@ -260,9 +334,9 @@ pub fn transfer(
     quantity: &str,
 ) -> Result<Action, String> {
     let command = Command::TransferStock {
-        item_id: item.into(),
-        from_location_id: from.into(),
-        to_location_id: to.into(),
+        item_id: chosen(i, item, "form.item")?.into(),
+        from_location_id: chosen(i, from, "transfer.from")?.into(),
+        to_location_id: chosen(i, to, "transfer.to")?.into(),
         quantity: number(i, quantity, "form.quantity")?,
     };
     Action::new(i.t("action.transfer"), &command)
@@ -285,9 +359,9 @@ fn TransferForm() -> impl IntoView {
     view! {
         <ActionForm test_id="transfer-form" submit="transfer.submit" action=action on_done=on_done>
             <h3>{move || i.t("transfer.title")}</h3>
-            <Choice id="transfer-item" label="form.item" options=choices::items() value=item />
-            <Choice id="transfer-from" label="transfer.from" options=choices::locations() value=from />
-            <Choice id="transfer-to" label="transfer.to" options=choices::locations() value=to />
+            <Choice id="transfer-item" label="form.item" options=choices::items() value=item required=true />
+            <Choice id="transfer-from" label="transfer.from" options=choices::locations() value=from required=true />
+            <Choice id="transfer-to" label="transfer.to" options=choices::locations() value=to required=true />
             <Field id="transfer-quantity" label="form.quantity" value=quantity kind="number" required=true />
         </ActionForm>
     }
@@ -296,7 +370,7 @@ fn TransferForm() -> impl IntoView {
 /// What the threshold form sends.
 pub fn threshold(i: I18n, item: &str, quantity: &str) -> Result<Action, String> {
     let command = Command::SetLowStockThreshold {
-        item_id: item.into(),
+        item_id: chosen(i, item, "form.item")?.into(),
         quantity: number(i, quantity, "form.quantity")?,
     };
     Action::new(i.t("action.threshold"), &command)
@@ -310,8 +384,41 @@ fn ThresholdForm() -> impl IntoView {
     view! {
         <ActionForm test_id="threshold-form" submit="threshold.submit" action=action>
             <h3>{move || i.t("threshold.title")}</h3>
-            <Choice id="threshold-item" label="form.item" options=choices::items() value=item />
+            <Choice id="threshold-item" label="form.item" options=choices::items() value=item required=true />
             <Field id="threshold-quantity" label="form.quantity" value=quantity kind="number" required=true />
         </ActionForm>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(available: i64, expiring_soon: i64, expired: i64) -> StockRow {
+        StockRow {
+            item_id: "rice".into(),
+            location_id: "hall".into(),
+            on_hand: available + expired,
+            reserved: 0,
+            available,
+            expiring_soon,
+            expired,
+        }
+    }
+
+    #[test]
+    fn the_filter_finds_rows_by_either_name_in_any_case_and_by_what_needs_attention() {
+        let names = ["Rice", "Church hall pantry"];
+        assert!(shown(names, &row(5, 0, 0), 0, "", Show::All));
+        assert!(shown(names, &row(5, 0, 0), 0, " rI ", Show::All));
+        assert!(shown(names, &row(5, 0, 0), 0, "church", Show::All));
+        assert!(!shown(names, &row(5, 0, 0), 0, "beans", Show::All));
+        assert!(shown(names, &row(5, 0, 0), 10, "", Show::Low));
+        assert!(!shown(names, &row(5, 0, 0), 0, "", Show::Low), "no threshold, never low");
+        assert!(!shown(names, &row(10, 0, 0), 10, "", Show::Low));
+        assert!(shown(names, &row(5, 2, 0), 0, "", Show::Expiring));
+        assert!(!shown(names, &row(5, 0, 0), 0, "", Show::Expiring));
+        assert!(shown(names, &row(5, 0, 3), 0, "rice", Show::Expired));
+        assert!(!shown(names, &row(5, 0, 3), 0, "beans", Show::Expired));
     }
 }

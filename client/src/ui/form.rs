@@ -49,12 +49,15 @@ pub fn Field(
     value: RwSignal<String>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] required: bool,
+    /// The latest value a date input takes.
+    #[prop(optional, into)]
+    max: Option<String>,
 ) -> impl IntoView {
     let i = use_i18n();
     view! {
         <div class="field">
             <label for=id.clone()>{move || i.t(label)}</label>
-            <input id=id type=kind required=required
+            <input id=id type=kind required=required max=max
                 inputmode=(kind == "number").then_some("numeric")
                 prop:value=move || value.try_get().unwrap_or_default()
                 on:input=move |ev| value.set(event_target_value(&ev)) />

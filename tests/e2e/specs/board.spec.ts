@@ -62,6 +62,8 @@ test('the board shows the demo requests and folds in new ones live', async ({ pa
 });
 
 test('the board resumes where it was after the server restarts', async ({ page }) => {
+  // A phone's board lists every card (a wall screen shows what fits).
+  await page.setViewportSize({ width: 390, height: 844 });
   // A server of its own: this test stops it, which the other specs' server must not suffer.
   const server = await Server.start(['--demo']);
   try {

@@ -71,6 +71,12 @@ test('a coordinator forgets a household from its request: the details are gone f
   await screen.open();
   await screen.signIn('ana', PASSWORD);
   await page.evaluate(() => { window.location.hash = '#/request/r-forget-1'; });
+  // Contact details are among the request's "More actions", folded away until asked for.
+  const more = page.getByTestId('more-actions');
+  const unfold = async () => {
+    if (!(await more.evaluate((details: HTMLDetailsElement) => details.open))) await more.locator('summary').first().click();
+  };
+  await unfold();
   const contact = page.getByTestId('contact');
   await contact.getByRole('button', { name: 'Show contact details' }).click();
   await expect(page.getByTestId('contact-details')).toContainText('1 Vanishing Row');
@@ -78,6 +84,7 @@ test('a coordinator forgets a household from its request: the details are gone f
   await page.getByTestId('erase').locator('summary').click();
   await page.getByTestId('erase-form').getByRole('button', { name: 'Forget them' }).click();
   await expect(page.getByTestId('contact-details')).toHaveCount(0);
+  await unfold();
   await contact.getByRole('button', { name: 'Show contact details' }).click();
   await expect(contact).toContainText('erased');
   await expect(contact).not.toContainText('1 Vanishing Row');

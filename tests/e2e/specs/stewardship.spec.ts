@@ -78,7 +78,7 @@ test('the coordinator hands a role over and reviews the agreement; members recor
     await wren.page.getByTestId('skill-manage').locator('summary').click();
     const skillForm = wren.page.getByTestId('skill-form');
     await skillForm.getByLabel('Skill', { exact: true }).selectOption('language');
-    await skillForm.getByLabel('Which (language, trade or name)').fill('Polish');
+    await skillForm.getByLabel('Which (language, trade or name)').selectOption('pl');
     await skillForm.getByRole('button', { name: 'Record a skill' }).click();
     await expect(skills.getByTestId('skills-row').filter({ hasText: 'Wren Ellis' })).toContainText('Polish');
 

@@ -91,6 +91,7 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
         category: if kind == "donation" { "donations" } else { "transport" }.into(),
         receipt: "R-1".into(),
         donor: "St Mary's".into(),
+        date: String::new(),
     };
     let grant = |action: &str| books::GrantStep {
         action: action.into(),
@@ -110,6 +111,9 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
     let shift = |make: fn(&str, &str) -> shared::people::Command| {
         shifts::shift_action(i, "shift.sign_up", &make("shift-1", "ana"))
     };
+    // A receipt dated tomorrow is refused by the form, before the server sees it.
+    let tomorrow = money::Entry { date: client::ui::format::date(today + 1), ..entry("expense") };
+    assert!(money::record(i, today, &tomorrow).is_err());
     let mut actions = vec![
         ("log a request", intake::log_request(i, &intake).map(|(action, _)| action)),
         ("check stock", request::check_stock(i, "r-1")),
@@ -181,6 +185,14 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
         ("review agreement", agreement::review_agreement(i, "2027-03-01", "no changes")),
         ("expense", money::record(i, today, &entry("expense"))),
         ("donation", money::record(i, today, &entry("donation"))),
+        (
+            "last week's receipt",
+            money::record(
+                i,
+                today,
+                &money::Entry { date: client::ui::format::date(today - 7), ..entry("expense") },
+            ),
+        ),
         (
             "approve",
             money::ledger_action(

@@ -186,7 +186,7 @@ fn transactions_view(
             });
             view! {
                 <tr data-testid="transaction" data-transaction-id=id.clone() data-status=labels::transaction_slug(&t.status)>
-                    <td>{format::date(t.on_day)}</td>
+                    <td>{words::date(i, t.on_day)}</td>
                     <td>{t.description.clone()}
                         {t.donor_public_name.clone().map(|d| format!(" ({d})"))}
                         <div class="hint">{postings}</div>

@@ -114,7 +114,7 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
             let item = live.item_name(s.item_id.as_str());
             format!(
                 "{item} · {} {} · {until}",
-                format::date(day_of(s.from_ms)),
+                words::date(i, day_of(s.from_ms)),
                 format::clock(s.from_ms)
             )
         })
@@ -141,7 +141,7 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
             &[
                 ("role", &t.title),
                 ("member", live.member_name(t.member_id.as_str())),
-                ("date", &format::date(t.term_ends_on_day)),
+                ("date", &words::date(i, t.term_ends_on_day)),
             ],
         )
     }));
@@ -170,7 +170,7 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
         })
         .collect_view();
     view! {
-        <p class="period">{format::date(d.first_day)} " – " {format::date(d.last_day)}</p>
+        <p class="period">{words::date(i, d.first_day)} " – " {words::date(i, d.last_day)}</p>
         <dl class="figures">
             {figure("report.households_served", d.households_served)}
             {figure("report.requests_logged", d.requests_logged)}
@@ -208,7 +208,12 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
 }
 
 /// A heading and its lines, or "None this month."
-fn list(i: I18n, title: String, test_id: &'static str, lines: Vec<String>) -> impl IntoView + use<> {
+fn list(
+    i: I18n,
+    title: String,
+    test_id: &'static str,
+    lines: Vec<String>,
+) -> impl IntoView + use<> {
     let none = lines.is_empty().then(|| view! { <li class="hint">{i.t("report.none")}</li> });
     view! {
         <h3>{title}</h3>
@@ -275,7 +280,13 @@ fn counts(i: I18n, prefix: &str, counts: &BTreeMap<String, u64>) -> Vec<Bar> {
 
 /// Horizontal bars in SVG (it prints as drawn) on a scale from 0 to a round figure, written
 /// under them; nothing to draw says so.
-fn bars(i: I18n, title: String, test_id: &'static str, unit: Unit, rows: Vec<Bar>) -> impl IntoView + use<> {
+fn bars(
+    i: I18n,
+    title: String,
+    test_id: &'static str,
+    unit: Unit,
+    rows: Vec<Bar>,
+) -> impl IntoView + use<> {
     const ROW: usize = 22;
     const WIDTH: i64 = 200;
     let end = scale_end(rows.iter().map(|r| r.1).max().unwrap_or(0), unit);
@@ -345,7 +356,8 @@ mod tests {
 
     #[test]
     fn stages_come_in_the_order_a_request_moves_through_them() {
-        let mut names = vec!["scheduled", "awaiting_stock", "logged", "someday", "out_for_delivery"];
+        let mut names =
+            vec!["scheduled", "awaiting_stock", "logged", "someday", "out_for_delivery"];
         names.sort_by_key(|name| workflow_order(name));
         assert_eq!(names, ["logged", "awaiting_stock", "scheduled", "out_for_delivery", "someday"]);
     }

@@ -64,8 +64,8 @@ impl Fit {
         let cards = fits(body * COLUMNS_SHARE - COLUMN_HEADING_REM - MORE_REM, CARD_REM);
         let rows = fits(body * (1.0 - COLUMNS_SHARE) - HEADING_REM - MORE_REM, ROW_REM);
         // Today's deliveries flow into as many columns as their panel's width holds.
-        let panel = (width / rem - OVERHEAD_REM - PANEL_GAPS_REM) * DELIVERIES_SHARE
-            - PANEL_PADDING_REM;
+        let panel =
+            (width / rem - OVERHEAD_REM - PANEL_GAPS_REM) * DELIVERIES_SHARE - PANEL_PADDING_REM;
         let lanes = ((panel + LANE_GAP_REM) / (LANE_REM + LANE_GAP_REM)).floor().max(1.0);
         Fit {
             cards: cards as usize,
@@ -108,10 +108,11 @@ pub fn columns_view(i: I18n, live: &Live, now: i64, fit: Fit) -> impl IntoView +
         .into_iter()
         .map(|column| {
             let count = column.cards.len();
-            // Late cards first, so what needs doing is what shows when a column is full.
+            // Late cards first, then the most urgent, so what needs doing is what shows when
+            // a column is full; otherwise in the column's own order.
             let mut cards: Vec<(&RequestCard, Option<Late>)> =
                 column.cards.iter().map(|card| (*card, card.late(&rules, now))).collect();
-            cards.sort_by_key(|(_, late)| late.is_none());
+            cards.sort_by_key(|(card, late)| (late.is_none(), std::cmp::Reverse(card.urgency)));
             let late_count = cards.iter().filter(|(_, late)| late.is_some()).count();
             let shown = shown(count, fit.cards);
             let cards = cards

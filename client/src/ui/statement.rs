@@ -118,7 +118,7 @@ fn statement_view(i: I18n, s: &MonthlyStatement) -> impl IntoView + use<> {
         .collect_view();
     view! {
         <p class="period">
-            {i.tf("money.period", &[("from", &format::date(s.first_day)), ("to", &format::date(s.last_day)), ("currency", &currency)])}
+            {i.tf("money.period", &[("from", &words::date(i, s.first_day)), ("to", &words::date(i, s.last_day)), ("currency", &currency)])}
         </p>
         <table class="statement-table">
             <tbody>

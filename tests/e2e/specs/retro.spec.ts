@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { outDir } from '../paths';
 import { expect, signedIn, test } from '../fixtures';
 import { apiToken, sendCommand } from '../pages/board-page';
 
@@ -12,8 +14,20 @@ test('the monthly retrospective draws its charts from the events and prints with
   for (const chart of ['chart-needs', 'chart-stages']) {
     await expect(report.getByTestId(chart).locator('svg rect')).not.toHaveCount(0);
   }
-  // The longest waits link to their requests; the money is the month's statement.
-  await expect(report.getByTestId('longest-waits').getByRole('link').first()).toHaveAttribute('href', /#\/request\//);
+  // Stages in the order a request moves through them, on a scale that starts at 0.
+  const order = ['Logged', 'Awaiting stock', 'Checked', 'Reserved', 'Scheduled', 'Confirmed', 'Out for delivery', 'Failed', 'Delivered', 'Cancelled'];
+  const stages = await report.getByTestId('chart-stages').locator('.bar-label').allTextContents();
+  expect(stages.length).toBeGreaterThan(2);
+  expect(stages).toEqual(order.filter((stage) => stages.includes(stage)));
+  await expect(report.getByTestId('chart-stages').getByTestId('scale')).toContainText('0');
+  // The longest waits link to their requests by number, and count to now: the demo's first
+  // request was logged 21 days ago, so none has waited longer.
+  await expect(report.getByTestId('longest-waits').getByRole('link').first()).toHaveAttribute('href', /#\/request\/\d+$/);
+  await expect(report.getByTestId('longest-waits').getByRole('link').first()).toHaveText(/^#\d+$/);
+  const waits = await report.getByTestId('wait').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-waited-ms'))));
+  expect(waits.length).toBeGreaterThan(0);
+  for (const waited of waits) expect(waited).toBeLessThanOrEqual(22 * 86_400_000);
+  await ana.page.screenshot({ path: path.join(outDir, 'report.png'), fullPage: true });
   await expect(report.getByTestId('statement').getByTestId('closing')).toBeVisible();
   await expect(report.getByRole('link', { name: 'Download CSV' }).first()).toHaveAttribute('href', /\/api\/reports\/\d+\/\d+\?format=csv/);
   // Hours per person and per task: the demo's first distribution day, three weeks ago, had
@@ -28,6 +42,8 @@ test('the monthly retrospective draws its charts from the events and prints with
   await report.getByLabel('Month').first().fill('2020-01');
   await expect(report.getByTestId('report.requests_logged')).toHaveText('0');
   await expect(report.getByTestId('chart-needs').locator('svg')).toHaveCount(0);
+  await expect(report.getByTestId('chart-needs')).toContainText('None this month.');
+  await expect(report.getByTestId('longest-waits')).toHaveText('None this month.');
   expect(ana.screen.errors).toEqual([]);
   await ana.context.close();
 });
@@ -38,14 +54,18 @@ test('the replay shows the board as it was, steps event by event, and the live b
   // The first distribution day of the demo, from the log.
   const first = await page.request.get(`${demoServer.url}/api/events?type=RequestLogged&limit=1`);
   const logged = JSON.parse((await first.text()).split('\n')[0]);
-  const day = new Date(logged.recorded_at_ms).toISOString().slice(0, 10);
+  // The day as the page writes it in English: "16 Nov 2026".
+  const at = new Date(logged.recorded_at_ms);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const dayWords = `${at.getUTCDate()} ${months[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
+  const day = at.toISOString().slice(0, 10);
 
   const replay = page.getByTestId('replay-screen');
   await replay.getByLabel('Day').fill(day);
   // Just after the first request was logged: it is on the board, logged.
   const slider = replay.getByTestId('replay-slider');
   await slider.fill(String(logged.recorded_at_ms + 1_000));
-  await expect(replay.getByTestId('replay-time')).toContainText(day);
+  await expect(replay.getByTestId('replay-time')).toContainText(dayWords);
   const card = replay.locator(`[data-request-id="${logged.payload.request_id}"]`);
   await expect(card).toBeVisible();
   const position = async () => Number((await replay.getByTestId('replay-position').textContent())!.replace(/\D/g, ''));

@@ -29,7 +29,7 @@ test('the coordinator hands a role over and reviews the agreement; members recor
     await roles.getByRole('button', { name: 'Save' }).click();
     const card = page.getByTestId('role-card').filter({ hasText: 'Logistics lead' });
     await expect(card).toContainText('Dara Byrne');
-    await expect(card).toContainText('2027-06-30');
+    await expect(card).toContainText('30 Jun 2027');
     await expect(signals.locator('[data-kind="term_ended"]')).toHaveCount(0);
 
     // The agreement's review is recorded with the next date.
@@ -40,7 +40,7 @@ test('the coordinator hands a role over and reviews the agreement; members recor
     await review.getByLabel('Next review on').fill('2027-03-01');
     await review.getByLabel('What the review decided').fill('No changes; new members welcome');
     await review.getByRole('button', { name: 'Record the review' }).click();
-    await expect(page.getByTestId('agreement-review')).toHaveText('Next review: 2027-03-01.');
+    await expect(page.getByTestId('agreement-review')).toHaveText('Next review: 1 Mar 2027.');
 
     // Logistics records that a volunteer did not come (no blame words, no note), and
     // corrects another's times from the paper sheet.

@@ -168,6 +168,15 @@ test('a driver lands on their deliveries on a phone, claims one and takes a comp
   await mine.getByTestId('undo').click();
   await expect(mine).toHaveAttribute('data-status', 'out');
   await nia.page.screenshot({ path: path.join(outDir, 'driver-phone-undo.png'), fullPage: true });
+  // Every control on the driver's view is a thumb's size, and a 320-pixel phone does not
+  // scroll sideways.
+  const small = await nia.page.getByTestId('driver-screen').locator('button, a, summary, select, input').evaluateAll((all) =>
+    all.filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.width < 44 || r.height < 44); })
+      .map((e) => e.outerHTML.slice(0, 80)));
+  expect(small).toEqual([]);
+  await nia.page.setViewportSize({ width: 320, height: 640 });
+  expect(await nia.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await nia.page.screenshot({ path: path.join(outDir, 'driver-320.png'), fullPage: true });
   expect(nia.screen.errors).toEqual([]);
   await nia.context.close();
 });

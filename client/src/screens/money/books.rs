@@ -12,7 +12,7 @@ use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
 use crate::ui::form::{ActionForm, Choice, Choices, Field};
-use crate::ui::format;
+use crate::ui::{format, words};
 
 /// Whether finance may correct `t` by a reversal: it took effect, it is not a reversal
 /// itself, and nothing reversed it yet.
@@ -71,10 +71,13 @@ fn grant_stage(i: I18n, grant: &Grant) -> String {
     match &grant.stage {
         GrantStage::Awarded { awarded_cents, awarded_on_day } => i.tf(
             "grant.awarded_on",
-            &[("amount", &format::money(*awarded_cents)), ("date", &format::date(*awarded_on_day))],
+            &[
+                ("amount", &format::money(*awarded_cents)),
+                ("date", &words::date(i, *awarded_on_day)),
+            ],
         ),
         GrantStage::Declined { on_day } => {
-            i.tf("grant.declined_on", &[("date", &format::date(*on_day))])
+            i.tf("grant.declined_on", &[("date", &words::date(i, *on_day))])
         }
         GrantStage::Applied => i.t("grant.applied"),
     }
@@ -91,7 +94,7 @@ pub fn Grants(grants: Vec<Grant>, accounts: Vec<Account>) -> impl IntoView {
             view! {
                 <tr data-testid="grant" data-grant-id=g.grant_id.to_string()>
                     <th scope="row">{g.funder.clone()} <div class="hint">{g.purpose.clone()}</div></th>
-                    <td>{format::date(g.applied_on_day)}</td>
+                    <td>{words::date(i, g.applied_on_day)}</td>
                     <td class="amount">{format::money(g.requested_cents)}</td>
                     <td>{grant_stage(i, g)}</td>
                     <td class="amount" data-testid="grant-received">{format::money(g.received_cents)}</td>
@@ -314,7 +317,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
             });
             view! {
                 <tr data-testid="goods" class:ended=g.reversed.is_some()>
-                    <td>{format::date(g.on_day)}</td>
+                    <td>{words::date(i, g.on_day)}</td>
                     <td>{g.description.clone()} {g.donor_public_name.clone().map(|d| format!(" ({d})"))}
                         {reversed.map(|r| view! { <div class="hint">{r}</div> })}</td>
                     <td class="amount">{format::money(g.estimated_value_cents)}</td>

@@ -10,7 +10,7 @@ use shared::view::RosterView;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::Action;
 use crate::ui::form::{ActionForm, Field, TextArea};
-use crate::ui::format;
+use crate::ui::{format, words};
 
 /// The group's one-page agreement and its review date.
 #[component]
@@ -24,9 +24,9 @@ pub fn AgreementSection(view: RosterView) -> impl IntoView {
             let section = |key: &'static str, body: String| view! { <h3>{i.t(key)}</h3> <p class="agreement-text">{body}</p> };
             view! {
                 <p class="hint" data-testid="agreement-version">
-                    {i.tf("agreement.version", &[("n", &a.version.to_string()), ("adopted", &format::date(a.adopted_on_day)), ("changed", &format::date(a.changed_on_day))])}
+                    {i.tf("agreement.version", &[("n", &a.version.to_string()), ("adopted", &words::date(i, a.adopted_on_day)), ("changed", &words::date(i, a.changed_on_day))])}
                 </p>
-                <p class:warning=due data-testid="agreement-review">{i.tf("agreement.review_on", &[("date", &format::date(a.review_on_day))])}</p>
+                <p class:warning=due data-testid="agreement-review">{i.tf("agreement.review_on", &[("date", &words::date(i, a.review_on_day))])}</p>
                 {section("agreement.membership", a.text.membership)}
                 {section("agreement.commitments", a.text.commitments)}
                 {section("agreement.communication", a.text.communication)}

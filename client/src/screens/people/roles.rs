@@ -37,7 +37,7 @@ pub fn RoleCards(view: RosterView) -> impl IntoView {
                         <th scope="row">{card.title.clone()} {card.critical.then(|| view! { <span class="critical">" · " {i.t("people.critical")}</span> })}
                             <div class="hint">{card.key_tasks.join(" · ")}</div></th>
                         <td>{holder.unwrap_or_else(|| i.t("people.vacant"))}</td>
-                        <td class:ended=ended>{term.map(format::date)} {ended.then(|| format!(" ({})", i.t("people.ended")))}</td>
+                        <td class:ended=ended>{term.map(|d| words::date(i, d))} {ended.then(|| format!(" ({})", i.t("people.ended")))}</td>
                         <td>{backup}</td>
                         <td>{card.handovers}</td>
                         <td>{(card.holder.is_some() && at_work).then(|| view! { <RoleContactButton role_card_id=card.role_card_id.to_string() /> })}</td>

@@ -11,7 +11,7 @@ use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
 use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field};
-use crate::ui::format;
+use crate::ui::{format, words};
 
 /// The four buttons of a shift for the member using the page.
 pub fn shift_action(i: I18n, key: &'static str, command: &Command) -> Result<Action, String> {
@@ -105,7 +105,7 @@ fn shift_row(i: I18n, s: &Shift, me: &str, now: i64) -> impl IntoView + use<> {
     view! {
         <li class="shift" class:short=short data-testid="shift" data-shift-id=id>
             <div>
-                <strong>{s.task.clone()}</strong> " · " {format::date(day_of(s.starts_at_ms))} " "
+                <strong>{s.task.clone()}</strong> " · " {words::date(i, day_of(s.starts_at_ms))} " "
                 {format::window(s.starts_at_ms, s.ends_at_ms)}
             </div>
             <div class="hint">{people} {(!who.is_empty()).then(|| format!(": {who}"))}</div>
@@ -178,7 +178,7 @@ struct PastShift {
     day: i64,
 }
 
-fn past_shifts(view: &RosterView) -> Vec<PastShift> {
+fn past_shifts(i: I18n, view: &RosterView) -> Vec<PastShift> {
     view.shifts
         .iter()
         .filter(|s| !s.cancelled && s.starts_at_ms <= view.now_ms)
@@ -188,7 +188,7 @@ fn past_shifts(view: &RosterView) -> Vec<PastShift> {
             let label = format!(
                 "{} · {} {}",
                 s.task,
-                format::date(day_of(s.starts_at_ms)),
+                words::date(i, day_of(s.starts_at_ms)),
                 format::clock(s.starts_at_ms)
             );
             // Who signed up, and whether their times are in: an absence is recorded for
@@ -229,8 +229,9 @@ pub fn ShiftAdmin(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let from = RwSignal::new("09:00".to_owned());
     let to = RwSignal::new("13:00".to_owned());
     let needed = RwSignal::new("2".to_owned());
-    let shifts =
-        Memo::new(move |_| roster.with(|r| r.as_ref().map(past_shifts).unwrap_or_default()));
+    let shifts = Memo::new(move |_| {
+        roster.with(|r| r.as_ref().map(|view| past_shifts(i, view)).unwrap_or_default())
+    });
     let shift_choices = Signal::derive(move || {
         let mut list: Choices = vec![(String::new(), i.t("choose"))];
         shifts.with(|s| list.extend(s.iter().map(|p| (p.shift_id.clone(), p.label.clone()))));

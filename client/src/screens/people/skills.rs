@@ -12,7 +12,7 @@ use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
 use crate::ui::form::{ActionButton, ActionForm, Check, Choice, Field, parse_slug, slug};
-use crate::ui::{choices, format, signals};
+use crate::ui::{choices, format, signals, words};
 
 /// Everyone's skills; a member removes their own (a coordinator anyone's).
 #[component]
@@ -32,7 +32,7 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
                     .iter()
                     .map(|entry| {
                         let expired = entry.expires_on_day.is_some_and(|d| d < today);
-                        let until = entry.expires_on_day.map(|d| format!(" ({})", i.tf("skills.until", &[("date", &format::date(d))])));
+                        let until = entry.expires_on_day.map(|d| format!(" ({})", i.tf("skills.until", &[("date", &words::date(i, d))])));
                         let skill = StoredValue::new((member_id.to_string(), entry.skill.clone()));
                         let remove = (own && ctx.may("RemoveSkill")).then(|| view! {
                             <ActionButton test_id="remove-skill" label="skills.remove" class="link"

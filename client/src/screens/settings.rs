@@ -86,9 +86,9 @@ fn Zones() -> impl IntoView {
 /// A length of time as a number and its unit ("45", "minutes"), the largest unit that
 /// says it exactly.
 pub fn split_minutes(minutes: u32) -> (String, &'static str) {
-    if minutes > 0 && minutes % (24 * 60) == 0 {
+    if minutes > 0 && minutes.is_multiple_of(24 * 60) {
         ((minutes / (24 * 60)).to_string(), "days")
-    } else if minutes > 0 && minutes % 60 == 0 {
+    } else if minutes > 0 && minutes.is_multiple_of(60) {
         ((minutes / 60).to_string(), "hours")
     } else {
         (minutes.to_string(), "minutes")

@@ -329,7 +329,7 @@ fn Shell(
     let imports = !import::allowed(|command| ctx.may(command)).is_empty();
     // Once the first board is drawn, the other screens' modules are fetched in the
     // background (and again when the connection comes back, for any that failed).
-    let settings = ctx.may("AddZone") || ctx.may("SetLateAfter");
+    let settings = ctx.may("AddZone") || ctx.may("SetLateAfter") || ctx.may("SetTimeZone");
     let offered = Offered { audit: audits, import: imports, settings };
     let preloaded = StoredValue::new(false);
     Effect::new(move || {

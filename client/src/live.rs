@@ -1,11 +1,29 @@
 //! The board as this client knows it: a snapshot, then every batch of events folded in with
 //! the same projection code the server runs.
 
+use std::cell::RefCell;
+
+use shared::clock::Clock;
 use shared::distribution::{self, Board, Timelines};
 use shared::members::Member;
 use shared::wire::ClientMessage;
 
 use crate::incoming::{Folded, Incoming};
+
+thread_local! {
+    /// The group's clock as last folded, which `ui::format` writes times and days with: one
+    /// group a page, one thread in a browser.
+    static CLOCK: RefCell<Clock> = RefCell::new(Clock::utc());
+}
+
+/// Runs `read` with the group's clock (UTC until a snapshot or an event says otherwise).
+pub fn with_clock<T>(read: impl FnOnce(&Clock) -> T) -> T {
+    CLOCK.with(|clock| read(&clock.borrow()))
+}
+
+fn publish_clock(board: &Board) {
+    CLOCK.with(|clock| *clock.borrow_mut() = board.clock.clone());
+}
 
 /// What the board screen shows, and where in the log it stands.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,6 +54,7 @@ impl Live {
             Incoming::Snapshot { snapshot } => {
                 let snapshot = *snapshot;
                 self.board = snapshot.board;
+                publish_clock(&self.board);
                 self.timelines = snapshot.timelines;
                 self.position = Some(snapshot.position);
                 self.members = snapshot.members;
@@ -59,8 +78,13 @@ impl Live {
                                 actor: event.actor.as_str().into(),
                                 event: inner,
                             };
+                            let zone =
+                                matches!(recorded.event, distribution::Event::TimeZoneSet { .. });
                             self.board.apply(&recorded);
                             self.timelines.apply(&recorded);
+                            if zone {
+                                publish_clock(&self.board);
+                            }
                         }
                         Some(Folded::Money) => self.ledger_changes += 1,
                         Some(Folded::Limits) => {

@@ -64,3 +64,27 @@ pub async fn add_member(
         .map_err(|e| AddError::Password(e.to_string()))?;
     Ok(Added { accepted, password })
 }
+
+/// Sets the group's time zone by its IANA name, with the offsets from this machine's tz
+/// database (`potluck init --time-zone`, the demo).
+pub async fn set_time_zone(commands: &Commands, actor: MemberId, zone: &str) -> anyhow::Result<()> {
+    let offsets = crate::clock::offsets(zone).map_err(anyhow::Error::msg)?;
+    let command = Command::Distribution(shared::distribution::Command::SetTimeZone {
+        zone: zone.trim().to_owned(),
+        offsets,
+    });
+    let fingerprint =
+        fingerprint(actor.as_str(), &serde_json::to_value(&command).unwrap_or_default());
+    let submitted = Submitted {
+        command_id: format!("set-time-zone-{}", zone.trim()),
+        command,
+        actor,
+        expected_version: None,
+        fingerprint,
+    };
+    commands
+        .submit(submitted)
+        .await
+        .map_err(|refused| anyhow::anyhow!("the time zone was refused: {refused:?}"))?;
+    Ok(())
+}

@@ -52,6 +52,10 @@ enum Command {
         member_id: String,
         #[arg(long, default_value = "Coordinator")]
         name: String,
+        /// The group's time zone, an IANA name such as America/New_York (default UTC; a
+        /// coordinator can set it later on the Settings screen).
+        #[arg(long)]
+        time_zone: Option<String>,
     },
     /// Manage members while the server is stopped (a coordinator can also add them in the app).
     Member {
@@ -235,12 +239,13 @@ pub fn main() -> ExitCode {
                 };
                 import(data.path, asked).await
             }
-            Command::Init { data, member_id, name } => {
-                add_member(data.path, &member_id, &name, vec![Role::Coordinator], true).await
+            Command::Init { data, member_id, name, time_zone } => {
+                let first = First { time_zone: time_zone.as_deref() };
+                add_member(data.path, &member_id, &name, vec![Role::Coordinator], Some(first)).await
             }
             Command::Member { action: MemberAction::Add { data, member_id, name, roles } } => {
                 let name = name.unwrap_or_else(|| member_id.clone());
-                add_member(data.path, &member_id, &name, roles, false).await
+                add_member(data.path, &member_id, &name, roles, None).await
             }
             Command::Export { data, bundle: Some(dir), .. } => export_bundle(data.path, dir).await,
             Command::Export { data, out, bundle: None } => export(data.path, out).await,
@@ -336,13 +341,19 @@ fn open_existing(data: &std::path::Path) -> anyhow::Result<Log> {
     Ok(Log::open(data)?)
 }
 
+/// What `potluck init` sets besides the first member.
+struct First<'a> {
+    time_zone: Option<&'a str>,
+}
+
 async fn add_member(
     data: PathBuf,
     member_id: &str,
     name: &str,
     roles: Vec<Role>,
-    first: bool,
+    init: Option<First<'_>>,
 ) -> anyhow::Result<ExitCode> {
+    let first = init.is_some();
     let log = Log::open(&data)?;
     let state = tokio::task::block_in_place(|| {
         http::start(log.clone(), &data, system_clock(), Options::default())
@@ -355,6 +366,13 @@ async fn add_member(
     if !first && existing == 0 {
         log.close().await;
         anyhow::bail!("this group has no members yet; start with `potluck init`");
+    }
+    if let Some(zone) = init.and_then(|first| first.time_zone) {
+        let zoned = admin::set_time_zone(&state.commands, admin::INIT_ACTOR.into(), zone).await;
+        if let Err(error) = zoned {
+            log.close().await;
+            return Err(error);
+        }
     }
     let actor = admin::INIT_ACTOR.into();
     let added =

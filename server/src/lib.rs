@@ -17,6 +17,7 @@ pub mod auth;
 pub mod backup;
 pub mod bundle;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod csv;
 pub mod demo;

@@ -59,7 +59,7 @@ impl Role {
 
 /// The distribution-day commands a member may send (`RecordContactView` is the server's
 /// own, so it is not here).
-const DISTRIBUTION_COMMANDS: [&str; 28] = [
+const DISTRIBUTION_COMMANDS: [&str; 29] = [
     "RegisterItem",
     "RegisterLocation",
     "RegisterPartner",
@@ -87,12 +87,13 @@ const DISTRIBUTION_COMMANDS: [&str; 28] = [
     "AddZone",
     "RemoveZone",
     "SetLateAfter",
+    "SetTimeZone",
     "UndoCompletion",
 ];
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 71] = concat(&[
+pub const COMMAND_TYPES: [&str; 72] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
@@ -147,7 +148,7 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
             &[Driver, Coordinator, Logistics]
         }
         // The group's zones and when a request is late.
-        "AddZone" | "RemoveZone" | "SetLateAfter" => &[Coordinator],
+        "AddZone" | "RemoveZone" | "SetLateAfter" | "SetTimeZone" => &[Coordinator],
         "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
         "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
         "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],

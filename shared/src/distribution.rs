@@ -137,6 +137,7 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
         Command::AddZone { zone } => settings::add_zone(state, zone),
         Command::RemoveZone { zone } => settings::remove_zone(state, zone),
         Command::SetLateAfter { rules } => settings::set_late_after(rules),
+        Command::SetTimeZone { zone, offsets } => settings::set_time_zone(zone, offsets),
         Command::UndoCompletion { delivery_id } => {
             delivery::undo_completion(state, ctx, delivery_id)
         }

@@ -5,6 +5,7 @@
 //! state and the same projections, on the server and in the browser alike.
 //!
 //! - [`access`]: roles, and which role may send which command and see which view.
+//! - [`clock`]: the group's time zone as a table of offsets: local days and clock times.
 //! - [`envelope`]: the stored record of one event (position, stream, hash chain) and its
 //!   canonical bytes.
 //! - [`members`]: members and their roles.
@@ -24,6 +25,7 @@
 //! - [`personal`]: a household's personal data in clear, which the server seals.
 
 pub mod access;
+pub mod clock;
 pub mod distribution;
 pub mod envelope;
 pub mod group;

@@ -6,6 +6,7 @@ mod it {
     mod api;
     mod bundle;
     mod client_commands;
+    mod clock;
     mod crash;
     mod demo;
     mod exports;

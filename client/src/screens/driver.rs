@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::distribution::day::day_of;
 use shared::distribution::{DeliveryCard, DeliveryKind, DeliveryStatus};
 use shared::view::Contact;
 
@@ -22,13 +21,13 @@ pub fn DriverScreen() -> impl IntoView {
     let me = ctx.my_id();
     // Today's deliveries that `keep` picks, by window.
     let today = move |keep: &dyn Fn(&DeliveryCard) -> bool| {
-        let today = day_of(ctx.now.get());
+        let today = format::day_of(ctx.now.get());
         ctx.live.with(|live| {
             let mut chosen: Vec<DeliveryCard> = live
                 .board
                 .deliveries
                 .values()
-                .filter(|d| day_of(d.window_start_ms) == today && keep(d))
+                .filter(|d| format::day_of(d.window_start_ms) == today && keep(d))
                 .cloned()
                 .collect();
             chosen.sort_by(|a, b| {

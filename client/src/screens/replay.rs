@@ -212,7 +212,7 @@ pub fn ReplayScreen() -> impl IntoView {
                         if let Ok(at) = event_target_value(&ev).parse::<i64>() { jump(at) }
                     } />
                 <strong data-testid="replay-time">
-                    {move || { let at = cursor.get(); format!("{} {}", words::date(i, day_of(at)), format::clock(at)) }}
+                    {move || { let at = cursor.get(); format!("{} {}", words::date(i, format::day_of(at)), format::clock(at)) }}
                 </strong>
                 <button type="button" data-testid="replay-step" on:click=move |_| step()>{move || i.t("replay.step")}</button>
                 {SPEEDS.map(speed_button)}

@@ -7,7 +7,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::distribution::{
     Command, DeliveryKind, DeliveryProgress, FeedbackFrom, RequestLine, RequestProgress, Stage,
 };
@@ -16,6 +15,7 @@ use shared::view::Contact;
 use crate::api::{self, Failure};
 use crate::ctx::{Ctx, use_ctx};
 use crate::i18n::{I18n, use_i18n};
+use crate::live;
 use crate::outbox::{Action, new_id};
 use crate::ui::delivery::{ConfirmForm, DeliveryButtons};
 use crate::ui::form::{ActionButton, ActionForm, Choice, Field, options, parse_slug};
@@ -281,7 +281,8 @@ pub fn schedule(
     (kind, start, driver): (&str, &str, &str),
 ) -> Result<Action, String> {
     let minutes = format::parse_clock(start).ok_or_else(|| i.t("schedule.bad_time"))?;
-    let window_start_ms = start_of_day_ms(day_of(now_ms)) + minutes * 60_000;
+    // The time typed is on the group's clock, today where it lives.
+    let window_start_ms = live::with_clock(|clock| clock.instant_of(clock.day_of(now_ms), minutes));
     let kind = parse_slug(kind).unwrap_or(DeliveryKind::Delivery);
     let driver_id = (kind == DeliveryKind::Delivery && !driver.is_empty()).then(|| driver.into());
     let command = Command::ScheduleDelivery {

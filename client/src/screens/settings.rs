@@ -21,10 +21,48 @@ pub fn SettingsScreen() -> impl IntoView {
         <main class="settings-screen" data-testid="settings-screen">
             <h2>{move || i.t("settings.title")}</h2>
             <Zones />
+            <TimeZone />
             <LateRules />
         </main>
     }
     .into_any()
+}
+
+/// What setting the time zone sends; the server fills in its offsets.
+pub fn set_time_zone(i: I18n, zone: &str) -> Result<Action, String> {
+    let zone = zone.trim();
+    if zone.is_empty() {
+        return Err(i.t("settings.no_time_zone"));
+    }
+    let command = Command::SetTimeZone { zone: zone.to_owned(), offsets: Vec::new() };
+    Action::new(i.tf("settings.time_zone_done", &[("zone", zone)]), &command)
+}
+
+/// The group's time zone, and a form to change it.
+#[component]
+fn TimeZone() -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    if !ctx.may("SetTimeZone") {
+        return None;
+    }
+    let zone = RwSignal::new(String::new());
+    let on_done = Callback::new(move |()| zone.set(String::new()));
+    let now = move || {
+        let name = ctx.live.with(|live| live.board.clock.zone_name().to_owned());
+        i.tf("settings.time_zone_now", &[("zone", &name)])
+    };
+    Some(view! {
+        <section class="stacked" data-testid="time-zone">
+            <h3>{move || i.t("settings.time_zone")}</h3>
+            <p class="hint">{move || i.t("settings.time_zone_hint")}</p>
+            <p data-testid="time-zone-now"><strong>{now}</strong></p>
+            <ActionForm test_id="time-zone-form" submit="settings.time_zone_submit" class="inline-form"
+                on_done=on_done action=move || set_time_zone(i, &zone.get_untracked())>
+                <Field id="time-zone-name" label="settings.time_zone" value=zone required=true />
+            </ActionForm>
+        </section>
+    })
 }
 
 /// What adding a zone sends.

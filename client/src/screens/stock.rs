@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use shared::access::View;
-use shared::distribution::day::{day_of, is_expired};
+use shared::distribution::day::is_expired;
 use shared::distribution::{AdjustmentReason, Command, ItemCategory, StockRow, StockSource};
 
 use crate::ctx::use_ctx;
@@ -63,7 +63,7 @@ pub fn StockScreen() -> impl IntoView {
     let rows = move || {
         let (search, show) = (search.get(), Show::parse(&show.get()));
         ctx.live.with(|live| {
-            let all = live.board.stock.rows(ctx.now.get());
+            let all = live.board.stock.rows(format::day_of(ctx.now.get()));
             let total = all.len();
             let rows: Vec<_> = all
                 .into_iter()
@@ -298,8 +298,9 @@ fn AdjustForm() -> impl IntoView {
     let ctx = use_ctx();
     let [batch, change, note] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let reason = RwSignal::new("count_correction".to_owned());
-    let batch_choices =
-        Signal::derive(move || ctx.live.with(|live| batches(i, live, day_of(ctx.now.get()))));
+    let batch_choices = Signal::derive(move || {
+        ctx.live.with(|live| batches(i, live, format::day_of(ctx.now.get())))
+    });
     let reasons = Signal::derive(move || options(i, &labels::ADJUSTMENTS, labels::adjustment));
     let action = move || {
         adjust(

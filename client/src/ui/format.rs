@@ -1,7 +1,10 @@
 //! Values as a person reads and types them: money, dates, clock times, hours, durations.
-//! Pure functions, the same on every screen; the i18n layer puts them into sentences.
+//! The same on every screen; the i18n layer puts them into sentences. Clock times and the
+//! days of instants are the group's own (its zone, as `live` last folded it).
 
 use shared::distribution::day::{date_of_day, day_of_date};
+
+use crate::live;
 
 /// Cents as money: `1234` is `12.34`, `-1234` is `−12.34`.
 pub fn money(cents: i64) -> String {
@@ -23,9 +26,9 @@ pub fn parse_cents(text: &str) -> Option<i64> {
     whole.checked_mul(100)?.checked_add(fraction)
 }
 
-/// "14:30", UTC: the days the server counts in.
+/// "14:30" on the group's clock.
 pub fn clock(ms: i64) -> String {
-    let minutes = ms.rem_euclid(86_400_000) / 60_000;
+    let minutes = live::with_clock(|clock| clock.minute_of_day(ms));
     format!("{:02}:{:02}", minutes / 60, minutes % 60)
 }
 
@@ -43,7 +46,13 @@ pub fn parse_clock(text: &str) -> Option<i64> {
 
 /// "HH:MM" on day `day` as milliseconds since 1970.
 pub fn at_clock(day: i64, time: &str) -> Option<i64> {
-    Some(day * 86_400_000 + parse_clock(time)? * 60_000)
+    let minutes = parse_clock(time)?;
+    Some(live::with_clock(|clock| clock.instant_of(day, minutes)))
+}
+
+/// The group's day (where it lives) that contains the instant `ms`.
+pub fn day_of(ms: i64) -> i64 {
+    live::with_clock(|clock| clock.day_of(ms))
 }
 
 /// A day number (days since 1970) as an ISO date, as date inputs take it.

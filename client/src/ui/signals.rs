@@ -8,7 +8,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::wasm_split;
-use shared::distribution::day::day_of;
 use shared::people::{Signal, Skill};
 use shared::view::RosterView;
 
@@ -127,7 +126,7 @@ pub fn words(i: I18n, live: &Live, view: &RosterView, signal: &Signal) -> String
                 "signal.shift_short",
                 &[
                     ("task", &task),
-                    ("date", &words::date(i, day_of(*starts_at_ms))),
+                    ("date", &words::date(i, format::day_of(*starts_at_ms))),
                     ("time", &format::clock(*starts_at_ms)),
                     ("signed", &signed_up.to_string()),
                     ("needed", &people_needed.to_string()),

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::access::{self, View};
+use shared::distribution;
 use shared::envelope::Envelope;
 use shared::group::Command;
 use shared::personal::{SealedField, sealed_field};
@@ -66,9 +67,17 @@ pub async fn post_command(
     let fingerprint = fingerprint(member.member.member_id.as_str(), &body.command);
     let mut raw = body.command;
     seal_personal_data(&state, &kind, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
-    let command = Command::from_json(raw).map_err(|message| {
+    let mut command = Command::from_json(raw).map_err(|message| {
         counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message))
     })?;
+    // The zone's offsets come from this server's tz database, whatever the client sent.
+    if let Command::Distribution(distribution::Command::SetTimeZone { zone, offsets }) =
+        &mut command
+    {
+        *offsets = crate::clock::offsets(zone).map_err(|message| {
+            counted(Outcome::Invalid, ApiError::bad_request("unknown_time_zone", message))
+        })?;
+    }
     let submitted = Submitted {
         command_id: body.command_id,
         command,
@@ -419,11 +428,13 @@ pub async fn contact(
     caught_up(&state).await;
     let (sealed, driving_today) = state.live.read(|p| {
         let sealed = p.contacts.get(&request_id).cloned();
-        let today = shared::distribution::day::day_of(now_ms);
+        // The group's day, where it lives.
+        let clock = &p.board.clock;
+        let today = clock.day_of(now_ms);
         let driving_today = p.board.deliveries.values().any(|d| {
             d.request_id.as_str() == request_id
                 && d.driver_id.as_ref().is_some_and(|driver| driver.as_str() == me)
-                && shared::distribution::day::day_of(d.window_start_ms) == today
+                && clock.day_of(d.window_start_ms) == today
         });
         (sealed, driving_today)
     });
@@ -448,7 +459,7 @@ pub async fn contact(
         return Ok(answer(None));
     }
     if by_role {
-        let command = shared::distribution::Command::RecordContactView {
+        let command = distribution::Command::RecordContactView {
             request_id: request_id.as_str().into(),
             household_id: household_id.as_str().into(),
         };

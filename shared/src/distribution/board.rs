@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Recorded;
-use super::day::{MS_PER_DAY, day_of, is_expired, is_expiring_soon, start_of_day_ms};
+use super::day::{is_expired, is_expiring_soon};
 use super::delivery::{DeliveryKind, DeliveryStatus};
 use super::event::Event;
 use super::hashing::FastMap;
@@ -18,6 +18,7 @@ use super::request::{NeedCategory, RequestLine, Urgency};
 use super::settings::LateAfter;
 use super::stock_levels::StockLevels;
 use super::timeline::KEPT_FOR_UNDO_MS;
+use crate::clock::Clock;
 
 /// Cards are kept in hash maps: every event looks one up, and the queries sort what they
 /// show anyway.
@@ -44,6 +45,9 @@ pub struct Board {
     /// Requests logged so far: the next one's number, for events from before numbers.
     #[serde(default)]
     pub requests_logged: u64,
+    /// The group's clock: its days and the times the board shows (UTC until it sets a zone).
+    #[serde(default)]
+    pub clock: Clock,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -213,8 +217,10 @@ impl Board {
     /// Deliveries whose window overlaps the UTC day of `now_ms`, by driver; the lane of
     /// unclaimed deliveries and pickups comes first.
     pub fn deliveries_today(&self, now_ms: i64) -> Vec<DriverLane<'_>> {
-        let day_start_ms = start_of_day_ms(day_of(now_ms));
-        let day_end_ms = day_start_ms.saturating_add(MS_PER_DAY);
+        // The group's day: 23 or 25 hours long where the clocks change.
+        let today = self.clock.day_of(now_ms);
+        let day_start_ms = self.clock.start_of_day_ms(today);
+        let day_end_ms = self.clock.start_of_day_ms(today.saturating_add(1));
         let mut lanes: BTreeMap<Option<&MemberId>, Vec<&DeliveryCard>> = BTreeMap::new();
         for card in self.deliveries.values() {
             if card.window_start_ms < day_end_ms && card.window_end_ms > day_start_ms {
@@ -242,7 +248,7 @@ impl Board {
     /// Items below their threshold, and batches expired or expiring within seven days, by
     /// item.
     pub fn stock_warnings(&self, now_ms: i64) -> Vec<StockWarning> {
-        let today = day_of(now_ms);
+        let today = self.clock.day_of(now_ms);
         let mut warnings = Vec::new();
         let mut items: Vec<_> = self.stock.items.iter().collect();
         items.sort_by(|a, b| a.0.cmp(b.0));
@@ -294,6 +300,9 @@ impl Board {
             Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
             Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
             Event::LateAfterSet { rules } => self.late_after = *rules,
+            Event::TimeZoneSet { zone, offsets } => {
+                self.clock.set(recorded.recorded_at_ms, zone, offsets);
+            }
             Event::DeliveryCompletionUndone { request_id, .. } => {
                 if let Some((card, _)) = self.just_closed.remove(request_id) {
                     self.requests.insert(request_id.clone(), card);
@@ -464,12 +473,12 @@ impl Board {
     /// Once a day (by the events' own clock), drops finished deliveries whose window ended
     /// before yesterday, so the board stays the size of a day's work, not of its history.
     fn forget_old_deliveries(&mut self, recorded_at_ms: i64) {
-        let day = day_of(recorded_at_ms);
+        let day = self.clock.day_of(recorded_at_ms);
         if self.latest_day.is_some_and(|latest| latest >= day) {
             return;
         }
         self.latest_day = Some(day);
-        let keep_from_ms = start_of_day_ms(day - 1);
+        let keep_from_ms = self.clock.start_of_day_ms(day - 1);
         self.deliveries.retain(|_, d| d.status.is_active() || d.window_end_ms >= keep_from_ms);
     }
 }

@@ -13,6 +13,7 @@ use super::procurement::AlertResolution;
 use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
 use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, StockSource};
+use crate::clock::Offset;
 
 /// Every command of the distribution-day workflow. The acting member and the time are not
 /// fields: they come in the [`Context`](super::Context) passed to `decide`.
@@ -211,6 +212,16 @@ pub enum Command {
     SetLateAfter {
         rules: LateAfter,
     },
+    /// The group's time zone (an IANA name, `America/New_York`): its days and clock times
+    /// from now on. The server fills in `offsets` from its tz database (what a client sends
+    /// there is replaced), so the log keeps the table every replay counts days with.
+    SetTimeZone {
+        zone: String,
+        /// Never written: a client has nothing to say here (and the browser's bundle carries
+        /// no code to write it).
+        #[serde(default, skip_serializing)]
+        offsets: Vec<Offset>,
+    },
     /// Takes a completion back, within [`UNDO_COMPLETION_MS`](super::UNDO_COMPLETION_MS) of it
     /// and only by the member
     /// who recorded it: a tap on the wrong card is put right by a new event, never an edit.
@@ -254,9 +265,10 @@ impl Command {
             Command::RaiseProcurementAlert { alert_id, .. }
             | Command::ResolveProcurementAlert { alert_id, .. } => format!("alert-{alert_id}"),
             Command::UndoCompletion { delivery_id } => format!("delivery-{delivery_id}"),
-            Command::AddZone { .. } | Command::RemoveZone { .. } | Command::SetLateAfter { .. } => {
-                "settings".to_owned()
-            }
+            Command::AddZone { .. }
+            | Command::RemoveZone { .. }
+            | Command::SetLateAfter { .. }
+            | Command::SetTimeZone { .. } => "settings".to_owned(),
             Command::RegisterHousehold { household_id, .. }
             | Command::EraseHousehold { household_id, .. }
             | Command::RecordContactView { household_id, .. } => {
@@ -296,6 +308,7 @@ impl Command {
             Command::AddZone { .. } => "AddZone",
             Command::RemoveZone { .. } => "RemoveZone",
             Command::SetLateAfter { .. } => "SetLateAfter",
+            Command::SetTimeZone { .. } => "SetTimeZone",
             Command::UndoCompletion { .. } => "UndoCompletion",
         }
     }

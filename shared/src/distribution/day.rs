@@ -6,8 +6,7 @@
 //! delivery windows are milliseconds since the Unix epoch. The group's own time zone is not
 //! modelled yet: "today" is the UTC day of the `now_ms` the caller passes in.
 
-/// Milliseconds in a day.
-pub const MS_PER_DAY: i64 = 86_400_000;
+pub use crate::clock::MS_PER_DAY;
 
 /// How far ahead the board and the stock view look for stock about to expire, in days.
 pub const EXPIRING_SOON_DAYS: i64 = 7;

@@ -15,6 +15,7 @@ use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalDa
 use super::reservation::LineCheck;
 use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, Allocation, Portion, StockSource};
+use crate::clock::Offset;
 
 /// Writes the event enum once and everything that names its variants: the enum itself
 /// (internally tagged, `{"type": "StockReceived", ...}`, as the log and the wire hold it),
@@ -245,6 +246,12 @@ pub enum Event {
     LateAfterSet {
         rules: LateAfter,
     },
+    /// The group's time zone from this event on, with the offsets its days are counted by
+    /// (see [`crate::clock`]). Days before it keep the zone they were lived in.
+    TimeZoneSet {
+        zone: String,
+        offsets: Vec<Offset>,
+    },
     /// A completion taken back soon after, by the member who recorded it: the issued stock
     /// is reserved again and the delivery is back on the road (a pickup, back to waiting).
     DeliveryCompletionUndone {
@@ -313,7 +320,8 @@ impl Event {
             | Event::ContactDetailsViewed { .. }
             | Event::ZoneAdded { .. }
             | Event::ZoneRemoved { .. }
-            | Event::LateAfterSet { .. } => None,
+            | Event::LateAfterSet { .. }
+            | Event::TimeZoneSet { .. } => None,
         }
     }
 }

@@ -3,7 +3,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::day::day_of;
 use super::event::Event;
 use super::field;
 use super::id::{LocationId, RequestId};
@@ -40,7 +39,7 @@ pub(crate) fn check(
     request_id: &RequestId,
 ) -> Result<Vec<Event>, Rejection> {
     let request = open_request(state, request_id)?;
-    let today = day_of(now_ms);
+    let today = state.clock.day_of(now_ms);
     let lines: Vec<LineCheck> = request
         .progress
         .lines
@@ -110,8 +109,12 @@ pub(crate) fn reserve(
             return Err(Rejection::invalid(format!("lines[{i}].quantity"), reason));
         }
         let from = from_location_id.map(LocationId::as_str);
-        let picked =
-            state.stock.pick_first_expiry(&line.item_id, line.quantity, day_of(now_ms), from)?;
+        let picked = state.stock.pick_first_expiry(
+            &line.item_id,
+            line.quantity,
+            state.clock.day_of(now_ms),
+            from,
+        )?;
         allocations.extend(picked);
     }
     Ok(vec![Event::StockReserved { request_id: request_id.clone(), allocations }])

@@ -9,6 +9,7 @@ use super::field;
 use super::id::Zone;
 use super::rejection::Rejection;
 use super::state::State;
+use crate::clock::{Clock, Offset};
 
 /// When a request is late, stage by stage: its next step is overdue. A card whose next
 /// step is not yet due is never late, however long it waits (a delivery whose window has
@@ -94,6 +95,13 @@ pub(crate) fn remove_zone(state: &State, zone: &Zone) -> Result<Vec<Event>, Reje
         .find(|z| z.as_str().eq_ignore_ascii_case(zone.as_str().trim()))
         .ok_or_else(|| Rejection::unknown("zone", zone.as_str()))?;
     Ok(vec![Event::ZoneRemoved { zone: listed.clone() }])
+}
+
+/// A zone named and its table of offsets (the server's, from its tz database).
+pub(crate) fn set_time_zone(zone: &str, offsets: &[Offset]) -> Result<Vec<Event>, Rejection> {
+    field::name("zone", zone)?;
+    Clock::check(offsets).map_err(|reason| Rejection::invalid("offsets", reason))?;
+    Ok(vec![Event::TimeZoneSet { zone: zone.trim().to_owned(), offsets: offsets.to_vec() }])
 }
 
 pub(crate) fn set_late_after(rules: &LateAfter) -> Result<Vec<Event>, Rejection> {

@@ -16,6 +16,7 @@ use super::reservation::{hold, unhold};
 use super::roster::Roster;
 use super::stock::Allocation;
 use super::stockroom::Stockroom;
+use crate::clock::Clock;
 
 /// What a delivery is for: the request, and the reserved lines it hands over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub struct State {
     pub(crate) erased_households: FastSet<HouseholdId>,
     /// The group's zones, in the order added; empty: any zone.
     pub(crate) zones: Vec<Zone>,
+    /// The group's clock: what day it is where the group lives (UTC until it sets a zone).
+    pub clock: Clock,
     /// The position of the last event folded in.
     pub(crate) position: u64,
 }
@@ -167,6 +170,9 @@ impl State {
             }
             Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
             Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
+            Event::TimeZoneSet { zone, offsets } => {
+                self.clock.set(recorded.recorded_at_ms, zone, offsets);
+            }
             _ => {
                 if let Some(request_id) = event.request_id() {
                     self.evolve_request(request_id, event);

@@ -9,7 +9,6 @@
 use serde::{Deserialize, Serialize};
 
 use super::catalog::ItemCategory;
-use super::day::day_of;
 use super::event::Event;
 use super::field;
 use super::id::{AlertId, ItemId, LocationId, PartnerId};
@@ -118,7 +117,7 @@ pub(crate) fn receive(
     let item = state.catalog.known_item(item_id)?;
     state.catalog.known_location(location_id)?;
     field::quantity("quantity", quantity)?;
-    check_expiry(item.category, expires_on_day, day_of(now_ms))?;
+    check_expiry(item.category, expires_on_day, state.clock.day_of(now_ms))?;
     match source {
         StockSource::Donation { partner_id } => known_partner(state, partner_id)?,
         StockSource::Purchase { partner_id, alert_id } => {
@@ -232,7 +231,8 @@ pub(crate) fn transfer(
         return Err(Rejection::invalid("to_location_id", "must differ from from_location_id"));
     }
     let from = Some(from_location_id.as_str());
-    let picked = state.stock.pick_first_expiry(item_id, quantity, day_of(now_ms), from)?;
+    let picked =
+        state.stock.pick_first_expiry(item_id, quantity, state.clock.day_of(now_ms), from)?;
     let portions = picked
         .into_iter()
         .map(|a| Portion { expires_on_day: a.expires_on_day, quantity: a.quantity })

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Recorded;
 use super::catalog::ItemCategory;
-use super::day::{day_of, is_expired, is_expiring_soon};
+use super::day::{is_expired, is_expiring_soon};
 use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{ItemId, LocationId, PartnerId};
@@ -122,10 +122,9 @@ impl StockLevels {
         self.items.get(item_id)
     }
 
-    /// One row per item and location that holds any stock, on the day of `now_ms`, by item
-    /// and then location.
-    pub fn rows(&self, now_ms: i64) -> Vec<StockRow> {
-        let today = day_of(now_ms);
+    /// One row per item and location that holds any stock, on the group's day `today`, by
+    /// item and then location.
+    pub fn rows(&self, today: i64) -> Vec<StockRow> {
         let mut rows: BTreeMap<(&ItemId, &LocationId), StockRow> = BTreeMap::new();
         for (item_id, item) in &self.items {
             for b in &item.batches {

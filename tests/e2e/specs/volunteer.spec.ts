@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { outDir } from '../paths';
-import { BoardPage, expect, test } from '../fixtures';
+import { BoardPage, expect, Server, test } from '../fixtures';
 
 const PASSWORD = 'potluck-demo';
 const PHONE = { width: 390, height: 844 };
@@ -225,4 +225,41 @@ test('a refusal is said in Spanish beside the form that caused it', async ({ bro
   await ana.page.screenshot({ path: path.join(outDir, 'settings-es.png'), fullPage: true });
   expect(ana.screen.errors).toEqual([]);
   await ana.context.close();
+});
+
+test("the group's time zone moves every time shown to its own clock", async ({ browser }) => {
+  // A server of its own: the zone changes every screen, which the other tests must not see.
+  const server = await Server.start(['--demo']);
+  try {
+    const ana = await open(browser, server.url, 'ana', { width: 1366, height: 900 });
+    const card = ana.screen.requestCards.first();
+    const number = await card.getAttribute('data-number');
+    await ana.page.goto(`${server.url}/#/request/${number}`);
+    const firstStep = ana.page.getByTestId('timeline-step').first().locator('time');
+    const minutes = async () => {
+      const [h, m] = (await firstStep.textContent())!.split(':').map(Number);
+      return h * 60 + m;
+    };
+    const utc = await minutes();
+
+    await ana.page.goto(`${server.url}/#/settings`);
+    await expect(ana.page.getByTestId('time-zone-now')).toHaveText('Now: UTC');
+    const form = ana.page.getByTestId('time-zone-form');
+    await form.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await form.getByTestId('time-zone-form-submit').click();
+    await expect(form.getByTestId('time-zone-form-error')).toContainText('America/New_York');
+    // Manila is UTC+8 all year.
+    await form.getByLabel('Time zone').fill('Asia/Manila');
+    await form.getByTestId('time-zone-form-submit').click();
+    await expect(ana.page.getByTestId('time-zone-now')).toHaveText('Now: Asia/Manila');
+
+    await ana.page.goto(`${server.url}/#/request/${number}`);
+    await expect.poll(minutes).toBe((utc + 8 * 60) % (24 * 60));
+    await ana.page.goto(`${server.url}/#/settings`);
+    await ana.page.screenshot({ path: path.join(outDir, 'settings-time-zone.png'), fullPage: true });
+    expect(ana.screen.errors).toEqual([]);
+    await ana.context.close();
+  } finally {
+    await server.stop();
+  }
 });

@@ -139,6 +139,7 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
             delivery::delivery_action(i, "action.undo", "d-1", &delivery::undo("d-1")),
         ),
         ("add a zone", settings::add_zone(i, "Riverside")),
+        ("time zone", settings::set_time_zone(i, "America/New_York")),
         ("remove a zone", settings::remove_zone(i, "Riverside")),
         (
             "late rules",
@@ -262,7 +263,7 @@ async fn every_command_a_form_builds_parses_on_the_server() {
         assert!(!action.label.contains('{'), "{name}: label {}", action.label);
     }
     // Every type the client offers a form or button for, and nothing else.
-    assert_eq!(types.len(), 52, "{types:?}");
+    assert_eq!(types.len(), 53, "{types:?}");
     app.stop().await;
 }
 

@@ -105,7 +105,7 @@ fn shift_row(i: I18n, s: &Shift, me: &str, now: i64) -> impl IntoView + use<> {
     view! {
         <li class="shift" class:short=short data-testid="shift" data-shift-id=id>
             <div>
-                <strong>{s.task.clone()}</strong> " · " {words::date(i, day_of(s.starts_at_ms))} " "
+                <strong>{s.task.clone()}</strong> " · " {words::date(i, format::day_of(s.starts_at_ms))} " "
                 {format::window(s.starts_at_ms, s.ends_at_ms)}
             </div>
             <div class="hint">{people} {(!who.is_empty()).then(|| format!(": {who}"))}</div>
@@ -188,7 +188,7 @@ fn past_shifts(i: I18n, view: &RosterView) -> Vec<PastShift> {
             let label = format!(
                 "{} · {} {}",
                 s.task,
-                words::date(i, day_of(s.starts_at_ms)),
+                words::date(i, format::day_of(s.starts_at_ms)),
                 format::clock(s.starts_at_ms)
             );
             // Who signed up, and whether their times are in: an absence is recorded for
@@ -211,7 +211,7 @@ fn past_shifts(i: I18n, view: &RosterView) -> Vec<PastShift> {
                 shift_id: s.shift_id.to_string(),
                 label,
                 people,
-                day: day_of(s.starts_at_ms),
+                day: format::day_of(s.starts_at_ms),
             }
         })
         .collect()

@@ -31,6 +31,10 @@ fn one_of_each_event() -> Vec<Event> {
     seen.push(Event::ZoneAdded { zone: Zone::new("north") });
     seen.push(Event::ZoneRemoved { zone: Zone::new("north") });
     seen.push(Event::LateAfterSet { rules: LateAfter::default() });
+    seen.push(Event::TimeZoneSet {
+        zone: "America/New_York".to_owned(),
+        offsets: vec![crate::clock::Offset { from_ms: 0, seconds: -18_000 }],
+    });
     seen.push(Event::DeliveryCompletionUndone {
         delivery_id: DeliveryId::from("d1"),
         request_id: RequestId::from("r1"),

@@ -32,6 +32,26 @@ fn the_board_shows_open_requests_by_stage_with_time_in_stage() {
 }
 
 #[test]
+fn todays_deliveries_are_the_groups_day_not_utcs() {
+    // At 02:00 UTC the next day it is still 21:00 of today in New York (UTC−5): the
+    // morning's delivery is today's there, and yesterday's for a group on UTC.
+    let evening_in_new_york = NOW_MS - 10 * HOUR_MS + day::MS_PER_DAY + 2 * HOUR_MS;
+    let (utc, _, _) = fold(&rice_claimed_by_ana());
+    assert!(utc.deliveries_today(evening_in_new_york).is_empty());
+    let mut given = vec![Event::TimeZoneSet {
+        zone: "America/New_York".to_owned(),
+        offsets: vec![crate::clock::Offset { from_ms: 0, seconds: -5 * 3_600 }],
+    }];
+    given.extend(rice_claimed_by_ana());
+    let (new_york, _, _) = fold(&given);
+    assert_eq!(new_york.clock.zone_name(), "America/New_York");
+    let lanes = new_york.deliveries_today(evening_in_new_york);
+    assert_eq!(lanes.len(), 1, "the morning's delivery is still today's");
+    // And from New York's midnight (05:00 UTC) on it is yesterday's.
+    assert!(new_york.deliveries_today(evening_in_new_york + 3 * HOUR_MS).is_empty());
+}
+
+#[test]
 fn the_board_shows_todays_deliveries_by_driver_and_status() {
     let mut given = rice_claimed_by_ana();
     given.push(logged("r2", vec![line("soap", 1)]));
@@ -133,7 +153,7 @@ fn the_stock_view_shows_on_hand_reserved_available_and_expiring_per_item_and_loc
     given.push(received("rice", "pantry", 6, Some(TODAY + 30)));
     given.push(received("rice", "storage", 2, Some(TODAY - 2)));
     let (_, stock, _) = fold(&given);
-    let rows = stock.rows(NOW_MS);
+    let rows = stock.rows(day::day_of(NOW_MS));
     let row = |location: &str, on_hand, reserved, available, expiring_soon, expired| StockRow {
         item_id: ItemId::from("rice"),
         location_id: LocationId::from(location),

@@ -241,13 +241,15 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             Ok(events)
         }
         Command::People(c) => {
-            let events = people::decide(&state.people, c, ctx, &state.members)?;
+            let today = state.distribution.clock.day_of(ctx.now_ms);
+            let events = people::decide(&state.people, c, ctx, &state.members, today)?;
             Ok(events.into_iter().map(Event::People).collect())
         }
         Command::Ledger(c) => {
             check_ledger_links(state, c)?;
             let actor_roles = state.members.roles_of(ctx.actor.as_str());
-            let outside = ledger::Outside { limits: &state.limits, actor_roles };
+            let today = state.distribution.clock.day_of(ctx.now_ms);
+            let outside = ledger::Outside { limits: &state.limits, actor_roles, today };
             let events = ledger::decide(&state.ledger, c, ctx, &outside)?;
             Ok(events.into_iter().map(Event::Ledger).collect())
         }
@@ -466,6 +468,39 @@ mod tests {
         };
         let rejection = decided(&state, "dee", Command::Ledger(record)).unwrap_err();
         assert_eq!(rejection, Rejection::Unknown { kind: "alert", id: "a9".to_owned() });
+    }
+
+    #[test]
+    fn money_is_dated_on_the_groups_own_day() {
+        // At 20:00 UTC it is already tomorrow in Manila (UTC+8): a receipt dated tomorrow is
+        // today's there, and still the future for a group on UTC.
+        let evening = NOW_MS + 10 * 3_600_000;
+        let receipt = |id: &str| {
+            Command::Ledger(ledger::Command::RecordTransaction {
+                transaction_id: id.into(),
+                on_day: 20_109,
+                description: "Bus tickets".to_owned(),
+                currency: ledger::Currency::USD,
+                postings: vec![
+                    ledger::Posting { account_id: "transport".into(), amount_cents: 500 },
+                    ledger::Posting { account_id: "cash".into(), amount_cents: -500 },
+                ],
+                receipt: None,
+                paid_for: None,
+                donor: None,
+            })
+        };
+        let at = |state: &State, command: Command| {
+            decide(state, &command, &Context { now_ms: evening, actor: "dee".into() })
+        };
+        let mut commands = group();
+        let (utc, _) = state_after(&commands);
+        assert_eq!(at(&utc, receipt("t1")).unwrap_err().code(), "invalid_field");
+        let offsets = vec![crate::clock::Offset { from_ms: 0, seconds: 8 * 3_600 }];
+        let zone = distribution::Command::SetTimeZone { zone: "Asia/Manila".into(), offsets };
+        commands.push(("ana", Command::Distribution(zone)));
+        let (manila, _) = state_after(&commands);
+        assert!(at(&manila, receipt("t1")).is_ok());
     }
 
     #[test]

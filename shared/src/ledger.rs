@@ -46,7 +46,6 @@ use self::goods::NewDonation;
 use self::grant::{Application, Receipt};
 use self::transaction::{NewTransaction, Reversal};
 use crate::access::Role;
-use crate::distribution::day::day_of;
 use crate::distribution::{Context, Rejection};
 use crate::limits::GroupLimits;
 
@@ -54,6 +53,8 @@ use crate::limits::GroupLimits;
 #[derive(Clone, Copy, Debug)]
 pub struct Outside<'a> {
     pub limits: &'a GroupLimits,
+    /// The group's day at `ctx.now_ms`, on its own clock: what "not in the future" means.
+    pub today: i64,
     /// The roles of the member acting (`ctx.actor`).
     pub actor_roles: &'a [Role],
 }
@@ -65,7 +66,7 @@ pub fn decide(
     ctx: &Context,
     outside: &Outside<'_>,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
+    let today = outside.today;
     let actor = &ctx.actor;
     match command {
         Command::OpenAccount { account_id, name, kind } => {
@@ -73,7 +74,7 @@ pub fn decide(
         }
         Command::CloseAccount { account_id, reason } => account::close(ledger, account_id, reason),
         Command::RecordTransaction { .. } | Command::ReverseTransaction { .. } => {
-            decide_transaction(ledger, command, ctx, outside.limits)
+            decide_transaction(ledger, command, ctx, outside)
         }
         Command::ApproveExpense { transaction_id } => {
             approval::approve(ledger, actor, outside.actor_roles, transaction_id)
@@ -85,13 +86,13 @@ pub fn decide(
             approval::pay(ledger, today, actor, transaction_id, *paid_on_day)
         }
         Command::RecordGoodsDonation { .. } | Command::ReverseGoodsDonation { .. } => {
-            decide_goods(ledger, command, ctx, outside.limits)
+            decide_goods(ledger, command, ctx, outside)
         }
         Command::EraseDonor { donor_of, reason } => erase_donor(ledger, donor_of, reason),
         Command::ApplyForGrant { .. }
         | Command::RecordGrantAward { .. }
         | Command::RecordGrantDecline { .. }
-        | Command::ReceiveGrant { .. } => decide_grant(ledger, command, ctx, outside.limits),
+        | Command::ReceiveGrant { .. } => decide_grant(ledger, command, ctx, outside),
     }
 }
 
@@ -99,9 +100,9 @@ fn decide_transaction(
     ledger: &Ledger,
     command: &Command,
     ctx: &Context,
-    limits: &GroupLimits,
+    outside: &Outside<'_>,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
+    let (today, limits) = (outside.today, outside.limits);
     match command {
         Command::RecordTransaction {
             transaction_id,
@@ -149,9 +150,9 @@ fn decide_goods(
     ledger: &Ledger,
     command: &Command,
     ctx: &Context,
-    limits: &GroupLimits,
+    outside: &Outside<'_>,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
+    let (today, limits) = (outside.today, outside.limits);
     match command {
         Command::RecordGoodsDonation {
             donation_id,
@@ -182,9 +183,9 @@ fn decide_grant(
     ledger: &Ledger,
     command: &Command,
     ctx: &Context,
-    limits: &GroupLimits,
+    outside: &Outside<'_>,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
+    let (today, limits) = (outside.today, outside.limits);
     match command {
         Command::ApplyForGrant { grant_id, funder, purpose, requested_cents, applied_on_day } => {
             let application = Application {

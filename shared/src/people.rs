@@ -44,7 +44,6 @@ use self::commitment::NewCommitment;
 use self::role_card::{CardText, Term};
 use self::shift::{Correction, NewShift};
 use crate::access::Role;
-use crate::distribution::day::day_of;
 use crate::distribution::field;
 use crate::distribution::{Context, MemberId, Rejection};
 use crate::members::Members;
@@ -54,11 +53,13 @@ pub const MAX_TERM_DAYS: i64 = 1_096;
 
 /// Decides a people command against the roster. `members` is the group's member list, for
 /// checking who is named and what the acting member may do for others.
+/// `today` is the group's day at `ctx.now_ms`, on its own clock.
 pub fn decide(
     roster: &Roster,
     command: &Command,
     ctx: &Context,
     members: &Members,
+    today: i64,
 ) -> Result<Vec<Event>, Rejection> {
     match command {
         Command::DefineRoleCard { .. }
@@ -69,11 +70,11 @@ pub fn decide(
         | Command::SetRoleBackup { .. }
         | Command::SetRoleContact { .. }
         | Command::EndRole { .. }
-        | Command::EraseRoleContact { .. } => decide_role(roster, command, ctx, members),
+        | Command::EraseRoleContact { .. } => decide_role(roster, command, members, today),
         Command::RecordSkill { .. }
         | Command::RemoveSkill { .. }
         | Command::MakeCommitment { .. }
-        | Command::EndCommitment { .. } => decide_own(roster, command, ctx, members),
+        | Command::EndCommitment { .. } => decide_own(roster, command, ctx, members, today),
         Command::PlanShift { .. }
         | Command::CancelShift { .. }
         | Command::SignUpForShift { .. }
@@ -83,27 +84,23 @@ pub fn decide(
         | Command::CorrectShiftTimes { .. }
         | Command::RecordShiftAbsence { .. } => decide_shift(roster, command, ctx, members),
         Command::AdoptAgreement { text } => {
-            agreement::adopt(roster.agreement.as_ref(), day_of(ctx.now_ms), text)
+            agreement::adopt(roster.agreement.as_ref(), today, text)
         }
         Command::ChangeAgreement { text, reason } => {
-            agreement::change(roster.agreement.as_ref(), day_of(ctx.now_ms), text, reason)
+            agreement::change(roster.agreement.as_ref(), today, text, reason)
         }
-        Command::ReviewAgreement { next_review_on_day, note } => agreement::review(
-            roster.agreement.as_ref(),
-            day_of(ctx.now_ms),
-            *next_review_on_day,
-            note,
-        ),
+        Command::ReviewAgreement { next_review_on_day, note } => {
+            agreement::review(roster.agreement.as_ref(), today, *next_review_on_day, note)
+        }
     }
 }
 
 fn decide_role(
     roster: &Roster,
     command: &Command,
-    ctx: &Context,
     members: &Members,
+    today: i64,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
     match command {
         Command::DefineRoleCard { .. } | Command::ReviseRoleCard { .. } => {
             decide_card_text(roster, command)
@@ -174,8 +171,8 @@ fn decide_own(
     command: &Command,
     ctx: &Context,
     members: &Members,
+    today: i64,
 ) -> Result<Vec<Event>, Rejection> {
-    let today = day_of(ctx.now_ms);
     let own = |member_id: &MemberId| acts_for(members, ctx, member_id, &[Role::Coordinator]);
     match command {
         Command::RecordSkill { member_id, skill, expires_on_day } => {

@@ -8,7 +8,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::distribution::day::{day_of, start_of_day_ms};
 use shared::envelope::Envelope;
 
 use crate::api::{self, Failure};
@@ -46,10 +45,10 @@ impl Filters {
         put("command", &self.command);
         put("mentions", &self.mentions);
         if let Some(day) = format::parse_date(&self.from) {
-            query.push_str(&format!("&from_ms={}", start_of_day_ms(day)));
+            query.push_str(&format!("&from_ms={}", format::start_of_day_ms(day)));
         }
         if let Some(day) = format::parse_date(&self.to) {
-            query.push_str(&format!("&to_ms={}", start_of_day_ms(day + 1)));
+            query.push_str(&format!("&to_ms={}", format::start_of_day_ms(day + 1)));
         }
         query
     }
@@ -138,7 +137,7 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
         view! {
             <tr data-testid="audit-row" data-position=envelope.position.to_string()>
                 <td class="amount">{envelope.position}</td>
-                <td>{format::date(day_of(at))} " " {format::clock(at)}</td>
+                <td>{format::date(format::day_of(at))} " " {format::clock(at)}</td>
                 <td><button type="button" class="link" on:click=ask_for(|f, v| f.actor = v, actor)>{actor_name}</button></td>
                 <td>{envelope.event_type.clone()}</td>
                 <td><button type="button" class="link" on:click=ask_for(|f, v| f.stream = v, stream.clone())>{stream_shown}</button></td>
@@ -175,7 +174,8 @@ pub fn AuditScreen(mentions: String) -> impl IntoView {
             <table class="audit-table">
                 <thead><tr>
                     <th scope="col">"#"</th>
-                    <th scope="col">{move || i.t("audit.when")}</th>
+                    // Times on the group's clock, its zone named: an auditor reads them elsewhere.
+                    <th scope="col">{move || format!("{} ({})", i.t("audit.when"), ctx.live.with(|l| l.board.clock.zone_name().to_owned()))}</th>
                     <th scope="col">{move || i.t("audit.actor")}</th>
                     <th scope="col">{move || i.t("audit.type")}</th>
                     <th scope="col">{move || i.t("audit.stream")}</th>

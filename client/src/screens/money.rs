@@ -11,7 +11,7 @@ pub mod books;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::access::View;
-use shared::distribution::day::{day_of, days_in_month};
+use shared::distribution::day::days_in_month;
 use shared::ledger::{
     Account, AccountClass, AccountKind, Command, Currency, Donor, Posting, TransactionStatus,
 };
@@ -31,7 +31,7 @@ pub fn MoneyScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let reads_ledger = ctx.may_view(View::Ledger);
-    let period = RwSignal::new(format::month_of(day_of(ctx.now.get_untracked())));
+    let period = RwSignal::new(format::month_of(format::day_of(ctx.now.get_untracked())));
     view! {
         <main class="money-screen" data-testid="money-screen">
             <Statement period=period />
@@ -169,7 +169,7 @@ fn transactions_view(
                 .then(|| button("approve", "ledger.approve", Command::ApproveExpense { transaction_id: id.as_str().into() }));
             let payable = awaiting && (!t.needs_approval || t.approved_by.is_some());
             let pay = (payable && ctx.may("PayExpense")).then(|| {
-                let today = day_of(ctx.now.get_untracked());
+                let today = format::day_of(ctx.now.get_untracked());
                 button("pay", "ledger.pay", Command::PayExpense { transaction_id: id.as_str().into(), paid_on_day: today })
             });
             let note = (awaiting && t.needs_approval && t.approved_by.is_none()).then(|| i.t("ledger.needs_approval"));
@@ -301,7 +301,7 @@ fn RecordForm(accounts: Vec<Account>, threshold: i64) -> impl IntoView {
     let [amount, description, money_account, category, receipt, donor] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
     // The day the money moved: today unless the receipt says otherwise, never later.
-    let today = format::date(day_of(ctx.now.get_untracked()));
+    let today = format::date(format::day_of(ctx.now.get_untracked()));
     let date = RwSignal::new(today.clone());
     let kinds = Signal::derive(move || {
         vec![
@@ -327,7 +327,7 @@ fn RecordForm(accounts: Vec<Account>, threshold: i64) -> impl IntoView {
             donor: donor.get_untracked(),
             date: date.get_untracked(),
         };
-        record(i, day_of(ctx.now.get_untracked()), &entry)
+        record(i, format::day_of(ctx.now.get_untracked()), &entry)
     };
     let on_done = Callback::new(move |()| {
         for field in [amount, description, receipt, donor] {

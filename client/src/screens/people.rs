@@ -11,7 +11,6 @@ pub mod skills;
 
 use leptos::prelude::*;
 use shared::access::View;
-use shared::distribution::day::day_of;
 use shared::limits::Command as LimitsCommand;
 use shared::view::RosterView;
 
@@ -54,7 +53,7 @@ pub fn PeopleScreen() -> impl IntoView {
             {ctx.may("AssignRole").then(|| view! { <roles::RoleCardForm roster=roster /> })}
             {move || roster.get().map(|view| view! { <Loads view=view.clone() /> <skills::SkillsSection view=view /> })}
             {ctx.may_view(View::Roster).then(|| {
-                let month = format::month_of(day_of(ctx.now.get_untracked()));
+                let month = format::month_of(format::day_of(ctx.now.get_untracked()));
                 let href = format!("/api/exports/members.csv?month={month}");
                 view! { <p><a href=href download>{move || i.t("people.members_csv")}</a></p> }
             })}

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::distribution::day::{date_of_day, day_of, day_of_date, days_in_month, start_of_day_ms};
+use shared::distribution::day::{date_of_day, day_of_date, days_in_month};
 use shared::view::{PastBoard, PastEvents};
 
 use crate::api::{self, Failure};
@@ -42,11 +42,11 @@ struct Queue {
 pub fn ReplayScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    let today = day_of(ctx.now.get_untracked());
+    let today = format::day_of(ctx.now.get_untracked());
     let day = RwSignal::new(format::date(today));
     let whole_month = RwSignal::new(false);
     let past = RwSignal::new(Live::default());
-    let cursor = RwSignal::new(start_of_day_ms(today));
+    let cursor = RwSignal::new(format::start_of_day_ms(today));
     let steps = RwSignal::new(Vec::<String>::new());
     let speed = RwSignal::new(0_i64);
     let failure = RwSignal::new(None::<Failure>);
@@ -59,12 +59,12 @@ pub fn ReplayScreen() -> impl IntoView {
     let span = move || {
         let first = format::parse_date(&day.get()).unwrap_or(today);
         if !whole_month.get() {
-            return (start_of_day_ms(first), start_of_day_ms(first + 1));
+            return (format::start_of_day_ms(first), format::start_of_day_ms(first + 1));
         }
         let (year, month, _) = date_of_day(first);
         let start = day_of_date(year, month, 1).unwrap_or(first);
         let days = days_in_month(year, month).map_or(1, i64::from);
-        (start_of_day_ms(start), start_of_day_ms(start + days))
+        (format::start_of_day_ms(start), format::start_of_day_ms(start + days))
     };
 
     // Answers come after the screen may have closed: every access below is a `try_`, and a

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::distribution::Stage;
-use shared::distribution::day::day_of;
 use shared::people::{Hours, Signal};
 use shared::view::MonthView;
 
@@ -24,7 +23,7 @@ use crate::ui::{format, labels, signals, words};
 pub fn ReportScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    let period = RwSignal::new(format::month_of(day_of(ctx.now.get_untracked())));
+    let period = RwSignal::new(format::month_of(format::day_of(ctx.now.get_untracked())));
     let shown = RwSignal::new(None::<Result<MonthView, Failure>>);
     Effect::new(move || {
         let Some((year, month)) = format::parse_month(&period.get()) else { return };
@@ -114,7 +113,7 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
             let item = live.item_name(s.item_id.as_str());
             format!(
                 "{item} · {} {} · {until}",
-                words::date(i, day_of(s.from_ms)),
+                words::date(i, format::day_of(s.from_ms)),
                 format::clock(s.from_ms)
             )
         })

@@ -55,6 +55,11 @@ pub fn day_of(ms: i64) -> i64 {
     live::with_clock(|clock| clock.day_of(ms))
 }
 
+/// The first instant of the group's day `day`.
+pub fn start_of_day_ms(day: i64) -> i64 {
+    live::with_clock(|clock| clock.start_of_day_ms(day))
+}
+
 /// A day number (days since 1970) as an ISO date, as date inputs take it.
 pub fn date(day: i64) -> String {
     let (year, month, day) = date_of_day(day);

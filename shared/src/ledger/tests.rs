@@ -31,7 +31,7 @@ pub(crate) fn chart() -> Vec<Event> {
     let ledger = Ledger::new();
     let limits = GroupLimits::default();
     let ctx = Context { now_ms: NOW_MS, actor: MemberId::from("dee") };
-    let outside = Outside { limits: &limits, actor_roles: roles_of("dee") };
+    let outside = Outside { limits: &limits, actor_roles: roles_of("dee"), today: TODAY };
     default_chart()
         .iter()
         .flat_map(|c| decide(&ledger, c, &ctx, &outside).expect("the default chart opens"))
@@ -72,7 +72,7 @@ pub(crate) fn decided(
 ) -> Result<Vec<Event>, Rejection> {
     let limits = GroupLimits::default();
     let ctx = Context { now_ms: NOW_MS, actor: MemberId::from(actor) };
-    let outside = Outside { limits: &limits, actor_roles: roles_of(actor) };
+    let outside = Outside { limits: &limits, actor_roles: roles_of(actor), today: TODAY };
     decide(&ledger_after(given), when, &ctx, &outside)
 }
 
@@ -109,7 +109,7 @@ pub(crate) fn recorded(id: &str, on_day: i64, postings: Vec<Posting>, recorded_b
     let given: Vec<Event> = chart();
     let ctx = Context { now_ms: NOW_MS, actor: MemberId::from(recorded_by) };
     let limits = GroupLimits::default();
-    let outside = Outside { limits: &limits, actor_roles: roles_of(recorded_by) };
+    let outside = Outside { limits: &limits, actor_roles: roles_of(recorded_by), today: TODAY };
     let mut events = decide(&ledger_after(&given), &record(id, on_day, postings), &ctx, &outside)
         .expect("the transaction is valid");
     events.remove(0)

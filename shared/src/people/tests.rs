@@ -12,7 +12,7 @@ mod skill;
 
 use super::*;
 use crate::access::Role;
-use crate::distribution::day::MS_PER_DAY;
+use crate::distribution::day::{MS_PER_DAY, day_of};
 use crate::members;
 
 /// The day number of [`NOW_MS`]: 2025-01-20, a Monday.
@@ -67,14 +67,14 @@ pub(crate) fn check_at(
     then: Result<Vec<Event>, Rejection>,
 ) {
     let ctx = Context { now_ms, actor: MemberId::from(actor) };
-    let answer = decide(&roster_after(given), &when, &ctx, &members());
+    let answer = decide(&roster_after(given), &when, &ctx, &members(), day_of(ctx.now_ms));
     assert_eq!(answer, then, "when {when:?}");
 }
 
 /// The code of the rejection `decide` gives, for rules where the message is incidental.
 pub(crate) fn rejected(given: &[Event], actor: &str, when: Command) -> &'static str {
     let ctx = Context { now_ms: NOW_MS, actor: MemberId::from(actor) };
-    match decide(&roster_after(given), &when, &ctx, &members()) {
+    match decide(&roster_after(given), &when, &ctx, &members(), day_of(ctx.now_ms)) {
         Ok(events) => panic!("{when:?} was accepted: {events:?}"),
         Err(rejection) => rejection.code(),
     }

@@ -3,7 +3,6 @@
 //! goods with their estimated value.
 
 use leptos::prelude::*;
-use shared::distribution::day::day_of;
 use shared::ledger::{
     Account, AccountKind, Command, Donor, GoodsDonation, Grant, GrantStage, Transaction,
 };
@@ -48,7 +47,7 @@ pub fn ReverseForm(reversing: RwSignal<Option<(String, String)>>) -> impl IntoVi
     let reason = RwSignal::new(String::new());
     let action = move || {
         let (id, _) = reversing.get_untracked().ok_or_else(|| i.t("choose"))?;
-        reverse(i, day_of(ctx.now.get_untracked()), &id, &reason.get_untracked())
+        reverse(i, format::day_of(ctx.now.get_untracked()), &id, &reason.get_untracked())
     };
     let on_done = Callback::new(move |()| {
         reason.set(String::new());
@@ -239,7 +238,7 @@ fn GrantForm(grants: Vec<Grant>, accounts: Vec<Account>) -> impl IntoView {
             into: into.get_untracked(),
             note: note.get_untracked(),
         };
-        let today = day_of(ctx.now.get_untracked());
+        let today = format::day_of(ctx.now.get_untracked());
         income.with_value(|income| grant_step(i, today, income.as_deref(), &step))
     };
     let on_done = Callback::new(move |()| amount.set(String::new()));
@@ -329,7 +328,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
         .collect_view();
     let [description, value, donor] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let action = move || {
-        let today = day_of(ctx.now.get_untracked());
+        let today = format::day_of(ctx.now.get_untracked());
         record_goods(
             i,
             today,
@@ -371,7 +370,7 @@ fn GoodsReversal(correcting: RwSignal<Option<(String, String)>>) -> impl IntoVie
     let reason = RwSignal::new(String::new());
     let action = move || {
         let (id, _) = correcting.get_untracked().ok_or_else(|| i.t("choose"))?;
-        reverse_goods(i, day_of(ctx.now.get_untracked()), &id, &reason.get_untracked())
+        reverse_goods(i, format::day_of(ctx.now.get_untracked()), &id, &reason.get_untracked())
     };
     let on_done = Callback::new(move |()| {
         reason.set(String::new());

@@ -3,7 +3,6 @@
 //! recording a review.
 
 use leptos::prelude::*;
-use shared::distribution::day::day_of;
 use shared::people::{Agreement, AgreementText, Command};
 use shared::view::RosterView;
 
@@ -16,7 +15,7 @@ use crate::ui::{format, words};
 #[component]
 pub fn AgreementSection(view: RosterView) -> impl IntoView {
     let i = use_i18n();
-    let today = day_of(view.now_ms);
+    let today = format::day_of(view.now_ms);
     let shown = match view.agreement {
         None => view! { <p class="empty">{i.t("agreement.none")}</p> }.into_any(),
         Some(a) => {

@@ -6,7 +6,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::access::Role;
-use shared::distribution::day::day_of;
 use shared::people::Command;
 use shared::personal::PersonalData;
 use shared::view::{RoleContact, RosterView};
@@ -23,7 +22,7 @@ pub fn RoleCards(view: RosterView) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let at_work = !ctx.me.with_value(|me| me.roles.iter().all(|r| *r == Role::Auditor));
-    let today = day_of(view.now_ms);
+    let today = format::day_of(view.now_ms);
     let rows = ctx.live.with_untracked(|live| {
         view.role_cards
             .iter()

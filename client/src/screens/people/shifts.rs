@@ -3,7 +3,6 @@
 //! from the paper sheet (with a reason) and recording that someone did not come.
 
 use leptos::prelude::*;
-use shared::distribution::day::day_of;
 use shared::people::{Command, Shift};
 use shared::view::RosterView;
 
@@ -225,7 +224,7 @@ pub fn ShiftAdmin(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let ctx = use_ctx();
     let [task, shift, member, checked_in, checked_out, reason] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
-    let date = RwSignal::new(format::date(day_of(ctx.now.get_untracked())));
+    let date = RwSignal::new(format::date(format::day_of(ctx.now.get_untracked())));
     let from = RwSignal::new("09:00".to_owned());
     let to = RwSignal::new("13:00".to_owned());
     let needed = RwSignal::new("2".to_owned());

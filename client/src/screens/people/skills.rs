@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::access::Role;
-use shared::distribution::day::{Weekday, day_of};
+use shared::distribution::day::Weekday;
 use shared::people::{Command, Recurrence, Skill};
 use shared::view::RosterView;
 
@@ -20,7 +20,7 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
     let me = ctx.my_id();
-    let today = day_of(view.now_ms);
+    let today = format::day_of(view.now_ms);
     let anyone = ctx.has_role(Role::Coordinator);
     let rows = ctx.live.with_untracked(|live| {
         view.skills
@@ -257,7 +257,7 @@ pub fn CommitmentForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
         list
     });
     let make = move || {
-        let me = (ctx.my_id(), day_of(ctx.now.get_untracked()));
+        let me = (ctx.my_id(), format::day_of(ctx.now.get_untracked()));
         let rhythm = (every.get_untracked(), weekday.get_untracked());
         make_commitment(
             i,

@@ -136,9 +136,11 @@ fn a_forgotten_check_out_is_corrected_with_a_reason_not_checked_out_days_later()
     };
     let ctx = Context { now_ms: two_days_later, actor: id("cy") };
     let roster = roster_after(&given);
-    let blank = decide(&roster, &correct(""), &ctx, &members()).unwrap_err();
+    let blank = decide(&roster, &correct(""), &ctx, &members(), day_of(ctx.now_ms)).unwrap_err();
     assert_eq!(blank.code(), "invalid_field");
-    let events = decide(&roster, &correct("forgot to check out"), &ctx, &members()).unwrap();
+    let events =
+        decide(&roster, &correct("forgot to check out"), &ctx, &members(), day_of(ctx.now_ms))
+            .unwrap();
     let mut after = given.clone();
     after.extend(events);
     let minutes = roster_after(&after).minutes_last_4_weeks(two_days_later);
@@ -167,7 +169,7 @@ fn an_absence_is_recorded_after_the_shift_as_a_bare_fact() {
     keys.sort();
     assert_eq!(keys, ["member_id", "shift_id", "type"]);
     let ctx = Context { now_ms: after_ms, actor: id("cy") };
-    let came = decide(&roster_after(&given), &record("eve"), &ctx, &members());
+    let came = decide(&roster_after(&given), &record("eve"), &ctx, &members(), day_of(ctx.now_ms));
     assert_eq!(came.unwrap_err().code(), "wrong_stage", "eve came");
 }
 

@@ -265,6 +265,7 @@ pub fn members(
     roster: &Roster,
     (year, month): (i64, u32),
     today: i64,
+    clock: &shared::clock::Clock,
 ) -> String {
     let mut out = row(&MEMBER_COLUMNS);
     let (Some(first_day), Some(days)) = (day_of_date(year, month, 1), days_in_month(year, month))
@@ -274,7 +275,8 @@ pub fn members(
     let last_day = first_day + i64::from(days) - 1;
     // Hours and absences depend only on the roster they are counted from; the warnings,
     // which need the roster at the month's end, are not exported.
-    let worked = PeopleMonth::build(roster, roster, &Default::default(), first_day, last_day);
+    let worked =
+        PeopleMonth::build(roster, roster, &Default::default(), first_day, last_day, clock);
     let mut cards: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for card in roster.role_cards.values() {
         if let Some(holder) = card.holder_id() {

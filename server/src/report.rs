@@ -9,7 +9,7 @@
 //! - the money: the month's statement from the books as they stand now, like
 //!   `GET /api/statements/{year}/{month}`.
 
-use shared::distribution::day::{day_of_date, days_in_month, iso_date, start_of_day_ms};
+use shared::distribution::day::{day_of_date, days_in_month, iso_date};
 use shared::distribution::{self, Stage, report::Durations, report::MonthReport};
 use shared::group;
 use shared::ledger::MonthlyStatement;
@@ -37,7 +37,11 @@ pub fn month_report(
         return Ok(None);
     };
     let last_day = first_day + i64::from(days) - 1;
-    let end_ms = start_of_day_ms(last_day + 1);
+    // The group's clock as it stands: it keeps every zone the group has had, so a month is
+    // bounded by the midnights it was lived with.
+    let now = history.at(log, log.head().position)?;
+    let clock = now.board.clock.clone();
+    let end_ms = clock.start_of_day_ms(last_day + 1);
     let mut events = Vec::new();
     let mut next = 1;
     'reading: loop {
@@ -60,16 +64,16 @@ pub fn month_report(
         }
     }
     let at_end = history.at_time(log, end_ms - 1)?;
-    let now = history.at(log, log.head().position)?;
     Ok(Some(MonthView {
         month: format!("{year:04}-{month:02}"),
-        distribution: MonthReport::build(&events, first_day, last_day, now_ms),
+        distribution: MonthReport::build(&events, first_day, last_day, now_ms, &clock),
         people: PeopleMonth::build(
             &now.people,
             &at_end.people,
             &at_end.limits,
             first_day,
             last_day,
+            &clock,
         ),
         money: MonthlyStatement::for_month(&now.ledger, year, month),
     }))

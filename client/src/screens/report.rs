@@ -169,7 +169,11 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
         })
         .collect_view();
     view! {
-        <p class="period">{words::date(i, d.first_day)} " – " {words::date(i, d.last_day)}</p>
+        // The days are the group's, on its clock: its zone is named.
+        <p class="period" data-testid="report-period">
+            {words::date(i, d.first_day)} " – " {words::date(i, d.last_day)}
+            " (" {live.board.clock.zone_name().to_owned()} ")"
+        </p>
         <dl class="figures">
             {figure("report.households_served", d.households_served)}
             {figure("report.requests_logged", d.requests_logged)}

@@ -72,7 +72,7 @@ impl Export {
                 statement.map(|s| super::statement(&s)).unwrap_or_default()
             }
             Export::Members(year, month) => {
-                super::members(&p.members, &p.people, (year, month), today)
+                super::members(&p.members, &p.people, (year, month), today, &p.board.clock)
             }
             Export::StockMovements => String::new(),
         })

@@ -346,7 +346,7 @@ fn members_carry_roles_cards_current_skills_and_the_months_hours_and_absences() 
             SkillEntry { skill: Skill::Cpr, expires_on_day: Some(jan(31)) },
         ],
     );
-    let rows = parse(&members(&people, &roster, (2025, 1), jan(20)));
+    let rows = parse(&members(&people, &roster, (2025, 1), jan(20), &shared::clock::Clock::utc()));
     assert_eq!(rows[0], MEMBER_COLUMNS);
     assert_eq!(
         rows[1],

@@ -122,6 +122,8 @@ pub async fn members(
         None => exports::month_of(today),
     };
     caught_up(&state).await;
-    let body = state.live.read(|p| exports::members(&p.members, &p.people, (year, month), today));
+    let body = state
+        .live
+        .read(|p| exports::members(&p.members, &p.people, (year, month), today, &p.board.clock));
     Ok(csv_response(&format!("members-{year:04}-{month:02}.csv"), body))
 }

@@ -8,8 +8,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Recorded;
-use super::day::day_of;
-use super::day::start_of_day_ms;
 use super::event::Event;
 use super::hashing::{FastMap, FastSet};
 use super::id::{HouseholdId, ItemId, RequestId};
@@ -17,6 +15,7 @@ use super::progress::Stage;
 use super::stock::AdjustmentReason;
 use super::stock_levels::StockLevels;
 use super::timeline::Timelines;
+use crate::clock::Clock;
 
 /// How many of the longest waits the report lists.
 pub const LONGEST_WAITS: usize = 5;
@@ -122,14 +121,17 @@ impl MonthReport {
         first_day: i64,
         last_day: i64,
         now_ms: i64,
+        clock: &Clock,
     ) -> MonthReport {
-        let (start_ms, end_ms) = (start_of_day_ms(first_day), start_of_day_ms(last_day + 1));
+        // The month's days on the group's clock (the zone each was lived in).
+        let (start_ms, end_ms) =
+            (clock.start_of_day_ms(first_day), clock.start_of_day_ms(last_day + 1));
         let mut report = MonthReport { first_day, last_day, ..MonthReport::default() };
         let mut timelines = Timelines::new();
         let mut household_of: BTreeMap<RequestId, HouseholdId> = BTreeMap::new();
         // Completions per household this month: one taken back no longer counts.
         let mut served: BTreeMap<HouseholdId, i64> = BTreeMap::new();
-        let mut stock = Stock::new(start_ms);
+        let mut stock = Stock::new(start_ms, clock.clone());
         for recorded in events {
             if recorded.recorded_at_ms >= end_ms {
                 break;
@@ -259,16 +261,18 @@ struct Stock {
     out_since: FastMap<ItemId, i64>,
     done: Vec<Stockout>,
     month_start_ms: i64,
+    clock: Clock,
 }
 
 impl Stock {
-    fn new(month_start_ms: i64) -> Stock {
+    fn new(month_start_ms: i64, clock: Clock) -> Stock {
         Stock {
             levels: StockLevels::default(),
             stocked: FastSet::default(),
             out_since: FastMap::default(),
             done: Vec::new(),
             month_start_ms,
+            clock,
         }
     }
 
@@ -288,7 +292,7 @@ impl Stock {
             return;
         }
         let at = recorded.recorded_at_ms;
-        let today = day_of(at);
+        let today = self.clock.day_of(at);
         let available: Vec<(ItemId, bool)> = self
             .levels
             .items

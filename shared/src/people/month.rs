@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use super::id::RoleCardId;
 use super::roster::Roster;
 use super::signals::Signal;
+use crate::clock::Clock;
 use crate::distribution::MemberId;
-use crate::distribution::day::{day_of, start_of_day_ms};
 use crate::limits::GroupLimits;
 
 /// How far past the month's end a term counts as "ending soon".
@@ -61,8 +61,10 @@ impl PeopleMonth {
         limits: &GroupLimits,
         first_day: i64,
         last_day: i64,
+        clock: &Clock,
     ) -> PeopleMonth {
-        let (start_ms, end_ms) = (start_of_day_ms(first_day), start_of_day_ms(last_day + 1));
+        let (start_ms, end_ms) =
+            (clock.start_of_day_ms(first_day), clock.start_of_day_ms(last_day + 1));
         let mut month = PeopleMonth::default();
         for shift in worked.shifts.values() {
             for (member_id, attendance) in &shift.attendance {
@@ -96,7 +98,7 @@ impl PeopleMonth {
                 _ => {}
             }
         }
-        let horizon = day_of(end_ms - 1) + TERMS_ENDING_WITHIN_DAYS;
+        let horizon = clock.day_of(end_ms - 1) + TERMS_ENDING_WITHIN_DAYS;
         for card in at_end.role_cards.values() {
             let Some(holder) = card.holder.as_ref().filter(|h| h.term_ends_on_day <= horizon)
             else {

@@ -2,6 +2,7 @@
 //! events say.
 
 use super::*;
+use crate::clock::Clock;
 use crate::distribution::report::{Durations, MonthReport};
 
 const DAY_MS: i64 = day::MS_PER_DAY;
@@ -93,7 +94,7 @@ fn history() -> Vec<Recorded> {
 
 #[test]
 fn the_months_figures_come_from_its_events_and_history_before_it() {
-    let report = MonthReport::build(&history(), FIRST, LAST, i64::MAX);
+    let report = MonthReport::build(&history(), FIRST, LAST, i64::MAX, &Clock::utc());
     assert_eq!(report.requests_logged, 2, "r2 and r3; r1 was logged before, r4 after");
     assert_eq!(report.requests_by_need.get("food"), Some(&2));
     assert_eq!(report.deliveries_completed, 1);
@@ -142,12 +143,34 @@ fn percentiles_are_nearest_rank_and_an_empty_month_is_all_zero() {
     assert_eq!(Durations::of((1..=10).collect()), Durations { count: 10, median_ms: 5, p90_ms: 9 });
     assert_eq!(Durations::of(vec![7]), Durations { count: 1, median_ms: 7, p90_ms: 7 });
     assert_eq!(Durations::of(Vec::new()), Durations::default());
-    let empty = MonthReport::build(&[], FIRST, LAST, i64::MAX);
+    let empty = MonthReport::build(&[], FIRST, LAST, i64::MAX, &Clock::utc());
     assert_eq!(empty.requests_logged, 0);
     assert!(empty.longest_waits.is_empty());
     // The same events always give the same report.
     assert_eq!(
-        MonthReport::build(&history(), FIRST, LAST, i64::MAX),
-        MonthReport::build(&history(), FIRST, LAST, i64::MAX)
+        MonthReport::build(&history(), FIRST, LAST, i64::MAX, &Clock::utc()),
+        MonthReport::build(&history(), FIRST, LAST, i64::MAX, &Clock::utc())
     );
+}
+
+#[test]
+fn a_month_is_bounded_by_the_groups_own_midnights() {
+    // Logged at 02:00 UTC on the month's first day: still the evening before in New York
+    // (UTC−5), the last day of the previous month there.
+    let early = vec![Recorded {
+        position: 1,
+        recorded_at_ms: at(FIRST, 2),
+        actor: MemberId::from(COORDINATOR),
+        event: logged("r9", vec![line("rice", 1)]),
+    }];
+    let new_york = Clock {
+        zone: "America/New_York".into(),
+        offsets: vec![crate::clock::Offset { from_ms: i64::MIN, seconds: -5 * 3_600 }],
+    };
+    let utc = MonthReport::build(&early, FIRST, LAST, i64::MAX, &Clock::utc());
+    assert_eq!(utc.requests_logged, 1);
+    let this_month = MonthReport::build(&early, FIRST, LAST, i64::MAX, &new_york);
+    assert_eq!(this_month.requests_logged, 0);
+    let last_month = MonthReport::build(&early, FIRST - 30, FIRST - 1, i64::MAX, &new_york);
+    assert_eq!(last_month.requests_logged, 1);
 }

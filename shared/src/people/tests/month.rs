@@ -3,6 +3,7 @@
 //! the warnings are those of the month's last moment.
 
 use super::*;
+use crate::clock::Clock;
 use crate::distribution::day::start_of_day_ms;
 use crate::limits::GroupLimits;
 
@@ -32,7 +33,14 @@ fn worked(name: &str, member: &str, at_ms: i64, minutes: i64) -> Vec<Event> {
 
 fn january(given: &[Event]) -> PeopleMonth {
     let roster = roster_after(given);
-    PeopleMonth::build(&roster, &roster, &GroupLimits::default(), JANUARY.0, JANUARY.1)
+    PeopleMonth::build(
+        &roster,
+        &roster,
+        &GroupLimits::default(),
+        JANUARY.0,
+        JANUARY.1,
+        &Clock::utc(),
+    )
 }
 
 #[test]

@@ -32,9 +32,9 @@ pub async fn roster(
         RosterView {
             now_ms,
             limits: p.limits.clone(),
-            signals: roster.signals(now_ms, &p.limits),
+            signals: roster.signals(now_ms, &p.board.clock, &p.limits),
             role_cards: roster.role_cards.values().cloned().collect(),
-            workloads: roster.workloads(now_ms),
+            workloads: roster.workloads(now_ms, &p.board.clock),
             shifts,
             skills: roster.skills.clone(),
             agreement: roster.agreement.clone(),

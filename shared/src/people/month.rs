@@ -87,7 +87,7 @@ impl PeopleMonth {
                 }
             }
         }
-        for signal in at_end.signals(end_ms - 1, limits) {
+        for signal in at_end.signals(end_ms - 1, clock, limits) {
             match signal {
                 Signal::TooManyHours { .. } | Signal::TooManyRoles { .. } => {
                     month.burnout.push(signal)

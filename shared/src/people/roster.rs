@@ -14,8 +14,9 @@ use super::id::{CommitmentId, RoleCardId, ShiftId};
 use super::role_card::RoleCard;
 use super::shift::Shift;
 use super::skill::{self, SkillEntry};
+use crate::clock::Clock;
 use crate::distribution::MemberId;
-use crate::distribution::day::{MS_PER_DAY, day_of};
+use crate::distribution::day::MS_PER_DAY;
 
 /// The burnout window: hours are counted over the last four weeks.
 pub const WINDOW_DAYS: i64 = 28;
@@ -110,8 +111,9 @@ impl Roster {
         minutes
     }
 
-    /// Everyone the roster names, with their roles, hours and commitments, by member id.
-    pub fn workloads(&self, now_ms: i64) -> Vec<Workload> {
+    /// Everyone the roster names, with their roles, hours and commitments, by member id;
+    /// commitments counted from the group's day at `now_ms` on `clock`.
+    pub fn workloads(&self, now_ms: i64, clock: &Clock) -> Vec<Workload> {
         let mut loads: BTreeMap<MemberId, Workload> = BTreeMap::new();
         fn load<'a>(
             loads: &'a mut BTreeMap<MemberId, Workload>,
@@ -139,7 +141,7 @@ impl Roster {
             entry.minutes_last_4_weeks = minutes;
             entry.shifts_last_4_weeks = shifts;
         }
-        let today = day_of(now_ms);
+        let today = clock.day_of(now_ms);
         for commitment in self.commitments.values() {
             let minutes = commitment.minutes_between(today, today + WINDOW_DAYS);
             load(&mut loads, &commitment.member_id).committed_minutes_next_4_weeks += minutes;

@@ -6,8 +6,9 @@ use serde::{Deserialize, Serialize};
 use super::id::{RoleCardId, ShiftId};
 use super::roster::Roster;
 use super::skill::Skill;
+use crate::clock::Clock;
 use crate::distribution::MemberId;
-use crate::distribution::day::{MS_PER_DAY, day_of};
+use crate::distribution::day::MS_PER_DAY;
 use crate::limits::GroupLimits;
 
 /// How far ahead the roster looks for shifts short of people.
@@ -37,10 +38,11 @@ pub enum Signal {
 impl Roster {
     /// Every signal at `now_ms`: roles first (by card), then members (by id), shifts (by
     /// start), skills, and the agreement. The same events and moment give the same list.
-    pub fn signals(&self, now_ms: i64, limits: &GroupLimits) -> Vec<Signal> {
-        let today = day_of(now_ms);
+    /// Days (terms, certificates, reviews) are the group's, on `clock`.
+    pub fn signals(&self, now_ms: i64, clock: &Clock, limits: &GroupLimits) -> Vec<Signal> {
+        let today = clock.day_of(now_ms);
         let mut signals = self.role_signals(today);
-        for load in self.workloads(now_ms) {
+        for load in self.workloads(now_ms, clock) {
             let held = load.roles_held.len() as u32;
             if held > limits.max_roles_per_member {
                 signals.push(Signal::TooManyRoles {

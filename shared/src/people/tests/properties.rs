@@ -3,6 +3,7 @@
 //! plain count of check-ins, check-outs and corrections; the burnout signal names exactly
 //! the members over the limit.
 
+use crate::clock::Clock;
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -106,7 +107,7 @@ proptest! {
                 roster.minutes_last_4_weeks(now_ms).into_iter().map(|(m, (minutes, _))| (m, minutes)).collect();
             prop_assert_eq!(&counted, &reference);
             let flagged: Vec<MemberId> = roster
-                .signals(now_ms, &limits)
+                .signals(now_ms, &Clock::utc(), &limits)
                 .into_iter()
                 .filter_map(|s| match s {
                     Signal::TooManyHours { member_id, .. } => Some(member_id),
@@ -119,7 +120,7 @@ proptest! {
                 .map(|(m, _)| m)
                 .collect();
             prop_assert_eq!(flagged, over);
-            prop_assert_eq!(roster.signals(now_ms, &limits), roster.signals(now_ms, &limits));
+            prop_assert_eq!(roster.signals(now_ms, &Clock::utc(), &limits), roster.signals(now_ms, &Clock::utc(), &limits));
         }
     }
 }

@@ -3,10 +3,11 @@
 //! a review due.
 
 use super::*;
+use crate::clock::Clock;
 use crate::limits::GroupLimits;
 
 fn signals(given: &[Event], now_ms: i64) -> Vec<Signal> {
-    roster_after(given).signals(now_ms, &GroupLimits::default())
+    roster_after(given).signals(now_ms, &Clock::utc(), &GroupLimits::default())
 }
 
 fn card_held(role: &str, holder: &str, backup: Option<&str>, critical: bool) -> Vec<Event> {
@@ -108,7 +109,7 @@ fn a_member_over_the_hours_limit_in_the_last_four_weeks_is_flagged() {
         limit_minutes: 40 * 60,
     };
     assert_eq!(signals(&given, NOW_MS), vec![burnout]);
-    let load = roster_after(&given).workloads(NOW_MS);
+    let load = roster_after(&given).workloads(NOW_MS, &Clock::utc());
     assert_eq!((load[0].minutes_last_4_weeks, load[0].shifts_last_4_weeks), (41 * 60, 4));
 }
 

@@ -163,8 +163,9 @@ impl<'a> Importer<'a> {
             )));
         }
         progress.set_phase(Phase::Reading);
-        let today = shared::distribution::day::day_of((self.state.clock)());
-        let mut known = self.state.live.read(|p| kinds::Known::of(p, today));
+        // The group's day: what "expired" and "in the future" mean for the rows.
+        let now_ms = (self.state.clock)();
+        let mut known = self.state.live.read(|p| kinds::Known::of(p, p.board.clock.day_of(now_ms)));
         let planned = plan(kind, bytes, dates, &hash, &mut known, progress)?;
         let dry_run = commit.is_none();
         let short = &hash[..16];

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use shared::access::{self, View};
-use shared::distribution::day::{day_of, day_of_date};
+use shared::distribution::day::day_of_date;
 use shared::ledger::MonthlyStatement;
 
 use super::AppState;
@@ -115,7 +115,9 @@ pub async fn members(
 ) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Roster), "reading the roster")?;
     let Query(query) = query.map_err(invalid_query)?;
-    let today = day_of((state.clock)());
+    // The month under way where the group lives.
+    let now_ms = (state.clock)();
+    let today = state.live.read(|p| p.board.clock.day_of(now_ms));
     let (year, month) = match query.month.as_deref() {
         Some(text) => exports::parse_month(text)
             .map_err(|message| ApiError::bad_request("invalid_month", message))?,

@@ -304,55 +304,38 @@ pub fn stock_view(i: I18n, live: &Live, now: i64, fit: Fit) -> impl IntoView + u
         .into_iter()
         .take(shown)
         .map(|warning| {
-            let (kind, text) = match &warning {
-                StockWarning::BelowThreshold { item_id, available, threshold } => (
-                    "low",
-                    i.tf(
+            // The row names the item, how many and the date; the tooltip adds where.
+            let (kind, text, short) = match &warning {
+                StockWarning::BelowThreshold { item_id, available, threshold } => {
+                    let text = i.tf(
                         "stock.warning_low",
                         &[
                             ("item", live.item_name(item_id.as_str())),
                             ("available", &available.to_string()),
                             ("threshold", &threshold.to_string()),
                         ],
-                    ),
-                ),
-                StockWarning::ExpiringSoon { item_id, location_id, expires_on_day, on_hand } => (
-                    "expiring",
-                    i.tf(
-                        "stock.warning_expiring",
-                        &[
-                            ("item", live.item_name(item_id.as_str())),
-                            ("n", &on_hand.to_string()),
-                            ("location", live.location_name(location_id.as_str())),
-                            ("date", &words::date(i, *expires_on_day)),
-                        ],
-                    ),
-                ),
-                StockWarning::Expired { item_id, location_id, expires_on_day, on_hand } => (
-                    "expired",
-                    i.tf(
-                        "stock.warning_expired",
-                        &[
-                            ("item", live.item_name(item_id.as_str())),
-                            ("n", &on_hand.to_string()),
-                            ("location", live.location_name(location_id.as_str())),
-                            ("date", &words::date(i, *expires_on_day)),
-                        ],
-                    ),
-                ),
-            };
-            // The row names the item, how many and the date; the tooltip adds where.
-            let short = match &warning {
-                StockWarning::BelowThreshold { .. } => text.clone(),
-                StockWarning::ExpiringSoon { item_id, expires_on_day, on_hand, .. }
-                | StockWarning::Expired { item_id, expires_on_day, on_hand, .. } => i.tf(
-                    if kind == "expired" { "board.expired" } else { "board.expiring" },
-                    &[
-                        ("item", live.item_name(item_id.as_str())),
-                        ("n", &on_hand.to_string()),
-                        ("date", &words::date(i, *expires_on_day)),
-                    ],
-                ),
+                    );
+                    ("low", text.clone(), text)
+                }
+                StockWarning::ExpiringSoon { item_id, location_id, expires_on_day, on_hand }
+                | StockWarning::Expired { item_id, location_id, expires_on_day, on_hand } => {
+                    let kind = match warning {
+                        StockWarning::Expired { .. } => "expired",
+                        _ => "expiring",
+                    };
+                    let (item, n) = (live.item_name(item_id.as_str()), on_hand.to_string());
+                    let date = words::date(i, *expires_on_day);
+                    let location = live.location_name(location_id.as_str());
+                    let text = i.tf(
+                        &format!("stock.warning_{kind}"),
+                        &[("item", item), ("n", &n), ("location", location), ("date", &date)],
+                    );
+                    let short = i.tf(
+                        &format!("board.{kind}"),
+                        &[("item", item), ("n", &n), ("date", &date)],
+                    );
+                    (kind, text, short)
+                }
             };
             view! { <li data-testid="stock-warning" data-kind=kind title=text>{short}</li> }
         })

@@ -37,6 +37,10 @@ enum Command {
         /// Fill an empty data folder with a month of demo data and print demo sign-ins.
         #[arg(long)]
         demo: bool,
+        /// How many days ahead standing orders' dates are logged, reserved and scheduled.
+        #[arg(long, env = "POTLUCK_DAYS_AHEAD", default_value_t = shared::standing::DEFAULT_DAYS_AHEAD,
+              value_parser = clap::value_parser!(i64).range(0..=60))]
+        days_ahead: i64,
     },
     /// Check every record and the hash chain of the log; report the first broken position.
     Verify {
@@ -221,11 +225,12 @@ pub fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Serve { data, bind, static_dir, dev_endpoints, demo } => {
+            Command::Serve { data, bind, static_dir, dev_endpoints, demo, days_ahead } => {
                 if demo {
                     fill_demo(&data.path).await?;
                 }
-                serve(data.path, bind, static_dir, dev_endpoints).await
+                let served = Served { bind, static_dir, dev_endpoints, days_ahead };
+                serve(data.path, served).await
             }
             Command::Verify { data } => verify(data.path).await,
             Command::Import { data, kind, file, actor, dates, dry_run, yes } => {
@@ -269,12 +274,16 @@ pub fn main() -> ExitCode {
     }
 }
 
-async fn serve(
-    data: PathBuf,
+/// How `potluck serve` was asked to serve.
+struct Served {
     bind: SocketAddr,
     static_dir: Option<PathBuf>,
     dev_endpoints: bool,
-) -> anyhow::Result<ExitCode> {
+    days_ahead: i64,
+}
+
+async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
+    let Served { bind, static_dir, dev_endpoints, .. } = served;
     let log = Log::open(&data)?;
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
@@ -287,6 +296,7 @@ async fn serve(
     let router = http::app(state.clone());
     tokio::spawn(crate::backup::serve_admin(log.clone(), data.clone(), state.closing.subscribe()));
     tokio::spawn(crate::retention::run(state.clone()));
+    tokio::spawn(crate::ahead::run(state.clone(), served.days_ahead));
     println!("potluck is listening on http://{address}");
     http::serve(listener, router, async move {
         shutdown_signal().await;

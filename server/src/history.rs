@@ -29,6 +29,7 @@ use shared::ledger::Ledger;
 use shared::limits::GroupLimits;
 use shared::members::Members;
 use shared::people;
+use shared::standing::StandingOrders;
 
 use crate::log::{Log, ReadError};
 use crate::projections::decode;
@@ -52,6 +53,9 @@ pub struct Past {
     pub ledger: Ledger,
     pub people: people::Roster,
     pub limits: GroupLimits,
+    /// Standing orders as they stood (snapshots from before them read as none).
+    #[serde(default)]
+    pub standing: StandingOrders,
 }
 
 impl Past {
@@ -62,16 +66,20 @@ impl Past {
         self.recorded_at_ms = envelope.recorded_at_ms;
         let Some(recorded) = decode(envelope)? else { return Ok(()) };
         match &recorded.event {
-            Event::Distribution(event) => self.board.apply(&distribution::Recorded {
-                position: recorded.position,
-                recorded_at_ms: recorded.recorded_at_ms,
-                actor: recorded.actor.clone(),
-                event: event.clone(),
-            }),
+            Event::Distribution(event) => {
+                self.standing.hear(event, recorded.recorded_at_ms, &self.board.clock);
+                self.board.apply(&distribution::Recorded {
+                    position: recorded.position,
+                    recorded_at_ms: recorded.recorded_at_ms,
+                    actor: recorded.actor.clone(),
+                    event: event.clone(),
+                });
+            }
             Event::Members(event) => self.members.evolve(event),
             Event::People(event) => self.people.evolve(event),
             Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
             Event::Limits(event) => self.limits.evolve(event),
+            Event::Standing(event) => self.standing.evolve(event, &recorded.actor),
         }
         Ok(())
     }

@@ -192,6 +192,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/statements/{year}/{month}", get(money::statement))
         .route("/api/reports/{year}/{month}", get(money::report))
         .route("/api/roster", get(people::roster))
+        .route("/api/standing", get(people::standing))
+        .route("/api/week", get(people::week))
         .route("/api/history", get(history::past))
         .route("/api/history/events", get(history::events))
         .layer(CompressionLayer::new().gzip(true));

@@ -8,11 +8,13 @@
 //! - [`sealed`]: households' personal data, encrypted per household, keys outside the log.
 //! - [`history`]: time travel: any projection as of a position or moment, from snapshots.
 //! - [`metrics`]: Prometheus counters; [`exports`]: CSV for accountants and coordinators.
+//! - [`ahead`]: planning ahead: standing orders' dates, template shifts, sign-ups.
 //! - [`cli`]: the `potluck` command line; [`demo`]: a month of demo data.
 //!
 //! `main.rs` is a thin command line over these; tests drive [`http::app`] on port 0.
 
 pub mod admin;
+pub mod ahead;
 pub mod auth;
 pub mod backup;
 pub mod bundle;

@@ -17,6 +17,7 @@ use shared::ledger::Ledger;
 use shared::limits::GroupLimits;
 use shared::members::Members;
 use shared::people;
+use shared::standing::StandingOrders;
 use shared::wire::{ServerMessage, Snapshot, WireEvent};
 use tokio::sync::broadcast;
 
@@ -33,6 +34,9 @@ pub struct Projections {
     /// Sealed contact details by request id, with the household they belong to. Server-side
     /// only: never in a snapshot.
     pub contacts: HashMap<String, (String, SealedPersonalData)>,
+    /// Each household's latest sealed contact (from a request or a registration): what a
+    /// request logged without one (a standing order's date) falls back to. Server-side only.
+    pub household_contacts: HashMap<String, SealedPersonalData>,
     /// The books: read over `/api/ledger` and `/api/statements`, by role.
     pub ledger: Ledger,
     /// Role cards, skills, commitments, shifts and the agreement.
@@ -45,6 +49,8 @@ pub struct Projections {
     /// keeps households.
     pub registered_households: HashMap<String, i64>,
     pub limits: GroupLimits,
+    /// Standing orders, with the dates logged so far.
+    pub standing: StandingOrders,
 }
 
 impl Projections {
@@ -92,6 +98,24 @@ impl Projections {
                     self.contacts.insert(request_id.to_string(), entry);
                 }
                 match event {
+                    distribution::Event::RequestLogged {
+                        household_id,
+                        personal_data: Some(sealed),
+                        ..
+                    }
+                    | distribution::Event::HouseholdRegistered {
+                        household_id,
+                        personal_data: Some(sealed),
+                        ..
+                    } => {
+                        self.household_contacts.insert(household_id.to_string(), sealed.clone());
+                    }
+                    distribution::Event::HouseholdErased { household_id, .. } => {
+                        self.household_contacts.remove(household_id.as_str());
+                    }
+                    _ => {}
+                }
+                match event {
                     distribution::Event::HouseholdRegistered { household_id, .. } => {
                         let at_ms = recorded.recorded_at_ms;
                         self.registered_households.insert(household_id.to_string(), at_ms);
@@ -108,6 +132,7 @@ impl Projections {
                     actor: recorded.actor.clone(),
                     event: event.clone(),
                 };
+                self.standing.hear(event, recorded.recorded_at_ms, &self.board.clock);
                 self.board.apply(&recorded);
                 self.timelines.apply(&recorded);
             }
@@ -118,6 +143,7 @@ impl Projections {
             }
             Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
             Event::Limits(event) => self.limits.evolve(event),
+            Event::Standing(event) => self.standing.evolve(event, &recorded.actor),
         }
     }
 

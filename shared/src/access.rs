@@ -93,12 +93,13 @@ const DISTRIBUTION_COMMANDS: [&str; 29] = [
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
 /// part's own list, joined, so a new command is listed once, beside its enum.
-pub const COMMAND_TYPES: [&str; 72] = concat(&[
+pub const COMMAND_TYPES: [&str; 80] = concat(&[
     &DISTRIBUTION_COMMANDS,
     &crate::members::Command::TYPES,
     &crate::limits::Command::TYPES,
     &crate::people::Command::TYPES,
     &crate::ledger::Command::TYPES,
+    &crate::standing::Command::TYPES,
 ]);
 
 /// Joins lists at compile time; a wrong total length fails the build.
@@ -152,6 +153,14 @@ pub fn roles_for_command(command_type: &str) -> &'static [Role] {
         "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
         "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
         "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],
+        // A household's standing orders: those who keep in touch with households.
+        "StartStandingOrder"
+        | "PauseStandingOrder"
+        | "SkipStandingDate"
+        | "ChangeStandingItems"
+        | "EndStandingOrder" => &[Coordinator, Communications, Liaison],
+        // The server logs each date itself; a coordinator or logistics may log one early.
+        "LogStandingOccurrence" => &[Coordinator, Logistics],
         // Destroys the household's key: its personal data is gone for good.
         "EraseHousehold" => &[Coordinator, Liaison],
         _ => roles_for_people_and_money(command_type),
@@ -184,6 +193,7 @@ fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
         "PlanShift" | "CancelShift" | "CorrectShiftTimes" | "RecordShiftAbsence" => {
             &[Coordinator, Logistics]
         }
+        "DefineShiftTemplate" | "EndShiftTemplate" => &[Coordinator, Logistics],
         "OpenAccount"
         | "CloseAccount"
         | "RecordTransaction"

@@ -63,13 +63,14 @@ pub use field::{MAX_NAME_CHARS, MAX_QUANTITY, MAX_TEXT_CHARS};
 pub use hashing::{FastMap, FastSet, FxHasher};
 pub use id::{
     AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MAX_ID_CHARS, MemberId, PartnerId,
-    RequestId, Zone,
+    RequestId, StandingOrderId, Zone,
 };
 pub use procurement::{AlertResolution, AlertState};
 pub use progress::{DeliveryProgress, LineProgress, RequestProgress, Stage};
 pub use rejection::Rejection;
+pub(crate) use request::check_lines as request_lines_check;
 pub use request::{
-    ContactChannel, MAX_HOUSEHOLD_SIZE, NeedCategory, RequestLine, RequestState,
+    ContactChannel, MAX_HOUSEHOLD_SIZE, NeedCategory, Occurrence, RequestLine, RequestState,
     SealedPersonalData, Urgency,
 };
 pub use reservation::{Availability, LineCheck};
@@ -263,6 +264,7 @@ fn decide_new_request(state: &State, command: &Command) -> Result<Vec<Event>, Re
         contact_channel: *contact_channel,
         personal_data: personal_data.clone(),
         number: state.requests.len() as u64 + 1,
+        standing: None,
     }])
 }
 

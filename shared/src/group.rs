@@ -16,7 +16,9 @@ use crate::ledger::{self, Ledger};
 use crate::limits::{self, GroupLimits};
 use crate::members::{self, Members};
 use crate::people::{self, Roster};
+use crate::standing::{self, StandingOrders};
 
+pub mod ahead;
 pub mod sim;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -27,6 +29,7 @@ pub enum Command {
     People(people::Command),
     Ledger(ledger::Command),
     Limits(limits::Command),
+    Standing(standing::Command),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -37,6 +40,7 @@ pub enum Event {
     People(people::Event),
     Ledger(ledger::Event),
     Limits(limits::Event),
+    Standing(standing::Event),
 }
 
 /// An event as the log recorded it, in the group's terms.
@@ -55,6 +59,7 @@ pub struct State {
     pub people: Roster,
     pub ledger: Ledger,
     pub limits: GroupLimits,
+    pub standing: StandingOrders,
 }
 
 impl Command {
@@ -65,6 +70,7 @@ impl Command {
             Command::People(c) => c.command_type(),
             Command::Ledger(c) => c.command_type(),
             Command::Limits(c) => c.command_type(),
+            Command::Standing(c) => c.command_type(),
         }
     }
 
@@ -76,6 +82,7 @@ impl Command {
             Command::People(c) => c.stream(),
             Command::Ledger(c) => c.stream(),
             Command::Limits(c) => c.stream(),
+            Command::Standing(c) => c.stream(),
         }
     }
 
@@ -101,6 +108,8 @@ impl Command {
             ledger::Command::deserialize(value).map(Command::Ledger)
         } else if limits::Command::TYPES.contains(&kind) {
             limits::Command::deserialize(value).map(Command::Limits)
+        } else if standing::Command::TYPES.contains(&kind) {
+            standing::Command::deserialize(value).map(Command::Standing)
         } else {
             distribution::Command::deserialize(value).map(Command::Distribution)
         };
@@ -128,13 +137,18 @@ impl Event {
             Event::People(e) => e.event_type(),
             Event::Ledger(e) => e.event_type(),
             Event::Limits(e) => e.event_type(),
+            Event::Standing(e) => e.event_type(),
         }
     }
 
     pub fn schema_version(&self) -> u32 {
         match self {
             Event::Distribution(e) => e.schema_version(),
-            Event::Members(_) | Event::People(_) | Event::Ledger(_) | Event::Limits(_) => 1,
+            Event::Members(_)
+            | Event::People(_)
+            | Event::Ledger(_)
+            | Event::Limits(_)
+            | Event::Standing(_) => 1,
         }
     }
 
@@ -145,6 +159,7 @@ impl Event {
             || people::Event::TYPES.contains(&event_type)
             || ledger::Event::TYPES.contains(&event_type)
             || limits::Event::TYPES.contains(&event_type)
+            || standing::Event::TYPES.contains(&event_type)
             || distribution::Event::schema_version_of(event_type).is_some()
     }
 
@@ -160,7 +175,7 @@ impl Event {
             }
             Event::People(event) => event.strip_personal_data(),
             Event::Ledger(event) => event.strip_personal_data(),
-            Event::Distribution(_) | Event::Members(_) | Event::Limits(_) => {}
+            Event::Distribution(_) | Event::Members(_) | Event::Limits(_) | Event::Standing(_) => {}
         }
     }
 
@@ -183,6 +198,8 @@ impl Event {
             ledger::Event::deserialize(value).map(Event::Ledger)
         } else if limits::Event::TYPES.contains(&kind) {
             limits::Event::deserialize(value).map(Event::Limits)
+        } else if standing::Event::TYPES.contains(&kind) {
+            standing::Event::deserialize(value).map(Event::Standing)
         } else {
             distribution::Event::deserialize(value).map(Event::Distribution)
         };
@@ -257,6 +274,18 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
             let events = limits::decide(&state.limits, c, state.ledger.has_transactions())?;
             Ok(events.into_iter().map(Event::Limits).collect())
         }
+        Command::Standing(c) => {
+            let today = state.distribution.clock.day_of(ctx.now_ms);
+            let outside = standing::Outside { distribution: &state.distribution, today };
+            let events = standing::decide(&state.standing, c, &outside, ctx)?;
+            Ok(events
+                .into_iter()
+                .map(|decided| match decided {
+                    standing::Decided::Standing(event) => Event::Standing(event),
+                    standing::Decided::Distribution(event) => Event::Distribution(event),
+                })
+                .collect())
+        }
     }
 }
 
@@ -305,6 +334,8 @@ fn check_ledger_links(state: &State, command: &ledger::Command) -> Result<(), Re
 pub fn evolve(state: &mut State, recorded: &Recorded) {
     match &recorded.event {
         Event::Distribution(event) => {
+            let clock = &state.distribution.clock;
+            state.standing.hear(event, recorded.recorded_at_ms, clock);
             state.distribution.evolve(&distribution::Recorded {
                 position: recorded.position,
                 recorded_at_ms: recorded.recorded_at_ms,
@@ -316,6 +347,7 @@ pub fn evolve(state: &mut State, recorded: &Recorded) {
         Event::People(event) => state.people.evolve(event),
         Event::Ledger(event) => state.ledger.evolve(recorded.position, event),
         Event::Limits(event) => state.limits.evolve(event),
+        Event::Standing(event) => state.standing.evolve(event, &recorded.actor),
     }
 }
 

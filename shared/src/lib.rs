@@ -22,6 +22,8 @@
 //! - [`ledger`]: double-entry money (accounts, transactions, approvals, reversals, grants,
 //!   valued goods) and the monthly statement.
 //! - [`limits`]: the group's own limits and currency, which people and ledger read.
+//! - [`standing`]: standing orders, a household's same items on the same weekdays, and
+//!   the requests the server logs for their dates.
 //! - [`personal`]: a household's personal data in clear, which the server seals.
 
 pub mod access;
@@ -34,6 +36,7 @@ pub mod limits;
 pub mod members;
 pub mod people;
 pub mod personal;
+pub mod standing;
 pub mod upcast;
 pub mod view;
 pub mod wire;

@@ -172,8 +172,25 @@ fn last_coordinator() -> Rejection {
 }
 
 /// Sign-in ids are typed on phones: lowercase letters, digits, `.`, `-` and `_`.
+/// Ids that begin so are the server's own actors (set-up, retention, the scheduler): no
+/// member may take one, so the log never confuses a person with the server.
+pub const SERVER_ACTOR_PREFIX: &str = "potluck-";
+
+/// The actor the server plans ahead under: standing orders' dates, templates' shifts and
+/// commitments' sign-ups.
+pub const SCHEDULER_ACTOR: &str = "potluck-scheduler";
+
+/// Whether `actor` is one of the server's own.
+pub fn is_server_actor(actor: &str) -> bool {
+    actor.starts_with(SERVER_ACTOR_PREFIX)
+}
+
 fn check_member_id(member_id: &MemberId) -> Result<(), Rejection> {
     let id = member_id.as_str();
+    if is_server_actor(id) {
+        let reason = format!("ids beginning `{SERVER_ACTOR_PREFIX}` are the server's own");
+        return Err(Rejection::invalid("member_id", reason));
+    }
     let ok = !id.is_empty()
         && id.len() <= 32
         && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c));

@@ -9,7 +9,7 @@
 //! - Queries that depend on "now" take it: [`Roster::signals`], [`Roster::workloads`].
 //!
 //! Streams: `role-<role_card_id>`, `skills-<member_id>`, `commitment-<commitment_id>`,
-//! `shift-<shift_id>` and `agreement`. One file per noun.
+//! `shift-<shift_id>`, `shift-template-<template_id>` and `agreement`. One file per noun.
 
 mod agreement;
 mod command;
@@ -22,6 +22,7 @@ mod roster;
 mod shift;
 mod signals;
 mod skill;
+pub mod template;
 
 #[cfg(test)]
 mod tests;
@@ -32,13 +33,14 @@ pub use agreement::{
 pub use command::Command;
 pub use commitment::{Commitment, MAX_COMMITMENT_MINUTES, Recurrence};
 pub use event::Event;
-pub use id::{CommitmentId, RoleCardId, ShiftId};
+pub use id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 pub use month::{Hours, PeopleMonth, TERMS_ENDING_WITHIN_DAYS, TermEnding};
 pub use role_card::{Holder, MAX_KEY_TASKS, RoleCard};
 pub use roster::{Roster, WINDOW_DAYS, Workload};
 pub use shift::{Attendance, Shift};
 pub use signals::{SHIFT_LOOKAHEAD_DAYS, Signal};
 pub use skill::{Skill, SkillEntry};
+pub use template::ShiftTemplate;
 
 use self::commitment::NewCommitment;
 use self::role_card::{CardText, Term};
@@ -83,6 +85,33 @@ pub fn decide(
         | Command::CheckOutOfShift { .. }
         | Command::CorrectShiftTimes { .. }
         | Command::RecordShiftAbsence { .. } => decide_shift(roster, command, ctx, members),
+        Command::DefineShiftTemplate {
+            template_id,
+            task,
+            recurrence,
+            starts_minute,
+            ends_minute,
+            people_needed,
+            starts_on_day,
+        } => {
+            let new = template::NewTemplate {
+                template_id,
+                task,
+                recurrence,
+                starts_minute: *starts_minute,
+                ends_minute: *ends_minute,
+                people_needed: *people_needed,
+                starts_on_day: *starts_on_day,
+            };
+            template::define(roster, new, today)
+        }
+        Command::EndShiftTemplate { template_id, reason } => {
+            let template = roster
+                .templates
+                .get(template_id.as_str())
+                .ok_or_else(|| Rejection::unknown("shift template", template_id.as_str()))?;
+            template::end(template, today, reason)
+        }
         Command::AdoptAgreement { text } => {
             agreement::adopt(roster.agreement.as_ref(), today, text)
         }
@@ -306,7 +335,9 @@ fn acts_for(
     managers: &[Role],
 ) -> Result<(), Rejection> {
     let roles = members.roles_of(ctx.actor.as_str());
-    if ctx.actor == *member_id || managers.iter().any(|r| roles.contains(r)) {
+    // The scheduler signs members up to the shifts their commitments promise.
+    let server = ctx.actor.as_str() == crate::members::SCHEDULER_ACTOR;
+    if server || ctx.actor == *member_id || managers.iter().any(|r| roles.contains(r)) {
         return Ok(());
     }
     let who: Vec<&str> = managers.iter().map(|r| r.as_str()).collect();

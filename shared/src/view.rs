@@ -21,6 +21,9 @@ use crate::people::{
 use crate::personal::PersonalData;
 use crate::wire::{Snapshot, WireEvent};
 
+mod plans;
+pub use plans::{StandingRow, StandingView, WEEK_DAYS, WeekItem, WeekRole, WeekView};
+
 /// `POST /api/session`: who signed in, and the session token (also set as a cookie).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SignedIn {

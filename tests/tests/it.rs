@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)] // Tests fail loudly on purpose.
 
 mod it {
+    mod ahead;
     mod api;
     mod bundle;
     mod client_commands;

@@ -283,6 +283,7 @@ fn shift(id: &str, day: i64, attendance: &[(&str, i64)], absent: &[&str]) -> Shi
         people_needed: 3,
         cancelled: false,
         signed_up: Vec::new(),
+        withdrawn: Vec::new(),
         attendance: attendance
             .iter()
             .map(|(m, minutes)| {

@@ -427,7 +427,13 @@ pub async fn contact(
     let me = member.member.member_id.as_str();
     caught_up(&state).await;
     let (sealed, driving_today) = state.live.read(|p| {
-        let sealed = p.contacts.get(&request_id).cloned();
+        // A request logged without contact details (a standing order's date) shows its
+        // household's latest.
+        let sealed = p.contacts.get(&request_id).cloned().or_else(|| {
+            let household_id = p.board.requests.get(request_id.as_str())?.household_id.to_string();
+            let sealed = p.household_contacts.get(&household_id)?.clone();
+            Some((household_id, sealed))
+        });
         // The group's day, where it lives.
         let clock = &p.board.clock;
         let today = clock.day_of(now_ms);

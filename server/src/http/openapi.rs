@@ -30,6 +30,8 @@ use super::{api, audit, exports, history, imports, money, people, session};
         exports::stock_movements,
         exports::members,
         people::roster,
+        people::standing,
+        people::week,
         history::past,
         history::events,
         audit::bundle,
@@ -47,6 +49,8 @@ use super::{api, audit, exports, history, imports, money, people, session};
         shared::view::LedgerView,
         shared::view::StatementView,
         shared::view::RosterView,
+        shared::view::StandingView,
+        shared::view::WeekView,
         shared::view::import::Progress,
         crate::commands::Accepted
     ))

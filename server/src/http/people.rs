@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use shared::access::{self, View};
 use shared::people::Shift;
-use shared::view::RosterView;
+use shared::view::{RosterView, StandingView, WeekView};
 
 use super::AppState;
 use super::api::caught_up;
@@ -46,5 +46,41 @@ pub async fn roster(
                 .collect(),
         }
     });
+    Ok(Json(view))
+}
+
+/// `GET /api/standing`: every standing order with its next date, pauses and skips. Orders
+/// hold a household's pseudonymous id, never its contact: everyone who sees the board sees
+/// them.
+#[utoipa::path(get, path = "/api/standing", tag = "people",
+    responses((status = 200, description = "Standing orders with their next dates", body = StandingView)))]
+pub async fn standing(
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Result<Json<StandingView>, ApiError> {
+    member.require(access::may_view(member.roles(), View::Board), "reading standing orders")?;
+    caught_up(&state).await;
+    let now_ms = (state.clock)();
+    let view = state.live.read(|p| {
+        let today = p.board.clock.day_of(now_ms);
+        StandingView::build(&p.standing, today)
+    });
+    Ok(Json(view))
+}
+
+/// `GET /api/week`: the signed-in member's next seven days: shifts, deliveries they drive,
+/// commitments and the roles they hold, on the group's clock.
+#[utoipa::path(get, path = "/api/week", tag = "people",
+    responses((status = 200, description = "The member's next seven days", body = WeekView)))]
+pub async fn week(
+    State(state): State<AppState>,
+    member: SignedIn,
+) -> Result<Json<WeekView>, ApiError> {
+    caught_up(&state).await;
+    let now_ms = (state.clock)();
+    let member_id = member.member.member_id.clone();
+    let view = state
+        .live
+        .read(|p| WeekView::build(&member_id, now_ms, &p.board.clock, &p.board, &p.people));
     Ok(Json(view))
 }

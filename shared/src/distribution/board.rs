@@ -14,7 +14,7 @@ use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId, Zone};
 use super::progress::{RequestProgress, Stage};
-use super::request::{NeedCategory, RequestLine, Urgency};
+use super::request::{NeedCategory, Occurrence, RequestLine, Urgency};
 use super::settings::LateAfter;
 use super::stock_levels::StockLevels;
 use super::timeline::KEPT_FOR_UNDO_MS;
@@ -65,6 +65,9 @@ pub struct RequestCard {
     pub stage: Stage,
     pub entered_stage_at_ms: i64,
     pub progress: RequestProgress,
+    /// The standing order and date the request was logged for, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<Occurrence>,
 }
 
 impl RequestCard {
@@ -342,6 +345,7 @@ impl Board {
             urgency,
             zone,
             number,
+            standing,
             ..
         } = &recorded.event
         else {
@@ -362,6 +366,7 @@ impl Board {
             stage: progress.stage(),
             entered_stage_at_ms: recorded.recorded_at_ms,
             progress,
+            standing: standing.clone(),
         };
         self.requests.insert(request_id.clone(), card);
     }

@@ -11,7 +11,9 @@ use super::id::{
     AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, PartnerId, RequestId, Zone,
 };
 use super::procurement::AlertResolution;
-use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalData, Urgency};
+use super::request::{
+    ContactChannel, NeedCategory, Occurrence, RequestLine, SealedPersonalData, Urgency,
+};
 use super::reservation::LineCheck;
 use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, Allocation, Portion, StockSource};
@@ -131,6 +133,9 @@ pub enum Event {
         /// none (0), and are numbered by that same order when folded.
         #[serde(default)]
         number: u64,
+        /// Set when the server logged the request for a date of a standing order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        standing: Option<Occurrence>,
     },
     StockChecked {
         request_id: RequestId,

@@ -98,6 +98,11 @@ id_type!(
     MemberId
 );
 id_type!(
+    /// A household's standing order: the same items on the same weekdays, week after week
+    /// (see [`crate::standing`]).
+    StandingOrderId
+);
+id_type!(
     /// A neighbourhood the group delivers to ("riverside"). Checked as a name, not an id:
     /// it may hold spaces.
     Zone

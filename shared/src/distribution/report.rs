@@ -105,6 +105,16 @@ pub struct MonthReport {
     pub stockouts: Vec<Stockout>,
     /// Expired and spoiled stock written off in the month, by item id.
     pub written_off: BTreeMap<String, WrittenOff>,
+    /// Standing orders' dates in the month (cancelled ones left out) and how many of them
+    /// had a delivery or pickup completed.
+    #[serde(default)]
+    pub standing: StandingDates,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandingDates {
+    pub due: u64,
+    pub delivered: u64,
 }
 
 /// A value's serde name: `NeedCategory::Food` is `food`.
@@ -132,14 +142,34 @@ impl MonthReport {
         // Completions per household this month: one taken back no longer counts.
         let mut served: BTreeMap<HouseholdId, i64> = BTreeMap::new();
         let mut stock = Stock::new(start_ms, clock.clone());
+        // Standing orders' dates in the month: (delivered, cancelled) by request.
+        let mut dates: BTreeMap<RequestId, (bool, bool)> = BTreeMap::new();
         for recorded in events {
             if recorded.recorded_at_ms >= end_ms {
                 break;
             }
             timelines.apply(recorded);
             stock.apply(recorded);
-            if let Event::RequestLogged { request_id, household_id, .. } = &recorded.event {
+            if let Event::RequestLogged { request_id, household_id, standing, .. } = &recorded.event
+            {
                 household_of.insert(request_id.clone(), household_id.clone());
+                if standing.as_ref().is_some_and(|o| (first_day..=last_day).contains(&o.day)) {
+                    dates.insert(request_id.clone(), (false, false));
+                }
+            }
+            match &recorded.event {
+                Event::DeliveryCompleted { request_id, .. }
+                | Event::DeliveryCompletionUndone { request_id, .. } => {
+                    if let Some((delivered, _)) = dates.get_mut(request_id) {
+                        *delivered = matches!(recorded.event, Event::DeliveryCompleted { .. });
+                    }
+                }
+                Event::RequestCancelled { request_id, .. } => {
+                    if let Some((_, cancelled)) = dates.get_mut(request_id) {
+                        *cancelled = true;
+                    }
+                }
+                _ => {}
             }
             if recorded.recorded_at_ms < start_ms {
                 continue;
@@ -183,6 +213,10 @@ impl MonthReport {
             }
         }
         report.households_served = served.values().filter(|n| **n > 0).count() as u64;
+        let kept = dates.values().filter(|(delivered, cancelled)| *delivered || !*cancelled);
+        report.standing = kept.fold(StandingDates::default(), |count, (delivered, _)| {
+            StandingDates { due: count.due + 1, delivered: count.delivered + u64::from(*delivered) }
+        });
         report.written_off.retain(|_, w| w.expired > 0 || w.spoiled > 0);
         report.stockouts = stock.finish(end_ms);
         report.timings(&timelines, start_ms, end_ms.min(now_ms.max(start_ms)));

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Event;
 use super::field;
-use super::id::{AlertId, HouseholdId, ItemId, RequestId, Zone, check_new_id};
+use super::id::{AlertId, HouseholdId, ItemId, RequestId, StandingOrderId, Zone, check_new_id};
 use super::procurement::AlertResolution;
 use super::progress::RequestProgress;
 use super::rejection::Rejection;
@@ -54,6 +54,14 @@ pub enum ContactChannel {
 pub struct RequestLine {
     pub item_id: ItemId,
     pub quantity: i64,
+}
+
+/// Which date of which standing order a request was logged for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Occurrence {
+    pub order_id: StandingOrderId,
+    /// The group's local day the order falls on (see [`crate::clock`]).
+    pub day: i64,
 }
 
 /// The household's name, phone, address and health or diet notes, as ciphertext produced

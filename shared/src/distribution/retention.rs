@@ -70,6 +70,7 @@ mod tests {
             contact_channel: ContactChannel::Phone,
             personal_data: None,
             number: 0,
+            standing: None,
         }
     }
 

@@ -160,6 +160,7 @@ pub(crate) fn logged(request: &str, lines: Vec<RequestLine>) -> Event {
         personal_data,
         // The group's first request, as every test that decides one logs it.
         number: 1,
+        standing: None,
     }
 }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agreement::AgreementText;
 use super::commitment::Recurrence;
-use super::id::{CommitmentId, RoleCardId, ShiftId};
+use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
 use crate::distribution::{MemberId, SealedPersonalData};
 
@@ -151,6 +151,24 @@ pub enum Command {
         member_id: MemberId,
     },
 
+    // --- Shift templates. Stream `shift-template-<template_id>`. ---
+    /// A shift that comes back: the server plans each date's shift ahead, from
+    /// `starts_minute` to `ends_minute` (local minutes after midnight).
+    DefineShiftTemplate {
+        template_id: ShiftTemplateId,
+        task: String,
+        recurrence: Recurrence,
+        starts_minute: u32,
+        ends_minute: u32,
+        people_needed: u32,
+        starts_on_day: i64,
+    },
+    /// No more shifts from tomorrow on; those planned stay.
+    EndShiftTemplate {
+        template_id: ShiftTemplateId,
+        reason: String,
+    },
+
     // --- The group agreement. Stream `agreement`. ---
     /// Adopts the group's one-page agreement; its first review is 90 days later.
     AdoptAgreement {
@@ -169,7 +187,7 @@ pub enum Command {
 }
 
 impl Command {
-    pub const TYPES: [&'static str; 24] = [
+    pub const TYPES: [&'static str; 26] = [
         "DefineRoleCard",
         "ReviseRoleCard",
         "AssignRole",
@@ -191,6 +209,8 @@ impl Command {
         "CheckOutOfShift",
         "CorrectShiftTimes",
         "RecordShiftAbsence",
+        "DefineShiftTemplate",
+        "EndShiftTemplate",
         "AdoptAgreement",
         "ChangeAgreement",
         "ReviewAgreement",
@@ -219,6 +239,8 @@ impl Command {
             Command::CheckOutOfShift { .. } => "CheckOutOfShift",
             Command::CorrectShiftTimes { .. } => "CorrectShiftTimes",
             Command::RecordShiftAbsence { .. } => "RecordShiftAbsence",
+            Command::DefineShiftTemplate { .. } => "DefineShiftTemplate",
+            Command::EndShiftTemplate { .. } => "EndShiftTemplate",
             Command::AdoptAgreement { .. } => "AdoptAgreement",
             Command::ChangeAgreement { .. } => "ChangeAgreement",
             Command::ReviewAgreement { .. } => "ReviewAgreement",
@@ -252,6 +274,10 @@ impl Command {
             | Command::CheckOutOfShift { shift_id, .. }
             | Command::CorrectShiftTimes { shift_id, .. }
             | Command::RecordShiftAbsence { shift_id, .. } => format!("shift-{shift_id}"),
+            Command::DefineShiftTemplate { template_id, .. }
+            | Command::EndShiftTemplate { template_id, .. } => {
+                format!("shift-template-{template_id}")
+            }
             Command::AdoptAgreement { .. }
             | Command::ChangeAgreement { .. }
             | Command::ReviewAgreement { .. } => "agreement".to_owned(),

@@ -30,7 +30,7 @@ pub enum Recurrence {
 }
 
 impl Recurrence {
-    fn check(&self) -> Result<(), Rejection> {
+    pub(crate) fn check(&self) -> Result<(), Rejection> {
         match self {
             Recurrence::Week { interval_weeks, .. }
                 if !(1..=MAX_INTERVAL_WEEKS).contains(interval_weeks) =>
@@ -84,14 +84,33 @@ impl Commitment {
 
     /// The days in `from_day..to_day` the commitment falls on, in order.
     pub fn occurrences(&self, from_day: i64, to_day: i64) -> Vec<i64> {
-        let from = from_day.max(self.starts_on_day);
-        let to = self.ended_on_day.map_or(to_day, |end| end.min(to_day));
+        self.recurrence.days(self.starts_on_day, self.ended_on_day, from_day, to_day)
+    }
+
+    /// Minutes promised in `from_day..to_day`.
+    pub fn minutes_between(&self, from_day: i64, to_day: i64) -> i64 {
+        self.occurrences(from_day, to_day).len() as i64 * i64::from(self.minutes)
+    }
+}
+
+impl Recurrence {
+    /// The days in `from_day..to_day` it falls on, for a rhythm that starts on
+    /// `starts_on_day` and has none on or after `ended_on_day`, in order.
+    pub fn days(
+        &self,
+        starts_on_day: i64,
+        ended_on_day: Option<i64>,
+        from_day: i64,
+        to_day: i64,
+    ) -> Vec<i64> {
+        let from = from_day.max(starts_on_day);
+        let to = ended_on_day.map_or(to_day, |end| end.min(to_day));
         if from >= to {
             return Vec::new();
         }
-        match self.recurrence {
+        match *self {
             Recurrence::Week { weekday, interval_weeks } => {
-                let first = next_weekday(self.starts_on_day, weekday);
+                let first = next_weekday(starts_on_day, weekday);
                 let step = 7 * i64::from(interval_weeks.max(1));
                 let skipped = (from - first).max(0).div_euclid(step);
                 let mut day = first + skipped * step;
@@ -106,11 +125,6 @@ impl Commitment {
             }
             Recurrence::Month { weekday, nth } => monthly(from, to, weekday, nth),
         }
-    }
-
-    /// Minutes promised in `from_day..to_day`.
-    pub fn minutes_between(&self, from_day: i64, to_day: i64) -> i64 {
-        self.occurrences(from_day, to_day).len() as i64 * i64::from(self.minutes)
     }
 }
 

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agreement::AgreementText;
 use super::commitment::Recurrence;
-use super::id::{CommitmentId, RoleCardId, ShiftId};
+use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
 use crate::distribution::{MemberId, SealedPersonalData};
 
@@ -155,10 +155,25 @@ pub enum Event {
         next_review_on_day: i64,
         note: String,
     },
+    ShiftTemplateDefined {
+        template_id: ShiftTemplateId,
+        task: String,
+        recurrence: Recurrence,
+        starts_minute: u32,
+        ends_minute: u32,
+        people_needed: u32,
+        starts_on_day: i64,
+    },
+    /// No shift on or after `on_day`.
+    ShiftTemplateEnded {
+        template_id: ShiftTemplateId,
+        on_day: i64,
+        reason: String,
+    },
 }
 
 impl Event {
-    pub const TYPES: [&'static str; 24] = [
+    pub const TYPES: [&'static str; 26] = [
         "RoleCardDefined",
         "RoleCardRevised",
         "RoleAssigned",
@@ -183,6 +198,8 @@ impl Event {
         "AgreementAdopted",
         "AgreementChanged",
         "AgreementReviewed",
+        "ShiftTemplateDefined",
+        "ShiftTemplateEnded",
     ];
 
     pub fn event_type(&self) -> &'static str {
@@ -211,6 +228,8 @@ impl Event {
             Event::AgreementAdopted { .. } => "AgreementAdopted",
             Event::AgreementChanged { .. } => "AgreementChanged",
             Event::AgreementReviewed { .. } => "AgreementReviewed",
+            Event::ShiftTemplateDefined { .. } => "ShiftTemplateDefined",
+            Event::ShiftTemplateEnded { .. } => "ShiftTemplateEnded",
         }
     }
 

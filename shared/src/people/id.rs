@@ -11,6 +11,11 @@ id_type!(
     ShiftId
 );
 id_type!(
+    /// A shift that comes back ("packing, every Saturday morning"): see
+    /// [`super::template`].
+    ShiftTemplateId
+);
+id_type!(
     /// A member's recurring commitment ("meals every second Tuesday").
     CommitmentId
 );

@@ -10,10 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::agreement::Agreement;
 use super::commitment::Commitment;
 use super::event::Event;
-use super::id::{CommitmentId, RoleCardId, ShiftId};
+use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::role_card::RoleCard;
 use super::shift::Shift;
 use super::skill::{self, SkillEntry};
+use super::template::ShiftTemplate;
 use crate::clock::Clock;
 use crate::distribution::MemberId;
 use crate::distribution::day::MS_PER_DAY;
@@ -29,6 +30,9 @@ pub struct Roster {
     pub commitments: BTreeMap<CommitmentId, Commitment>,
     pub shifts: BTreeMap<ShiftId, Shift>,
     pub agreement: Option<Agreement>,
+    /// Shifts that come back, which the server plans ahead.
+    #[serde(default)]
+    pub templates: BTreeMap<ShiftTemplateId, ShiftTemplate>,
     /// Role and holder pairs whose contact was recorded (sealed) and not erased since, and
     /// those erased and not recorded again since: what `EraseRoleContact` and the server's
     /// key destruction check.
@@ -229,6 +233,16 @@ impl Roster {
             | Event::ShiftAbsenceRecorded { shift_id, .. } => {
                 if let Some(shift) = self.shifts.get_mut(shift_id) {
                     shift.evolve(event);
+                }
+            }
+            Event::ShiftTemplateDefined { .. } => {
+                if let Some(template) = ShiftTemplate::defined(event) {
+                    self.templates.entry(template.template_id.clone()).or_insert(template);
+                }
+            }
+            Event::ShiftTemplateEnded { template_id, on_day, .. } => {
+                if let Some(template) = self.templates.get_mut(template_id) {
+                    template.ended_on_day = Some(*on_day);
                 }
             }
             Event::AgreementAdopted { .. }

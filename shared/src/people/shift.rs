@@ -42,6 +42,9 @@ pub struct Shift {
     pub attendance: BTreeMap<MemberId, Attendance>,
     /// Signed up, and recorded as not having come.
     pub absent: Vec<MemberId>,
+    /// Who withdrew (and has not signed up again): a commitment does not sign them up.
+    #[serde(default)]
+    pub withdrawn: Vec<MemberId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,7 @@ impl Shift {
             signed_up: Vec::new(),
             attendance: BTreeMap::new(),
             absent: Vec::new(),
+            withdrawn: Vec::new(),
         })
     }
 
@@ -86,8 +90,14 @@ impl Shift {
     pub(crate) fn evolve(&mut self, event: &Event) {
         match event {
             Event::ShiftCancelled { .. } => self.cancelled = true,
-            Event::SignedUpForShift { member_id, .. } => self.signed_up.push(member_id.clone()),
-            Event::WithdrewFromShift { member_id, .. } => self.signed_up.retain(|m| m != member_id),
+            Event::SignedUpForShift { member_id, .. } => {
+                self.signed_up.push(member_id.clone());
+                self.withdrawn.retain(|m| m != member_id);
+            }
+            Event::WithdrewFromShift { member_id, .. } => {
+                self.signed_up.retain(|m| m != member_id);
+                self.withdrawn.push(member_id.clone());
+            }
             Event::CheckedInToShift { member_id, at_ms, .. } => {
                 let attendance = Attendance {
                     checked_in_at_ms: *at_ms,

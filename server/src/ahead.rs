@@ -1,0 +1,113 @@
+//! Planning ahead: every minute, and once right after start, the server takes the steps
+//! [`shared::group::ahead::due`] lists (standing orders' dates, template shifts, sign-ups
+//! from commitments) as the actor [`SCHEDULER_ACTOR`], one at a time through the same
+//! pipeline as anyone's command, until nothing is due.
+//!
+//! Each step's command id is derived from what it is for, so a server killed half-way, a
+//! restart or a second server repeats nothing: a retried id gets its first answer back, and
+//! a date or shift that exists is refused. A step refused for want of stock is tried again
+//! at the next sweep.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use shared::group::ahead::{self, Plans};
+use shared::members::SCHEDULER_ACTOR;
+
+use crate::commands::{Refused, Submitted, fingerprint};
+use crate::http::AppState;
+
+/// How often the server looks ahead.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// The first sweep, soon after start.
+pub const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(2);
+/// Steps one sweep takes at most: a year of a large group's dates fits many times over.
+const MAX_STEPS: usize = 100_000;
+/// How long a sweep waits for the screens' projections to show a step it took.
+const CATCH_UP: Duration = Duration::from_secs(10);
+
+/// What one sweep did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// Steps the log took.
+    pub taken: usize,
+    /// Steps already taken before (a retry, a second server).
+    pub already: usize,
+    /// Steps refused (not enough stock yet, a shift full); tried again next sweep.
+    pub refused: usize,
+}
+
+/// Sweeps every [`SWEEP_EVERY`] until the server shuts down; `potluck serve` runs it.
+pub async fn run(state: AppState, days_ahead: i64) {
+    let mut closing = state.closing.subscribe();
+    let mut next = tokio::time::Instant::now() + FIRST_SWEEP_AFTER;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep_until(next) => {}
+            _ = closing.wait_for(|closing| *closing) => return,
+        }
+        let swept = sweep(&state, days_ahead).await;
+        if swept.taken > 0 || swept.refused > 0 {
+            tracing::info!(
+                taken = swept.taken,
+                refused = swept.refused,
+                "planning ahead: standing orders and shift templates"
+            );
+        }
+        next = tokio::time::Instant::now() + SWEEP_EVERY;
+    }
+}
+
+/// Takes every step due now, each once, until none is left.
+pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
+    let mut swept = Swept::default();
+    let mut tried: HashSet<String> = HashSet::new();
+    while tried.len() < MAX_STEPS {
+        let now_ms = (state.clock)();
+        let due = state.live.read(|p| {
+            let plans = Plans {
+                standing: &p.standing,
+                board: &p.board,
+                roster: &p.people,
+                clock: &p.board.clock,
+            };
+            ahead::due(plans, now_ms, days_ahead)
+        });
+        let Some(step) = due.into_iter().find(|d| !tried.contains(&d.command_id)) else {
+            break;
+        };
+        tried.insert(step.command_id.clone());
+        let value = serde_json::to_value(&step.command).unwrap_or_default();
+        let submitted = Submitted {
+            command_id: step.command_id,
+            command: step.command,
+            actor: SCHEDULER_ACTOR.into(),
+            expected_version: None,
+            fingerprint: fingerprint(SCHEDULER_ACTOR, &value),
+        };
+        match state.commands.submit(submitted).await {
+            Ok(accepted) if accepted.duplicate => swept.already += 1,
+            Ok(accepted) => {
+                swept.taken += 1;
+                // The next step reads the projections: wait until they show this one.
+                caught_up(state, accepted.last_position).await;
+            }
+            Err(Refused::Rejected(rejection)) => {
+                swept.refused += 1;
+                tracing::debug!(code = rejection.code(), "planning ahead: a step was refused");
+            }
+            Err(refused) => {
+                swept.refused += 1;
+                tracing::warn!(?refused, "planning ahead: a step was not taken");
+            }
+        }
+    }
+    swept
+}
+
+async fn caught_up(state: &AppState, position: u64) {
+    let deadline = tokio::time::Instant::now() + CATCH_UP;
+    while state.live.position() < position && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+}

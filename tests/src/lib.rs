@@ -189,6 +189,11 @@ pub async fn spawn_app_tuned(
     spawn_app_at(options, send_buffer, system_clock()).await
 }
 
+/// The real server over a data folder a stopped [`TestApp`] left, with the real clock.
+pub async fn spawn_app_in(data: tempfile::TempDir, options: Options) -> anyhow::Result<TestApp> {
+    start_in(data, options, None, system_clock()).await
+}
+
 /// [`spawn_app`] with a clock of the test's own, for the log's times and the server's "now"
 /// alike: for what happens after days or months.
 pub async fn spawn_app_with_clock(options: Options, clock: Clock) -> anyhow::Result<TestApp> {

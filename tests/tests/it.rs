@@ -4,6 +4,7 @@
 
 mod it {
     mod ahead;
+    mod ahead_crash;
     mod api;
     mod bundle;
     mod client_commands;

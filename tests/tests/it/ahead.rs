@@ -47,7 +47,7 @@ fn rice(quantity: i64) -> Vec<RequestLine> {
 }
 
 /// The catalog and stock a group needs before its first order, in New York.
-async fn set_up(ana: &tests::Client, zone: &str) {
+pub(super) async fn set_up(ana: &tests::Client, zone: &str) {
     let d = |c: distribution::Command| Command::Distribution(c);
     let zone = distribution::Command::SetTimeZone { zone: zone.into(), offsets: Vec::new() };
     send(ana, "tz", d(zone)).await;
@@ -67,14 +67,14 @@ async fn set_up(ana: &tests::Client, zone: &str) {
     let receive = distribution::Command::ReceiveStock {
         item_id: "rice".into(),
         location_id: "hall".into(),
-        quantity: 1_000,
-        expires_on_day: Some(day(2028, 1, 1)),
+        quantity: 10_000,
+        expires_on_day: Some(day(2099, 1, 1)),
         source: StockSource::Purchase { partner_id: None, alert_id: None },
     };
     send(ana, "receive", d(receive)).await;
 }
 
-fn order(order_id: &str, weekdays: Vec<Weekday>, starts_on_day: i64) -> Command {
+pub(super) fn order(order_id: &str, weekdays: Vec<Weekday>, starts_on_day: i64) -> Command {
     Command::Standing(standing::Command::StartStandingOrder {
         order_id: order_id.into(),
         household_id: format!("hh-{order_id}").as_str().into(),
@@ -238,6 +238,6 @@ async fn skipping_a_date_already_logged_cancels_its_request() {
     // Its stock is back on the shelf.
     let today = day(2027, 3, 11);
     let levels = board.stock.items.get("rice").map(|i| i.available(today)).unwrap_or_default();
-    assert_eq!(levels, 1_000);
+    assert_eq!(levels, 10_000);
     app.stop().await;
 }

@@ -330,7 +330,8 @@ fn Shell(
     // Once the first board is drawn, the other screens' modules are fetched in the
     // background (and again when the connection comes back, for any that failed).
     let settings = ctx.may("AddZone") || ctx.may("SetLateAfter") || ctx.may("SetTimeZone");
-    let offered = Offered { audit: audits, import: imports, settings };
+    let standing = ctx.may("StartStandingOrder") || ctx.may("LogStandingOccurrence");
+    let offered = Offered { audit: audits, import: imports, settings, standing };
     let preloaded = StoredValue::new(false);
     Effect::new(move || {
         if ctx.live.with(|l| l.position.is_some()) && !preloaded.get_value() {
@@ -349,6 +350,7 @@ fn Shell(
                     {nav(Route::Board, "nav.board")}
                     {may_intake.then(|| nav(Route::Intake, "nav.intake"))}
                     {drives.then(|| nav(Route::Driver, "nav.driver"))}
+                    {nav(Route::Week, "nav.week")}
                     {nav(Route::Stock, "nav.stock")}
                     {nav(Route::People, "nav.people")}
                     {nav(Route::Money, "nav.money")}
@@ -356,6 +358,7 @@ fn Shell(
                     {nav(Route::Replay, "nav.replay")}
                     {audits.then(|| nav(Route::Audit(String::new()), "nav.audit"))}
                     {imports.then(|| nav(Route::Import, "nav.import"))}
+                    {standing.then(|| nav(Route::Standing, "nav.standing"))}
                     {settings.then(|| nav(Route::Settings, "nav.settings"))}
                 </nav>
                 <GoToRequest />
@@ -386,6 +389,8 @@ fn Shell(
                 Route::Audit(value) => lazy::show(lazy::audit(value)),
                 Route::Import => lazy::show(lazy::import()),
                 Route::Settings => lazy::show(lazy::settings()),
+                Route::Standing => lazy::show(lazy::standing()),
+                Route::Week => lazy::show(lazy::week()),
             }}
         </div>
     }

@@ -1,5 +1,5 @@
 //! The screens that load on demand: a request's page, intake, stock, money, people, the report, the replay,
-//! the audit view, the import screen and the group's settings each live in a WebAssembly module of their own,
+//! the audit view, the import screen, the group's settings, standing orders and a member's week each live in a WebAssembly module of their own,
 //! fetched the first time the screen opens (or before, in the background: [`preload`]). The
 //! first module holds sign-in, the board and the driver's view: what a distribution day
 //! needs first on a slow phone. A request's page and intake are fetched while the board is
@@ -17,7 +17,7 @@ use leptos::wasm_split::wasm_split;
 use crate::screens::{
     audit::AuditScreen, import::ImportScreen, intake::IntakeScreen, money::MoneyScreen,
     people::PeopleScreen, replay::ReplayScreen, report::ReportScreen, request::RequestScreen,
-    settings::SettingsScreen, stock::StockScreen,
+    settings::SettingsScreen, standing::StandingScreen, stock::StockScreen, week::WeekScreen,
 };
 use crate::ui::signals;
 pub use crate::ui::split::{NotLoaded, show};
@@ -72,12 +72,23 @@ pub fn settings() -> Result<AnyView, NotLoaded> {
     Ok(view! { <SettingsScreen /> }.into_any())
 }
 
+#[wasm_split(standing, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_standing))]
+pub fn standing() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <StandingScreen /> }.into_any())
+}
+
+#[wasm_split(week, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_week))]
+pub fn week() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <WeekScreen /> }.into_any())
+}
+
 /// Which lazy screens a member's header offers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Offered {
     pub audit: bool,
     pub import: bool,
     pub settings: bool,
+    pub standing: bool,
 }
 
 /// Fetches the modules of the screens `offered`, one after the other, so that a screen
@@ -88,6 +99,7 @@ pub fn preload(offered: Offered) {
     spawn_local(async move {
         // Each load resolves at once when the module is already in.
         let _ = signals::preload_panel().await;
+        let _ = preload_week().await;
         let _ = preload_request().await;
         let _ = preload_intake().await;
         let _ = preload_stock().await;
@@ -97,6 +109,9 @@ pub fn preload(offered: Offered) {
         let _ = preload_replay().await;
         if offered.settings {
             let _ = preload_settings().await;
+        }
+        if offered.standing {
+            let _ = preload_standing().await;
         }
         if offered.audit {
             let _ = preload_audit().await;

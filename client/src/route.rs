@@ -20,6 +20,10 @@ pub enum Route {
     Import,
     /// The group's zones and when a card turns late.
     Settings,
+    /// Standing orders: the same items on the same weekdays.
+    Standing,
+    /// The signed-in member's next seven days.
+    Week,
 }
 
 impl Route {
@@ -40,6 +44,8 @@ impl Route {
                 "audit" => Route::Audit(String::new()),
                 "import" => Route::Import,
                 "settings" => Route::Settings,
+                "standing" => Route::Standing,
+                "week" => Route::Week,
                 _ => Route::Board,
             },
         }
@@ -60,6 +66,8 @@ impl Route {
             Route::Audit(value) => format!("#/audit/{}", js_sys::encode_uri_component(value)),
             Route::Import => "#/import".to_owned(),
             Route::Settings => "#/settings".to_owned(),
+            Route::Standing => "#/standing".to_owned(),
+            Route::Week => "#/week".to_owned(),
         }
     }
 }

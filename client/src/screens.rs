@@ -17,4 +17,6 @@ pub mod replay;
 pub mod report;
 pub mod request;
 pub mod settings;
+pub mod standing;
 pub mod stock;
+pub mod week;

@@ -220,6 +220,7 @@ pub async fn fill(
         }
         demo.books(week, day).await;
     }
+    demo.standing(today).await;
     let members = MEMBERS.iter().map(|(id, _, roles)| (*id, *roles)).collect();
     Ok(Filled { commands: demo.sent, members })
 }
@@ -259,6 +260,61 @@ impl Demo<'_> {
     /// story (stock ran short, say), not a failure of the demo.
     async fn send(&mut self, actor: &str, command: Command) -> bool {
         self.send_group(actor, group::Command::Distribution(command)).await
+    }
+
+    /// Two households on standing orders and the Saturday packing shift that comes back,
+    /// with Sam's commitment to it: the server plans their dates as soon as it starts.
+    async fn standing(&mut self, today: i64) {
+        use shared::distribution::day::Weekday;
+        use shared::distribution::{ContactChannel, DeliveryKind, NeedCategory, RequestLine};
+        use shared::people::{self, Recurrence};
+        use shared::standing;
+        let orders = [
+            ("so-h001", "h-001", [Weekday::Monday, Weekday::Thursday], "north"),
+            ("so-h002", "h-002", [Weekday::Tuesday, Weekday::Friday], "east"),
+        ];
+        for (order_id, household_id, weekdays, zone) in orders {
+            let order = standing::Command::StartStandingOrder {
+                order_id: order_id.into(),
+                household_id: household_id.into(),
+                need_category: NeedCategory::Food,
+                lines: vec![
+                    RequestLine { item_id: "rice".into(), quantity: 2 },
+                    RequestLine { item_id: "beans".into(), quantity: 4 },
+                ],
+                household_size: 2,
+                zone: zone.into(),
+                preferred_language: "en".into(),
+                contact_channel: ContactChannel::Phone,
+                kind: DeliveryKind::Delivery,
+                weekdays: weekdays.to_vec(),
+                interval_weeks: 1,
+                window_start_minute: 14 * 60,
+                window_end_minute: 16 * 60,
+                starts_on_day: today,
+            };
+            self.send_group("eli", group::Command::Standing(order)).await;
+        }
+        let saturday = Recurrence::Week { weekday: Weekday::Saturday, interval_weeks: 1 };
+        let template = people::Command::DefineShiftTemplate {
+            template_id: "packing".into(),
+            task: "Packing".into(),
+            recurrence: saturday.clone(),
+            starts_minute: 9 * 60,
+            ends_minute: 12 * 60,
+            people_needed: 4,
+            starts_on_day: today,
+        };
+        self.send_group("ana", group::Command::People(template)).await;
+        let commitment = people::Command::MakeCommitment {
+            commitment_id: "sam-packing".into(),
+            member_id: "sam".into(),
+            task: "Packing".into(),
+            recurrence: saturday,
+            minutes: 180,
+            starts_on_day: today,
+        };
+        self.send_group("sam", group::Command::People(commitment)).await;
     }
 
     async fn send_group(&mut self, actor: &str, command: group::Command) -> bool {

@@ -180,6 +180,12 @@ fn report_view(i: I18n, live: &Live, report: &MonthView) -> impl IntoView + use<
             {figure("report.deliveries_completed", d.deliveries_completed)}
             {figure("report.feedback_count", d.feedback.count)}
         </dl>
+        {(d.standing.due > 0).then(|| view! {
+            <p data-testid="standing-dates">{i.tf("report.standing", &[
+                ("delivered", &d.standing.delivered.to_string()),
+                ("due", &d.standing.due.to_string()),
+            ])}</p>
+        })}
         <p data-testid="request-to-delivery">
             {i.tf("report.request_to_delivery", &[
                 ("median", &format::duration(delivery.median_ms)),

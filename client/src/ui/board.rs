@@ -188,6 +188,9 @@ fn card_view(
                 <span class=format!("urgency {urgency}") title=i.t(labels::urgency(card.urgency)) data-short="!">
                     {(urgency == "urgent").then(|| i.t(labels::urgency(card.urgency)))}
                 </span>
+                {card.standing.is_some().then(|| view! {
+                    <span class="standing" data-testid="standing-mark" title=i.t("board.standing")>"↻"</span>
+                })}
                 <span class="age" title=i.t("board.time_in_stage")>{format::duration(card.time_in_stage_ms(now))}</span>
             </div>
             <div class="card-title" title=hover>{heading}</div>

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use shared::distribution::{
-    Command, ContactChannel, DeliveryKind, DeliveryStatus, FailureReason, MemberId,
+    ContactChannel, DeliveryKind, DeliveryStatus, DeliveryStep, FailureReason, MemberId,
     UNDO_COMPLETION_MS,
 };
 
@@ -20,7 +20,7 @@ pub fn delivery_action(
     i: I18n,
     key: &'static str,
     id: &str,
-    command: &Command,
+    command: &DeliveryStep,
 ) -> Result<Action, String> {
     Ok(Action::new(i.tf(key, &[("id", id)]), command)?.about(id))
 }
@@ -45,7 +45,7 @@ pub fn DeliveryButtons(
     let button = move |test_id: &'static str,
                        key: &'static str,
                        action: &'static str,
-                       make: fn(&str) -> Command| {
+                       make: fn(&str) -> DeliveryStep| {
         view! {
             <ActionButton test_id=test_id label=key
                 action=move || id.with_value(|id| {
@@ -88,20 +88,20 @@ pub fn DeliveryButtons(
     view! { <div class="buttons">{claim} {start} {complete} {undo}</div> {fail} }
 }
 
-pub fn claim(id: &str) -> Command {
-    Command::ClaimDelivery { delivery_id: id.into() }
+pub fn claim(id: &str) -> DeliveryStep {
+    DeliveryStep::ClaimDelivery { delivery_id: id.into() }
 }
 
-pub fn start(id: &str) -> Command {
-    Command::StartDelivery { delivery_id: id.into() }
+pub fn start(id: &str) -> DeliveryStep {
+    DeliveryStep::StartDelivery { delivery_id: id.into() }
 }
 
-pub fn complete(id: &str) -> Command {
-    Command::CompleteDelivery { delivery_id: id.into() }
+pub fn complete(id: &str) -> DeliveryStep {
+    DeliveryStep::CompleteDelivery { delivery_id: id.into() }
 }
 
-pub fn undo(id: &str) -> Command {
-    Command::UndoCompletion { delivery_id: id.into() }
+pub fn undo(id: &str) -> DeliveryStep {
+    DeliveryStep::UndoCompletion { delivery_id: id.into() }
 }
 
 /// What "couldn't deliver" sends.
@@ -111,7 +111,7 @@ pub fn fail(
     reason: &str,
     note: &str,
 ) -> Result<Action, String> {
-    let command = Command::FailDelivery {
+    let command = DeliveryStep::FailDelivery {
         delivery_id: id.into(),
         reason: parse_slug(reason).unwrap_or(FailureReason::Other),
         note: note.trim().to_owned(),
@@ -147,7 +147,7 @@ pub fn confirm(
     channel: &str,
     language: &str,
 ) -> Result<Action, String> {
-    let command = Command::ConfirmWithHousehold {
+    let command = DeliveryStep::ConfirmWithHousehold {
         delivery_id: id.into(),
         channel: parse_slug(channel).unwrap_or(ContactChannel::Phone),
         language: language.trim().to_owned(),

@@ -313,3 +313,69 @@ impl Command {
         }
     }
 }
+
+/// The steps of one delivery taken from a card (claim, start, complete, take back, fail,
+/// confirm), as a type of their own: each serializes exactly as the [`Command`] it becomes
+/// (`From`), so a screen that only takes these steps sends them without carrying every
+/// command's serializer (the web client's first module).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "type")]
+pub enum DeliveryStep {
+    ClaimDelivery { delivery_id: DeliveryId },
+    StartDelivery { delivery_id: DeliveryId },
+    CompleteDelivery { delivery_id: DeliveryId },
+    UndoCompletion { delivery_id: DeliveryId },
+    FailDelivery { delivery_id: DeliveryId, reason: FailureReason, note: String },
+    ConfirmWithHousehold { delivery_id: DeliveryId, channel: ContactChannel, language: String },
+}
+
+impl From<DeliveryStep> for Command {
+    fn from(step: DeliveryStep) -> Command {
+        match step {
+            DeliveryStep::ClaimDelivery { delivery_id } => Command::ClaimDelivery { delivery_id },
+            DeliveryStep::StartDelivery { delivery_id } => Command::StartDelivery { delivery_id },
+            DeliveryStep::CompleteDelivery { delivery_id } => {
+                Command::CompleteDelivery { delivery_id }
+            }
+            DeliveryStep::UndoCompletion { delivery_id } => Command::UndoCompletion { delivery_id },
+            DeliveryStep::FailDelivery { delivery_id, reason, note } => {
+                Command::FailDelivery { delivery_id, reason, note }
+            }
+            DeliveryStep::ConfirmWithHousehold { delivery_id, channel, language } => {
+                Command::ConfirmWithHousehold { delivery_id, channel, language }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_step_serializes_as_the_command_it_becomes() {
+        let id = || DeliveryId::from("d-1");
+        let steps = [
+            DeliveryStep::ClaimDelivery { delivery_id: id() },
+            DeliveryStep::StartDelivery { delivery_id: id() },
+            DeliveryStep::CompleteDelivery { delivery_id: id() },
+            DeliveryStep::UndoCompletion { delivery_id: id() },
+            DeliveryStep::FailDelivery {
+                delivery_id: id(),
+                reason: FailureReason::NobodyHome,
+                note: "rang twice".into(),
+            },
+            DeliveryStep::ConfirmWithHousehold {
+                delivery_id: id(),
+                channel: ContactChannel::Sms,
+                language: "es".into(),
+            },
+        ];
+        for step in steps {
+            let sent = serde_json::to_value(&step).unwrap();
+            let command = serde_json::to_value(Command::from(step)).unwrap();
+            assert_eq!(sent, command);
+            assert_eq!(serde_json::from_value::<Command>(sent).ok().map(|_| ()), Some(()));
+        }
+    }
+}

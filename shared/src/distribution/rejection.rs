@@ -84,7 +84,7 @@ impl Rejection {
     ];
 
     /// Every kind of thing an `unknown` or `already_exists` refusal names.
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 22] = [
         "item",
         "location",
         "partner",
@@ -105,6 +105,8 @@ impl Rejection {
         "grant",
         "donation",
         "donor of",
+        "standing order",
+        "shift template",
     ];
 
     /// True when the server should answer 409 rather than 422.

@@ -151,7 +151,25 @@ fn SignInScreen(
                 </p>
             </form>
             <HeadLine />
+            <ZoneLine />
         </main>
+    }
+}
+
+/// Whose clock the times are on: the group's time zone, from the server.
+#[component]
+fn ZoneLine() -> impl IntoView {
+    let i = use_i18n();
+    let zone = LocalResource::new(|| async {
+        match api::call("GET", "/api/time-zone", None).await {
+            Ok((200, zone)) => Some(zone),
+            _ => None,
+        }
+    });
+    move || {
+        zone.get().flatten().map(|zone| {
+            view! { <p class="note" data-testid="sign-in-zone">{i.tf("sign_in.zone", &[("zone", &zone)])}</p> }
+        })
     }
 }
 

@@ -4,7 +4,8 @@
 //! show alike: the board's panels ([`board`]: the live board and the replay), the roster's
 //! signals ([`signals`]: the board and the people screen), a household's contact
 //! ([`contact`]: a request and the driver's card), a month's statement ([`statement`]: money
-//! and the report). [`split`] waits for a part loaded on demand. Nothing here imports a
+//! and the report), a standing order's form ([`standing`]: the standing orders screen and a
+//! request). [`split`] waits for a part loaded on demand. Nothing here imports a
 //! screen.
 
 pub mod board;
@@ -16,5 +17,6 @@ pub mod format;
 pub mod labels;
 pub mod signals;
 pub mod split;
+pub mod standing;
 pub mod statement;
 pub mod words;

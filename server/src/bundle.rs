@@ -66,6 +66,11 @@ pub struct Manifest {
     pub first_hash: Option<String>,
     /// SHA-256, hex, of every other file, by its path in the bundle (`/`-separated).
     pub files: BTreeMap<String, String>,
+    /// The group's time zone at the head (`UTC` until it set one): the derived files' dates
+    /// are its days, their times its local times, each with its offset. Bundles from before
+    /// zones have none.
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 impl Manifest {
@@ -163,13 +168,14 @@ fn manifest(walked: &Walked, exported_by: &str, now_ms: i64) -> Manifest {
     files.insert(EVENTS.to_owned(), walked.events_sha256.clone());
     Manifest {
         format: FORMAT.to_owned(),
-        exported_at: iso_time(now_ms),
+        exported_at: iso_time(now_ms, 0),
         exported_by: exported_by.to_owned(),
         count: walked.count,
         head_position: walked.count,
         head_hash: hex::encode(walked.head_hash),
         first_hash: walked.first_hash.map(hex::encode),
         files,
+        time_zone: walked.derived.time_zone.clone(),
     }
 }
 

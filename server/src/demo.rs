@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use shared::access::Role;
-use shared::distribution::day::{day_of, start_of_day_ms};
+use shared::clock::Clock;
 use shared::distribution::{
     Command, ContactChannel, DeliveryKind, FailureReason, FeedbackFrom, ItemCategory, LateAfter,
     LocationKind, NeedCategory, PartnerKind, RequestLine, StockSource, Urgency,
@@ -45,6 +45,9 @@ type DemoCard = (
 
 /// The password of every demo member. Demo data only: never a real group's.
 pub const DEMO_PASSWORD: &str = "potluck-demo";
+/// The demo group lives in New York: its days and hours are not UTC's, so every screen and
+/// test that reads a day reads the group's.
+pub const DEMO_TIME_ZONE: &str = "America/New_York";
 
 const MEMBERS: [(&str, &str, &[Role]); 25] = [
     ("ana", "Ana Ortiz", &[Role::Coordinator]),
@@ -173,6 +176,8 @@ pub struct Filled {
 
 struct Demo<'a> {
     commands: &'a Commands,
+    /// The group's clock: the story happens on New York's days and hours.
+    local: Clock,
     keys: &'a KeyStore,
     clock: &'a AtomicI64,
     seed: u64,
@@ -188,9 +193,14 @@ pub async fn fill(
     clock: &AtomicI64,
     real_now_ms: i64,
 ) -> anyhow::Result<Filled> {
-    let today = day_of(real_now_ms);
-    clock.store(start_of_day_ms(today - 22) + 9 * 3_600_000, Ordering::SeqCst);
-    let mut demo = Demo { commands, keys, clock, seed: 0x5eed_f00d, sent: 0 };
+    let offsets = crate::clock::offsets(DEMO_TIME_ZONE).map_err(anyhow::Error::msg)?;
+    let mut local = Clock::utc();
+    local.set(0, DEMO_TIME_ZONE, &offsets);
+    let today = local.day_of(real_now_ms);
+    clock.store(local.instant_of(today - 22, 9 * 60), Ordering::SeqCst);
+    // The zone first, so every day of the story is the group's own.
+    admin::set_time_zone(commands, admin::INIT_ACTOR.into(), DEMO_TIME_ZONE).await?;
+    let mut demo = Demo { commands, local: local.clone(), keys, clock, seed: 0x5eed_f00d, sent: 0 };
     for (member_id, name, roles) in MEMBERS {
         let actor = admin::INIT_ACTOR.into();
         admin::add_member(commands, auth, actor, member_id, name, roles.to_vec()).await?;
@@ -202,11 +212,8 @@ pub async fn fill(
     for week in 0..4u64 {
         let day = today - 21 + 7 * week as i64;
         let last = week == 3;
-        let (start_ms, step_ms) = if last {
-            today_window(real_now_ms)
-        } else {
-            (start_of_day_ms(day) + 8 * 3_600_000, 150_000)
-        };
+        let (start_ms, step_ms) =
+            if last { today_window(real_now_ms, &local) } else { (demo.at(day, 8), 150_000) };
         // Shifts are planned and signed up for ahead of the day.
         demo.plan_shifts(week, day, last).await;
         demo.set_time(start_ms);
@@ -228,14 +235,20 @@ pub async fn fill(
 /// Where today's story starts and how far the clock moves per step. Today is still under
 /// way: the story starts at most four hours ago but never before midnight (else the month
 /// would have five distribution days), and ends before the real now.
-fn today_window(real_now_ms: i64) -> (i64, i64) {
-    let start_ms = (real_now_ms - 4 * 3_600_000).max(start_of_day_ms(day_of(real_now_ms)));
+fn today_window(real_now_ms: i64, local: &Clock) -> (i64, i64) {
+    let midnight = local.start_of_day_ms(local.day_of(real_now_ms));
+    let start_ms = (real_now_ms - 4 * 3_600_000).max(midnight);
     // A request takes at most nine steps; keep a quarter of the window spare.
     let step_ms = (real_now_ms - start_ms) * 3 / 4 / (REQUESTS_PER_DAY as i64 * 9);
     (start_ms, step_ms)
 }
 
 impl Demo<'_> {
+    /// The instant of `hour` o'clock on `day`, on the group's clock.
+    fn at(&self, day: i64, hour: i64) -> i64 {
+        self.local.instant_of(day, hour * 60)
+    }
+
     fn random(&mut self, below: u64) -> u64 {
         // xorshift64: deterministic and good enough to vary a story.
         self.seed ^= self.seed << 13;
@@ -481,8 +494,8 @@ impl Demo<'_> {
             let planned = People::PlanShift {
                 shift_id: shift_id.as_str().into(),
                 task: task.to_owned(),
-                starts_at_ms: start_of_day_ms(day) + from * HOUR_MS,
-                ends_at_ms: start_of_day_ms(day) + to * HOUR_MS,
+                starts_at_ms: self.at(day, from),
+                ends_at_ms: self.at(day, to),
                 people_needed: needed,
             };
             self.send_group("ben", group::Command::People(planned)).await;
@@ -501,7 +514,7 @@ impl Demo<'_> {
     /// over three weeks, more than the 40 hours in four the group set as its limit.
     async fn sign_in_sheet(&mut self, week: u64, day: i64) {
         use shared::people::Command as People;
-        self.set_time(start_of_day_ms(day) + 23 * HOUR_MS);
+        self.set_time(self.at(day, 23));
         for (task, from, to, _, volunteers) in SHIFTS {
             let shift_id = format!("shift-{week}-{task}");
             for &member in volunteers {
@@ -514,8 +527,8 @@ impl Demo<'_> {
                 let correct = People::CorrectShiftTimes {
                     shift_id: shift_id.as_str().into(),
                     member_id: member.into(),
-                    checked_in_at_ms: start_of_day_ms(day) + from * HOUR_MS,
-                    checked_out_at_ms: start_of_day_ms(day) + to * HOUR_MS + stays,
+                    checked_in_at_ms: self.at(day, from),
+                    checked_out_at_ms: self.at(day, to) + stays,
                     reason: "From the paper sign-in sheet".to_owned(),
                 };
                 self.send_group("ben", group::Command::People(correct)).await;
@@ -919,8 +932,8 @@ impl Demo<'_> {
         let pickup = self.random(5) == 0;
         let driver = self.pick(&DRIVERS);
         let delivery_id = format!("d-{request_id}");
-        let window_start_ms =
-            start_of_day_ms(day) + if self.random(2) == 0 { 10 } else { 14 } * 3_600_000;
+        let hour = if self.random(2) == 0 { 10 } else { 14 };
+        let window_start_ms = self.at(day, hour);
         let schedule = Command::ScheduleDelivery {
             delivery_id: delivery_id.as_str().into(),
             request_id: request_id.into(),
@@ -996,12 +1009,17 @@ mod tests {
 
     #[test]
     fn todays_story_stays_within_today_and_before_now() {
-        let midnight = start_of_day_ms(20_000);
-        for now in [midnight + 1, midnight + 30 * 60_000, midnight + 12 * 3_600_000] {
-            let (start, step) = today_window(now);
-            let end = start + step * REQUESTS_PER_DAY as i64 * 9;
-            assert_eq!(day_of(start), day_of(now), "now {now}");
-            assert!(start <= end && end < now, "now {now}: {start}..{end}");
+        let mut local = Clock::utc();
+        local.set(0, DEMO_TIME_ZONE, &crate::clock::offsets(DEMO_TIME_ZONE).unwrap());
+        // 00:00:00.001, 00:30 and 12:00 in New York, in winter and in summer.
+        for day in [20_000, 20_100] {
+            let midnight = local.start_of_day_ms(day);
+            for now in [midnight + 1, midnight + 30 * 60_000, midnight + 12 * 3_600_000] {
+                let (start, step) = today_window(now, &local);
+                let end = start + step * REQUESTS_PER_DAY as i64 * 9;
+                assert_eq!(local.day_of(start), local.day_of(now), "now {now}");
+                assert!(start <= end && end < now, "now {now}: {start}..{end}");
+            }
         }
     }
 }

@@ -202,6 +202,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health))
         .route("/metrics", get(api::metrics))
         .route("/api/session", post(session::sign_in).delete(session::sign_out))
+        .route("/api/time-zone", get(time_zone))
         .route("/api/me", get(session::me))
         .route("/api/commands", post(api::post_command))
         .route("/api/events", get(api::get_events))
@@ -274,6 +275,13 @@ pub async fn serve_with_send_buffer(
 async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     let head = state.log.head();
     Json(json!({ "status": "ok", "head": head.position }))
+}
+
+/// `GET /api/time-zone`: the group's time zone, as plain text (`America/New_York`; `UTC`
+/// until it sets one), for the sign-in page to say whose clock the times are on. Public,
+/// like the log head: a zone says where a group is only as much as its address would.
+async fn time_zone(State(state): State<AppState>) -> String {
+    state.live.read(|p| p.board.clock.zone_name().to_owned())
 }
 
 async fn api_not_found() -> ApiError {

@@ -190,7 +190,7 @@ fn minutes(ms: i64) -> String {
 
 /// To the minute: `2025-01-20T14:05Z`.
 fn time(ms: i64) -> String {
-    let full = crate::bundle::derive::iso_time(ms);
+    let full = crate::bundle::derive::iso_time(ms, 0);
     format!("{}Z", &full[..16])
 }
 

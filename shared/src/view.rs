@@ -16,7 +16,8 @@ use crate::ledger::{
 use crate::limits::GroupLimits;
 use crate::members::Member;
 use crate::people::{
-    Agreement, Commitment, PeopleMonth, RoleCard, Shift, Signal, SkillEntry, Workload,
+    Agreement, Commitment, PeopleMonth, RoleCard, Shift, ShiftTemplate, Signal, SkillEntry,
+    Workload,
 };
 use crate::personal::PersonalData;
 use crate::wire::{Snapshot, WireEvent};
@@ -95,6 +96,10 @@ pub struct RosterView {
     /// Commitments still running, by member.
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub commitments: Vec<Commitment>,
+    /// Shift templates still running: the shifts that come back.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub templates: Vec<ShiftTemplate>,
 }
 
 /// `GET /api/ledger`: the books as the money screen shows them.

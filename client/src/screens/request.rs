@@ -19,6 +19,7 @@ use crate::live;
 use crate::outbox::{Action, new_id};
 use crate::ui::delivery::{ConfirmForm, DeliveryButtons};
 use crate::ui::form::{ActionButton, ActionForm, Choice, Field, options, parse_slug};
+use crate::ui::standing::{HouseholdOrders, Prefill, StartOrderForm};
 use crate::ui::{board, choices, contact, format, labels, words};
 
 #[component]
@@ -68,7 +69,8 @@ pub fn RequestScreen(key: String) -> impl IntoView {
                             {(stage == Stage::Delivered).then(|| view! { <FeedbackForm request_id=id.clone() /> })}
                         </section>
                         <RequestLines request_id=id.clone() />
-                        <MoreActions request_id=id stage=stage />
+                        <MoreActions request_id=id.clone() stage=stage />
+                        <StandingOrders request_id=id />
                     }
                     .into_any()
                 }
@@ -252,6 +254,50 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
 
 /// What is done less often, folded away: cancelling, and the household's contact for the
 /// roles that see it.
+/// The household's standing orders, and a form to make this request one, for those who
+/// keep in touch with households; the order a date's request was logged for.
+#[component]
+fn StandingOrders(request_id: String) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let card =
+        ctx.live.with_untracked(|live| live.board.requests.get(request_id.as_str()).cloned())?;
+    let of_order = card.standing.as_ref().map(|o| {
+        let date = words::date(i, o.day);
+        view! {
+            <p data-testid="standing-of" data-order-id=o.order_id.to_string()>
+                "↻ " {i.tf("standing.date_of", &[("order", o.order_id.as_str()), ("date", &date)])}
+            </p>
+        }
+    });
+    if !ctx.may("StartStandingOrder") {
+        return of_order.map(|p| p.into_any());
+    }
+    let prefill = Prefill {
+        household: card.household_id.to_string(),
+        zone: card.zone.to_string(),
+        size: card.household_size,
+        need: Some(card.need_category),
+        lines: card
+            .progress
+            .lines
+            .iter()
+            .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.requested })
+            .collect(),
+    };
+    Some(
+        view! {
+            {of_order}
+            <HouseholdOrders household_id=card.household_id.to_string() />
+            <details class="make-standing" data-testid="make-standing">
+                <summary>{i.t("standing.from_request")}</summary>
+                <StartOrderForm prefill=prefill />
+            </details>
+        }
+        .into_any(),
+    )
+}
+
 #[component]
 fn MoreActions(request_id: String, stage: Stage) -> impl IntoView {
     let i = use_i18n();

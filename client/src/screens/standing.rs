@@ -5,16 +5,16 @@
 //! and again whenever the log moves.
 
 use leptos::prelude::*;
-use shared::distribution::day::Weekday;
-use shared::distribution::{ContactChannel, DeliveryKind, NeedCategory, RequestLine};
+use shared::distribution::{DeliveryKind, RequestLine};
 use shared::standing::Command;
 use shared::view::{StandingRow, StandingView};
 
 use crate::api;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
-use crate::outbox::{Action, new_id};
-use crate::ui::form::{ActionButton, ActionForm, Check, Choice, Field, parse_slug, slug};
+use crate::outbox::Action;
+use crate::ui::form::{ActionButton, ActionForm, Choice, Field, slug};
+use crate::ui::standing::{Prefill, StartOrderForm};
 use crate::ui::{choices, format, words};
 
 #[component]
@@ -42,7 +42,7 @@ pub fn StandingScreen() -> impl IntoView {
                     view! { <ul class="orders" data-testid="orders">{rows}</ul> }.into_any()
                 }
             }}
-            {ctx.may("StartStandingOrder").then(|| view! { <StartForm on_done=on_done /> })}
+            {ctx.may("StartStandingOrder").then(|| view! { <StartOrderForm prefill=Prefill::default() on_done=on_done /> })}
         </main>
     }
 }
@@ -88,6 +88,15 @@ fn Order(row: StandingRow, today: i64, on_done: Callback<()>) -> impl IntoView {
     let pause_until = RwSignal::new(String::new());
     let (from_id, until_id) =
         (format!("pause-from-{}", row.order_id), format!("pause-until-{}", row.order_id));
+    let (item_id, quantity_id, change_from_id) = (
+        format!("change-item-{}", row.order_id),
+        format!("change-quantity-{}", row.order_id),
+        format!("change-from-{}", row.order_id),
+    );
+    let current = StoredValue::new(row.lines.clone());
+    let item = RwSignal::new(String::new());
+    let quantity = RwSignal::new(String::new());
+    let change_from = RwSignal::new(format::date(next_day.unwrap_or(today)));
     view! {
         <li class="order card" data-testid="standing-order" data-order-id=row.order_id.to_string()>
             <div class="card-top">
@@ -114,6 +123,18 @@ fn Order(row: StandingRow, today: i64, on_done: Callback<()>) -> impl IntoView {
                         <Field id=until_id.clone() label="standing.pause_until" value=pause_until kind="date" required=true />
                     </ActionForm>
                 </details>
+                <details>
+                    <summary>{i.t("standing.change_items")}</summary>
+                    <p class="hint">{i.t("standing.change_hint")}</p>
+                    <ActionForm test_id="change-items-form" submit="standing.change_items" class="inline-form" on_done=on_done
+                        action=move || id.with_value(|id| current.with_value(|lines| {
+                            change_items(i, id, lines, (&item.get_untracked(), &quantity.get_untracked()), &change_from.get_untracked())
+                        }))>
+                        <Choice id=item_id.clone() label="intake.item" options=choices::items() value=item required=true />
+                        <Field id=quantity_id.clone() label="intake.quantity" value=quantity kind="number" required=true />
+                        <Field id=change_from_id.clone() label="standing.pause_from" value=change_from kind="date" required=true />
+                    </ActionForm>
+                </details>
                 <ActionButton test_id="end-order" label="standing.end" class="secondary"
                     action=move || id.with_value(|id| end(i, id, today + 1)) />
             })}
@@ -137,6 +158,27 @@ pub fn pause(i: I18n, order_id: &str, from: &str, until: &str) -> Result<Action,
     Action::new(i.t("standing.pause"), &command)
 }
 
+/// What changing the items sends: the order's `current` lines with `item` at `quantity`
+/// (added if new, left out at zero), from the date `from` on.
+pub fn change_items(
+    i: I18n,
+    order_id: &str,
+    current: &[RequestLine],
+    (item, quantity): (&str, &str),
+    from: &str,
+) -> Result<Action, String> {
+    let quantity = quantity.trim().parse::<i64>().ok().filter(|q| *q >= 0);
+    let quantity = quantity.ok_or_else(|| i.t("standing.bad_quantity"))?;
+    let from_day = format::parse_date(from).ok_or_else(|| i.t("standing.bad_dates"))?;
+    let mut lines: Vec<RequestLine> =
+        current.iter().filter(|l| l.item_id.as_str() != item).cloned().collect();
+    if quantity > 0 {
+        lines.push(RequestLine { item_id: item.into(), quantity });
+    }
+    let command = Command::ChangeStandingItems { order_id: order_id.into(), from_day, lines };
+    Action::new(i.t("standing.change_items"), &command)
+}
+
 /// What ending sends: no dates from `from_day` on.
 pub fn end(i: I18n, order_id: &str, from_day: i64) -> Result<Action, String> {
     let command = Command::EndStandingOrder {
@@ -145,139 +187,4 @@ pub fn end(i: I18n, order_id: &str, from_day: i64) -> Result<Action, String> {
         reason: i.t("standing.ended_here"),
     };
     Action::new(i.t("standing.end"), &command)
-}
-
-/// The fields of a new order, as typed.
-#[derive(Clone, Debug, Default)]
-pub struct NewOrder {
-    pub household: String,
-    pub zone: String,
-    pub size: String,
-    pub language: String,
-    pub item: String,
-    pub quantity: String,
-    pub weekdays: Vec<String>,
-    pub every: String,
-    pub from_time: String,
-    pub until_time: String,
-    pub pickup: bool,
-    pub starts: String,
-}
-
-/// What starting an order sends.
-pub fn start(i: I18n, new: &NewOrder) -> Result<Action, String> {
-    let minute = |text: &str| format::parse_clock(text).map(|ms| (ms / 60_000) as u32);
-    let (Some(window_start_minute), Some(window_end_minute)) =
-        (minute(&new.from_time), minute(&new.until_time))
-    else {
-        return Err(i.t("standing.bad_window"));
-    };
-    let starts_on_day = format::parse_date(&new.starts).ok_or_else(|| i.t("standing.bad_dates"))?;
-    let quantity = new.quantity.trim().parse::<i64>().ok().filter(|q| *q > 0);
-    let quantity = quantity.ok_or_else(|| i.t("standing.bad_quantity"))?;
-    let weekdays: Vec<Weekday> = new.weekdays.iter().filter_map(|d| parse_slug(d)).collect();
-    if weekdays.is_empty() {
-        return Err(i.t("standing.no_weekday"));
-    }
-    let household = new.household.trim();
-    if household.is_empty() {
-        return Err(i.t("standing.no_household"));
-    }
-    let command = Command::StartStandingOrder {
-        order_id: new_id("so").as_str().into(),
-        household_id: household.into(),
-        need_category: NeedCategory::Food,
-        lines: vec![RequestLine { item_id: new.item.as_str().into(), quantity }],
-        household_size: new.size.trim().parse().unwrap_or(1),
-        zone: new.zone.trim().into(),
-        preferred_language: new.language.trim().to_owned(),
-        contact_channel: ContactChannel::Phone,
-        kind: if new.pickup { DeliveryKind::Pickup } else { DeliveryKind::Delivery },
-        weekdays,
-        interval_weeks: new.every.parse().unwrap_or(1),
-        window_start_minute,
-        window_end_minute,
-        starts_on_day,
-    };
-    Action::new(i.tf("standing.start_done", &[("household", household)]), &command)
-}
-
-#[component]
-fn StartForm(on_done: Callback<()>) -> impl IntoView {
-    let i = use_i18n();
-    let ctx = use_ctx();
-    let text = |value: &str| RwSignal::new(value.to_owned());
-    let household = text("");
-    let zone = text("");
-    let size = text("1");
-    let language = RwSignal::new(i.lang.get_untracked().tag().to_owned());
-    let item = text("");
-    let quantity = text("1");
-    let every = text("1");
-    let from_time = text("10:00");
-    let until_time = text("12:00");
-    let pickup = RwSignal::new(false);
-    let starts = text(&format::date(format::day_of(ctx.now.get_untracked()) + 1));
-    let days: Vec<(Weekday, RwSignal<bool>)> =
-        Weekday::ALL.into_iter().map(|d| (d, RwSignal::new(false))).collect();
-    let chosen = StoredValue::new(days.clone());
-    let everies = choices::keyed(&[
-        ("1", "commit.every_week"),
-        ("2", "commit.every_2_weeks"),
-        ("4", "commit.every_4_weeks"),
-    ]);
-    let action = move || {
-        let weekdays = chosen.with_value(|days| {
-            days.iter().filter(|(_, on)| on.get_untracked()).map(|(d, _)| slug(d)).collect()
-        });
-        let new = NewOrder {
-            household: household.get_untracked(),
-            zone: zone.get_untracked(),
-            size: size.get_untracked(),
-            language: language.get_untracked(),
-            item: item.get_untracked(),
-            quantity: quantity.get_untracked(),
-            weekdays,
-            every: every.get_untracked(),
-            from_time: from_time.get_untracked(),
-            until_time: until_time.get_untracked(),
-            pickup: pickup.get_untracked(),
-            starts: starts.get_untracked(),
-        };
-        start(i, &new)
-    };
-    let boxes = days
-        .into_iter()
-        .map(|(day, on)| {
-            let key: &'static str = match day {
-                Weekday::Monday => "weekday.monday",
-                Weekday::Tuesday => "weekday.tuesday",
-                Weekday::Wednesday => "weekday.wednesday",
-                Weekday::Thursday => "weekday.thursday",
-                Weekday::Friday => "weekday.friday",
-                Weekday::Saturday => "weekday.saturday",
-                Weekday::Sunday => "weekday.sunday",
-            };
-            view! { <Check id=format!("order-{}", slug(&day)) label=key value=on /> }
-        })
-        .collect_view();
-    view! {
-        <section class="stacked" data-testid="start-order">
-            <h3>{move || i.t("standing.start")}</h3>
-            <ActionForm test_id="start-order-form" submit="standing.start" action=action on_done=on_done>
-                <Field id="order-household" label="standing.household" value=household required=true />
-                <Choice id="order-zone" label="intake.zone" options=choices::zones() value=zone />
-                <Field id="order-size" label="intake.household_size" value=size kind="number" />
-                <Choice id="order-language" label="intake.language" options=choices::languages() value=language />
-                <Choice id="order-item" label="intake.item" options=choices::items() value=item required=true />
-                <Field id="order-quantity" label="intake.quantity" value=quantity kind="number" required=true />
-                <fieldset class="weekdays"><legend>{move || i.t("standing.weekdays")}</legend>{boxes}</fieldset>
-                <Choice id="order-every" label="standing.every" options=everies value=every />
-                <Field id="order-from" label="standing.window_from" value=from_time kind="time" required=true />
-                <Field id="order-until" label="standing.window_until" value=until_time kind="time" required=true />
-                <Check id="order-pickup" label="standing.pickup" value=pickup />
-                <Field id="order-starts" label="standing.starts" value=starts kind="date" required=true />
-            </ActionForm>
-        </section>
-    }
 }

@@ -180,6 +180,7 @@ mod tests {
             skills: Default::default(),
             agreement: None,
             commitments: Vec::new(),
+            templates: Vec::new(),
         }
     }
 

@@ -64,6 +64,7 @@ mod tests {
             head_hash: hex::encode([0; 32]),
             first_hash: None,
             files: BTreeMap::new(),
+            time_zone: "UTC".to_owned(),
         };
         let files = vec![
             ("events.ndjson".to_owned(), b"{}\n".repeat(300)),

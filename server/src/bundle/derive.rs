@@ -5,7 +5,9 @@
 //! them again from the bundle's events and compares byte for byte, so a bundle's derived
 //! files cannot say anything its events do not.
 //!
-//! Every row names the position of the event behind it, when it was recorded (UTC), who
+//! Every row names the position of the event behind it, when it was recorded (the group's
+//! local time with its UTC offset, `2026-11-29T09:05:00.250-05:00`: UTC until the group sets
+//! a zone, written `Z`), who
 //! recorded it and the command id, so an auditor can go from any posting or movement to
 //! the record in `events.ndjson`. No row holds personal data: donors appear as a donor id
 //! (`donor:<transaction>`) and whether they were erased, households not at all, and free
@@ -15,6 +17,7 @@ mod movements;
 
 use std::collections::{BTreeSet, HashMap};
 
+use shared::clock::Clock;
 use shared::distribution::day::{date_of_day, day_of, iso_date, start_of_day_ms};
 use shared::envelope::Envelope;
 use shared::group;
@@ -71,17 +74,25 @@ pub struct DeriveError {
 #[derive(Clone, Debug, Default)]
 struct Trace {
     recorded_at_ms: i64,
+    /// The group's offset from UTC then, in seconds.
+    offset_seconds: i32,
     actor: String,
     command_id: String,
 }
 
 impl Trace {
-    fn of(envelope: &Envelope) -> Trace {
+    fn of(envelope: &Envelope, clock: &Clock) -> Trace {
         Trace {
             recorded_at_ms: envelope.recorded_at_ms,
+            offset_seconds: clock.offset_seconds(envelope.recorded_at_ms),
             actor: envelope.actor.clone(),
             command_id: envelope.command_id.clone(),
         }
+    }
+
+    /// When, on the group's clock, with its offset.
+    fn recorded_at(&self) -> String {
+        iso_time(self.recorded_at_ms, self.offset_seconds)
     }
 }
 
@@ -93,6 +104,8 @@ pub struct Derivation {
     /// The traces of the ledger events that record a transaction or a reversal, by position.
     traces: HashMap<u64, Trace>,
     movements: StockMovements,
+    /// The group's clock, from the zone events folded so far.
+    clock: Clock,
 }
 
 impl Default for Derivation {
@@ -110,6 +123,9 @@ pub struct Derived {
     pub movement_rows: u64,
     /// The months with a statement, as `YYYY-MM`.
     pub months: Vec<String>,
+    /// The group's time zone at the last event (`UTC` until it set one): the zone of the
+    /// files' dates and times.
+    pub time_zone: String,
 }
 
 impl Derivation {
@@ -119,6 +135,7 @@ impl Derivation {
             ledger: Ledger::new(),
             traces: HashMap::new(),
             movements: StockMovements::new(),
+            clock: Clock::utc(),
         }
     }
 
@@ -139,12 +156,15 @@ impl Derivation {
                     ledger::Event::TransactionRecorded { .. }
                         | ledger::Event::TransactionReversed { .. }
                 ) {
-                    self.traces.insert(position, Trace::of(stored));
+                    self.traces.insert(position, Trace::of(stored, &self.clock));
                 }
                 self.ledger.evolve(position, event);
             }
             group::Event::Distribution(event) => {
-                self.movements.record(&Trace::of(stored), position, event)
+                if let shared::distribution::Event::TimeZoneSet { zone, offsets } = event {
+                    self.clock.set(stored.recorded_at_ms, zone, offsets);
+                }
+                self.movements.record(&Trace::of(stored, &self.clock), position, event)
             }
             _ => {}
         }
@@ -178,7 +198,8 @@ impl Derivation {
             months.push(name);
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
-        Derived { files, transaction_rows, movement_rows: self.movements.rows, months }
+        let time_zone = self.clock.zone_name().to_owned();
+        Derived { files, transaction_rows, movement_rows: self.movements.rows, months, time_zone }
     }
 }
 
@@ -218,7 +239,7 @@ fn transactions_csv(ledger: &Ledger, traces: &HashMap<u64, Trace>) -> (String, u
         for posting in &t.postings {
             out.push_str(&csv::row(&[
                 &t.recorded_position.to_string(),
-                &iso_time(trace.recorded_at_ms),
+                &trace.recorded_at(),
                 &trace.actor,
                 &trace.command_id,
                 id,
@@ -263,13 +284,23 @@ fn active_months(ledger: &Ledger) -> BTreeSet<(i64, u32)> {
     months
 }
 
-/// An instant as UTC ISO 8601 with milliseconds: `2026-11-29T09:05:00.250Z`.
-pub fn iso_time(at_ms: i64) -> String {
-    let day = day_of(at_ms);
-    let in_day = at_ms - start_of_day_ms(day);
+/// An instant as ISO 8601 with milliseconds, in the local time `offset_seconds` from UTC
+/// with that offset: `2026-11-29T04:05:00.250-05:00`; `Z` for UTC itself.
+pub fn iso_time(at_ms: i64, offset_seconds: i32) -> String {
+    let local_ms = at_ms.saturating_add(i64::from(offset_seconds) * 1_000);
+    let day = day_of(local_ms);
+    let in_day = local_ms - start_of_day_ms(day);
     let (hours, minutes) = (in_day / 3_600_000, in_day / 60_000 % 60);
     let (seconds, millis) = (in_day / 1_000 % 60, in_day % 1_000);
-    format!("{}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}Z", iso_date(day))
+    let offset = match offset_seconds {
+        0 => "Z".to_owned(),
+        seconds => {
+            let sign = if seconds < 0 { '-' } else { '+' };
+            let minutes = seconds.unsigned_abs() / 60;
+            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        }
+    };
+    format!("{}T{hours:02}:{minutes:02}:{seconds:02}.{millis:03}{offset}", iso_date(day))
 }
 
 #[cfg(test)]
@@ -277,9 +308,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instants_are_utc_iso_8601_with_milliseconds() {
-        assert_eq!(iso_time(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso_time(1_790_000_000_250), "2026-09-21T14:13:20.250Z");
-        assert_eq!(iso_time(-1), "1969-12-31T23:59:59.999Z");
+    fn instants_are_iso_8601_with_milliseconds_and_their_offset() {
+        assert_eq!(iso_time(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_time(1_790_000_000_250, 0), "2026-09-21T14:13:20.250Z");
+        assert_eq!(iso_time(-1, 0), "1969-12-31T23:59:59.999Z");
+        // New York in summer, Manila, and a zone a half hour off.
+        assert_eq!(iso_time(1_790_000_000_250, -4 * 3_600), "2026-09-21T10:13:20.250-04:00");
+        assert_eq!(iso_time(1_790_000_000_250, 8 * 3_600), "2026-09-21T22:13:20.250+08:00");
+        assert_eq!(iso_time(1_790_000_000_250, 19_800), "2026-09-21T19:43:20.250+05:30");
     }
 }

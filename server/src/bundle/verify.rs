@@ -199,6 +199,9 @@ fn check_head(manifest: &Manifest, events: &Events, problems: &mut Vec<Problem>)
     if manifest.head_hash != hash {
         differs("head hash", manifest.head_hash.clone(), hash);
     }
+    if !manifest.time_zone.is_empty() && manifest.time_zone != events.derived.time_zone {
+        differs("time zone", manifest.time_zone.clone(), events.derived.time_zone.clone());
+    }
     let first = events.first_hash.map(hex::encode);
     if manifest.first_hash != first {
         let show = |hash: &Option<String>| hash.clone().unwrap_or_else(|| "none".to_owned());

@@ -8,7 +8,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use shared::distribution::day::day_of;
 use shared::ledger::MonthlyStatement;
 
 use super::{Days, Kind, month_of, parse_month};
@@ -19,20 +18,21 @@ use crate::projections::{Projections, replay};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Export {
     Transactions(Days),
-    Statement(i64, u32),
+    /// A month, or (`None`) the one under way on the group's clock.
+    Statement(Option<(i64, u32)>),
     StockMovements,
-    Members(i64, u32),
+    Members(Option<(i64, u32)>),
 }
 
 impl Export {
     /// `--month` applies to the statement and members, `--from` and `--to` to
-    /// transactions; a month left out is the one `today` falls in.
+    /// transactions (days of the group's clock); a month left out is the one under way
+    /// where the group lives.
     pub fn parse(
         kind: &str,
         month: Option<&str>,
         from: Option<&str>,
         to: Option<&str>,
-        today: i64,
     ) -> Result<Export, String> {
         let kind = Kind::parse(kind)
             .ok_or_else(|| format!("`{kind}` is not one of {}", Kind::NAMES.join(", ")))?;
@@ -43,17 +43,18 @@ impl Export {
         if month.is_some() && !matches!(kind, Kind::Statement | Kind::Members) {
             return Err("--month applies to the statement and members only".to_owned());
         }
-        let (year, month) = month.map_or(Ok(month_of(today)), parse_month)?;
+        let month = month.map(parse_month).transpose()?;
         Ok(match kind {
             Kind::Transactions => Export::Transactions(Days::parse(from, to)?),
-            Kind::Statement => Export::Statement(year, month),
+            Kind::Statement => Export::Statement(month),
             Kind::StockMovements => Export::StockMovements,
-            Kind::Members => Export::Members(year, month),
+            Kind::Members => Export::Members(month),
         })
     }
 
-    /// The file's contents from the log as it is. Blocking: it reads the whole log.
-    pub fn build(&self, log: &Log, today: i64) -> anyhow::Result<String> {
+    /// The file's contents from the log as it is, at `now_ms`. Blocking: it reads the whole
+    /// log.
+    pub fn build(&self, log: &Log, now_ms: i64) -> anyhow::Result<String> {
         if *self == Export::StockMovements {
             return Ok(super::stock_movements(log, log.head().position)?);
         }
@@ -64,15 +65,18 @@ impl Export {
             }
         })?;
         let p = &projections;
+        let today = p.board.clock.day_of(now_ms);
+        let month = |asked: Option<(i64, u32)>| asked.unwrap_or_else(|| month_of(today));
         Ok(match *self {
             Export::Transactions(days) => super::transactions(&p.ledger, days),
-            Export::Statement(year, month) => {
+            Export::Statement(asked) => {
+                let (year, month) = month(asked);
                 // A month that parsed exists, so it has a statement.
                 let statement = MonthlyStatement::for_month(&p.ledger, year, month);
                 statement.map(|s| super::statement(&s)).unwrap_or_default()
             }
-            Export::Members(year, month) => {
-                super::members(&p.members, &p.people, (year, month), today, &p.board.clock)
+            Export::Members(asked) => {
+                super::members(&p.members, &p.people, month(asked), today, &p.board.clock)
             }
             Export::StockMovements => String::new(),
         })
@@ -87,8 +91,7 @@ pub async fn export_csv(
     range: (Option<&str>, Option<&str>),
     out: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    let today = day_of((system_clock())());
-    let export = Export::parse(kind, month, range.0, range.1, today).map_err(anyhow::Error::msg)?;
+    let export = Export::parse(kind, month, range.0, range.1).map_err(anyhow::Error::msg)?;
     if !data.join(MARKER_FILE).exists() {
         anyhow::bail!("{} is not a potluck data folder", data.display());
     }
@@ -99,7 +102,8 @@ pub async fn export_csv(
             data.display()
         ))
     })?;
-    let built = tokio::task::block_in_place(|| export.build(&log, today));
+    let now_ms = (system_clock())();
+    let built = tokio::task::block_in_place(|| export.build(&log, now_ms));
     log.close().await;
     let csv = built?;
     match out {

@@ -27,6 +27,7 @@ pub async fn roster(
     let now_ms = (state.clock)();
     let view = state.live.read(|p| {
         let roster = &p.people;
+        let today = p.board.clock.day_of(now_ms);
         let mut shifts: Vec<Shift> = roster.shifts.values().cloned().collect();
         shifts.sort_by_key(|s| (s.starts_at_ms, s.shift_id.clone()));
         RosterView {
@@ -42,6 +43,12 @@ pub async fn roster(
                 .commitments
                 .values()
                 .filter(|c| c.ended_on_day.is_none())
+                .cloned()
+                .collect(),
+            templates: roster
+                .templates
+                .values()
+                .filter(|t| t.ended_on_day.is_none_or(|end| end > today))
                 .cloned()
                 .collect(),
         }

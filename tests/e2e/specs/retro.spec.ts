@@ -3,6 +3,11 @@ import { outDir } from '../paths';
 import { expect, signedIn, test } from '../fixtures';
 import { apiToken, sendCommand } from '../pages/board-page';
 
+/** The date (YYYY-MM-DD) of an instant in New York, the demo group's zone. */
+function nyDate(ms: number): string {
+  return new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/New_York' });
+}
+
 test('the monthly retrospective draws its charts from the events and prints with the statement', async ({ browser, demoServer }) => {
   const ana = await signedIn(browser, demoServer.url, 'ana', 'Report');
   const report = ana.page.getByTestId('report-screen');
@@ -33,7 +38,8 @@ test('the monthly retrospective draws its charts from the events and prints with
   // Hours per person and per task: the demo's first distribution day, three weeks ago, had
   // its sheet typed in (today's shifts are still under way, so early in a month the current
   // month has no hours yet).
-  const firstDay = new Date(Date.now() - 21 * 86_400_000).toISOString().slice(0, 7);
+  // The demo group lives in New York: its months and days are New York's.
+  const firstDay = nyDate(Date.now() - 21 * 86_400_000).slice(0, 7);
   await report.getByLabel('Month').first().fill(firstDay);
   for (const chart of ['chart-hours', 'chart-tasks']) {
     await expect(report.getByTestId(chart).locator('svg rect')).not.toHaveCount(0);
@@ -55,10 +61,10 @@ test('the replay shows the board as it was, steps event by event, and the live b
   const first = await page.request.get(`${demoServer.url}/api/events?type=RequestLogged&limit=1`);
   const logged = JSON.parse((await first.text()).split('\n')[0]);
   // The day as the page writes it in English: "16 Nov 2026".
-  const at = new Date(logged.recorded_at_ms);
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const dayWords = `${at.getUTCDate()} ${months[at.getUTCMonth()]} ${at.getUTCFullYear()}`;
-  const day = at.toISOString().slice(0, 10);
+  const day = nyDate(logged.recorded_at_ms);
+  const [year, month, date] = day.split('-').map(Number);
+  const dayWords = `${date} ${months[month - 1]} ${year}`;
 
   const replay = page.getByTestId('replay-screen');
   await replay.getByLabel('Day').fill(day);

@@ -241,3 +241,83 @@ async fn skipping_a_date_already_logged_cancels_its_request() {
     assert_eq!(levels, 10_000);
     app.stop().await;
 }
+
+/// A month that holds the spring change, counted on New York's days: the report's requests
+/// and the statement's money are the group's March, whatever UTC's date was.
+#[tokio::test]
+async fn a_month_with_the_spring_change_is_counted_on_the_group_s_own_days() {
+    use shared::ledger::{self, Currency, Posting};
+    use shared::view::{MonthView, StatementView};
+    // The group sets its zone in mid-February.
+    let now = Arc::new(AtomicI64::new(day(2027, 2, 15) * DAY_MS + 12 * HOUR_MS));
+    let reading = now.clone();
+    let clock: server::log::Clock = Arc::new(move || reading.load(Ordering::SeqCst));
+    let app = tests::spawn_app_with_clock(Options::default(), clock).await.unwrap();
+    let mut ana = app.member("ana", &[Role::Coordinator, Role::Finance]).await;
+    set_up(&ana, "America/New_York").await;
+    for (n, open) in ledger::default_chart().into_iter().enumerate() {
+        send(&ana, &format!("open-{n}"), Command::Ledger(open)).await;
+    }
+    let log = |id: &str| {
+        Command::Distribution(distribution::Command::LogRequest {
+            request_id: id.into(),
+            household_id: format!("hh-{id}").as_str().into(),
+            need_category: NeedCategory::Food,
+            lines: rice(1),
+            household_size: 1,
+            urgency: distribution::Urgency::Routine,
+            zone: "north".into(),
+            preferred_language: "en".into(),
+            contact_channel: ContactChannel::Phone,
+            personal_data: None,
+        })
+    };
+    let spent = |id: &str, on_day: i64| {
+        Command::Ledger(ledger::Command::RecordTransaction {
+            transaction_id: id.into(),
+            on_day,
+            description: "Donations box".into(),
+            currency: Currency::USD,
+            postings: vec![
+                Posting { account_id: "cash".into(), amount_cents: 1_000 },
+                Posting { account_id: "donations".into(), amount_cents: -1_000 },
+            ],
+            receipt: None,
+            paid_for: None,
+            donor: None,
+        })
+    };
+    let (mar_1, mar_31, apr_1) = (day(2027, 3, 1), day(2027, 3, 31), day(2027, 4, 1));
+    // 23:30 on 28 February in New York is 04:30 on 1 March in UTC.
+    now.store(mar_1 * DAY_MS + 4 * HOUR_MS + 30 * 60_000, Ordering::SeqCst);
+    ana.sign_in_again().await;
+    send(&ana, "r-feb", log("r-feb")).await;
+    // 00:30 on 1 March in New York (EST).
+    now.store(mar_1 * DAY_MS + 5 * HOUR_MS + 30 * 60_000, Ordering::SeqCst);
+    send(&ana, "r-first", log("r-first")).await;
+    // 23:30 on 31 March in New York (EDT) is 03:30 on 1 April in UTC.
+    now.store(apr_1 * DAY_MS + 3 * HOUR_MS + 30 * 60_000, Ordering::SeqCst);
+    ana.sign_in_again().await;
+    send(&ana, "r-late", log("r-late")).await;
+    send(&ana, "t-late", spent("t-late", mar_31)).await;
+    // It is still 31 March where the group lives: 1 April is in the future.
+    let early = serde_json::to_value(spent("t-early", apr_1)).unwrap();
+    let request =
+        CommandRequest { command_id: "t-early".into(), expected_version: None, command: early };
+    let (status, body) = ana.post("/api/commands", &serde_json::to_string(&request).unwrap()).await;
+    assert_eq!(status, 422, "{body}");
+    // 00:30 on 1 April in New York.
+    now.store(apr_1 * DAY_MS + 4 * HOUR_MS + 30 * 60_000, Ordering::SeqCst);
+    send(&ana, "r-april", log("r-april")).await;
+    send(&ana, "t-april", spent("t-april", apr_1)).await;
+
+    let march: MonthView = get(&ana, "/api/reports/2027/3").await;
+    assert_eq!((march.distribution.first_day, march.distribution.last_day), (mar_1, mar_31));
+    assert_eq!(march.distribution.requests_logged, 2, "r-first and r-late");
+    let february: MonthView = get(&ana, "/api/reports/2027/2").await;
+    assert_eq!(february.distribution.requests_logged, 1, "r-feb, logged on UTC's 1 March");
+    let statement: StatementView = get(&ana, "/api/statements/2027/3").await;
+    // The donation of the evening of 31 March is March's; April's is not.
+    assert_eq!(statement.statement.closing.cents, 1_000, "t-late only: {statement:?}");
+    app.stop().await;
+}

@@ -121,7 +121,12 @@ fn the_demo_month_exports_to_a_bundle_that_verifies_offline() {
         (event["actor"].as_str(), event["command_id"].as_str()),
         (Some(row[2]), Some(row[3]))
     );
-    assert!(row[1].ends_with('Z') && row[1].contains('T'), "{}", row[1]);
+    // On the demo group's clock, New York's, with its offset: the same instant as the event.
+    assert!(row[1].ends_with("-05:00") || row[1].ends_with("-04:00"), "{}", row[1]);
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(bundle.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["time_zone"], "America/New_York");
 
     // A bundle is never written over anything.
     let again = potluck(&[

@@ -3,14 +3,15 @@
 //! from the paper sheet (with a reason) and recording that someone did not come.
 
 use leptos::prelude::*;
-use shared::people::{Command, Shift};
+use shared::distribution::day::Weekday;
+use shared::people::{Command, Recurrence, Shift};
 use shared::view::RosterView;
 
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
-use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field};
-use crate::ui::{format, words};
+use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field, parse_slug, slug};
+use crate::ui::{choices, format, words};
 
 /// The four buttons of a shift for the member using the page.
 pub fn shift_action(i: I18n, key: &'static str, command: &Command) -> Result<Action, String> {
@@ -289,6 +290,7 @@ pub fn ShiftAdmin(roster: Signal<Option<RosterView>>) -> impl IntoView {
                 <Field id="plan-to" label="shifts.to" value=to kind="time" />
                 <Field id="plan-needed" label="shifts.needed" value=needed kind="number" />
             </ActionForm>
+            <Templates roster=roster />
             <ActionForm test_id="correct-shift-form" submit="shifts.correct" action=correct_action>
                 <h3>{i.t("shifts.correct")}</h3>
                 <Choice id="correct-shift" label="people.shifts" options=shift_choices value=shift />
@@ -300,5 +302,124 @@ pub fn ShiftAdmin(roster: Signal<Option<RosterView>>) -> impl IntoView {
                 <ActionButton test_id="record-absence" label="shifts.absent" action=absent_action class="secondary" />
             </ActionForm>
         </details>
+    }
+}
+
+/// What defining a recurring shift sends: `rhythm` as the commitment form has it (`1`, `2`,
+/// `4` weeks or `m1`..`m4`), local times, from a first day.
+pub fn define_template(
+    i: I18n,
+    task: &str,
+    (rhythm, weekday): (&str, &str),
+    (from, to): (&str, &str),
+    needed: &str,
+    first: &str,
+) -> Result<Action, String> {
+    let minute = |text: &str| format::parse_clock(text).map(|ms| (ms / 60_000) as u32);
+    let (Some(starts_minute), Some(ends_minute)) = (minute(from), minute(to)) else {
+        return Err(i.t("standing.bad_window"));
+    };
+    let starts_on_day = format::parse_date(first).ok_or_else(|| i.t("standing.bad_dates"))?;
+    let weekday: Weekday = parse_slug(weekday).unwrap_or(Weekday::Saturday);
+    let recurrence = match rhythm.strip_prefix('m') {
+        Some(nth) => Recurrence::Month { weekday, nth: nth.parse().unwrap_or(1) },
+        None => Recurrence::Week { weekday, interval_weeks: rhythm.parse().unwrap_or(1) },
+    };
+    let command = Command::DefineShiftTemplate {
+        template_id: new_id("tpl").as_str().into(),
+        task: task.trim().to_owned(),
+        recurrence,
+        starts_minute,
+        ends_minute,
+        people_needed: needed.trim().parse().unwrap_or(1),
+        starts_on_day,
+    };
+    Action::new(i.tf("templates.defined", &[("task", task.trim())]), &command)
+}
+
+/// What ending a recurring shift sends.
+pub fn end_template(i: I18n, template_id: &str, reason: &str) -> Result<Action, String> {
+    let command =
+        Command::EndShiftTemplate { template_id: template_id.into(), reason: reason.to_owned() };
+    Action::new(i.t("templates.end"), &command)
+}
+
+/// The shifts that come back, each with a button to end it, and a form to add one.
+#[component]
+fn Templates(roster: Signal<Option<RosterView>>) -> impl IntoView {
+    let i = use_i18n();
+    let ctx = use_ctx();
+    let [task, reason] = std::array::from_fn(|_| RwSignal::new(String::new()));
+    let every = RwSignal::new("1".to_owned());
+    let weekday = RwSignal::new("saturday".to_owned());
+    let from = RwSignal::new("09:00".to_owned());
+    let to = RwSignal::new("12:00".to_owned());
+    let needed = RwSignal::new("4".to_owned());
+    let first = RwSignal::new(format::date(format::day_of(ctx.now.get_untracked())));
+    let rhythms = choices::keyed(&[
+        ("1", "commit.every_week"),
+        ("2", "commit.every_2_weeks"),
+        ("4", "commit.every_4_weeks"),
+        ("m1", "commit.first_of_month"),
+        ("m2", "commit.second_of_month"),
+        ("m3", "commit.third_of_month"),
+        ("m4", "commit.fourth_of_month"),
+    ]);
+    let weekdays = Signal::derive(move || {
+        Weekday::ALL.iter().map(|d| (slug(d), i.t(&format!("weekday.{}", slug(d))))).collect()
+    });
+    let define = move || {
+        define_template(
+            i,
+            &task.get_untracked(),
+            (&every.get_untracked(), &weekday.get_untracked()),
+            (&from.get_untracked(), &to.get_untracked()),
+            &needed.get_untracked(),
+            &first.get_untracked(),
+        )
+    };
+    let defined = Callback::new(move |()| task.set(String::new()));
+    let list = move || {
+        let templates =
+            roster.with(|r| r.as_ref().map(|v| v.templates.clone()).unwrap_or_default());
+        let rows = templates
+            .into_iter()
+            .map(|t| {
+                let minutes = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+                let when = format!(
+                    "{} · {}–{}",
+                    super::skills::recurrence_words(i, &t.recurrence),
+                    minutes(t.starts_minute),
+                    minutes(t.ends_minute)
+                );
+                let id = StoredValue::new(t.template_id.to_string());
+                view! {
+                    <li data-testid="template" data-template-id=t.template_id.to_string()>
+                        <strong>{t.task.clone()}</strong> " · " {when} " · "
+                        {i.tf("templates.needed", &[("n", &t.people_needed.to_string())])} " "
+                        <ActionButton test_id="end-template" label="templates.end" class="secondary"
+                            action=move || id.with_value(|id| end_template(i, id, &reason.get_untracked()))/>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="templates">{rows}</ul> }
+    };
+    view! {
+        <section class="stacked" data-testid="templates">
+            <h3>{move || i.t("templates.title")}</h3>
+            <p class="hint">{move || i.t("templates.hint")}</p>
+            {list}
+            <Field id="template-end-reason" label="templates.end_reason" value=reason />
+            <ActionForm test_id="template-form" submit="templates.define" action=define on_done=defined>
+                <Field id="template-task" label="commit.task" value=task required=true />
+                <Choice id="template-every" label="commit.rhythm" options=rhythms value=every />
+                <Choice id="template-weekday" label="commit.weekday" options=weekdays value=weekday />
+                <Field id="template-from" label="shifts.from" value=from kind="time" />
+                <Field id="template-to" label="shifts.to" value=to kind="time" />
+                <Field id="template-needed" label="shifts.needed" value=needed kind="number" />
+                <Field id="template-first" label="standing.starts" value=first kind="date" />
+            </ActionForm>
+        </section>
     }
 }

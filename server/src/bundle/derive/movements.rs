@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use shared::distribution::day::iso_date;
 use shared::distribution::{self, AdjustmentReason, Allocation, ItemId, LocationId, StockSource};
 
-use super::{Trace, iso_time};
+use super::Trace;
 use crate::csv;
 
 const COLUMNS: [&str; 16] = [
@@ -158,7 +158,7 @@ impl Rows<'_> {
         let after = *level;
         let row = csv::row(&[
             &self.position.to_string(),
-            &iso_time(self.trace.recorded_at_ms),
+            &self.trace.recorded_at(),
             &self.trace.actor,
             &self.trace.command_id,
             movement,

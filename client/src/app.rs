@@ -160,14 +160,16 @@ fn SignInScreen(
 #[component]
 fn ZoneLine() -> impl IntoView {
     let i = use_i18n();
-    let zone = LocalResource::new(|| async {
-        match api::call("GET", "/api/time-zone", None).await {
-            Ok((200, zone)) => Some(zone),
-            _ => None,
+    // A plain signal and a task: a resource would bring its own machinery into the first
+    // module for one line of text.
+    let zone = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        if let Ok((200, text)) = api::call("GET", "/api/time-zone", None).await {
+            zone.set(Some(text));
         }
     });
     move || {
-        zone.get().flatten().map(|zone| {
+        zone.get().map(|zone| {
             view! { <p class="note" data-testid="sign-in-zone">{i.tf("sign_in.zone", &[("zone", &zone)])}</p> }
         })
     }

@@ -1,4 +1,5 @@
-//! Planning ahead: every minute, and once right after start, the server takes the steps
+//! Planning ahead: every minute, once right after start, and half a second after anyone
+//! changes an order, a template or a commitment or stock arrives, the server takes the steps
 //! [`shared::group::ahead::due`] lists (standing orders' dates, template shifts, sign-ups
 //! from commitments) as the actor [`SCHEDULER_ACTOR`], one at a time through the same
 //! pipeline as anyone's command, until nothing is due.
@@ -23,6 +24,9 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 pub const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(2);
 /// Steps one sweep takes at most: a year of a large group's dates fits many times over.
 const MAX_STEPS: usize = 100_000;
+/// How soon a change that may make steps due is followed by a sweep (changes in a burst
+/// are swept together).
+pub const SOON_AFTER_A_CHANGE: Duration = Duration::from_millis(500);
 /// How long a sweep waits for the screens' projections to show a step it took.
 const CATCH_UP: Duration = Duration::from_secs(10);
 
@@ -40,10 +44,25 @@ pub struct Swept {
 /// Sweeps every [`SWEEP_EVERY`] until the server shuts down; `potluck serve` runs it.
 pub async fn run(state: AppState, days_ahead: i64) {
     let mut closing = state.closing.subscribe();
+    let (mut feed, _) = state.live.subscribe();
     let mut next = tokio::time::Instant::now() + FIRST_SWEEP_AFTER;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(next) => {}
+            heard = feed.recv() => {
+                let changed = match &heard {
+                    Ok(batch) => batch.events.iter().any(|e| {
+                        e.actor != SCHEDULER_ACTOR && ahead::changes_plans(&e.event)
+                    }),
+                    // Fell behind: something may have changed.
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                if changed {
+                    next = next.min(tokio::time::Instant::now() + SOON_AFTER_A_CHANGE);
+                }
+                continue;
+            }
             _ = closing.wait_for(|closing| *closing) => return,
         }
         let swept = sweep(&state, days_ahead).await;

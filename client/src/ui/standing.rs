@@ -39,7 +39,7 @@ pub struct NewOrder {
 
 /// What starting an order sends.
 pub fn start(i: I18n, new: &NewOrder) -> Result<Action, String> {
-    let minute = |text: &str| format::parse_clock(text).map(|ms| (ms / 60_000) as u32);
+    let minute = |text: &str| format::parse_clock(text).and_then(|m| u32::try_from(m).ok());
     let (Some(window_start_minute), Some(window_end_minute)) =
         (minute(&new.from_time), minute(&new.until_time))
     else {

@@ -17,6 +17,29 @@ use crate::people::template::{PLAN_DAYS_AHEAD, shift_id_of};
 use crate::people::{self, Roster};
 use crate::standing::{self, StandingOrder, StandingOrders, occurrence_delivery_id};
 
+/// Whether an event may make steps due at once: an order or a template started or
+/// changed, a commitment made, stock received (a date short of it can be reserved now), the
+/// zone set, a household erased.
+pub fn changes_plans(event: &crate::group::Event) -> bool {
+    use crate::group::Event as E;
+    match event {
+        E::Standing(_) => true,
+        E::People(event) => matches!(
+            event,
+            people::Event::ShiftTemplateDefined { .. }
+                | people::Event::ShiftTemplateEnded { .. }
+                | people::Event::CommitmentMade { .. }
+        ),
+        E::Distribution(event) => matches!(
+            event,
+            distribution::Event::StockReceived { .. }
+                | distribution::Event::TimeZoneSet { .. }
+                | distribution::Event::HouseholdErased { .. }
+        ),
+        E::Members(_) | E::Ledger(_) | E::Limits(_) => false,
+    }
+}
+
 /// One step to take now, under its own command id.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Due {

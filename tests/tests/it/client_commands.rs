@@ -8,7 +8,7 @@ use client::i18n::{I18n, Lang};
 use client::outbox::Action;
 use client::screens::money::{self, books};
 use client::screens::people::{self, agreement, roles, shifts, skills};
-use client::screens::{intake, request, settings, stock};
+use client::screens::{intake, request, settings, standing, stock};
 use client::ui::delivery;
 use leptos::prelude::{Owner, RwSignal};
 use server::http::Options;
@@ -214,6 +214,46 @@ fn every_action(i: I18n) -> Vec<(&'static str, Result<Action, String>)> {
         ("goods", books::record_goods(i, today, "Winter coats", "80", "Corner shop")),
         ("reverse goods", books::reverse_goods(i, today, "goods-1", "wrong estimate")),
     ];
+    let order = client::ui::standing::NewOrder {
+        household: "hh-1".into(),
+        zone: "north".into(),
+        size: "2".into(),
+        language: "en".into(),
+        item: "rice".into(),
+        quantity: "2".into(),
+        weekdays: vec!["monday".into(), "thursday".into()],
+        every: "2".into(),
+        from_time: "10:00".into(),
+        until_time: "12:00".into(),
+        starts: client::ui::format::date(today + 1),
+        ..Default::default()
+    };
+    actions.extend([
+        ("standing order", client::ui::standing::start(i, &order)),
+        (
+            "standing order from a request",
+            client::ui::standing::start(
+                i,
+                &client::ui::standing::NewOrder { lines: lines(), item: String::new(), ..order },
+            ),
+        ),
+        ("skip a date", standing::skip(i, "so-1", today + 3)),
+        ("pause", standing::pause(i, "so-1", "2027-07-01", "2027-07-15")),
+        ("change items", standing::change_items(i, "so-1", &lines(), ("beans", "3"), "2027-07-01")),
+        ("end an order", standing::end(i, "so-1", today + 1)),
+        (
+            "recurring shift",
+            shifts::define_template(
+                i,
+                "Packing",
+                ("1", "saturday"),
+                ("09:00", "12:00"),
+                "4",
+                &client::ui::format::date(today),
+            ),
+        ),
+        ("end a recurring shift", shifts::end_template(i, "tpl-1", "summer break")),
+    ]);
     for action in ["define", "assign", "hand_over", "renew", "backup", "erase_contact", "end"] {
         actions.push(("role card", roles::role_change(i, &role(action))));
     }
@@ -263,7 +303,7 @@ async fn every_command_a_form_builds_parses_on_the_server() {
         assert!(!action.label.contains('{'), "{name}: label {}", action.label);
     }
     // Every type the client offers a form or button for, and nothing else.
-    assert_eq!(types.len(), 53, "{types:?}");
+    assert_eq!(types.len(), 60, "{types:?}");
     app.stop().await;
 }
 

@@ -315,7 +315,7 @@ pub fn define_template(
     needed: &str,
     first: &str,
 ) -> Result<Action, String> {
-    let minute = |text: &str| format::parse_clock(text).map(|ms| (ms / 60_000) as u32);
+    let minute = |text: &str| format::parse_clock(text).and_then(|m| u32::try_from(m).ok());
     let (Some(starts_minute), Some(ends_minute)) = (minute(from), minute(to)) else {
         return Err(i.t("standing.bad_window"));
     };

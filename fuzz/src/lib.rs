@@ -250,6 +250,7 @@ pub fn bundle_files(records: &[Envelope]) -> Option<Vec<(String, Vec<u8>)>> {
         derivation.fold(record).ok()?;
     }
     let derived = derivation.finish();
+    let time_zone = derived.time_zone.clone();
     let mut files = vec![(EVENTS.to_owned(), events)];
     files.extend(derived.files);
     let manifest = Manifest {
@@ -261,6 +262,7 @@ pub fn bundle_files(records: &[Envelope]) -> Option<Vec<(String, Vec<u8>)>> {
         head_hash: hex::encode(chain.head_hash()),
         first_hash: records.first().map(|r| hex::encode(r.hash)),
         files: files.iter().map(|(name, bytes)| (name.clone(), sha256(bytes))).collect(),
+        time_zone,
     };
     files.push((MANIFEST.to_owned(), manifest.to_json()));
     Some(files)

@@ -170,6 +170,12 @@ test("the board's today is the group's day when UTC's is another", async ({ brow
     await expect(today).toContainText('10:00');
     await expect(quinn.page.locator('[data-delivery-id="d-eve-2"]')).toHaveCount(0);
     await quinn.page.screenshot({ path: path.join(outDir, 'driver-other-day.png'), fullPage: true });
+    // The board's today's deliveries, on the same phone: the same day, the same times.
+    await quinn.page.goto(`${server.url}/#/board`);
+    const row = quinn.page.getByTestId('delivery-row').and(quinn.page.locator('[data-delivery-id="d-eve-1"]'));
+    await row.scrollIntoViewIfNeeded();
+    await expect(row).toContainText('10:00');
+    await expect(quinn.page.locator('[data-testid="delivery-row"][data-delivery-id="d-eve-2"]')).toHaveCount(0);
     expect(quinn.screen.errors).toEqual([]);
     await quinn.context.close();
     // The board counts the same day: its snapshot's deliveries of today hold the first.

@@ -100,11 +100,19 @@ fn LedgerSection(period: RwSignal<String>) -> impl IntoView {
         }
         choices
     });
+    // The forms are made again only when what they offer changes (an account opened, goods
+    // recorded), not on every money event: what someone is typing survives others' news.
+    let chart = Memo::new(move |_| {
+        shown.get().and_then(Result::ok).map(|v| (v.accounts, v.approval_threshold_cents))
+    });
+    let goods = Memo::new(move |_| shown.get().and_then(Result::ok).map(|v| v.goods));
+    let grants =
+        Memo::new(move |_| shown.get().and_then(Result::ok).map(|v| (v.grants, v.accounts)));
     view! {
         <section class="ledger print-hide" data-testid="ledger">
             <h2>{move || i.t("money.ledger")}</h2>
-            {move || shown.get().and_then(Result::ok).filter(|_| ctx.may("RecordTransaction"))
-                .map(|view| view! { <RecordForm accounts=view.accounts threshold=view.approval_threshold_cents /> })}
+            {move || chart.get().filter(|_| ctx.may("RecordTransaction"))
+                .map(|(accounts, threshold)| view! { <RecordForm accounts=accounts threshold=threshold /> })}
             <div class="toolbar">
                 <Choice id="ledger-status" label="ledger.status" options=statuses value=status />
                 <Choice id="ledger-account" label="money.account" options=accounts value=account />
@@ -113,16 +121,11 @@ fn LedgerSection(period: RwSignal<String>) -> impl IntoView {
             </div>
             <books::ReverseForm reversing=reversing />
             {move || shown.get().map(|answer| match answer {
-                Ok(view) => {
-                    let (grants, goods, accounts) = (view.grants.clone(), view.goods.clone(), view.accounts.clone());
-                    view! {
-                        {transactions_view(i, view, reversing)}
-                        <books::Grants grants=grants accounts=accounts />
-                        <books::Goods goods=goods />
-                    }.into_any()
-                }
+                Ok(view) => transactions_view(i, view, reversing).into_any(),
                 Err(failure) => view! { <p class="error" role="alert">{words::failure(i, failure)}</p> }.into_any(),
             })}
+            {move || grants.get().map(|(grants, accounts)| view! { <books::Grants grants=grants accounts=accounts /> })}
+            {move || goods.get().map(|goods| view! { <books::Goods goods=goods /> })}
         </section>
     }
 }

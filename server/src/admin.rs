@@ -8,7 +8,7 @@ use shared::group::Command;
 use shared::members;
 
 use crate::auth::{AuthStore, one_time_password};
-use crate::commands::{Accepted, Commands, Refused, Submitted, fingerprint};
+use crate::commands::{Accepted, Commands, Refused, Submitted};
 
 /// Who acts when the command line adds the very first coordinator.
 pub const INIT_ACTOR: &str = "potluck-init";
@@ -43,15 +43,7 @@ pub async fn add_member(
         name: name.to_owned(),
         roles,
     });
-    let fingerprint =
-        fingerprint(actor.as_str(), &serde_json::to_value(&command).unwrap_or_default());
-    let submitted = Submitted {
-        command_id: format!("add-member-{member_id}"),
-        command,
-        actor,
-        expected_version: None,
-        fingerprint,
-    };
+    let submitted = Submitted::new(format!("add-member-{member_id}"), actor, command);
     let accepted = commands.submit(submitted).await.map_err(AddError::Refused)?;
     if accepted.duplicate {
         return Err(AddError::AlreadyAdded(member_id.to_owned()));
@@ -73,15 +65,7 @@ pub async fn set_time_zone(commands: &Commands, actor: MemberId, zone: &str) -> 
         zone: zone.trim().to_owned(),
         offsets,
     });
-    let fingerprint =
-        fingerprint(actor.as_str(), &serde_json::to_value(&command).unwrap_or_default());
-    let submitted = Submitted {
-        command_id: format!("set-time-zone-{}", zone.trim()),
-        command,
-        actor,
-        expected_version: None,
-        fingerprint,
-    };
+    let submitted = Submitted::new(format!("set-time-zone-{}", zone.trim()), actor, command);
     commands
         .submit(submitted)
         .await

@@ -15,7 +15,7 @@ use std::time::Duration;
 use shared::group::ahead::{self, Plans};
 use shared::members::SCHEDULER_ACTOR;
 
-use crate::commands::{Refused, Submitted, fingerprint};
+use crate::commands::{Refused, Submitted};
 use crate::http::AppState;
 
 /// How often the server looks ahead.
@@ -96,14 +96,7 @@ pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
             break;
         };
         tried.insert(step.command_id.clone());
-        let value = serde_json::to_value(&step.command).unwrap_or_default();
-        let submitted = Submitted {
-            command_id: step.command_id,
-            command: step.command,
-            actor: SCHEDULER_ACTOR.into(),
-            expected_version: None,
-            fingerprint: fingerprint(SCHEDULER_ACTOR, &value),
-        };
+        let submitted = Submitted::new(step.command_id, SCHEDULER_ACTOR.into(), step.command);
         match state.commands.submit(submitted).await {
             Ok(accepted) if accepted.duplicate => swept.already += 1,
             Ok(accepted) => {

@@ -53,6 +53,35 @@ pub struct Submitted {
     pub fingerprint: Hash,
 }
 
+impl Submitted {
+    /// `command` under `command_id`, sent by `actor`; a retry is "the same command" when its
+    /// JSON is the same ([`fingerprint`]). Every command sent goes through here.
+    pub fn new(command_id: impl Into<String>, actor: MemberId, command: Command) -> Submitted {
+        let value = serde_json::to_value(&command).unwrap_or_default();
+        let fingerprint = fingerprint(actor.as_str(), &value);
+        Submitted {
+            command_id: command_id.into(),
+            command,
+            actor,
+            expected_version: None,
+            fingerprint,
+        }
+    }
+
+    /// The same, appended only if its stream is at `version` (`None`: wherever it is).
+    pub fn expecting(mut self, version: Option<u64>) -> Submitted {
+        self.expected_version = version;
+        self
+    }
+
+    /// The same, with the fingerprint of the JSON as it was received (a client's, before
+    /// the server sealed its personal data; an imported row's), so a retry of it matches.
+    pub fn received_as(mut self, fingerprint: Hash) -> Submitted {
+        self.fingerprint = fingerprint;
+        self
+    }
+}
+
 /// The answer to an accepted command, and to every retry of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Accepted {

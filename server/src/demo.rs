@@ -20,7 +20,7 @@ use shared::group;
 
 use crate::admin;
 use crate::auth::AuthStore;
-use crate::commands::{Commands, Submitted, fingerprint};
+use crate::commands::{Commands, Submitted};
 use crate::sealed::{KeyStore, PersonalData, household_key};
 
 const HOUR_MS: i64 = 3_600_000;
@@ -332,14 +332,7 @@ impl Demo<'_> {
 
     async fn send_group(&mut self, actor: &str, command: group::Command) -> bool {
         self.sent += 1;
-        let fingerprint = fingerprint(actor, &serde_json::to_value(&command).unwrap_or_default());
-        let submitted = Submitted {
-            command_id: format!("demo-{}", self.sent),
-            command,
-            actor: actor.into(),
-            expected_version: None,
-            fingerprint,
-        };
+        let submitted = Submitted::new(format!("demo-{}", self.sent), actor.into(), command);
         self.commands.submit(submitted).await.is_ok()
     }
 

@@ -187,15 +187,12 @@ impl<'a> Importer<'a> {
             }
             match Command::from_json(command) {
                 Ok(command) => {
-                    submitted.push(Submitted {
-                        // The same command from the same file has the same id (a retry of it
-                        // is a duplicate); any other command, another.
-                        command_id: format!("import-{short}-{line}-{}", &hex::encode(print)[..12]),
-                        command,
-                        actor: actor.clone(),
-                        expected_version: None,
-                        fingerprint: print,
-                    });
+                    // The same command from the same file has the same id (a retry of it is a
+                    // duplicate); any other command, another.
+                    let command_id = format!("import-{short}-{line}-{}", &hex::encode(print)[..12]);
+                    submitted.push(
+                        Submitted::new(command_id, actor.clone(), command).received_as(print),
+                    );
                     sent.push(Sent { line, kind: kind_name, text, member });
                 }
                 Err(message) => errors.push(RowError { row: line, column: String::new(), message }),

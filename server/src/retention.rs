@@ -12,7 +12,7 @@ use shared::distribution::retention::{due_for_erasure, retention_reason};
 use shared::distribution::{self, HouseholdId, RequestId};
 use shared::group;
 
-use crate::commands::{Submitted, fingerprint};
+use crate::commands::Submitted;
 use crate::http::AppState;
 use crate::sealed::household_key;
 
@@ -78,15 +78,9 @@ pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
             household_id: household_id.clone(),
             reason: retention_reason(days),
         });
-        let value = serde_json::to_value(&command).unwrap_or_default();
-        let submitted = Submitted {
-            // One id per household: a sweep that is retried gets the first answer.
-            command_id: format!("retention-{household_id}"),
-            command,
-            actor: RETENTION_ACTOR.into(),
-            expected_version: None,
-            fingerprint: fingerprint(RETENTION_ACTOR, &value),
-        };
+        // One id per household: a sweep that is retried gets the first answer.
+        let id = format!("retention-{household_id}");
+        let submitted = Submitted::new(id, RETENTION_ACTOR.into(), command);
         match state.commands.submit(submitted).await {
             Ok(_) => erased.push(household_id),
             Err(refused) => tracing::warn!(?refused, "retention: an automatic erasure was refused"),

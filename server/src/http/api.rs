@@ -78,13 +78,9 @@ pub async fn post_command(
             counted(Outcome::Invalid, ApiError::bad_request("unknown_time_zone", message))
         })?;
     }
-    let submitted = Submitted {
-        command_id: body.command_id,
-        command,
-        actor: member.member.member_id.clone(),
-        expected_version: body.expected_version,
-        fingerprint,
-    };
+    let submitted = Submitted::new(body.command_id, member.member.member_id.clone(), command)
+        .expecting(body.expected_version)
+        .received_as(fingerprint);
     match state.commands.submit(submitted).await {
         Ok(accepted) => {
             let outcome = if accepted.duplicate { Outcome::Duplicate } else { Outcome::Accepted };
@@ -469,14 +465,11 @@ pub async fn contact(
             request_id: request_id.as_str().into(),
             household_id: household_id.as_str().into(),
         };
-        let json = serde_json::to_value(&command).unwrap_or(Value::Null);
-        let submitted = Submitted {
-            command_id: format!("contact-view-{}", random_id()),
-            command: Command::Distribution(command),
-            actor: member.member.member_id.clone(),
-            expected_version: None,
-            fingerprint: fingerprint(me, &json),
-        };
+        let submitted = Submitted::new(
+            format!("contact-view-{}", random_id()),
+            member.member.member_id.clone(),
+            Command::Distribution(command),
+        );
         match state.commands.submit(submitted).await {
             Ok(_) => {}
             // Erased in the meantime: there is nothing left to show.

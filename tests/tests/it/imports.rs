@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use server::commands::{Submitted, Together, fingerprint};
+use server::commands::{Submitted, Together};
 use server::http::Options;
 use server::import::Progress;
 use shared::access::Role;
@@ -364,13 +364,7 @@ async fn an_interrupted_or_refused_import_leaves_nothing() {
         commands: commands
             .into_iter()
             .enumerate()
-            .map(|(i, value)| Submitted {
-                command_id: format!("together-{i}"),
-                fingerprint: fingerprint("sam", &value),
-                command: command(value),
-                actor: "sam".into(),
-                expected_version: None,
-            })
+            .map(|(i, value)| Submitted::new(format!("together-{i}"), "sam".into(), command(value)))
             .collect(),
         dry_run: false,
         progress: Arc::new(Progress::default()),

@@ -260,6 +260,14 @@ pub fn may_view(roles: &[Role], view: View) -> bool {
     allowed.iter().any(|role| roles.contains(role))
 }
 
+/// Whether `actor`, holding `roles`, may start, complete or fail a delivery assigned to
+/// `driver` (`None`: a pickup, or a delivery nobody has claimed): its driver may, and so may
+/// coordinators and logistics, who step in for a driver (the log records who did).
+pub fn may_take_delivery_step(roles: &[Role], actor: &str, driver: Option<&str>) -> bool {
+    driver.is_none_or(|driver| driver == actor)
+        || [Role::Coordinator, Role::Logistics].iter().any(|role| roles.contains(role))
+}
+
 /// Roles that may see a household's contact details without being its driver. Everyone else
 /// sees them only for deliveries assigned to them as driver; auditors, finance and
 /// volunteers never do (unless they also hold one of these roles).

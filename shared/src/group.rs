@@ -235,6 +235,7 @@ fn type_tag(value: &Value) -> Result<&str, String> {
 pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Event>, Rejection> {
     match command {
         Command::Distribution(c) => {
+            takes_its_own_delivery(state, c, ctx)?;
             let events = distribution::decide(&state.distribution, c, ctx)?;
             Ok(events.into_iter().map(Event::Distribution).collect())
         }
@@ -287,6 +288,34 @@ pub fn decide(state: &State, command: &Command, ctx: &Context) -> Result<Vec<Eve
                 .collect())
         }
     }
+}
+
+/// A delivery assigned to a driver is started, completed or failed by that driver, or by a
+/// coordinator or logistics ([`crate::access::may_take_delivery_step`]).
+fn takes_its_own_delivery(
+    state: &State,
+    command: &distribution::Command,
+    ctx: &Context,
+) -> Result<(), Rejection> {
+    let (distribution::Command::StartDelivery { delivery_id }
+    | distribution::Command::CompleteDelivery { delivery_id }
+    | distribution::Command::FailDelivery { delivery_id, .. }) = command
+    else {
+        return Ok(());
+    };
+    // An unknown delivery is refused by the distribution part, in its own words.
+    let Some((_, _, delivery)) = state.distribution.delivery(delivery_id.as_str()) else {
+        return Ok(());
+    };
+    let driver = delivery.driver_id.as_ref().map(|d| d.as_str());
+    let roles = state.members.roles_of(ctx.actor.as_str());
+    if crate::access::may_take_delivery_step(roles, ctx.actor.as_str(), driver) {
+        return Ok(());
+    }
+    let driver = driver.unwrap_or_default();
+    let message =
+        format!("{delivery_id} is {driver}'s delivery: only they, a coordinator or logistics may");
+    Err(Rejection::NotPermitted { message })
 }
 
 /// A member who holds or backs up a role card hands it over before leaving, so no card
@@ -653,5 +682,92 @@ mod tests {
             let json = serde_json::to_string(&event).unwrap();
             assert!(!json.contains("v1.secret"), "{json}");
         }
+    }
+
+    #[test]
+    fn only_its_driver_a_coordinator_or_logistics_takes_a_delivery_further() {
+        use crate::distribution::{
+            Command as D, ContactChannel, DeliveryKind, ItemCategory, LocationKind, NeedCategory,
+            RequestLine, StockSource, Urgency,
+        };
+        let d = Command::Distribution;
+        let rice = || vec![RequestLine { item_id: "rice".into(), quantity: 1 }];
+        let mut commands = vec![
+            member("ana", &[Role::Coordinator]),
+            member("quinn", &[Role::Driver]),
+            member("omar", &[Role::Driver]),
+            member("ben", &[Role::Logistics]),
+        ];
+        let steps = [
+            D::RegisterItem {
+                item_id: "rice".into(),
+                name: "Rice".into(),
+                category: ItemCategory::Food,
+                unit: "kg".into(),
+            },
+            D::RegisterLocation {
+                location_id: "hall".into(),
+                name: "Hall".into(),
+                kind: LocationKind::Pantry,
+            },
+            D::ReceiveStock {
+                item_id: "rice".into(),
+                location_id: "hall".into(),
+                quantity: 10,
+                expires_on_day: Some(30_000),
+                source: StockSource::Purchase { partner_id: None, alert_id: None },
+            },
+        ];
+        commands.extend(steps.into_iter().map(|c| ("ana", d(c))));
+        for n in ["1", "2"] {
+            let request_id = format!("r{n}");
+            commands.extend([
+                (
+                    "ana",
+                    d(D::LogRequest {
+                        request_id: request_id.as_str().into(),
+                        household_id: format!("h{n}").as_str().into(),
+                        need_category: NeedCategory::Food,
+                        lines: rice(),
+                        household_size: 1,
+                        urgency: Urgency::Routine,
+                        zone: "north".into(),
+                        preferred_language: "en".into(),
+                        contact_channel: ContactChannel::Phone,
+                        personal_data: None,
+                    }),
+                ),
+                (
+                    "ben",
+                    d(D::ReserveStock {
+                        request_id: request_id.as_str().into(),
+                        lines: rice(),
+                        from_location_id: None,
+                    }),
+                ),
+                (
+                    "ben",
+                    d(D::ScheduleDelivery {
+                        delivery_id: format!("d{n}").as_str().into(),
+                        request_id: request_id.as_str().into(),
+                        kind: DeliveryKind::Delivery,
+                        lines: rice(),
+                        window_start_ms: NOW_MS,
+                        window_end_ms: NOW_MS + 7_200_000,
+                        driver_id: Some("quinn".into()),
+                        replaces_delivery_id: None,
+                    }),
+                ),
+            ]);
+        }
+        let (state, _) = state_after(&commands);
+        let start = |id: &str| d(D::StartDelivery { delivery_id: id.into() });
+        // Another driver may not; the driver may; so may logistics, for the driver.
+        let refused = decided(&state, "omar", start("d1")).unwrap_err();
+        assert_eq!(refused.code(), "not_permitted", "{refused}");
+        assert!(refused.to_string().contains("quinn"), "{refused}");
+        assert!(decided(&state, "quinn", start("d1")).is_ok());
+        assert!(decided(&state, "ben", start("d2")).is_ok());
+        assert!(decided(&state, "ana", start("d2")).is_ok());
     }
 }

@@ -4,6 +4,7 @@
 //! offered only when the member's roles and the delivery's status allow it.
 
 use leptos::prelude::*;
+use shared::access;
 use shared::distribution::{
     ContactChannel, DeliveryKind, DeliveryStatus, DeliveryStep, FailureReason, MemberId,
     UNDO_COMPLETION_MS,
@@ -53,6 +54,10 @@ pub fn DeliveryButtons(
                 }) />
         }
     };
+    // Another driver's delivery is theirs to take on (or a coordinator's or logistics').
+    let theirs = !ctx.me.with_value(|me| {
+        access::may_take_delivery_step(&me.roles, me.member_id.as_str(), driver_id.as_deref())
+    });
     // A delivery is handed over once out; a pickup whenever the household comes.
     let handing_over = status == DeliveryStatus::OutForDelivery
         || (kind == DeliveryKind::Pickup && status.is_active());
@@ -62,12 +67,13 @@ pub fn DeliveryButtons(
         && status == DeliveryStatus::Scheduled)
         .then(|| button("claim", "action.claim_button", "action.claim", claim));
     let start = (ctx.may("StartDelivery")
+        && !theirs
         && kind == DeliveryKind::Delivery
         && status == DeliveryStatus::Assigned)
         .then(|| button("start", "action.start_button", "action.start", start));
-    let complete = (ctx.may("CompleteDelivery") && handing_over)
+    let complete = (ctx.may("CompleteDelivery") && handing_over && !theirs)
         .then(|| button("complete", "action.complete_button", "action.complete", complete));
-    let fail = (ctx.may("FailDelivery") && handing_over).then(|| {
+    let fail = (ctx.may("FailDelivery") && handing_over && !theirs).then(|| {
         view! {
             <details class="fail" data-testid="fail">
                 <summary>{move || i.t("fail.open")}</summary>

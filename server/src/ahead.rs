@@ -102,7 +102,7 @@ pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
             Ok(accepted) => {
                 swept.taken += 1;
                 // The next step reads the projections: wait until they show this one.
-                caught_up(state, accepted.last_position).await;
+                state.live.caught_up_to(accepted.last_position, CATCH_UP).await;
             }
             Err(Refused::Rejected(rejection)) => {
                 swept.refused += 1;
@@ -115,11 +115,4 @@ pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
         }
     }
     swept
-}
-
-async fn caught_up(state: &AppState, position: u64) {
-    let deadline = tokio::time::Instant::now() + CATCH_UP;
-    while state.live.position() < position && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
 }

@@ -242,13 +242,16 @@ impl FeedBatch {
 pub struct Live {
     projections: Arc<RwLock<Projections>>,
     feed: broadcast::Sender<Arc<FeedBatch>>,
+    /// The position folded so far, for those who wait until the views show a write.
+    folded: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 impl Live {
     /// `capacity`: batches of events a slow client may fall behind by before it is resynced.
     pub fn new(projections: Projections, capacity: usize) -> Live {
         let (feed, _) = broadcast::channel(capacity.max(1));
-        Live { projections: Arc::new(RwLock::new(projections)), feed }
+        let folded = Arc::new(tokio::sync::watch::Sender::new(projections.position));
+        Live { projections: Arc::new(RwLock::new(projections)), feed, folded }
     }
 
     /// Subscribe first, then take the snapshot: nothing can fall in between.
@@ -267,6 +270,15 @@ impl Live {
         self.read(|p| p.position)
     }
 
+    /// Waits until the views have folded `position`, for at most `within`; whether they
+    /// have. A reader that must see its own write (the next page load, the scheduler's next
+    /// step) waits here instead of polling.
+    pub async fn caught_up_to(&self, position: u64, within: std::time::Duration) -> bool {
+        let mut folded = self.folded.subscribe();
+        let reached = folded.wait_for(|folded| *folded >= position);
+        matches!(tokio::time::timeout(within, reached).await, Ok(Ok(_)))
+    }
+
     /// Follows the log until it closes: folds each durable batch, then broadcasts it.
     pub async fn follow(self, log: Log) {
         let mut subscription = log.subscribe(self.position());
@@ -280,7 +292,7 @@ impl Live {
                 }
             };
             let mut wire = Vec::with_capacity(batch.len());
-            {
+            let folded = {
                 let mut projections = self.projections.write().unwrap_or_else(|p| p.into_inner());
                 for envelope in &batch {
                     match decode(envelope) {
@@ -295,7 +307,9 @@ impl Live {
                         }
                     }
                 }
-            }
+                projections.position
+            };
+            self.folded.send_replace(folded);
             if !wire.is_empty() {
                 // No receivers is fine: nobody is watching.
                 let _ = self.feed.send(Arc::new(FeedBatch::new(wire)));

@@ -541,10 +541,6 @@ pub async fn role_contact(
 /// request came in: a member who has just logged a request or scheduled a delivery finds it.
 pub(super) async fn caught_up(state: &AppState) {
     let head = state.log.head().position;
-    for _ in 0..200 {
-        if state.live.position() >= head {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-    }
+    // A second at most: past that, the views as they are (the projector is behind).
+    state.live.caught_up_to(head, std::time::Duration::from_secs(1)).await;
 }

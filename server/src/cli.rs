@@ -61,13 +61,17 @@ enum Command {
         #[arg(long)]
         time_zone: Option<String>,
     },
-    /// Manage members while the server is stopped (a coordinator can also add them in the app).
+    /// Manage members while the server is stopped.
+    ///
+    /// A coordinator can also add them in the app.
     Member {
         #[command(subcommand)]
         action: MemberAction,
     },
-    /// Print a month's retrospective report as JSON, computed from the log's events (with
-    /// the server stopped; a running server answers `GET /api/reports/{year}/{month}`).
+    /// Print a month's retrospective report (JSON or CSV).
+    ///
+    /// Computed from the log's events, with the server stopped; a running server answers
+    /// `GET /api/reports/{year}/{month}`.
     Report {
         #[command(flatten)]
         data: DataDir,
@@ -78,27 +82,32 @@ enum Command {
         #[arg(long, default_value = "json", value_parser = ["json", "csv"])]
         format: String,
     },
-    /// Copy the data folder (log, sign-ins, keys, checkpoint) into a new folder. With the
-    /// server running, the server takes it (asked through `admin.sock` in the data folder):
-    /// the log at one head, then the stores, the copy's chain checked.
+    /// Copy the data folder into a new folder, running or not.
+    ///
+    /// The log, sign-ins, keys and checkpoint. With the server running, the server takes it
+    /// (asked through `admin.sock` in the data folder): the log at one head, then the
+    /// stores, the copy's chain checked.
     Backup {
         #[command(flatten)]
         data: DataDir,
         /// The folder to write the backup into: missing or empty (never overwritten).
         dir: PathBuf,
     },
-    /// Restore a backup taken with `potluck backup` into `--data`, which must be missing or
-    /// empty, and check the restored log's chain against the backup's head hash.
+    /// Restore a backup into an empty data folder and check its chain.
+    ///
+    /// A backup taken with `potluck backup`, into `--data`, which must be missing or empty;
+    /// the restored log's chain is checked against the backup's head hash.
     Restore {
         #[command(flatten)]
         data: DataDir,
         /// The backup folder.
         dir: PathBuf,
     },
-    /// Write the log as NDJSON (one stored envelope per line) to stdout or a file; with
-    /// `--bundle`, an audit bundle. Both read a stopped server's data folder (a running
-    /// server locks it); a running server serves the same bundle to auditors and
-    /// coordinators at `GET /api/audit/bundle`, as a tar archive.
+    /// Write the log as NDJSON, or an audit bundle with `--bundle`.
+    ///
+    /// NDJSON: one stored envelope per line, to stdout or a file. Both read a stopped
+    /// server's data folder (a running server locks it); a running server serves the same
+    /// bundle to auditors and coordinators at `GET /api/audit/bundle`, as a tar archive.
     Export {
         #[command(flatten)]
         data: DataDir,
@@ -112,8 +121,10 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         bundle: Option<PathBuf>,
     },
-    /// Write a CSV export for accountants and coordinators from a stopped server's data
-    /// folder (a running server serves the same files at `GET /api/exports/...`).
+    /// Write a CSV export for accountants and coordinators.
+    ///
+    /// From a stopped server's data folder (a running server serves the same files at
+    /// `GET /api/exports/...`).
     ///
     /// transactions: every posting in the books, one journal line each
     /// (date,account,description,debit,credit,reference). statement: the month's opening
@@ -139,8 +150,10 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Import a spreadsheet saved as CSV (with the server stopped; a running server takes
-    /// the same files on its import screen). KIND is items, members, partners, households,
+    /// Import a spreadsheet saved as CSV, checked first, all or nothing.
+    ///
+    /// With the server stopped; a running server takes the same files on its import
+    /// screen. KIND is items, members, partners, households,
     /// donations or expenses; see the README for each kind's columns. The file is checked
     /// first and every problem is listed by row and column; nothing is written until you
     /// confirm, and then everything is written at once or nothing is (Ctrl-C stops it).
@@ -166,9 +179,11 @@ enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Check an audit bundle offline, with no server and no data folder: the hash chain from
-    /// the first event, that the CSVs and statements are exactly what the events imply, and
-    /// the manifest. Names the position, or the file and line, where it breaks.
+    /// Check an audit bundle offline, with no server and no data folder.
+    ///
+    /// The hash chain from the first event, that the CSVs and statements are exactly what
+    /// the events imply, and the manifest. Names the position, or the file and line, where
+    /// it breaks.
     VerifyBundle {
         /// The bundle's folder.
         dir: PathBuf,

@@ -260,6 +260,14 @@ pub fn may_view(roles: &[Role], view: View) -> bool {
     allowed.iter().any(|role| roles.contains(role))
 }
 
+/// Whether a member holding `roles` may open a household's contact details: the roles that
+/// see them all ([`sees_all_personal_data`]), and a driver on the day of a delivery of theirs
+/// to that household (`drives_it_today`, from [`crate::distribution::Board::drives_today`]),
+/// who is shown the address and phone only.
+pub fn sees_household_contact(roles: &[Role], drives_it_today: bool) -> bool {
+    sees_all_personal_data(roles) || (roles.contains(&Role::Driver) && drives_it_today)
+}
+
 /// Whether `actor`, holding `roles`, may start, complete or fail a delivery assigned to
 /// `driver` (`None`: a pickup, or a delivery nobody has claimed): its driver may, and so may
 /// coordinators and logistics, who step in for a driver (the log records who did).
@@ -403,5 +411,22 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Some(role));
             assert_eq!(serde_json::to_string(&role).unwrap(), format!("\"{}\"", role.as_str()));
         }
+    }
+
+    #[test]
+    fn a_driver_sees_a_household_only_on_the_day_of_their_delivery() {
+        assert!(sees_household_contact(&[Liaison], false));
+        assert!(sees_household_contact(&[Driver], true));
+        assert!(!sees_household_contact(&[Driver], false));
+        assert!(!sees_household_contact(&[Volunteer, Finance, Auditor], true));
+    }
+
+    #[test]
+    fn a_delivery_is_taken_further_by_its_driver_or_those_who_step_in() {
+        assert!(may_take_delivery_step(&[Driver], "quinn", Some("quinn")));
+        assert!(!may_take_delivery_step(&[Driver], "omar", Some("quinn")));
+        assert!(may_take_delivery_step(&[Logistics], "ben", Some("quinn")));
+        assert!(may_take_delivery_step(&[Coordinator], "ana", Some("quinn")));
+        assert!(may_take_delivery_step(&[Driver], "omar", None), "a pickup, or nobody's yet");
     }
 }

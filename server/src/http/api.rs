@@ -430,18 +430,10 @@ pub async fn contact(
             let sealed = p.household_contacts.get(&household_id)?.clone();
             Some((household_id, sealed))
         });
-        // The group's day, where it lives.
-        let clock = &p.board.clock;
-        let today = clock.day_of(now_ms);
-        let driving_today = p.board.deliveries.values().any(|d| {
-            d.request_id.as_str() == request_id
-                && d.driver_id.as_ref().is_some_and(|driver| driver.as_str() == me)
-                && clock.day_of(d.window_start_ms) == today
-        });
-        (sealed, driving_today)
+        (sealed, p.board.drives_today(&request_id, me, now_ms))
     });
     let by_role = access::sees_all_personal_data(member.roles());
-    let allowed = by_role || (member.roles().contains(&access::Role::Driver) && driving_today);
+    let allowed = access::sees_household_contact(member.roles(), driving_today);
     member.require(allowed, "seeing this household's contact details")?;
     let Some((household_id, sealed)) = sealed else {
         return Err(ApiError::not_found("no contact details were recorded for this request"));
@@ -513,8 +505,7 @@ pub async fn role_contact(
     member: SignedIn,
     axum::extract::Path(role_card_id): axum::extract::Path<String>,
 ) -> Result<Json<view::RoleContact>, ApiError> {
-    let at_work = member.roles().iter().any(|r| *r != access::Role::Auditor);
-    member.require(at_work, "seeing a role holder's contact")?;
+    member.require(access::sees_role_contacts(member.roles()), "seeing a role holder's contact")?;
     caught_up(&state).await;
     let (holder, sealed) = state.live.read(|p| {
         let holder = p.people.role_card(&role_card_id).and_then(|c| c.holder_id().cloned());

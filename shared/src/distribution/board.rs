@@ -194,6 +194,17 @@ pub enum StockWarning {
 }
 
 impl Board {
+    /// Whether `member_id` drives a delivery of request `request_id` whose window opens on
+    /// the group's day of `now_ms`.
+    pub fn drives_today(&self, request_id: &str, member_id: &str, now_ms: i64) -> bool {
+        let today = self.clock.day_of(now_ms);
+        self.deliveries.values().any(|d| {
+            d.request_id.as_str() == request_id
+                && d.driver_id.as_ref().is_some_and(|driver| driver.as_str() == member_id)
+                && self.clock.day_of(d.window_start_ms) == today
+        })
+    }
+
     pub fn new() -> Board {
         Board::default()
     }

@@ -227,7 +227,11 @@ impl FeedBatch {
     pub fn new(events: Vec<WireEvent>) -> FeedBatch {
         let has_contact_views = events.iter().any(|e| e.event.is_contact_view());
         let message = ServerMessage::Events { events };
-        let text: Arc<str> = serde_json::to_string(&message).unwrap_or_default().into();
+        // Events are plain data the server decoded itself: they always serialize. A frame
+        // that did not would be an empty message to every screen, so say it loudly.
+        let text: Arc<str> = serde_json::to_string(&message)
+            .expect("invariant: decoded events serialize to JSON")
+            .into();
         let ServerMessage::Events { events } = message else { unreachable!("built above") };
         FeedBatch { events, text, has_contact_views }
     }

@@ -142,33 +142,61 @@ impl Sim {
         }
         recorded
     }
+}
 
-    fn ctx(&self, actor: &str) -> Context {
-        Context { now_ms: self.now_ms, actor: MemberId::from(actor) }
+impl Simulated for Sim {
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
     }
 
-    fn today(&self) -> i64 {
-        day_of(self.now_ms)
+    fn now_ms(&self) -> i64 {
+        self.now_ms
     }
 
-    fn fresh_id(&mut self, prefix: &str) -> String {
-        self.next_id += 1;
-        format!("{prefix}-{}", self.next_id)
-    }
-
-    fn pick<T: Copy>(&mut self, options: &[T]) -> T {
-        options[self.rng.index(options.len())]
+    fn next_id(&mut self) -> &mut u64 {
+        &mut self.next_id
     }
 }
 
-/// Exactly `count` events of a simulated group, from its first registration on.
-/// Stops early only if the simulation gets stuck, which it is built not to.
-pub fn generate(seed: u64, count: usize) -> Vec<Recorded> {
-    let mut sim = Sim::new(seed);
+/// What every simulation has (a seeded generator, a clock, a counter for new ids), and the
+/// helpers both the distribution and the whole group's simulations use on it.
+pub(crate) trait Simulated {
+    fn rng(&mut self) -> &mut Rng;
+    fn now_ms(&self) -> i64;
+    fn next_id(&mut self) -> &mut u64;
+
+    /// Who acts, now.
+    fn ctx(&self, actor: &str) -> Context {
+        Context { now_ms: self.now_ms(), actor: MemberId::from(actor) }
+    }
+
+    /// The simulated group's day (it keeps UTC).
+    fn today(&self) -> i64 {
+        day_of(self.now_ms())
+    }
+
+    /// A new id, `<prefix>-<n>`.
+    fn fresh_id(&mut self, prefix: &str) -> String {
+        *self.next_id() += 1;
+        format!("{prefix}-{}", self.next_id())
+    }
+
+    fn pick<T: Copy>(&mut self, options: &[T]) -> T {
+        options[self.rng().index(options.len())]
+    }
+}
+
+/// Exactly `count` records from `step`, called until there are that many (fewer only if
+/// ten thousand steps in a row are refused: a simulation that got stuck, which they are
+/// built not to).
+pub(crate) fn collect<R>(
+    count: usize,
+    mut step: impl FnMut() -> Result<Vec<R>, Rejection>,
+) -> Vec<R> {
     let mut events = Vec::with_capacity(count + 16);
     let mut rejected_in_a_row = 0;
     while events.len() < count && rejected_in_a_row < 10_000 {
-        match sim.step() {
+        match step() {
             Ok(recorded) => {
                 rejected_in_a_row = 0;
                 events.extend(recorded);
@@ -178,4 +206,10 @@ pub fn generate(seed: u64, count: usize) -> Vec<Recorded> {
     }
     events.truncate(count);
     events
+}
+
+/// Exactly `count` events of a simulated group, from its first registration on.
+pub fn generate(seed: u64, count: usize) -> Vec<Recorded> {
+    let mut sim = Sim::new(seed);
+    collect(count, || sim.step())
 }

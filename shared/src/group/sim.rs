@@ -16,8 +16,8 @@ mod setup;
 
 use super::{Command, Event, Recorded, State, decide};
 use crate::distribution::day::{MS_PER_DAY, day_of};
-use crate::distribution::sim::Rng;
-use crate::distribution::{Context, MemberId, Rejection};
+use crate::distribution::sim::{Rng, Simulated, collect};
+use crate::distribution::{Context, Rejection};
 use crate::people::ShiftId;
 
 pub use crate::distribution::sim::START_MS;
@@ -131,42 +131,26 @@ impl Sim {
         self.now_ms = next_ms;
         people::at_shift_boundaries(self);
     }
+}
 
-    fn ctx(&self, actor: &str) -> Context {
-        Context { now_ms: self.now_ms, actor: MemberId::from(actor) }
+impl Simulated for Sim {
+    fn rng(&mut self) -> &mut Rng {
+        &mut self.rng
     }
 
-    fn today(&self) -> i64 {
-        day_of(self.now_ms)
+    fn now_ms(&self) -> i64 {
+        self.now_ms
     }
 
-    fn fresh_id(&mut self, prefix: &str) -> String {
-        self.next_id += 1;
-        format!("{prefix}-{}", self.next_id)
-    }
-
-    fn pick<T: Copy>(&mut self, options: &[T]) -> T {
-        options[self.rng.index(options.len())]
+    fn next_id(&mut self) -> &mut u64 {
+        &mut self.next_id
     }
 }
 
-/// Exactly `count` events of a simulated group, from its first member on (fewer only if the
-/// simulation gets stuck, which it is built not to).
+/// Exactly `count` events of a simulated group, from its first member on.
 pub fn generate(seed: u64, count: usize) -> Vec<Recorded> {
     let mut sim = Sim::new(seed);
-    let mut events = Vec::with_capacity(count + 4);
-    let mut rejected_in_a_row = 0;
-    while events.len() < count && rejected_in_a_row < 10_000 {
-        match sim.step() {
-            Ok(recorded) => {
-                rejected_in_a_row = 0;
-                events.extend(recorded);
-            }
-            Err(_) => rejected_in_a_row += 1,
-        }
-    }
-    events.truncate(count);
-    events
+    collect(count, || sim.step())
 }
 
 #[cfg(test)]

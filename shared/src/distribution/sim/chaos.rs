@@ -7,6 +7,7 @@ use super::setup::{DRIVERS, LOGISTICS};
 use crate::distribution::delivery::DeliveryKind;
 use crate::distribution::id::{DeliveryId, HouseholdId, ItemId, LocationId, RequestId, Zone};
 use crate::distribution::request::{ContactChannel, NeedCategory, RequestLine, Urgency};
+use crate::distribution::sim::Simulated;
 use crate::distribution::stock::{AdjustmentReason, StockSource};
 use crate::distribution::{Command, Context};
 

@@ -8,6 +8,7 @@ use crate::distribution::feedback::FeedbackFrom;
 use crate::distribution::id::{DeliveryId, HouseholdId, ItemId, MemberId, RequestId, Zone};
 use crate::distribution::progress::{DeliveryProgress, RequestProgress, Stage};
 use crate::distribution::request::{ContactChannel, NeedCategory, RequestLine, Urgency};
+use crate::distribution::sim::Simulated;
 use crate::distribution::{Command, Context};
 
 impl Sim {

@@ -7,6 +7,7 @@ use crate::distribution::catalog::ItemCategory;
 use crate::distribution::day::is_expired;
 use crate::distribution::id::{ItemId, LocationId, PartnerId};
 use crate::distribution::procurement::AlertResolution;
+use crate::distribution::sim::Simulated;
 use crate::distribution::stock::{AdjustmentReason, StockSource};
 use crate::distribution::{Command, Context};
 

@@ -3,6 +3,7 @@
 
 use super::setup::{FINANCE, WORKERS};
 use super::{Command, Sim};
+use crate::distribution::sim::Simulated;
 use crate::ledger::{self, AccountId, Currency, Posting, TransactionId};
 use crate::people::{self, ShiftId};
 

@@ -4,6 +4,7 @@
 use super::setup::{COORDINATOR, FINANCE};
 use super::{Command, Sim};
 use crate::distribution::SealedPersonalData;
+use crate::distribution::sim::Simulated;
 use crate::ledger::{
     self, AccountId, Currency, DonationId, Donor, GrantId, GrantStage, Posting, TransactionId,
     TransactionStatus,

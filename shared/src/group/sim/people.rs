@@ -4,6 +4,7 @@
 use super::setup::{CARDS, COORDINATOR, LOGISTICS, WORKERS};
 use super::{Command, MINUTE_MS, Sim};
 use crate::distribution::day::{MS_PER_DAY, Weekday, start_of_day_ms};
+use crate::distribution::sim::Simulated;
 use crate::people::{self, CommitmentId, Recurrence, RoleCardId, Shift, ShiftId, Skill};
 
 const HOUR_MS: i64 = 60 * MINUTE_MS;

@@ -82,6 +82,18 @@ impl Submitted {
     }
 }
 
+/// What checking a command before the append came to.
+enum Checked {
+    /// Decided: append `request` to `stream` (the decision state has moved past it).
+    Append {
+        stream: String,
+        request: AppendRequest,
+    },
+    /// A retry of a command already written: its first answer, nothing to write.
+    Retry(Accepted),
+    Refused(Refused),
+}
+
 /// The answer to an accepted command, and to every retry of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Accepted {
@@ -270,11 +282,12 @@ impl Pipeline {
                 continue;
             }
             match self.check(submitted, submitted.fingerprint, now_ms) {
-                Ok((_, request)) => requests.push(request),
-                Err(Ok(_)) | Err(Err(Refused::Rejected(Rejection::AlreadyExists { .. }))) => {
+                Checked::Append { request, .. } => requests.push(request),
+                Checked::Retry(_)
+                | Checked::Refused(Refused::Rejected(Rejection::AlreadyExists { .. })) => {
                     outcome.unchanged.push(i);
                 }
-                Err(Err(refused)) => outcome.refused.push((i, refused)),
+                Checked::Refused(refused) => outcome.refused.push((i, refused)),
             }
         }
         progress.done.store(commands.len(), Ordering::Relaxed);
@@ -337,13 +350,19 @@ impl Pipeline {
                 continue;
             }
             match self.check(&submitted, fingerprint, now_ms) {
-                Err(answer) if to_shred(&submitted.command).is_some() => {
-                    deferred.push((submitted, reply, answer));
+                Checked::Retry(accepted) if to_shred(&submitted.command).is_some() => {
+                    deferred.push((submitted, reply, Ok(accepted)));
                 }
-                Err(answer) => {
-                    let _ = reply.send(answer);
+                Checked::Refused(refused) if to_shred(&submitted.command).is_some() => {
+                    deferred.push((submitted, reply, Err(refused)));
                 }
-                Ok((stream, request)) => {
+                Checked::Retry(accepted) => {
+                    let _ = reply.send(Ok(accepted));
+                }
+                Checked::Refused(refused) => {
+                    let _ = reply.send(Err(refused));
+                }
+                Checked::Append { stream, request } => {
                     in_batch.insert(submitted.command_id.clone(), (decided.len(), fingerprint));
                     requests.push(request);
                     decided.push(Decided { submitted, reply, stream });
@@ -424,36 +443,32 @@ impl Pipeline {
 
     /// Everything up to the append: a retry's original answer, a stale version, a
     /// rejection; or the append to make, with the state already moved past it.
-    #[allow(clippy::result_large_err)] // Reason: the Err is an answer sent once, not propagated.
-    fn check(
-        &mut self,
-        submitted: &Submitted,
-        fingerprint: Hash,
-        now_ms: i64,
-    ) -> Result<(String, AppendRequest), Result<Accepted, Refused>> {
+    fn check(&mut self, submitted: &Submitted, fingerprint: Hash, now_ms: i64) -> Checked {
         let stream = submitted.command.stream();
         match self.log.command_record(&submitted.command_id) {
-            Err(error) => return Err(Err(Refused::Unavailable(error.to_string()))),
+            Err(error) => return Checked::Refused(Refused::Unavailable(error.to_string())),
             Ok(Some((first, answer))) if first == fingerprint => {
-                return Err(Ok(accepted(&submitted.command_id, &stream, answer, true)));
+                return Checked::Retry(accepted(&submitted.command_id, &stream, answer, true));
             }
-            Ok(Some(_)) => return Err(Err(Refused::CommandIdReused)),
+            Ok(Some(_)) => return Checked::Refused(Refused::CommandIdReused),
             Ok(None) => {}
         }
         let current = self.versions.get(&stream).copied().unwrap_or(0);
         if let Some(expected) = submitted.expected_version
             && expected != current
         {
-            return Err(Err(Refused::WrongExpectedVersion { stream, expected, current }));
+            return Checked::Refused(Refused::WrongExpectedVersion { stream, expected, current });
         }
         let ctx = Context { now_ms, actor: submitted.actor.clone() };
-        let events = group::decide(&self.state, &submitted.command, &ctx)
-            .map_err(|rejection| Err(Refused::Rejected(rejection)))?;
-        if events.is_empty() {
-            return Err(Err(Refused::Rejected(Rejection::WrongStage {
-                message: "nothing to change: the command is already in effect".into(),
-            })));
-        }
+        let events = match group::decide(&self.state, &submitted.command, &ctx) {
+            Ok(events) if events.is_empty() => {
+                return Checked::Refused(Refused::Rejected(Rejection::WrongStage {
+                    message: "nothing to change: the command is already in effect".into(),
+                }));
+            }
+            Ok(events) => events,
+            Err(rejection) => return Checked::Refused(Refused::Rejected(rejection)),
+        };
         let new_events: Vec<NewEvent> = events.iter().map(new_event).collect();
         let events_count = new_events.len() as u64;
         for event in events {
@@ -477,7 +492,7 @@ impl Pipeline {
             submitted.actor.to_string(),
         );
         request.fingerprint = fingerprint;
-        Ok((stream, request))
+        Checked::Append { stream, request }
     }
 
     /// Folds the whole log again: at start-up, and after a failed append.

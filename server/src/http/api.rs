@@ -465,7 +465,7 @@ pub async fn contact(
         match state.commands.submit(submitted).await {
             Ok(_) => {}
             // Erased in the meantime: there is nothing left to show.
-            Err(Refused::Rejected(rejection)) if rejection.code() == "wrong_stage" => {
+            Err(Refused::Rejected(distribution::Rejection::WrongStage { .. })) => {
                 return Ok(answer(None));
             }
             Err(refused) => {

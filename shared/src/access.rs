@@ -6,56 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The roles a member can hold; a member may hold several.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Facilitates the group; manages members and roles.
-    Coordinator,
-    /// Stock, storage and transport.
-    Logistics,
-    /// Calls households back; outreach.
-    Communications,
-    /// Money and grants.
-    Finance,
-    /// The bridge between the group and the households it serves.
-    Liaison,
-    Driver,
-    /// Food distribution and other hands-on work.
-    Volunteer,
-    /// Reads everything except households' personal data; writes nothing.
-    Auditor,
-}
-
-impl Role {
-    pub const ALL: [Role; 8] = [
-        Role::Coordinator,
-        Role::Logistics,
-        Role::Communications,
-        Role::Finance,
-        Role::Liaison,
-        Role::Driver,
-        Role::Volunteer,
-        Role::Auditor,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Coordinator => "coordinator",
-            Role::Logistics => "logistics",
-            Role::Communications => "communications",
-            Role::Finance => "finance",
-            Role::Liaison => "liaison",
-            Role::Driver => "driver",
-            Role::Volunteer => "volunteer",
-            Role::Auditor => "auditor",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == text)
-    }
-}
+pub use crate::kernel::Role;
 
 /// The distribution-day commands a member may send (`RecordContactView` is the server's
 /// own, so it is not here).

@@ -22,17 +22,13 @@
 mod board;
 mod catalog;
 mod command;
-pub mod day;
 mod delivery;
 mod event;
 mod feedback;
-pub(crate) mod field;
 mod hashing;
 mod household;
-pub(crate) mod id;
 mod procurement;
 mod progress;
-mod rejection;
 pub mod report;
 mod request;
 mod reservation;
@@ -45,6 +41,10 @@ mod stock;
 mod stock_levels;
 mod stockroom;
 mod timeline;
+
+// The kernel's modules, under the names this part has always used.
+pub use crate::kernel::day;
+pub(crate) use crate::kernel::{field, id, rejection};
 
 #[cfg(test)]
 mod tests;
@@ -82,13 +82,7 @@ pub use stock_levels::{BatchLevel, ItemLevels, StockLevels, StockRow};
 pub use stockroom::{Batch, Shelf, Stockroom};
 pub use timeline::{KEPT_FOR_UNDO_MS, Step, Timeline, Timelines};
 
-/// What `decide` is told about the moment: when, and who acts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Context {
-    /// Milliseconds since the Unix epoch; "today" for expiry is its UTC day.
-    pub now_ms: i64,
-    pub actor: MemberId,
-}
+pub use crate::kernel::Context;
 
 /// An event as the log recorded it. Projections take the time and the actor from here, never
 /// from a clock.

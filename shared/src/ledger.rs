@@ -45,8 +45,8 @@ pub use transaction::{Donor, MAX_POSTINGS, PaidFor, Posting, Transaction, Transa
 use self::goods::NewDonation;
 use self::grant::{Application, Receipt};
 use self::transaction::{NewTransaction, Reversal};
-use crate::access::Role;
-use crate::distribution::{Context, Rejection};
+use crate::kernel::Role;
+use crate::kernel::{Context, Rejection};
 use crate::limits::GroupLimits;
 
 /// What a ledger decision needs from the rest of the group.
@@ -142,7 +142,7 @@ fn erase_donor(ledger: &Ledger, donor_of: &str, reason: &str) -> Result<Vec<Even
     if ledger.erased_donors.contains(donor_of) {
         return Err(Rejection::wrong_stage(format!("the donor of `{donor_of}` is erased already")));
     }
-    crate::distribution::field::reason("reason", reason)?;
+    crate::kernel::field::reason("reason", reason)?;
     Ok(vec![Event::DonorErased { donor_of: donor_of.to_owned(), reason: reason.to_owned() }])
 }
 

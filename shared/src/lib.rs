@@ -4,6 +4,8 @@
 //! acting member come in as arguments, so replaying the same events always gives the same
 //! state and the same projections, on the server and in the browser alike.
 //!
+//! - [`kernel`]: what every part shares: ids, days, field checks, `Rejection`, `Context`,
+//!   `Role`.
 //! - [`access`]: roles, and which role may send which command and see which view.
 //! - [`clock`]: the group's time zone as a table of offsets: local days and clock times.
 //! - [`envelope`]: the stored record of one event (position, stream, hash chain) and its
@@ -31,6 +33,7 @@ pub mod clock;
 pub mod distribution;
 pub mod envelope;
 pub mod group;
+pub mod kernel;
 pub mod ledger;
 pub mod limits;
 pub mod members;

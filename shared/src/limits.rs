@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::distribution::Rejection;
+use crate::kernel::Rejection;
 use crate::ledger::{Currency, MAX_AMOUNT_CENTS};
 
 /// Most role cards a member should hold before the roster flags it.

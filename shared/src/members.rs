@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::access::Role;
-use crate::distribution::{MemberId, Rejection};
+use crate::kernel::Role;
+use crate::kernel::{MemberId, Rejection};
 
 /// Longest display name, in characters.
 pub const MAX_MEMBER_NAME_CHARS: usize = 80;

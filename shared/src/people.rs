@@ -45,9 +45,9 @@ pub use template::ShiftTemplate;
 use self::commitment::NewCommitment;
 use self::role_card::{CardText, Term};
 use self::shift::{Correction, NewShift};
-use crate::access::Role;
-use crate::distribution::field;
-use crate::distribution::{Context, MemberId, Rejection};
+use crate::kernel::Role;
+use crate::kernel::field;
+use crate::kernel::{Context, MemberId, Rejection};
 use crate::members::Members;
 
 /// The longest term a role can be given or renewed for: about three years. Roles rotate.

@@ -20,13 +20,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::Clock;
-use crate::distribution::day::{Weekday, date_of_day};
-use crate::distribution::id::check_new_id;
 use crate::distribution::{
-    self, ContactChannel, DeliveryKind, HouseholdId, NeedCategory, Occurrence, RequestId,
-    RequestLine, StandingOrderId, Urgency, Zone,
+    self, ContactChannel, DeliveryKind, NeedCategory, Occurrence, RequestLine, Urgency,
 };
-use crate::distribution::{MemberId, Rejection, field};
+use crate::kernel::day::{Weekday, date_of_day};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, field};
+use crate::kernel::{id::HouseholdId, id::RequestId, id::StandingOrderId, id::Zone};
 
 /// An order id leaves room for the date in its requests' ids.
 pub const MAX_ORDER_ID_CHARS: usize = 48;

@@ -2,8 +2,6 @@
 //! feedback. The household is a pseudonymous id; what could identify a person lives only in
 //! the sealed personal data, so counts and stock stay meaningful once it is erased.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::event::Event;
@@ -64,32 +62,7 @@ pub struct Occurrence {
     pub day: i64,
 }
 
-/// The household's name, phone, address and health or diet notes, as ciphertext produced
-/// outside this crate. Opaque here: nothing in the domain reads it, so erasing it later
-/// changes no count, stock level or stage. `Debug` prints only its length, so it cannot
-/// leak into logs.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct SealedPersonalData(String);
-
-impl SealedPersonalData {
-    /// The largest sealed payload, in bytes.
-    pub const MAX_BYTES: usize = 16 * 1024;
-
-    pub fn new(ciphertext: impl Into<String>) -> Self {
-        Self(ciphertext.into())
-    }
-
-    pub fn ciphertext(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SealedPersonalData {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SealedPersonalData({} bytes)", self.0.len())
-    }
-}
+pub use crate::kernel::SealedPersonalData;
 
 /// What `decide` knows about a logged request.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,7 +126,7 @@ pub(crate) fn check_household(
     }
     field::name("zone", zone.as_str())?;
     field::name("preferred_language", preferred_language)?;
-    if personal_data.is_some_and(|p| p.0.len() > SealedPersonalData::MAX_BYTES) {
+    if personal_data.is_some_and(|p| p.ciphertext().len() > SealedPersonalData::MAX_BYTES) {
         let reason = format!("must be at most {} bytes", SealedPersonalData::MAX_BYTES);
         return Err(Rejection::invalid("personal_data", reason));
     }

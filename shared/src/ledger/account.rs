@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::books::Ledger;
 use super::event::Event;
 use super::id::AccountId;
-use crate::distribution::id::check_new_id;
-use crate::distribution::{Rejection, field};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{Rejection, field};
 
 /// What an account is. The kind says where it shows on a statement: the money the group
 /// holds (cash, bank, payment apps), income by category, expenses by category, or other.

@@ -6,8 +6,8 @@ use super::books::Ledger;
 use super::event::Event;
 use super::id::TransactionId;
 use super::transaction::{Transaction, past_day};
-use crate::access::Role;
-use crate::distribution::{MemberId, Rejection, field};
+use crate::kernel::Role;
+use crate::kernel::{MemberId, Rejection, field};
 
 /// The roles that may approve or decline an expense.
 pub const APPROVER_ROLES: [Role; 2] = [Role::Finance, Role::Coordinator];

@@ -14,7 +14,7 @@ use super::grant::{Grant, GrantStage};
 use super::id::{AccountId, DonationId, GrantId, TransactionId};
 use super::money::Currency;
 use super::transaction::{Posting, Transaction, TransactionStatus};
-use crate::distribution::Rejection;
+use crate::kernel::Rejection;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {

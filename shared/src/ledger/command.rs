@@ -6,7 +6,7 @@ use super::account::AccountKind;
 use super::id::{AccountId, DonationId, GrantId, TransactionId};
 use super::money::Currency;
 use super::transaction::{Donor, PaidFor, Posting};
-use crate::distribution::PartnerId;
+use crate::kernel::id::PartnerId;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]

@@ -7,7 +7,7 @@ use super::account::AccountKind;
 use super::id::{AccountId, DonationId, GrantId, TransactionId};
 use super::money::Currency;
 use super::transaction::{Donor, PaidFor, Posting};
-use crate::distribution::{MemberId, PartnerId};
+use crate::kernel::{MemberId, id::PartnerId};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
@@ -152,7 +152,7 @@ impl Event {
 
     /// The sealed identity of a donor who gave, if the event carries one: for whoever keeps
     /// donors' data (finance's own route), never for screens.
-    pub fn donor_personal_data(&self) -> Option<&crate::distribution::SealedPersonalData> {
+    pub fn donor_personal_data(&self) -> Option<&crate::kernel::SealedPersonalData> {
         match self {
             Event::TransactionRecorded { donor, .. }
             | Event::GoodsDonationRecorded { donor, .. } => donor.as_ref()?.personal_data.as_ref(),

@@ -9,8 +9,8 @@ use super::event::Event;
 use super::id::DonationId;
 use super::money;
 use super::transaction::{Donor, check_donor, past_day};
-use crate::distribution::id::check_new_id;
-use crate::distribution::{MemberId, PartnerId, Rejection, field};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, field, id::PartnerId};
 use crate::limits::GroupLimits;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,8 +10,8 @@ use super::event::Event;
 use super::id::{AccountId, GrantId, TransactionId};
 use super::money;
 use super::transaction::{Posting, new_transaction_id, past_day};
-use crate::distribution::id::check_new_id;
-use crate::distribution::{MemberId, Rejection, field};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, field};
 use crate::limits::GroupLimits;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! Identifiers of the ledger, chosen by the caller like every other new id.
 
-use crate::distribution::id::id_type;
+use crate::kernel::id::id_type;
 
 id_type!(
     /// An account in the group's chart: "cash", "bank", "paypal", "donations", "food".

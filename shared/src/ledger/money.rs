@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::distribution::Rejection;
+use crate::kernel::Rejection;
 
 /// The largest amount of one posting, grant or donation: ten billion in the currency's
 /// main unit. Far above anything a group handles; it keeps sums of many amounts far from

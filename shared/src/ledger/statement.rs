@@ -17,7 +17,7 @@ use super::account::{AccountClass, AccountKind};
 use super::books::{Entry, Ledger};
 use super::id::AccountId;
 use super::money::Currency;
-use crate::distribution::day::{day_of_date, days_in_month};
+use crate::kernel::day::{day_of_date, days_in_month};
 
 /// An amount and the positions of the events it comes from, ascending.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@ mod statement;
 mod transaction;
 
 use super::*;
-use crate::distribution::MemberId;
-use crate::distribution::day::{MS_PER_DAY, day_of_date};
+use crate::kernel::MemberId;
+use crate::kernel::day::{MS_PER_DAY, day_of_date};
 
 /// 2025-01-20, a Monday.
 pub(crate) const TODAY: i64 = 20_108;

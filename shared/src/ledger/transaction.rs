@@ -11,8 +11,8 @@ use super::books::Ledger;
 use super::event::Event;
 use super::id::{AccountId, TransactionId};
 use super::money::{self, Currency};
-use crate::distribution::id::check_new_id;
-use crate::distribution::{AlertId, MemberId, Rejection, RequestId, SealedPersonalData, field};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, SealedPersonalData, field, id::AlertId, id::RequestId};
 use crate::limits::GroupLimits;
 
 /// The most postings one transaction may have.

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::event::Event;
-use crate::distribution::{Rejection, field};
+use crate::kernel::{Rejection, field};
 
 /// The first review falls this many days after adoption.
 pub const FIRST_REVIEW_AFTER_DAYS: i64 = 90;

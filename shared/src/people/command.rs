@@ -6,7 +6,7 @@ use super::agreement::AgreementText;
 use super::commitment::Recurrence;
 use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
-use crate::distribution::{MemberId, SealedPersonalData};
+use crate::kernel::{MemberId, SealedPersonalData};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]

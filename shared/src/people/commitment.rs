@@ -8,9 +8,9 @@ use super::event::Event;
 use super::id::CommitmentId;
 use super::known_member;
 use super::roster::Roster;
-use crate::distribution::day::{Weekday, date_of_day, day_of_date};
-use crate::distribution::id::check_new_id;
-use crate::distribution::{MemberId, Rejection, field};
+use crate::kernel::day::{Weekday, date_of_day, day_of_date};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, field};
 use crate::members::Members;
 
 /// The longest single occurrence: a long day.

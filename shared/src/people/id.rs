@@ -1,6 +1,6 @@
 //! Identifiers of the people part, chosen by the caller like every other new id.
 
-use crate::distribution::id::id_type;
+use crate::kernel::id::id_type;
 
 id_type!(
     /// A role card: "facilitator", "finance-officer", "van-driver-coordinator".

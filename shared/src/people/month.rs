@@ -13,7 +13,7 @@ use super::id::RoleCardId;
 use super::roster::Roster;
 use super::signals::Signal;
 use crate::clock::Clock;
-use crate::distribution::MemberId;
+use crate::kernel::MemberId;
 use crate::limits::GroupLimits;
 
 /// How far past the month's end a term counts as "ending soon".

@@ -8,9 +8,9 @@ use super::event::Event;
 use super::id::RoleCardId;
 use super::roster::Roster;
 use super::{known_member, term_end};
-use crate::distribution::field;
-use crate::distribution::id::check_new_id;
-use crate::distribution::{MemberId, Rejection, SealedPersonalData};
+use crate::kernel::field;
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection, SealedPersonalData};
 use crate::members::Members;
 
 /// The most key tasks one card lists: a card with more is two roles.

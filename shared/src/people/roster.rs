@@ -16,8 +16,8 @@ use super::shift::Shift;
 use super::skill::{self, SkillEntry};
 use super::template::ShiftTemplate;
 use crate::clock::Clock;
-use crate::distribution::MemberId;
-use crate::distribution::day::MS_PER_DAY;
+use crate::kernel::MemberId;
+use crate::kernel::day::MS_PER_DAY;
 
 /// The burnout window: hours are counted over the last four weeks.
 pub const WINDOW_DAYS: i64 = 28;

@@ -11,10 +11,10 @@ use super::event::Event;
 use super::id::ShiftId;
 use super::known_member;
 use super::roster::Roster;
-use crate::distribution::day::{MS_PER_DAY, start_of_day_ms};
-use crate::distribution::field::{self, MAX_DAY};
-use crate::distribution::id::check_new_id;
-use crate::distribution::{MemberId, Rejection};
+use crate::kernel::day::{MS_PER_DAY, start_of_day_ms};
+use crate::kernel::field::{self, MAX_DAY};
+use crate::kernel::id::check_new_id;
+use crate::kernel::{MemberId, Rejection};
 use crate::members::Members;
 
 pub const HOUR_MS: i64 = 3_600_000;

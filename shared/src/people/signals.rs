@@ -7,8 +7,8 @@ use super::id::{RoleCardId, ShiftId};
 use super::roster::Roster;
 use super::skill::Skill;
 use crate::clock::Clock;
-use crate::distribution::MemberId;
-use crate::distribution::day::MS_PER_DAY;
+use crate::kernel::MemberId;
+use crate::kernel::day::MS_PER_DAY;
 use crate::limits::GroupLimits;
 
 /// How far ahead the roster looks for shifts short of people.

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::event::Event;
 use super::known_member;
-use crate::distribution::day::is_expired;
-use crate::distribution::{MemberId, Rejection, field};
+use crate::kernel::day::is_expired;
+use crate::kernel::{MemberId, Rejection, field};
 use crate::members::Members;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

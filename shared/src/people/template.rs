@@ -10,9 +10,9 @@ use super::commitment::Recurrence;
 use super::event::Event;
 use super::id::{ShiftId, ShiftTemplateId};
 use super::roster::Roster;
-use crate::distribution::day::date_of_day;
-use crate::distribution::id::check_new_id;
-use crate::distribution::{Rejection, field};
+use crate::kernel::day::date_of_day;
+use crate::kernel::id::check_new_id;
+use crate::kernel::{Rejection, field};
 
 /// A template id leaves room for the date in its shifts' ids.
 pub const MAX_TEMPLATE_ID_CHARS: usize = 48;

@@ -11,8 +11,8 @@ mod signals;
 mod skill;
 
 use super::*;
-use crate::access::Role;
-use crate::distribution::day::{MS_PER_DAY, day_of};
+use crate::kernel::Role;
+use crate::kernel::day::{MS_PER_DAY, day_of};
 use crate::members;
 
 /// The day number of [`NOW_MS`]: 2025-01-20, a Monday.

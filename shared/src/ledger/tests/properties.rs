@@ -83,7 +83,7 @@ fn reference_balances(
 }
 
 fn months_between(first_day: i64, last_day: i64) -> Vec<(i64, u32)> {
-    let (mut year, mut month, _) = crate::distribution::day::date_of_day(first_day);
+    let (mut year, mut month, _) = crate::kernel::day::date_of_day(first_day);
     let mut months = Vec::new();
     while day(year, month, 1) <= last_day {
         months.push((year, month));

@@ -184,7 +184,7 @@ fn an_account_closes_only_at_zero_and_then_takes_no_postings() {
 
 #[test]
 fn a_donor_is_named_only_if_they_chose_to_be_public() {
-    let sealed = crate::distribution::SealedPersonalData::new("v1.donor");
+    let sealed = crate::kernel::SealedPersonalData::new("v1.donor");
     let mut when = record("t1", TODAY, vec![posting("cash", 5_000), posting("donations", -5_000)]);
     if let Command::RecordTransaction { donor, .. } = &mut when {
         *donor = Some(Donor { public_name: None, personal_data: Some(sealed.clone()) });
@@ -207,7 +207,7 @@ fn a_donor_is_named_only_if_they_chose_to_be_public() {
 
 #[test]
 fn a_sealed_donor_is_erased_once_and_only_a_donor_that_was_sealed() {
-    let sealed = crate::distribution::SealedPersonalData::new("v1.donor");
+    let sealed = crate::kernel::SealedPersonalData::new("v1.donor");
     let mut gift = record("t1", TODAY, vec![posting("cash", 5_000), posting("donations", -5_000)]);
     if let Command::RecordTransaction { donor, .. } = &mut gift {
         *donor = Some(Donor {

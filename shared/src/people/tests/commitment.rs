@@ -1,7 +1,7 @@
 //! Commitments are recurring and specific: "every second Tuesday, two hours".
 
 use super::*;
-use crate::distribution::day::{Weekday, day_of_date};
+use crate::kernel::day::{Weekday, day_of_date};
 
 fn every_second_tuesday(minutes: u32) -> Command {
     Command::MakeCommitment {

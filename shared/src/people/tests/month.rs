@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::clock::Clock;
-use crate::distribution::day::start_of_day_ms;
+use crate::kernel::day::start_of_day_ms;
 use crate::limits::GroupLimits;
 
 /// January 2025 as day numbers; [`TODAY`] (the 20th) is inside it.

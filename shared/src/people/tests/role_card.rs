@@ -2,7 +2,7 @@
 //! handover, never an edit; a holder's contact is sealed and never reaches a screen.
 
 use super::*;
-use crate::distribution::SealedPersonalData;
+use crate::kernel::SealedPersonalData;
 
 fn assign(member: &str, backup: Option<&str>, term_ends_on_day: i64) -> Command {
     Command::AssignRole {

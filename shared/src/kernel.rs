@@ -1,0 +1,103 @@
+//! What every part of the domain shares, below all of them: ids and the macro that makes
+//! them, calendar days, field checks, the one `Rejection`, who acts and when (`Context`),
+//! and the roles (`Role`, re-exported by [`crate::access`], which holds the table of who may
+//! do what). The parts (distribution, people, ledger, members, limits, standing) import
+//! from here, never from each other's insides.
+
+pub mod day;
+pub mod field;
+pub mod id;
+pub mod rejection;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use id::MemberId;
+pub use rejection::Rejection;
+
+/// Personal data (a household's name, phone, address and notes; a role holder's contact; a
+/// donor's identity), as ciphertext produced outside this crate. Opaque here: nothing in the domain reads it, so erasing it later
+/// changes no count, stock level or stage. `Debug` prints only its length, so it cannot
+/// leak into logs.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SealedPersonalData(String);
+
+impl SealedPersonalData {
+    /// The largest sealed payload, in bytes.
+    pub const MAX_BYTES: usize = 16 * 1024;
+
+    pub fn new(ciphertext: impl Into<String>) -> Self {
+        Self(ciphertext.into())
+    }
+
+    pub fn ciphertext(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SealedPersonalData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SealedPersonalData({} bytes)", self.0.len())
+    }
+}
+
+/// What `decide` is told about the moment: when, and who acts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Context {
+    /// Milliseconds since the Unix epoch; "today" is the group's day of it (its clock).
+    pub now_ms: i64,
+    pub actor: MemberId,
+}
+
+/// The roles a member can hold; a member may hold several.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Facilitates the group; manages members and roles.
+    Coordinator,
+    /// Stock, storage and transport.
+    Logistics,
+    /// Calls households back; outreach.
+    Communications,
+    /// Money and grants.
+    Finance,
+    /// The bridge between the group and the households it serves.
+    Liaison,
+    Driver,
+    /// Food distribution and other hands-on work.
+    Volunteer,
+    /// Reads everything except households' personal data; writes nothing.
+    Auditor,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Coordinator,
+        Role::Logistics,
+        Role::Communications,
+        Role::Finance,
+        Role::Liaison,
+        Role::Driver,
+        Role::Volunteer,
+        Role::Auditor,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Coordinator => "coordinator",
+            Role::Logistics => "logistics",
+            Role::Communications => "communications",
+            Role::Finance => "finance",
+            Role::Liaison => "liaison",
+            Role::Driver => "driver",
+            Role::Volunteer => "volunteer",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text)
+    }
+}

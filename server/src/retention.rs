@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use shared::distribution::retention::{due_for_erasure, retention_reason};
+use shared::distribution::retention::{due_for_erasure, retention_cutoff, retention_reason};
 use shared::distribution::{self, HouseholdId, RequestId};
 use shared::group;
 
@@ -57,9 +57,10 @@ pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
                 (RequestId::from(request_id.as_str()), HouseholdId::from(household_id.as_str()))
             })
             .collect();
-        let mut due = due_for_erasure(&p.timelines, |r| households.get(r), now_ms, days);
+        let clock = &p.board.clock;
+        let mut due = due_for_erasure(&p.timelines, |r| households.get(r), now_ms, days, clock);
         // Registered from a contact list and never named by a request since.
-        let cutoff = now_ms.saturating_sub(i64::from(days) * 86_400_000);
+        let cutoff = retention_cutoff(now_ms, days, clock);
         let quiet = p.registered_households.iter().filter(|(_, at_ms)| **at_ms < cutoff);
         due.extend(quiet.map(|(household_id, _)| HouseholdId::from(household_id.as_str())));
         due.sort();

@@ -8,8 +8,14 @@ use std::collections::BTreeMap;
 
 use super::id::{HouseholdId, RequestId};
 use super::timeline::Timelines;
+use crate::clock::Clock;
 
-const DAY_MS: i64 = 86_400_000;
+/// The first instant that still counts as recent under a retention of `days` at `now_ms`:
+/// the start of the group's day `days` days before today. Whatever happened before it is
+/// quiet for the whole period, counted in the group's days, across daylight saving.
+pub fn retention_cutoff(now_ms: i64, days: u32, clock: &Clock) -> i64 {
+    clock.start_of_day_ms(clock.day_of(now_ms) - i64::from(days))
+}
 
 /// The reason recorded with an automatic erasure.
 pub fn retention_reason(days: u32) -> String {
@@ -17,7 +23,8 @@ pub fn retention_reason(days: u32) -> String {
 }
 
 /// The households to erase at `now_ms` under a retention of `days`: every request of theirs
-/// is closed, and the latest step of any of them is more than `days` days old. Only
+/// is closed, and the latest step of any of them is on a day more than `days` of the
+/// group's days ago ([`retention_cutoff`]). Only
 /// households `household_of` names are considered (the server names those whose personal
 /// data it still holds); the result is sorted, so a sweep is reproducible.
 pub fn due_for_erasure<'a>(
@@ -25,6 +32,7 @@ pub fn due_for_erasure<'a>(
     household_of: impl Fn(&RequestId) -> Option<&'a HouseholdId>,
     now_ms: i64,
     days: u32,
+    clock: &Clock,
 ) -> Vec<HouseholdId> {
     // Per household: any open request, and the time of its latest step.
     let mut households: BTreeMap<&HouseholdId, (bool, i64)> = BTreeMap::new();
@@ -38,7 +46,7 @@ pub fn due_for_erasure<'a>(
         entry.0 |= open;
         entry.1 = entry.1.max(latest);
     }
-    let cutoff = now_ms.saturating_sub(i64::from(days) * DAY_MS);
+    let cutoff = retention_cutoff(now_ms, days, clock);
     households
         .into_iter()
         .filter(|(_, (open, latest))| !open && *latest < cutoff)
@@ -52,6 +60,8 @@ mod tests {
     use crate::distribution::{
         ContactChannel, Event, NeedCategory, Recorded, RequestLine, Urgency, Zone,
     };
+
+    const DAY_MS: i64 = 86_400_000;
 
     fn recorded(position: u64, at_day: i64, event: Event) -> Recorded {
         Recorded { position, recorded_at_ms: at_day * DAY_MS, actor: "ana".into(), event }
@@ -106,8 +116,9 @@ mod tests {
                 .into_iter()
                 .map(|(r, h)| (r.into(), h.into()))
                 .collect();
+        let utc = Clock::utc();
         let due = |now_day: i64, days: u32| {
-            due_for_erasure(&timelines, |r| households.get(r), now_day * DAY_MS, days)
+            due_for_erasure(&timelines, |r| households.get(r), now_day * DAY_MS, days, &utc)
         };
         assert_eq!(due(100, 30), vec![HouseholdId::from("h-old")]);
         // Exactly at the period's end it is not due yet; a day later it is.
@@ -115,7 +126,30 @@ mod tests {
         assert_eq!(due(41, 30), vec![HouseholdId::from("h-old")]);
         assert_eq!(due(200, 30), vec![HouseholdId::from("h-old"), HouseholdId::from("h-recent")]);
         // A household nobody names (its data is gone already) is never due.
-        let none = due_for_erasure(&timelines, |_| None, 200 * DAY_MS, 30);
+        let none = due_for_erasure(&timelines, |_| None, 200 * DAY_MS, 30, &utc);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn the_period_is_counted_in_the_group_s_days() {
+        // New York, five hours behind UTC all of this (made-up) winter.
+        let mut new_york = Clock::utc();
+        let offset = crate::clock::Offset { from_ms: 0, seconds: -5 * 3_600 };
+        new_york.set(0, "America/New_York", &[offset]);
+        // Closed at 23:30 on day 10 in New York: 04:30 on day 11 in UTC.
+        let closed_ms = 11 * DAY_MS + 4 * 3_600_000 + 30 * 60_000;
+        let mut timelines = Timelines::new();
+        timelines.apply(&recorded(1, 1, logged("r1", "h-1")));
+        let mut closing = recorded(2, 0, cancelled("r1"));
+        closing.recorded_at_ms = closed_ms;
+        timelines.apply(&closing);
+        let households: BTreeMap<RequestId, HouseholdId> =
+            [("r1".into(), "h-1".into())].into_iter().collect();
+        let due =
+            |now_ms: i64| due_for_erasure(&timelines, |r| households.get(r), now_ms, 30, &new_york);
+        // At 00:30 on day 41 in New York (05:30 UTC) thirty whole days of New York have
+        // passed since day 10; at 23:30 on day 40 they have not.
+        assert_eq!(due(41 * DAY_MS + 5 * 3_600_000 + 30 * 60_000), vec![HouseholdId::from("h-1")]);
+        assert!(due(41 * DAY_MS + 4 * 3_600_000 + 30 * 60_000).is_empty());
     }
 }

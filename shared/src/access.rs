@@ -46,11 +46,11 @@ const DISTRIBUTION_COMMANDS: [&str; 29] = [
 /// part's own list, joined, so a new command is listed once, beside its enum.
 pub const COMMAND_TYPES: [&str; 80] = concat(&[
     &DISTRIBUTION_COMMANDS,
-    &crate::members::Command::TYPES,
-    &crate::limits::Command::TYPES,
-    &crate::people::Command::TYPES,
-    &crate::ledger::Command::TYPES,
-    &crate::standing::Command::TYPES,
+    crate::members::Command::TYPES,
+    crate::limits::Command::TYPES,
+    crate::people::Command::TYPES,
+    crate::ledger::Command::TYPES,
+    crate::standing::Command::TYPES,
 ]);
 
 /// Joins lists at compile time; a wrong total length fails the build.

@@ -14,6 +14,40 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use id::MemberId;
+
+/// Declares a part's command or event enum and, from its one list of variants, the type
+/// names (`TYPES`, as written in the `type` tag) and each value's (the function named after
+/// `fn`), so no name is written twice.
+macro_rules! named_variants {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident { $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)? }
+            ),* $(,)?
+        }
+        fn $name_fn:ident;
+    ) => {
+        $(#[$meta])*
+        pub enum $name {
+            $( $(#[$variant_meta])* $variant { $( $(#[$field_meta])* $field: $ty ),* } ),*
+        }
+
+        impl $name {
+            /// Every type name, as written in the `type` tag.
+            pub const TYPES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
+            /// This value's type name.
+            pub fn $name_fn(&self) -> &'static str {
+                match self {
+                    $( $name::$variant { .. } => stringify!($variant), )*
+                }
+            }
+        }
+    };
+}
+pub(crate) use named_variants;
 pub use rejection::Rejection;
 
 /// Personal data (a household's name, phone, address and notes; a role holder's contact; a

@@ -28,6 +28,7 @@ pub const MIN_RETENTION_DAYS: u32 = 7;
 /// The longest: ten years, the longest records are commonly kept.
 pub const MAX_RETENTION_DAYS: u32 = 3_650;
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Command {
@@ -49,22 +50,16 @@ pub enum Command {
         days: Option<u32>,
     },
 }
+fn command_type;
+}
 
 impl Command {
-    pub const TYPES: [&'static str; 2] = ["SetGroupLimits", "SetHouseholdRetention"];
-
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::SetGroupLimits { .. } => "SetGroupLimits",
-            Command::SetHouseholdRetention { .. } => "SetHouseholdRetention",
-        }
-    }
-
     pub fn stream(&self) -> String {
         "limits".to_owned()
     }
 }
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
@@ -78,16 +73,7 @@ pub enum Event {
         days: Option<u32>,
     },
 }
-
-impl Event {
-    pub const TYPES: [&'static str; 2] = ["GroupLimitsSet", "HouseholdRetentionSet"];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::GroupLimitsSet { .. } => "GroupLimitsSet",
-            Event::HouseholdRetentionSet { .. } => "HouseholdRetentionSet",
-        }
-    }
+fn event_type;
 }
 
 /// The limits in force.

@@ -14,6 +14,7 @@ use crate::kernel::{MemberId, Rejection};
 /// Longest display name, in characters.
 pub const MAX_MEMBER_NAME_CHARS: usize = 80;
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Command {
@@ -26,19 +27,10 @@ pub enum Command {
     /// The member leaves the group; they can no longer sign in. Their past actions stay.
     RemoveMember { member_id: MemberId },
 }
-
-impl Command {
-    pub const TYPES: [&'static str; 3] = ["AddMember", "ChangeRoles", "RemoveMember"];
-
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::AddMember { .. } => "AddMember",
-            Command::ChangeRoles { .. } => "ChangeRoles",
-            Command::RemoveMember { .. } => "RemoveMember",
-        }
-    }
+fn command_type;
 }
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
@@ -46,17 +38,7 @@ pub enum Event {
     RolesChanged { member_id: MemberId, roles: Vec<Role> },
     MemberRemoved { member_id: MemberId },
 }
-
-impl Event {
-    pub const TYPES: [&'static str; 3] = ["MemberAdded", "RolesChanged", "MemberRemoved"];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::MemberAdded { .. } => "MemberAdded",
-            Event::RolesChanged { .. } => "RolesChanged",
-            Event::MemberRemoved { .. } => "MemberRemoved",
-        }
-    }
+fn event_type;
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

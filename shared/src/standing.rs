@@ -39,6 +39,7 @@ pub const MINUTES_PER_DAY: u32 = 1_440;
 /// How far ahead [`StandingOrder::next_date`] looks: more than the longest pause is rare.
 const LOOK_AHEAD_DAYS: i64 = 366;
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Command {
@@ -73,28 +74,10 @@ pub enum Command {
     /// Logs the request for one date of the order. The server sends it ahead of each date.
     LogStandingOccurrence { order_id: StandingOrderId, day: i64 },
 }
+fn command_type;
+}
 
 impl Command {
-    pub const TYPES: [&'static str; 6] = [
-        "StartStandingOrder",
-        "PauseStandingOrder",
-        "SkipStandingDate",
-        "ChangeStandingItems",
-        "EndStandingOrder",
-        "LogStandingOccurrence",
-    ];
-
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::StartStandingOrder { .. } => "StartStandingOrder",
-            Command::PauseStandingOrder { .. } => "PauseStandingOrder",
-            Command::SkipStandingDate { .. } => "SkipStandingDate",
-            Command::ChangeStandingItems { .. } => "ChangeStandingItems",
-            Command::EndStandingOrder { .. } => "EndStandingOrder",
-            Command::LogStandingOccurrence { .. } => "LogStandingOccurrence",
-        }
-    }
-
     /// The order's stream; a date's request goes to that request's own stream.
     pub fn stream(&self) -> String {
         match self {
@@ -110,6 +93,7 @@ impl Command {
     }
 }
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
@@ -149,26 +133,10 @@ pub enum Event {
         reason: String,
     },
 }
+fn event_type;
+}
 
 impl Event {
-    pub const TYPES: [&'static str; 5] = [
-        "StandingOrderStarted",
-        "StandingOrderPaused",
-        "StandingDateSkipped",
-        "StandingItemsChanged",
-        "StandingOrderEnded",
-    ];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::StandingOrderStarted { .. } => "StandingOrderStarted",
-            Event::StandingOrderPaused { .. } => "StandingOrderPaused",
-            Event::StandingDateSkipped { .. } => "StandingDateSkipped",
-            Event::StandingItemsChanged { .. } => "StandingItemsChanged",
-            Event::StandingOrderEnded { .. } => "StandingOrderEnded",
-        }
-    }
-
     pub fn order_id(&self) -> &StandingOrderId {
         match self {
             Event::StandingOrderStarted { order_id, .. }

@@ -115,10 +115,11 @@ mod tests {
         crate::i18n::loaded();
         let types = shared::distribution::Event::TYPES
             .iter()
-            .chain(&shared::ledger::Event::TYPES)
-            .chain(&shared::people::Event::TYPES)
-            .chain(&shared::members::Event::TYPES)
-            .chain(&shared::limits::Event::TYPES);
+            .chain(shared::ledger::Event::TYPES)
+            .chain(shared::people::Event::TYPES)
+            .chain(shared::members::Event::TYPES)
+            .chain(shared::limits::Event::TYPES)
+            .chain(shared::standing::Event::TYPES);
         for event_type in types {
             for lang in Lang::ALL {
                 let key = format!("event.{event_type}");

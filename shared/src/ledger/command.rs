@@ -8,6 +8,7 @@ use super::money::Currency;
 use super::transaction::{Donor, PaidFor, Posting};
 use crate::kernel::id::PartnerId;
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Command {
@@ -112,44 +113,10 @@ pub enum Command {
         reason: String,
     },
 }
+fn command_type;
+}
 
 impl Command {
-    pub const TYPES: [&'static str; 14] = [
-        "OpenAccount",
-        "CloseAccount",
-        "RecordTransaction",
-        "ApproveExpense",
-        "DeclineExpense",
-        "PayExpense",
-        "ReverseTransaction",
-        "RecordGoodsDonation",
-        "ReverseGoodsDonation",
-        "ApplyForGrant",
-        "RecordGrantAward",
-        "RecordGrantDecline",
-        "ReceiveGrant",
-        "EraseDonor",
-    ];
-
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::OpenAccount { .. } => "OpenAccount",
-            Command::CloseAccount { .. } => "CloseAccount",
-            Command::RecordTransaction { .. } => "RecordTransaction",
-            Command::ApproveExpense { .. } => "ApproveExpense",
-            Command::DeclineExpense { .. } => "DeclineExpense",
-            Command::PayExpense { .. } => "PayExpense",
-            Command::ReverseTransaction { .. } => "ReverseTransaction",
-            Command::RecordGoodsDonation { .. } => "RecordGoodsDonation",
-            Command::ReverseGoodsDonation { .. } => "ReverseGoodsDonation",
-            Command::ApplyForGrant { .. } => "ApplyForGrant",
-            Command::RecordGrantAward { .. } => "RecordGrantAward",
-            Command::RecordGrantDecline { .. } => "RecordGrantDecline",
-            Command::ReceiveGrant { .. } => "ReceiveGrant",
-            Command::EraseDonor { .. } => "EraseDonor",
-        }
-    }
-
     /// The stream the command's events are appended to.
     pub fn stream(&self) -> String {
         match self {

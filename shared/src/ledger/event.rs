@@ -9,6 +9,7 @@ use super::money::Currency;
 use super::transaction::{Donor, PaidFor, Posting};
 use crate::kernel::{MemberId, id::PartnerId};
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
@@ -112,44 +113,10 @@ pub enum Event {
         reason: String,
     },
 }
+fn event_type;
+}
 
 impl Event {
-    pub const TYPES: [&'static str; 14] = [
-        "AccountOpened",
-        "AccountClosed",
-        "TransactionRecorded",
-        "ExpenseApproved",
-        "ExpenseDeclined",
-        "ExpensePaid",
-        "TransactionReversed",
-        "GoodsDonationRecorded",
-        "GoodsDonationReversed",
-        "GrantApplied",
-        "GrantAwarded",
-        "GrantDeclined",
-        "GrantReceived",
-        "DonorErased",
-    ];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::AccountOpened { .. } => "AccountOpened",
-            Event::AccountClosed { .. } => "AccountClosed",
-            Event::TransactionRecorded { .. } => "TransactionRecorded",
-            Event::ExpenseApproved { .. } => "ExpenseApproved",
-            Event::ExpenseDeclined { .. } => "ExpenseDeclined",
-            Event::ExpensePaid { .. } => "ExpensePaid",
-            Event::TransactionReversed { .. } => "TransactionReversed",
-            Event::GoodsDonationRecorded { .. } => "GoodsDonationRecorded",
-            Event::GoodsDonationReversed { .. } => "GoodsDonationReversed",
-            Event::GrantApplied { .. } => "GrantApplied",
-            Event::GrantAwarded { .. } => "GrantAwarded",
-            Event::GrantDeclined { .. } => "GrantDeclined",
-            Event::GrantReceived { .. } => "GrantReceived",
-            Event::DonorErased { .. } => "DonorErased",
-        }
-    }
-
     /// The sealed identity of a donor who gave, if the event carries one: for whoever keeps
     /// donors' data (finance's own route), never for screens.
     pub fn donor_personal_data(&self) -> Option<&crate::kernel::SealedPersonalData> {

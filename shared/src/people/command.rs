@@ -8,6 +8,7 @@ use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
 use crate::kernel::{MemberId, SealedPersonalData};
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Command {
@@ -185,68 +186,10 @@ pub enum Command {
         note: String,
     },
 }
+fn command_type;
+}
 
 impl Command {
-    pub const TYPES: [&'static str; 26] = [
-        "DefineRoleCard",
-        "ReviseRoleCard",
-        "AssignRole",
-        "HandOverRole",
-        "RenewRoleTerm",
-        "SetRoleBackup",
-        "SetRoleContact",
-        "EndRole",
-        "EraseRoleContact",
-        "RecordSkill",
-        "RemoveSkill",
-        "MakeCommitment",
-        "EndCommitment",
-        "PlanShift",
-        "CancelShift",
-        "SignUpForShift",
-        "WithdrawFromShift",
-        "CheckInToShift",
-        "CheckOutOfShift",
-        "CorrectShiftTimes",
-        "RecordShiftAbsence",
-        "DefineShiftTemplate",
-        "EndShiftTemplate",
-        "AdoptAgreement",
-        "ChangeAgreement",
-        "ReviewAgreement",
-    ];
-
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::DefineRoleCard { .. } => "DefineRoleCard",
-            Command::ReviseRoleCard { .. } => "ReviseRoleCard",
-            Command::AssignRole { .. } => "AssignRole",
-            Command::HandOverRole { .. } => "HandOverRole",
-            Command::RenewRoleTerm { .. } => "RenewRoleTerm",
-            Command::SetRoleBackup { .. } => "SetRoleBackup",
-            Command::SetRoleContact { .. } => "SetRoleContact",
-            Command::EndRole { .. } => "EndRole",
-            Command::EraseRoleContact { .. } => "EraseRoleContact",
-            Command::RecordSkill { .. } => "RecordSkill",
-            Command::RemoveSkill { .. } => "RemoveSkill",
-            Command::MakeCommitment { .. } => "MakeCommitment",
-            Command::EndCommitment { .. } => "EndCommitment",
-            Command::PlanShift { .. } => "PlanShift",
-            Command::CancelShift { .. } => "CancelShift",
-            Command::SignUpForShift { .. } => "SignUpForShift",
-            Command::WithdrawFromShift { .. } => "WithdrawFromShift",
-            Command::CheckInToShift { .. } => "CheckInToShift",
-            Command::CheckOutOfShift { .. } => "CheckOutOfShift",
-            Command::CorrectShiftTimes { .. } => "CorrectShiftTimes",
-            Command::RecordShiftAbsence { .. } => "RecordShiftAbsence",
-            Command::DefineShiftTemplate { .. } => "DefineShiftTemplate",
-            Command::EndShiftTemplate { .. } => "EndShiftTemplate",
-            Command::AdoptAgreement { .. } => "AdoptAgreement",
-            Command::ChangeAgreement { .. } => "ChangeAgreement",
-            Command::ReviewAgreement { .. } => "ReviewAgreement",
-        }
-    }
-
     /// The stream the command's events are appended to.
     pub fn stream(&self) -> String {
         match self {

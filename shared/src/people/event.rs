@@ -9,6 +9,7 @@ use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
 use crate::kernel::{MemberId, SealedPersonalData};
 
+crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type")]
 pub enum Event {
@@ -171,68 +172,10 @@ pub enum Event {
         reason: String,
     },
 }
+fn event_type;
+}
 
 impl Event {
-    pub const TYPES: [&'static str; 26] = [
-        "RoleCardDefined",
-        "RoleCardRevised",
-        "RoleAssigned",
-        "RoleHandedOver",
-        "RoleTermRenewed",
-        "RoleBackupSet",
-        "RoleContactSet",
-        "RoleEnded",
-        "RoleContactErased",
-        "SkillRecorded",
-        "SkillRemoved",
-        "CommitmentMade",
-        "CommitmentEnded",
-        "ShiftPlanned",
-        "ShiftCancelled",
-        "SignedUpForShift",
-        "WithdrewFromShift",
-        "CheckedInToShift",
-        "CheckedOutOfShift",
-        "ShiftTimesCorrected",
-        "ShiftAbsenceRecorded",
-        "AgreementAdopted",
-        "AgreementChanged",
-        "AgreementReviewed",
-        "ShiftTemplateDefined",
-        "ShiftTemplateEnded",
-    ];
-
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Event::RoleCardDefined { .. } => "RoleCardDefined",
-            Event::RoleCardRevised { .. } => "RoleCardRevised",
-            Event::RoleAssigned { .. } => "RoleAssigned",
-            Event::RoleHandedOver { .. } => "RoleHandedOver",
-            Event::RoleTermRenewed { .. } => "RoleTermRenewed",
-            Event::RoleBackupSet { .. } => "RoleBackupSet",
-            Event::RoleContactSet { .. } => "RoleContactSet",
-            Event::RoleEnded { .. } => "RoleEnded",
-            Event::RoleContactErased { .. } => "RoleContactErased",
-            Event::SkillRecorded { .. } => "SkillRecorded",
-            Event::SkillRemoved { .. } => "SkillRemoved",
-            Event::CommitmentMade { .. } => "CommitmentMade",
-            Event::CommitmentEnded { .. } => "CommitmentEnded",
-            Event::ShiftPlanned { .. } => "ShiftPlanned",
-            Event::ShiftCancelled { .. } => "ShiftCancelled",
-            Event::SignedUpForShift { .. } => "SignedUpForShift",
-            Event::WithdrewFromShift { .. } => "WithdrewFromShift",
-            Event::CheckedInToShift { .. } => "CheckedInToShift",
-            Event::CheckedOutOfShift { .. } => "CheckedOutOfShift",
-            Event::ShiftTimesCorrected { .. } => "ShiftTimesCorrected",
-            Event::ShiftAbsenceRecorded { .. } => "ShiftAbsenceRecorded",
-            Event::AgreementAdopted { .. } => "AgreementAdopted",
-            Event::AgreementChanged { .. } => "AgreementChanged",
-            Event::AgreementReviewed { .. } => "AgreementReviewed",
-            Event::ShiftTemplateDefined { .. } => "ShiftTemplateDefined",
-            Event::ShiftTemplateEnded { .. } => "ShiftTemplateEnded",
-        }
-    }
-
     /// How the event changes a role card's private contact, for whoever keeps contacts
     /// (the server, outside the log's readers): `Some((card, contact))` when the card's
     /// contact becomes `contact` (`None`: the card has none any more).

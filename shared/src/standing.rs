@@ -81,9 +81,11 @@ impl Command {
     /// The order's stream; a date's request goes to that request's own stream.
     pub fn stream(&self) -> String {
         match self {
-            Command::LogStandingOccurrence { order_id, day } => {
+            // A day no calendar holds is refused by `decide`; its stream is the order's.
+            Command::LogStandingOccurrence { order_id, day } if field::day("day", *day).is_ok() => {
                 format!("request-{}", occurrence_request_id(order_id, *day))
             }
+            Command::LogStandingOccurrence { order_id, .. } => format!("standing-{order_id}"),
             Command::StartStandingOrder { order_id, .. }
             | Command::PauseStandingOrder { order_id, .. }
             | Command::SkipStandingDate { order_id, .. }
@@ -441,6 +443,7 @@ pub fn decide(
             }
         }
         Command::LogStandingOccurrence { order_id, day } => {
+            field::day("day", *day)?;
             let order = order(order_id)?;
             if !order.falls_on(*day) {
                 return Err(Rejection::invalid("day", "the order does not fall on that day"));

@@ -200,3 +200,19 @@ fn erasing_the_household_ends_its_orders() {
     group.ok(group::Command::Distribution(erase));
     assert!(group.order().dates(m + 1, m + 60).is_empty());
 }
+
+#[test]
+fn a_day_no_calendar_holds_is_refused_in_words_not_a_panic() {
+    let mut group = Group::new();
+    group.standing(start()).unwrap();
+    for day in [i64::MAX, i64::MIN, -1, crate::kernel::field::MAX_DAY + 1] {
+        let log = Command::LogStandingOccurrence { order_id: "mrs-k".into(), day };
+        assert_eq!(log.stream(), "standing-mrs-k");
+        assert!(matches!(group.standing(log), Err(Rejection::InvalidField { .. })), "{day}");
+        let skip = Command::SkipStandingDate { order_id: "mrs-k".into(), day };
+        assert!(matches!(group.standing(skip), Err(Rejection::InvalidField { .. })), "{day}");
+        let pause =
+            Command::PauseStandingOrder { order_id: "mrs-k".into(), from_day: day, until_day: day };
+        assert!(matches!(group.standing(pause), Err(Rejection::InvalidField { .. })), "{day}");
+    }
+}

@@ -154,3 +154,24 @@ export async function signedIn(browser: Browser, url: string, memberId: string, 
   await screen.navigate(screenName);
   return { context, page, screen };
 }
+
+/**
+ * A new browser context of the given size, signed in as `memberId` (demo password), on the
+ * board, in `lang` (the page's language switch).
+ */
+export async function openAs(
+  browser: Browser, url: string, memberId: string,
+  viewport: { width: number; height: number }, lang = 'en',
+) {
+  const context = await browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  const page = await context.newPage();
+  const screen = new BoardPage(page, url);
+  await screen.open();
+  await screen.signIn(memberId, 'potluck-demo');
+  await expect(screen.board).toBeVisible();
+  if (lang !== 'en') {
+    await screen.board.getByTestId('language').selectOption(lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+  }
+  return { context, page, screen };
+}

@@ -56,8 +56,11 @@ fn rhythm(i: I18n, row: &StandingRow) -> String {
     } else {
         i.t("commit.every_week")
     };
-    let minutes = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
-    let window = format!("{}–{}", minutes(row.window_start_minute), minutes(row.window_end_minute));
+    let window = format!(
+        "{}–{}",
+        format::hh_mm(row.window_start_minute),
+        format::hh_mm(row.window_end_minute)
+    );
     format!("{} · {every} · {window}", days.join(", "))
 }
 

@@ -44,6 +44,16 @@ pub fn parse_clock(text: &str) -> Option<i64> {
     ((0..24).contains(&hours) && (0..60).contains(&minutes)).then_some(hours * 60 + minutes)
 }
 
+/// "14:30" as minutes after midnight, for the fields of a window or a recurring shift.
+pub fn minute(text: &str) -> Option<u32> {
+    parse_clock(text).and_then(|m| u32::try_from(m).ok())
+}
+
+/// Minutes after midnight as "14:30".
+pub fn hh_mm(minutes: u32) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// "HH:MM" on day `day` as milliseconds since 1970.
 pub fn at_clock(day: i64, time: &str) -> Option<i64> {
     let minutes = parse_clock(time)?;

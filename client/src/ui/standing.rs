@@ -39,9 +39,8 @@ pub struct NewOrder {
 
 /// What starting an order sends.
 pub fn start(i: I18n, new: &NewOrder) -> Result<Action, String> {
-    let minute = |text: &str| format::parse_clock(text).and_then(|m| u32::try_from(m).ok());
     let (Some(window_start_minute), Some(window_end_minute)) =
-        (minute(&new.from_time), minute(&new.until_time))
+        (format::minute(&new.from_time), format::minute(&new.until_time))
     else {
         return Err(i.t("standing.bad_window"));
     };

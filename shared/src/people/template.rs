@@ -66,11 +66,16 @@ impl ShiftTemplate {
         self.recurrence.days(self.starts_on_day, self.ended_on_day, from_day, to_day)
     }
 
-    /// Whether a commitment of this task is one to sign up with: the same words, whatever
-    /// the case and spaces.
+    /// Whether a commitment of this task is one to sign up with ([`same_task`]).
     pub fn matches_task(&self, task: &str) -> bool {
-        self.task.trim().to_lowercase() == task.trim().to_lowercase()
+        same_task(&self.task, task)
     }
+}
+
+/// Whether two tasks are the same work: the same words, whatever the case and spaces
+/// around them ("Packing" and "packing ").
+pub fn same_task(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// The shift a template plans on `day`: `<template>-YYYYMMDD`.

@@ -205,7 +205,7 @@ fn erasing_the_household_ends_its_orders() {
 fn a_day_no_calendar_holds_is_refused_in_words_not_a_panic() {
     let mut group = Group::new();
     group.standing(start()).unwrap();
-    for day in [i64::MAX, i64::MIN, -1, crate::kernel::field::MAX_DAY + 1] {
+    for day in [i64::MAX, i64::MIN, -1, field::MAX_DAY + 1] {
         let log = Command::LogStandingOccurrence { order_id: "mrs-k".into(), day };
         assert_eq!(log.stream(), "standing-mrs-k");
         assert!(matches!(group.standing(log), Err(Rejection::InvalidField { .. })), "{day}");

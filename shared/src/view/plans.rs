@@ -9,6 +9,7 @@ use crate::distribution::{
     Board, DeliveryId, DeliveryKind, DeliveryStatus, HouseholdId, MemberId, RequestId, RequestLine,
     StandingOrderId, Zone,
 };
+use crate::people::template::same_task;
 use crate::people::{CommitmentId, RoleCardId, Roster, ShiftId};
 use crate::standing::{StandingOrder, StandingOrders};
 
@@ -199,7 +200,7 @@ impl WeekView {
             for day in commitment.occurrences(today, end) {
                 let covered = items.iter().any(|item| {
                     matches!(item, WeekItem::Shift { day: d, task, .. }
-                        if *d == day && task.trim().eq_ignore_ascii_case(commitment.task.trim()))
+                        if *d == day && same_task(task, &commitment.task))
                 });
                 if !covered {
                     items.push(WeekItem::Commitment {

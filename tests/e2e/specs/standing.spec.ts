@@ -2,28 +2,15 @@
 // its dates on the board and a date skipped; a volunteer's week on a phone, in English and
 // Spanish; and the board's "today" on the group's day when UTC's is another.
 import path from 'node:path';
-import type { Browser } from '@playwright/test';
 import { outDir } from '../paths';
-import { BoardPage, expect, Server, test } from '../fixtures';
+import { expect, openAs, Server, test } from '../fixtures';
 import { apiToken, getText, sendCommand } from '../pages/board-page';
 
 const PASSWORD = 'potluck-demo';
 const PHONE = { width: 390, height: 844 };
 const WALL = { width: 1366, height: 900 };
 
-async function open(browser: Browser, url: string, memberId: string, viewport: { width: number; height: number }, lang = 'en') {
-  const context = await browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
-  const page = await context.newPage();
-  const screen = new BoardPage(page, url);
-  await screen.open();
-  await screen.signIn(memberId, PASSWORD);
-  await expect(screen.board).toBeVisible();
-  if (lang !== 'en') {
-    await screen.board.getByTestId('language').selectOption(lang);
-    await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  }
-  return { context, page, screen };
-}
+const open = openAs;
 
 /** The date (YYYY-MM-DD) of an instant in a zone. */
 function dateIn(ms: number, timeZone: string): string {

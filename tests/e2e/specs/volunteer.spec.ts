@@ -1,27 +1,15 @@
 // The screens as volunteers meet them: the wall board at two sizes, a driver's phone, a
 // request by its number, a form clicked twice, the group's settings, refusals in Spanish.
 import path from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { outDir } from '../paths';
-import { BoardPage, expect, Server, test } from '../fixtures';
+import { expect, openAs, Server, test } from '../fixtures';
 import { apiToken, sendCommand } from '../pages/board-page';
 
 const PASSWORD = 'potluck-demo';
 const PHONE = { width: 390, height: 844 };
 
-async function open(browser: Browser, url: string, memberId: string, viewport: { width: number; height: number }, lang = 'en') {
-  const context = await browser.newContext({ viewport, isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
-  const page = await context.newPage();
-  const screen = new BoardPage(page, url);
-  await screen.open();
-  await screen.signIn(memberId, PASSWORD);
-  await expect(screen.board).toBeVisible();
-  if (lang !== 'en') {
-    await screen.board.getByTestId('language').selectOption(lang);
-    await expect(page.locator('html')).toHaveAttribute('lang', lang);
-  }
-  return { context, page, screen };
-}
+const open = openAs;
 
 /** Every card and panel row lies inside its column or panel, and nothing scrolls sideways. */
 async function nothingCut(page: Page) {

@@ -4,14 +4,15 @@
 
 use leptos::prelude::*;
 use shared::distribution::day::Weekday;
-use shared::people::{Command, Recurrence, Shift};
+use shared::people::{Command, Shift};
 use shared::view::RosterView;
 
+use super::skills;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
-use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field, parse_slug, slug};
-use crate::ui::{choices, format, words};
+use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field};
+use crate::ui::{format, words};
 
 /// The four buttons of a shift for the member using the page.
 pub fn shift_action(i: I18n, key: &'static str, command: &Command) -> Result<Action, String> {
@@ -315,16 +316,12 @@ pub fn define_template(
     needed: &str,
     first: &str,
 ) -> Result<Action, String> {
-    let minute = |text: &str| format::parse_clock(text).and_then(|m| u32::try_from(m).ok());
-    let (Some(starts_minute), Some(ends_minute)) = (minute(from), minute(to)) else {
+    let (Some(starts_minute), Some(ends_minute)) = (format::minute(from), format::minute(to))
+    else {
         return Err(i.t("standing.bad_window"));
     };
     let starts_on_day = format::parse_date(first).ok_or_else(|| i.t("standing.bad_dates"))?;
-    let weekday: Weekday = parse_slug(weekday).unwrap_or(Weekday::Saturday);
-    let recurrence = match rhythm.strip_prefix('m') {
-        Some(nth) => Recurrence::Month { weekday, nth: nth.parse().unwrap_or(1) },
-        None => Recurrence::Week { weekday, interval_weeks: rhythm.parse().unwrap_or(1) },
-    };
+    let recurrence = skills::recurrence(rhythm, weekday, Weekday::Saturday);
     let command = Command::DefineShiftTemplate {
         template_id: new_id("tpl").as_str().into(),
         task: task.trim().to_owned(),
@@ -356,18 +353,7 @@ fn Templates(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let to = RwSignal::new("12:00".to_owned());
     let needed = RwSignal::new("4".to_owned());
     let first = RwSignal::new(format::date(format::day_of(ctx.now.get_untracked())));
-    let rhythms = choices::keyed(&[
-        ("1", "commit.every_week"),
-        ("2", "commit.every_2_weeks"),
-        ("4", "commit.every_4_weeks"),
-        ("m1", "commit.first_of_month"),
-        ("m2", "commit.second_of_month"),
-        ("m3", "commit.third_of_month"),
-        ("m4", "commit.fourth_of_month"),
-    ]);
-    let weekdays = Signal::derive(move || {
-        Weekday::ALL.iter().map(|d| (slug(d), i.t(&format!("weekday.{}", slug(d))))).collect()
-    });
+    let (rhythms, weekdays) = (skills::rhythm_choices(), skills::weekday_choices(i));
     let define = move || {
         define_template(
             i,
@@ -385,12 +371,11 @@ fn Templates(roster: Signal<Option<RosterView>>) -> impl IntoView {
         let rows = templates
             .into_iter()
             .map(|t| {
-                let minutes = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
                 let when = format!(
                     "{} · {}–{}",
-                    super::skills::recurrence_words(i, &t.recurrence),
-                    minutes(t.starts_minute),
-                    minutes(t.ends_minute)
+                    skills::recurrence_words(i, &t.recurrence),
+                    format::hh_mm(t.starts_minute),
+                    format::hh_mm(t.ends_minute)
                 );
                 let id = StoredValue::new(t.template_id.to_string());
                 view! {

@@ -11,7 +11,7 @@ use shared::view::RosterView;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
-use crate::ui::form::{ActionButton, ActionForm, Check, Choice, Field, parse_slug, slug};
+use crate::ui::form::{ActionButton, ActionForm, Check, Choice, Choices, Field, parse_slug, slug};
 use crate::ui::{choices, format, signals, words};
 
 /// Everyone's skills; a member removes their own (a coordinator anyone's).
@@ -138,6 +138,36 @@ pub fn SkillForm() -> impl IntoView {
     }
 }
 
+/// The rhythms a commitment or a recurring shift keeps, for a select: `1`, `2`, `4` weeks
+/// or `m1`..`m4` (the nth weekday of each month).
+pub fn rhythm_choices() -> Signal<Choices> {
+    choices::keyed(&[
+        ("1", "commit.every_week"),
+        ("2", "commit.every_2_weeks"),
+        ("4", "commit.every_4_weeks"),
+        ("m1", "commit.first_of_month"),
+        ("m2", "commit.second_of_month"),
+        ("m3", "commit.third_of_month"),
+        ("m4", "commit.fourth_of_month"),
+    ])
+}
+
+/// The weekdays, for a select, in the page's language.
+pub fn weekday_choices(i: I18n) -> Signal<Choices> {
+    Signal::derive(move || {
+        Weekday::ALL.iter().map(|d| (slug(d), i.t(&format!("weekday.{}", slug(d))))).collect()
+    })
+}
+
+/// A rhythm as [`rhythm_choices`] names it, on `weekday` (a slug; `fallback` if none).
+pub fn recurrence(rhythm: &str, weekday: &str, fallback: Weekday) -> Recurrence {
+    let weekday: Weekday = parse_slug(weekday).unwrap_or(fallback);
+    match rhythm.strip_prefix('m') {
+        Some(nth) => Recurrence::Month { weekday, nth: nth.parse().unwrap_or(1) },
+        None => Recurrence::Week { weekday, interval_weeks: rhythm.parse().unwrap_or(1) },
+    }
+}
+
 /// A commitment's rhythm in words: "Every Tuesday", "Every 2 weeks on Tuesday",
 /// "Saturday no. 1 of each month".
 pub fn recurrence_words(i: I18n, recurrence: &Recurrence) -> String {
@@ -195,11 +225,7 @@ pub fn make_commitment(
 ) -> Result<Action, String> {
     let minutes = minutes.trim().parse::<u32>().ok().filter(|m| *m > 0);
     let minutes = minutes.ok_or_else(|| i.t("commit.bad_minutes"))?;
-    let weekday: Weekday = parse_slug(weekday).unwrap_or(Weekday::Tuesday);
-    let recurrence = match rhythm.strip_prefix('m') {
-        Some(nth) => Recurrence::Month { weekday, nth: nth.parse().unwrap_or(1) },
-        None => Recurrence::Week { weekday, interval_weeks: rhythm.parse().unwrap_or(1) },
-    };
+    let recurrence = recurrence(rhythm, weekday, Weekday::Tuesday);
     let command = Command::MakeCommitment {
         commitment_id: new_id("commit").as_str().into(),
         member_id: member.into(),
@@ -239,18 +265,7 @@ pub fn CommitmentForm(roster: Signal<Option<RosterView>>) -> impl IntoView {
     let every = RwSignal::new("1".to_owned());
     let weekday = RwSignal::new("tuesday".to_owned());
     let minutes = RwSignal::new("120".to_owned());
-    let rhythms = choices::keyed(&[
-        ("1", "commit.every_week"),
-        ("2", "commit.every_2_weeks"),
-        ("4", "commit.every_4_weeks"),
-        ("m1", "commit.first_of_month"),
-        ("m2", "commit.second_of_month"),
-        ("m3", "commit.third_of_month"),
-        ("m4", "commit.fourth_of_month"),
-    ]);
-    let weekdays = Signal::derive(move || {
-        Weekday::ALL.iter().map(|d| (slug(d), i.t(&format!("weekday.{}", slug(d))))).collect()
-    });
+    let (rhythms, weekdays) = (rhythm_choices(), weekday_choices(i));
     let end_choices = Signal::derive(move || {
         let mut list = vec![(String::new(), i.t("choose"))];
         mine.with(|mine| list.extend(mine.iter().cloned()));

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use server::history::{History, replay_to};
+use server::history::{History, Past, replay_to};
 use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent};
+use server::projections::{Projections, replay};
 use shared::distribution::sim;
 use shared::group;
 use shared::upcast::Upcasters;
@@ -45,17 +46,23 @@ async fn fill(log: &Log, clock: &AtomicI64, events: usize) {
     println!("fill      {events} simulated events in {:.1} s", started.elapsed().as_secs_f64());
 }
 
-/// Writes the snapshots (as a starting server's follower does) and times questions at the
+/// Writes the snapshots (as a starting server's fold does) and times questions at the
 /// start, the middle and the end, each just before a snapshot (the most folding).
 async fn with_snapshots(log: &Log, data: &std::path::Path, every: u64) {
     let history = History::new(&data.join(format!("every-{every}")), every);
     let head = log.head().position;
     let started = Instant::now();
-    let follower = tokio::spawn(history.clone().follow(log.clone()));
-    while history.snapshots().last().copied() != Some(head / every * every) {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    follower.abort();
+    let mut views = Projections::default();
+    replay(log, |envelope, recorded| {
+        match recorded {
+            Some(recorded) => views.apply(recorded),
+            None => views.position = envelope.position,
+        }
+        if history.is_due(envelope.position) {
+            history.keep(&Past::of(&views, envelope.recorded_at_ms), envelope.hash);
+        }
+    })
+    .unwrap();
     let bytes: u64 = std::fs::read_dir(history.dir())
         .unwrap()
         .map(|e| e.unwrap().metadata().unwrap().len())

@@ -7,8 +7,9 @@ use shared::distribution::MemberId;
 use shared::group::Command;
 use shared::members;
 
-use crate::auth::{AuthStore, one_time_password};
-use crate::commands::{Accepted, Commands, Refused, Submitted};
+use crate::auth::one_time_password;
+use crate::commands::{Accepted, Refused, Submitted};
+use crate::group::Group;
 
 /// Who acts when the command line adds the very first coordinator.
 pub const INIT_ACTOR: &str = "potluck-init";
@@ -31,8 +32,7 @@ pub enum AddError {
 }
 
 pub async fn add_member(
-    commands: &Commands,
-    auth: &std::sync::Arc<AuthStore>,
+    group: &Group,
     actor: MemberId,
     member_id: &str,
     name: &str,
@@ -44,12 +44,12 @@ pub async fn add_member(
         roles,
     });
     let submitted = Submitted::new(format!("add-member-{member_id}"), actor, command);
-    let accepted = commands.submit(submitted).await.map_err(AddError::Refused)?;
+    let accepted = group.submit(submitted).await.map_err(AddError::Refused)?;
     if accepted.duplicate {
         return Err(AddError::AlreadyAdded(member_id.to_owned()));
     }
     let password = one_time_password();
-    let (store, id, secret) = (auth.clone(), member_id.to_owned(), password.clone());
+    let (store, id, secret) = (group.auth().clone(), member_id.to_owned(), password.clone());
     tokio::task::spawn_blocking(move || store.set_password(&id, &secret))
         .await
         .map_err(|e| AddError::Password(e.to_string()))?
@@ -59,14 +59,14 @@ pub async fn add_member(
 
 /// Sets the group's time zone by its IANA name, with the offsets from this machine's tz
 /// database (`potluck init --time-zone`, the demo).
-pub async fn set_time_zone(commands: &Commands, actor: MemberId, zone: &str) -> anyhow::Result<()> {
+pub async fn set_time_zone(group: &Group, actor: MemberId, zone: &str) -> anyhow::Result<()> {
     let offsets = crate::clock::offsets(zone).map_err(anyhow::Error::msg)?;
     let command = Command::Distribution(shared::distribution::Command::SetTimeZone {
         zone: zone.trim().to_owned(),
         offsets,
     });
     let submitted = Submitted::new(format!("set-time-zone-{}", zone.trim()), actor, command);
-    commands
+    group
         .submit(submitted)
         .await
         .map_err(|refused| anyhow::anyhow!("the time zone was refused: {refused:?}"))?;

@@ -16,7 +16,7 @@ use shared::group::ahead::{self, Plans};
 use shared::members::SCHEDULER_ACTOR;
 
 use crate::commands::{Refused, Submitted};
-use crate::http::AppState;
+use crate::group::Group;
 
 /// How often the server looks ahead.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
@@ -42,9 +42,9 @@ pub struct Swept {
 }
 
 /// Sweeps every [`SWEEP_EVERY`] until the server shuts down; `potluck serve` runs it.
-pub async fn run(state: AppState, days_ahead: i64) {
-    let mut closing = state.closing.subscribe();
-    let (mut feed, _) = state.live.subscribe();
+pub async fn run(group: Group, days_ahead: i64) {
+    let mut closing = group.closing();
+    let (mut feed, _) = group.live().subscribe();
     let mut next = tokio::time::Instant::now() + FIRST_SWEEP_AFTER;
     loop {
         tokio::select! {
@@ -65,7 +65,7 @@ pub async fn run(state: AppState, days_ahead: i64) {
             }
             _ = closing.wait_for(|closing| *closing) => return,
         }
-        let swept = sweep(&state, days_ahead).await;
+        let swept = sweep(&group, days_ahead).await;
         if swept.taken > 0 || swept.refused > 0 {
             tracing::info!(
                 taken = swept.taken,
@@ -78,12 +78,12 @@ pub async fn run(state: AppState, days_ahead: i64) {
 }
 
 /// Takes every step due now, each once, until none is left.
-pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
+pub async fn sweep(group: &Group, days_ahead: i64) -> Swept {
     let mut swept = Swept::default();
     let mut tried: HashSet<String> = HashSet::new();
     while tried.len() < MAX_STEPS {
-        let now_ms = (state.clock)();
-        let due = state.live.read(|p| {
+        let now_ms = group.now();
+        let due = group.read(|p| {
             let plans = Plans {
                 standing: &p.standing,
                 board: &p.board,
@@ -97,12 +97,12 @@ pub async fn sweep(state: &AppState, days_ahead: i64) -> Swept {
         };
         tried.insert(step.command_id.clone());
         let submitted = Submitted::new(step.command_id, SCHEDULER_ACTOR.into(), step.command);
-        match state.commands.submit(submitted).await {
+        match group.submit(submitted).await {
             Ok(accepted) if accepted.duplicate => swept.already += 1,
             Ok(accepted) => {
                 swept.taken += 1;
                 // The next step reads the projections: wait until they show this one.
-                state.live.caught_up_to(accepted.last_position, CATCH_UP).await;
+                group.live().caught_up_to(accepted.last_position, CATCH_UP).await;
             }
             Err(Refused::Rejected(rejection)) => {
                 swept.refused += 1;

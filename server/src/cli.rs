@@ -7,8 +7,9 @@ use std::process::ExitCode;
 
 use crate::admin;
 use crate::backup::{MANIFEST, empty_target, sync_dir, write_synced};
+use crate::group::Group;
 use crate::http::{self, Options};
-use crate::log::{Log, system_clock};
+use crate::log::{Clock, Log, system_clock};
 use clap::{Parser, Subcommand};
 use shared::access::Role;
 
@@ -303,15 +304,14 @@ async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
     let options = Options { static_dir, dev_endpoints, ..Options::default() };
-    let state =
-        tokio::task::block_in_place(|| http::start(log.clone(), &data, system_clock(), options))?;
+    let group = start_group(&log, &data, system_clock())?;
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let address = listener.local_addr()?;
+    let state = http::AppState::new(group.clone(), options);
     let router = http::app(state.clone());
-    tokio::spawn(crate::backup::serve_admin(log.clone(), data.clone(), state.closing.subscribe()));
-    tokio::spawn(crate::retention::run(state.clone()));
-    tokio::spawn(crate::ahead::run(state.clone(), served.days_ahead));
+    tokio::spawn(crate::backup::serve_admin(log.clone(), data.clone(), group.closing()));
+    group.spawn_chores(served.days_ahead);
     println!("potluck is listening on http://{address}");
     http::serve(listener, router, async move {
         shutdown_signal().await;
@@ -328,7 +328,7 @@ async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
 async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
     let clock_value = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
     let reading = clock_value.clone();
-    let clock: crate::log::Clock =
+    let clock: Clock =
         std::sync::Arc::new(move || reading.load(std::sync::atomic::Ordering::SeqCst));
     let log = Log::open_with(data, shared::upcast::Upcasters::domain(), clock.clone())?;
     if log.head().position > 0 {
@@ -336,11 +336,9 @@ async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
         println!("The data folder already holds data: --demo adds nothing to it.");
         return Ok(());
     }
-    let state =
-        tokio::task::block_in_place(|| http::start(log.clone(), data, clock, Options::default()))?;
+    let group = start_group(&log, data, clock)?;
     let real_now = (system_clock())();
-    let filled =
-        crate::demo::fill(&state.commands, &state.auth, &state.keys, &clock_value, real_now).await;
+    let filled = crate::demo::fill(&group, &clock_value, real_now).await;
     log.close().await;
     let filled = filled?;
     println!(
@@ -356,6 +354,16 @@ async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Starts the group over an open log: every command (`serve`, `init`, `member add`,
+/// `import`, the demo) goes through the same service. Start-up folds the whole log and
+/// checks its chain: a damaged log stops here, with the position.
+fn start_group(log: &Log, data: &std::path::Path, clock: Clock) -> anyhow::Result<Group> {
+    let started = tokio::task::block_in_place(|| {
+        Group::start(log.clone(), data, clock, crate::group::Options::default())
+    });
+    Ok(started?)
 }
 
 /// Opens an existing data folder for an offline command.
@@ -380,10 +388,8 @@ async fn add_member(
 ) -> anyhow::Result<ExitCode> {
     let first = init.is_some();
     let log = Log::open(&data)?;
-    let state = tokio::task::block_in_place(|| {
-        http::start(log.clone(), &data, system_clock(), Options::default())
-    })?;
-    let existing = state.live.read(|p| p.members.len());
+    let group = start_group(&log, &data, system_clock())?;
+    let existing = group.read(|p| p.members.len());
     if first && existing > 0 {
         log.close().await;
         anyhow::bail!("this group already has members; add more with `potluck member add`");
@@ -393,15 +399,14 @@ async fn add_member(
         anyhow::bail!("this group has no members yet; start with `potluck init`");
     }
     if let Some(zone) = init.and_then(|first| first.time_zone) {
-        let zoned = admin::set_time_zone(&state.commands, admin::INIT_ACTOR.into(), zone).await;
+        let zoned = admin::set_time_zone(&group, admin::INIT_ACTOR.into(), zone).await;
         if let Err(error) = zoned {
             log.close().await;
             return Err(error);
         }
     }
     let actor = admin::INIT_ACTOR.into();
-    let added =
-        admin::add_member(&state.commands, &state.auth, actor, member_id, name, roles).await;
+    let added = admin::add_member(&group, actor, member_id, name, roles).await;
     log.close().await;
     let added = added?;
     println!(
@@ -416,10 +421,8 @@ async fn import(
     asked: crate::import::terminal::Asked<'_>,
 ) -> anyhow::Result<ExitCode> {
     let log = open_existing(&data)?;
-    let state = tokio::task::block_in_place(|| {
-        http::start(log.clone(), &data, system_clock(), Options::default())
-    })?;
-    let outcome = crate::import::terminal::run(&state, asked).await;
+    let group = start_group(&log, &data, system_clock())?;
+    let outcome = crate::import::terminal::run(&group, asked).await;
     log.close().await;
     outcome
 }

@@ -14,17 +14,19 @@
 //! `EraseHousehold` is answered only after the key is gone; a retry of it destroys the key
 //! again if that failed; and a `LogRequest` refused because its household is erased takes
 //! with it the key the route made to seal its data. A crash between the append and the key's
-//! destruction is mended at start-up ([`crate::http::start`] erases the key of every
+//! destruction is mended at start-up ([`crate::group::Group::start`] erases the key of every
 //! household the log says is erased).
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shared::distribution::{self, Context, MemberId, Rejection};
 use shared::envelope::{Envelope, Hash};
 use shared::group::{self, Command, Event};
+use shared::view::import::Phase;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::log::{AppendError, AppendRequest, Appended, Clock, ExpectedVersion, Log, NewEvent};
@@ -120,6 +122,39 @@ pub enum Refused {
     Unavailable(String),
 }
 
+/// Where a job of commands decided together (an import) is, for a progress bar; and the
+/// way to stop it.
+#[derive(Debug, Default)]
+pub struct Progress {
+    phase: AtomicU8,
+    pub done: AtomicUsize,
+    pub total: AtomicUsize,
+    pub cancel: AtomicBool,
+}
+
+impl Progress {
+    pub fn set_phase(&self, phase: Phase) {
+        self.phase.store(phase as u8, Ordering::Relaxed);
+    }
+
+    pub fn phase(&self) -> Phase {
+        const PHASES: [Phase; 6] = [
+            Phase::Idle,
+            Phase::Reading,
+            Phase::Checking,
+            Phase::Writing,
+            Phase::Done,
+            Phase::Cancelled,
+        ];
+        PHASES.get(usize::from(self.phase.load(Ordering::Relaxed))).copied().unwrap_or(Phase::Idle)
+    }
+
+    /// Asks the import to stop; it stops unless it is already writing its one commit.
+    pub fn stop(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
 type Reply = oneshot::Sender<Result<Accepted, Refused>>;
 
 /// Many commands decided together, all or nothing: an import.
@@ -129,7 +164,7 @@ pub struct Together {
     /// Decide every command but append none, and leave the state as it was.
     pub dry_run: bool,
     /// Counts commands decided, and asks the pipeline to stop before appending.
-    pub progress: Arc<crate::import::Progress>,
+    pub progress: Arc<Progress>,
 }
 
 /// What came of commands decided together.
@@ -142,7 +177,7 @@ pub struct TogetherOutcome {
     pub unchanged: Vec<usize>,
     /// The first and last positions appended, if anything was.
     pub positions: Option<(u64, u64)>,
-    /// Stopped on request (see [`crate::import::Progress::cancel`]) before appending.
+    /// Stopped on request (see [`Progress::cancel`]) before appending.
     pub cancelled: bool,
 }
 
@@ -295,7 +330,7 @@ impl Pipeline {
             (self.state, self.versions, self.head) = saved;
             return Ok(outcome);
         }
-        progress.set_phase(crate::import::Phase::Writing);
+        progress.set_phase(Phase::Writing);
         progress.total.store(requests.len(), Ordering::Relaxed);
         let mut written = 0;
         let mut requests = requests.into_iter().peekable();

@@ -7,7 +7,6 @@
 //! distribution days; the last one is today and still under way, so the board has requests
 //! in every stage. The generator is seeded: the same seed gives the same month.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use shared::access::Role;
@@ -19,9 +18,9 @@ use shared::distribution::{
 use shared::group;
 
 use crate::admin;
-use crate::auth::AuthStore;
-use crate::commands::{Commands, Submitted};
-use crate::sealed::{KeyStore, PersonalData, household_key};
+use crate::commands::Submitted;
+use crate::group::Group;
+use crate::sealed::{PersonalData, household_key};
 
 const HOUR_MS: i64 = 3_600_000;
 
@@ -175,36 +174,29 @@ pub struct Filled {
 }
 
 struct Demo<'a> {
-    commands: &'a Commands,
+    group: &'a Group,
     /// The group's clock: the story happens on New York's days and hours.
     local: Clock,
-    keys: &'a KeyStore,
     clock: &'a AtomicI64,
     seed: u64,
     sent: u64,
 }
 
-/// Fills the folder behind `commands`. The log must have been opened with `clock` as its
+/// Fills the group's empty log with the demo month. The log must have been opened with `clock` as its
 /// clock; `real_now_ms` is the real time, which the last simulated moment stays before.
-pub async fn fill(
-    commands: &Commands,
-    auth: &Arc<AuthStore>,
-    keys: &KeyStore,
-    clock: &AtomicI64,
-    real_now_ms: i64,
-) -> anyhow::Result<Filled> {
+pub async fn fill(group: &Group, clock: &AtomicI64, real_now_ms: i64) -> anyhow::Result<Filled> {
     let offsets = crate::clock::offsets(DEMO_TIME_ZONE).map_err(anyhow::Error::msg)?;
     let mut local = Clock::utc();
     local.set(0, DEMO_TIME_ZONE, &offsets);
     let today = local.day_of(real_now_ms);
     clock.store(local.instant_of(today - 22, 9 * 60), Ordering::SeqCst);
     // The zone first, so every day of the story is the group's own.
-    admin::set_time_zone(commands, admin::INIT_ACTOR.into(), DEMO_TIME_ZONE).await?;
-    let mut demo = Demo { commands, local: local.clone(), keys, clock, seed: 0x5eed_f00d, sent: 0 };
+    admin::set_time_zone(group, admin::INIT_ACTOR.into(), DEMO_TIME_ZONE).await?;
+    let mut demo = Demo { group, local: local.clone(), clock, seed: 0x5eed_f00d, sent: 0 };
     for (member_id, name, roles) in MEMBERS {
         let actor = admin::INIT_ACTOR.into();
-        admin::add_member(commands, auth, actor, member_id, name, roles.to_vec()).await?;
-        let (store, id) = (auth.clone(), member_id.to_owned());
+        admin::add_member(group, actor, member_id, name, roles.to_vec()).await?;
+        let (store, id) = (group.auth().clone(), member_id.to_owned());
         tokio::task::spawn_blocking(move || store.set_password(&id, DEMO_PASSWORD)).await??;
     }
     demo.catalog().await;
@@ -333,7 +325,7 @@ impl Demo<'_> {
     async fn send_group(&mut self, actor: &str, command: group::Command) -> bool {
         self.sent += 1;
         let submitted = Submitted::new(format!("demo-{}", self.sent), actor.into(), command);
-        self.commands.submit(submitted).await.is_ok()
+        self.group.submit(submitted).await.is_ok()
     }
 
     /// The group's role cards, its agreement and a few skills. The story leaves signals to
@@ -857,8 +849,11 @@ impl Demo<'_> {
                 lines_unique.push(line);
             }
         }
-        let sealed =
-            self.keys.seal(&household_key(&household_id), &self.personal_data(household)).ok();
+        let sealed = self
+            .group
+            .keys()
+            .seal(&household_key(&household_id), &self.personal_data(household))
+            .ok();
         let intake = self.pick(&INTAKE);
         let logged = Command::LogRequest {
             request_id: request_id.as_str().into(),

@@ -1,17 +1,18 @@
 //! Time travel: every projection as it was at any position or moment of the log.
 //!
 //! An answer is the fold of every event up to the position. To keep that fast on a long log,
-//! a background task folds the log once more and writes a snapshot of the projections every
-//! [`DEFAULT_EVERY`] events into `snapshots/` in the data folder; a question then starts from
-//! the nearest snapshot at or before its position and folds only the events after it.
+//! the group's own fold (at start-up, then the projector's as the log grows) hands its views
+//! every [`DEFAULT_EVERY`] events to [`History::keep`], which writes them into `snapshots/`
+//! in the data folder; a question then starts from the nearest snapshot at or before its
+//! position and folds only the events after it.
 //!
 //! Snapshots are a cache. Each names the hash of the record it was taken at, and is used only
 //! if that record still has that hash; a missing, unreadable or foreign one is skipped for the
-//! one before it, down to the start of the log. The follower folds the whole log on every
-//! start with this build's code and rewrites any snapshot that differs, so a snapshot written
-//! by an older build (whose folds may have differed) is never trusted for long, and until the
-//! follower has checked a snapshot it is not used. Deleting the folder changes no answer,
-//! only the time it takes (`it::history` proves it).
+//! one before it, down to the start of the log. Start-up folds the whole log with this
+//! build's code and rewrites any snapshot that differs, so a snapshot written by an older
+//! build (whose folds may have differed) is never trusted for long, and until this run has
+//! checked a snapshot it is not used. Deleting the folder changes no answer, only the time
+//! it takes (`it::history` proves it).
 //!
 //! Timelines (the steps of every request ever logged) are not in the snapshots: they are the
 //! largest projection and already a history. A past board's requests get their timelines
@@ -32,7 +33,7 @@ use shared::people;
 use shared::standing::StandingOrders;
 
 use crate::log::{Log, ReadError};
-use crate::projections::decode;
+use crate::projections::{Projections, decode};
 
 /// Events between two snapshots: chosen by measurement (see `BENCHMARKS.md`, "Time travel").
 pub const DEFAULT_EVERY: u64 = 10_000;
@@ -59,6 +60,21 @@ pub struct Past {
 }
 
 impl Past {
+    /// The live views as a past: what [`Past::fold`] would have folded to `views.position`,
+    /// whose record was recorded at `recorded_at_ms`.
+    pub fn of(views: &Projections, recorded_at_ms: i64) -> Past {
+        Past {
+            position: views.position,
+            recorded_at_ms,
+            board: views.board.clone(),
+            members: views.members.clone(),
+            ledger: views.ledger.clone(),
+            people: views.people.clone(),
+            limits: views.limits.clone(),
+            standing: views.standing.clone(),
+        }
+    }
+
     /// Folds one stored record (already upcast): decoded events change the projections, and
     /// types this build does not model only move the position.
     pub fn fold(&mut self, envelope: &Envelope) -> Result<(), ReadError> {
@@ -197,48 +213,27 @@ impl History {
         usable.then(|| file.past.into_owned())
     }
 
-    /// Folds the log from the start and keeps folding it as it grows: at every multiple of
-    /// `every`, the snapshot file is written unless an identical one is there. Returns when
-    /// the log closes. Failures to write only cost speed, so they are logged and skipped.
-    pub async fn follow(self, log: Log) {
-        if let Err(error) = std::fs::create_dir_all(&self.inner.dir) {
-            tracing::warn!(%error, "no snapshot folder: time travel folds from the start");
-            return;
-        }
-        let mut subscription = log.subscribe(0);
-        let mut past = Past::default();
-        loop {
-            let batch = match subscription.next_batch(CHUNK).await {
-                Ok(batch) => batch,
-                Err(ReadError::Closed) => return,
-                Err(error) => {
-                    tracing::error!(%error, "the snapshot writer cannot read the log; it stops");
-                    return;
-                }
-            };
-            for envelope in &batch {
-                if let Err(error) = past.fold(envelope) {
-                    tracing::error!(%error, "the snapshot writer cannot fold the log; it stops");
-                    return;
-                }
-                if envelope.position % self.inner.every == 0 {
-                    let (history, past, hash) = (self.clone(), past.clone(), envelope.hash);
-                    let position = envelope.position;
-                    let written = tokio::task::spawn_blocking(move || history.keep(&past, hash));
-                    match written.await {
-                        Ok(Ok(())) => {
-                            self.checked().insert(position);
-                        }
-                        Ok(Err(error)) => tracing::warn!(%error, position, "snapshot not written"),
-                        Err(error) => tracing::warn!(%error, position, "snapshot not written"),
-                    }
-                }
+    /// Whether the views at `position` are to be kept as a snapshot.
+    pub fn is_due(&self, position: u64) -> bool {
+        position > 0 && position.is_multiple_of(self.inner.every)
+    }
+
+    /// Writes the snapshot of `past`, taken at the record whose hash is `hash`, unless an
+    /// identical file is there, and from then on uses it. Blocking (it writes a file).
+    /// Failures only cost speed, so they are logged and skipped.
+    pub fn keep(&self, past: &Past, hash: [u8; 32]) {
+        let written =
+            std::fs::create_dir_all(&self.inner.dir).and_then(|()| self.write(past, hash));
+        match written {
+            Ok(()) => {
+                self.checked().insert(past.position);
             }
+            Err(error) => tracing::warn!(%error, position = past.position, "snapshot not written"),
         }
     }
 
     /// Writes the snapshot of `past` unless the file already holds exactly that.
-    fn keep(&self, past: &Past, hash: [u8; 32]) -> std::io::Result<()> {
+    fn write(&self, past: &Past, hash: [u8; 32]) -> std::io::Result<()> {
         let file = SnapshotFile { format: FORMAT, hash, past: std::borrow::Cow::Borrowed(past) };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         let path = self.path(past.position);

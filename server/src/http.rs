@@ -1,8 +1,8 @@
 //! The HTTP and WebSocket surface.
 //!
-//! [`start`] folds the log once into every model and starts the background tasks;
-//! [`app`] builds the router over the resulting [`AppState`]; [`serve`] runs it until a
-//! shutdown signal. Tests bind 127.0.0.1:0 and talk to a real server (tokio mini-redis,
+//! An adapter over the [`Group`]: [`app`] builds the router over an [`AppState`] (the group
+//! and what only HTTP keeps: the sign-in throttle, metrics, running imports); [`serve`]
+//! runs it until a shutdown signal. Tests bind 127.0.0.1:0 and talk to a real server (tokio mini-redis,
 //! axum `examples/testing`).
 
 mod api;
@@ -19,7 +19,7 @@ mod ws;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -31,50 +31,43 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::auth::{AuthError, AuthStore, Throttle};
-use crate::commands::{Commands, DecisionState};
-use crate::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, ReadError};
+use crate::auth::Throttle;
+use crate::group::Group;
+use crate::log::{AppendRequest, ExpectedVersion, NewEvent};
 use crate::metrics::Metrics;
-use crate::projections::{Live, Projections, replay};
-use crate::sealed::{KeyStore, SealError, donor_key, household_key};
 use error::ApiError;
-use shared::distribution::Event::HouseholdErased;
-use shared::group;
 
 pub use session::COOKIE;
 
 /// Largest request body accepted anywhere.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-#[derive(Clone)]
+/// What every route holds: the group, and what only the HTTP surface keeps.
+#[derive(Clone, Debug)]
 pub struct AppState {
-    pub log: Log,
-    pub commands: Commands,
-    pub live: Live,
-    pub auth: Arc<AuthStore>,
-    pub keys: Arc<KeyStore>,
+    pub group: Group,
     pub throttle: Arc<Throttle>,
     pub metrics: Arc<Metrics>,
-    /// Snapshots for time travel (`GET /api/history`).
-    pub history: crate::history::History,
-    pub clock: Clock,
     pub options: Options,
-    /// Set when the server begins to shut down: live sockets close cleanly.
-    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
     /// Each member's running import (`GET /api/imports/progress`).
     pub imports: imports::Running,
 }
 
 impl AppState {
+    /// The HTTP surface over a started group.
+    pub fn new(group: Group, options: Options) -> AppState {
+        AppState {
+            group,
+            throttle: Arc::default(),
+            metrics: Arc::default(),
+            options,
+            imports: Arc::default(),
+        }
+    }
+
     /// Tells every live socket to close; call when the shutdown signal arrives.
     pub fn begin_shutdown(&self) {
-        self.closing.send_replace(true);
-    }
-}
-
-impl std::fmt::Debug for AppState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("log", &self.log).field("options", &self.options).finish()
+        self.group.begin_shutdown();
     }
 }
 
@@ -85,101 +78,8 @@ pub struct Options {
     /// Serves `POST /api/dev/append`, which appends a note event: for the skeleton's
     /// browser test. Off unless `--dev-endpoints` is given.
     pub dev_endpoints: bool,
-    /// Batches of events a slow screen may fall behind by before it is resynced; `None`
-    /// takes the default (256).
-    pub feed_capacity: Option<usize>,
-    /// Events between two time-travel snapshots; `None` takes
-    /// [`crate::history::DEFAULT_EVERY`].
-    pub snapshot_every: Option<u64>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error("cannot replay the log: {0}")]
-    Replay(#[from] ReadError),
-    #[error(transparent)]
-    Auth(#[from] AuthError),
-    #[error(transparent)]
-    Keys(#[from] SealError),
-}
-
-/// Folds the whole log (checking the chain), then starts the projector and the command
-/// pipeline. `data_dir` holds the sign-in store beside the log.
-///
-/// Every household the log says is erased has its key destroyed here if it is still held:
-/// the pipeline destroys it right after the erasure is durable, so a key found here means
-/// the server stopped in between, and the erasure is finished before anything is served.
-pub fn start(
-    log: Log,
-    data_dir: &Path,
-    clock: Clock,
-    options: Options,
-) -> Result<AppState, StartError> {
-    let auth = Arc::new(AuthStore::open(data_dir)?);
-    let keys = Arc::new(KeyStore::open(data_dir)?);
-    let mut projections = Projections::default();
-    let mut decision = DecisionState::default();
-    let mut erased = Vec::new();
-    replay(&log, |envelope, recorded| {
-        match recorded.map(|r| &r.event) {
-            Some(group::Event::Distribution(HouseholdErased { household_id, .. })) => {
-                erased.push(household_key(household_id.as_str()));
-            }
-            Some(group::Event::Ledger(shared::ledger::Event::DonorErased { donor_of, .. })) => {
-                erased.push(donor_key(donor_of));
-            }
-            _ => {}
-        }
-        decision.apply(envelope, recorded);
-        match recorded {
-            Some(recorded) => projections.apply(recorded),
-            None => projections.position = envelope.position,
-        }
-    })?;
-    // A role contact erased and not recorded again since (the final state decides: the
-    // same holder may have given a new contact after an erasure).
-    erased.extend(
-        decision
-            .state
-            .people
-            .erased_contacts
-            .iter()
-            .map(|(card, member)| crate::sealed::role_key(card.as_str(), member.as_str())),
-    );
-    for key_id in erased {
-        if keys.erase(&key_id)? {
-            tracing::warn!("finished an erasure the server did not: its key is destroyed");
-        }
-    }
-    let live = Live::new(projections, options.feed_capacity.unwrap_or(256));
-    tokio::spawn(live.clone().follow(log.clone()));
-    let commands = Commands::start(log.clone(), clock.clone(), decision, keys.clone());
-    let every = options.snapshot_every.unwrap_or(crate::history::DEFAULT_EVERY);
-    let history = crate::history::History::new(data_dir, every);
-    tokio::spawn(history.clone().follow(log.clone()));
-    Ok(AppState {
-        log,
-        commands,
-        live,
-        auth,
-        keys,
-        throttle: Arc::default(),
-        metrics: Arc::default(),
-        history,
-        clock,
-        options,
-        closing: Arc::new(tokio::sync::watch::channel(false).0),
-        imports: Arc::default(),
-    })
-}
-
-/// Seals the personal data of a command an import sends, as `POST /api/commands` does.
-pub(crate) fn seal_for_import(
-    state: &AppState,
-    kind: &str,
-    command: &mut serde_json::Value,
-) -> Result<(), String> {
-    api::seal_personal_data(state, kind, command).map_err(|e| e.message)
+    /// How the group itself is run (the feed's capacity, the snapshots' interval).
+    pub group: crate::group::Options,
 }
 
 pub fn app(state: AppState) -> Router {
@@ -273,7 +173,7 @@ pub async fn serve_with_send_buffer(
 }
 
 async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
-    let head = state.log.head();
+    let head = state.group.log().head();
     Json(json!({ "status": "ok", "head": head.position }))
 }
 
@@ -281,7 +181,7 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
 /// until it sets one), for the sign-in page to say whose clock the times are on. Public,
 /// like the log head: a zone says where a group is only as much as its address would.
 async fn time_zone(State(state): State<AppState>) -> String {
-    state.live.read(|p| p.board.clock.zone_name().to_owned())
+    state.group.read(|p| p.board.clock.zone_name().to_owned())
 }
 
 async fn api_not_found() -> ApiError {
@@ -290,14 +190,18 @@ async fn api_not_found() -> ApiError {
 
 async fn dev_append(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
-    let command_id = format!("dev-{}-{}", (state.clock)(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let command_id = format!("dev-{}-{}", state.group.now(), NEXT.fetch_add(1, Ordering::Relaxed));
     let event = NewEvent {
         event_type: "DevNoteAdded".into(),
         schema_version: 1,
         payload: json!({ "note": "appended by /api/dev/append" }).to_string(),
     };
     let request = AppendRequest::new("dev", ExpectedVersion::Any, vec![event], command_id, "dev");
-    let appended =
-        state.log.append(request).await.map_err(|e| ApiError::unavailable(e.to_string()))?;
+    let appended = state
+        .group
+        .log()
+        .append(request)
+        .await
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
     Ok(Json(json!({ "position": appended.last_position })))
 }

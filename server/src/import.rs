@@ -24,7 +24,7 @@ pub mod terminal;
 pub mod value;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -32,8 +32,9 @@ use shared::distribution::{MemberId, Rejection};
 use shared::group::Command;
 
 use crate::commands::{Refused, Submitted, Together, fingerprint};
-use crate::http::AppState;
+use crate::group::{Group, Unfit};
 
+pub use crate::commands::Progress;
 pub use value::DateOrder;
 
 /// Files up to this size are read; larger ones are refused before reading.
@@ -55,38 +56,6 @@ pub fn parse_kind(text: &str) -> Result<Kind, String> {
     })
 }
 
-/// Where a running import is, for a progress bar; and the way to stop it.
-#[derive(Debug, Default)]
-pub struct Progress {
-    phase: AtomicU8,
-    pub done: AtomicUsize,
-    pub total: AtomicUsize,
-    pub cancel: AtomicBool,
-}
-
-impl Progress {
-    pub fn set_phase(&self, phase: Phase) {
-        self.phase.store(phase as u8, Ordering::Relaxed);
-    }
-
-    pub fn phase(&self) -> Phase {
-        const PHASES: [Phase; 6] = [
-            Phase::Idle,
-            Phase::Reading,
-            Phase::Checking,
-            Phase::Writing,
-            Phase::Done,
-            Phase::Cancelled,
-        ];
-        PHASES.get(usize::from(self.phase.load(Ordering::Relaxed))).copied().unwrap_or(Phase::Idle)
-    }
-
-    /// Asks the import to stop; it stops unless it is already writing its one commit.
-    pub fn stop(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 /// Why an import did not run at all (as opposed to a report with errors).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -104,13 +73,12 @@ pub enum ImportError {
     Unavailable(String),
 }
 
-/// What the import needs of the server.
-/// Imports into a server's group: the route and the CLI alike. Personal data is sealed by
-/// the route's own sealing ([`crate::http::seal_for_import`]), for a real import only: a
-/// check puts a stand-in there instead, so it creates no keys.
+/// Imports into a group: the route and the CLI alike. Personal data is sealed by the
+/// group's own sealing ([`Group::take_in`]), for a real import only: a check puts a
+/// stand-in there instead, so it creates no keys.
 #[derive(Debug)]
 pub struct Importer<'a> {
-    state: &'a AppState,
+    group: &'a Group,
 }
 
 /// The request: what, from which bytes, read how, and whether for real.
@@ -129,8 +97,8 @@ pub fn file_hash(bytes: &[u8]) -> String {
 }
 
 impl<'a> Importer<'a> {
-    pub fn new(state: &'a AppState) -> Importer<'a> {
-        Importer { state }
+    pub fn new(group: &'a Group) -> Importer<'a> {
+        Importer { group }
     }
 
     /// Plans the file and sends it through the pipeline: a dry run, or the import itself.
@@ -149,7 +117,7 @@ impl<'a> Importer<'a> {
         if commit.as_ref().is_some_and(|expected| *expected != hash) {
             return Err(ImportError::FileChanged);
         }
-        let roles = self.state.live.read(|p| p.members.roles_of(actor.as_str()).to_vec());
+        let roles = self.group.read(|p| p.members.roles_of(actor.as_str()).to_vec());
         let denied: Vec<&str> = kind
             .command_types()
             .iter()
@@ -164,8 +132,8 @@ impl<'a> Importer<'a> {
         }
         progress.set_phase(Phase::Reading);
         // The group's day: what "expired" and "in the future" mean for the rows.
-        let now_ms = (self.state.clock)();
-        let mut known = self.state.live.read(|p| kinds::Known::of(p, p.board.clock.day_of(now_ms)));
+        let now_ms = self.group.now();
+        let mut known = self.group.read(|p| kinds::Known::of(p, p.board.clock.day_of(now_ms)));
         let planned = plan(kind, bytes, dates, &hash, &mut known, progress)?;
         let dry_run = commit.is_none();
         let short = &hash[..16];
@@ -179,13 +147,15 @@ impl<'a> Importer<'a> {
             let member = command.get("member_id").and_then(Value::as_str).map(str::to_owned);
             if dry_run {
                 stand_in_for_personal_data(&mut command);
-            } else if let Err(message) =
-                crate::http::seal_for_import(self.state, &kind_name, &mut command)
-            {
-                errors.push(RowError { row: line, column: String::new(), message });
-                continue;
             }
-            match Command::from_json(command) {
+            let taken = if dry_run {
+                Command::from_json(command)
+            } else {
+                self.group.take_in(&kind_name, command).map_err(|unfit| match unfit {
+                    Unfit::Invalid { message, .. } | Unfit::Unavailable(message) => message,
+                })
+            };
+            match taken {
                 Ok(command) => {
                     // The same command from the same file has the same id (a retry of it is a
                     // duplicate); any other command, another.
@@ -229,7 +199,7 @@ impl<'a> Importer<'a> {
         let outcome = if count == 0 {
             Default::default()
         } else {
-            self.state.commands.submit_together(together).await.map_err(|r| match r {
+            self.group.submit_together(together).await.map_err(|r| match r {
                 Refused::Unavailable(message) => ImportError::Unavailable(message),
                 other => ImportError::Unavailable(format!("{other:?}")),
             })?
@@ -278,7 +248,7 @@ impl<'a> Importer<'a> {
 
     /// A one-time password for each member the import added, as `potluck member add` gives.
     async fn sign_ins(&self, members: Vec<String>) -> Result<Vec<SignIn>, ImportError> {
-        let auth = self.state.auth.clone();
+        let auth = self.group.auth().clone();
         let made = tokio::task::spawn_blocking(move || {
             members
                 .into_iter()

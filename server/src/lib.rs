@@ -25,6 +25,7 @@ pub mod csv;
 pub mod demo;
 pub mod durable;
 pub mod exports;
+pub mod group;
 pub mod history;
 pub mod http;
 pub mod import;

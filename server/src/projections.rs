@@ -21,6 +21,7 @@ use shared::standing::StandingOrders;
 use shared::wire::{ServerMessage, Snapshot, WireEvent};
 use tokio::sync::broadcast;
 
+use crate::history::{History, Past};
 use crate::log::{Log, ReadError};
 
 /// Every projection the server keeps, as of `position`.
@@ -283,8 +284,9 @@ impl Live {
         matches!(tokio::time::timeout(within, reached).await, Ok(Ok(_)))
     }
 
-    /// Follows the log until it closes: folds each durable batch, then broadcasts it.
-    pub async fn follow(self, log: Log) {
+    /// Follows the log until it closes: folds each durable batch, then broadcasts it. The
+    /// views at every snapshot interval go to `history` to be kept.
+    pub async fn follow(self, log: Log, history: History) {
         let mut subscription = log.subscribe(self.position());
         loop {
             let batch = match subscription.next_batch(1024).await {
@@ -296,6 +298,7 @@ impl Live {
                 }
             };
             let mut wire = Vec::with_capacity(batch.len());
+            let mut snapshots = Vec::new();
             let folded = {
                 let mut projections = self.projections.write().unwrap_or_else(|p| p.into_inner());
                 for envelope in &batch {
@@ -310,10 +313,22 @@ impl Live {
                             projections.position = envelope.position;
                         }
                     }
+                    if history.is_due(envelope.position) {
+                        snapshots
+                            .push((Past::of(&projections, envelope.recorded_at_ms), envelope.hash));
+                    }
                 }
                 projections.position
             };
             self.folded.send_replace(folded);
+            if !snapshots.is_empty() {
+                let history = history.clone();
+                tokio::task::spawn_blocking(move || {
+                    for (past, hash) in snapshots {
+                        history.keep(&past, hash);
+                    }
+                });
+            }
             if !wire.is_empty() {
                 // No receivers is fine: nobody is watching.
                 let _ = self.feed.send(Arc::new(FeedBatch::new(wire)));

@@ -13,7 +13,7 @@ use shared::distribution::{self, HouseholdId, RequestId};
 use shared::group;
 
 use crate::commands::Submitted;
-use crate::http::AppState;
+use crate::group::Group;
 use crate::sealed::household_key;
 
 /// The member id automatic erasures are recorded under.
@@ -24,15 +24,15 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 pub const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(60);
 
 /// Sweeps every [`SWEEP_EVERY`] until the server shuts down; `potluck serve` runs it.
-pub async fn run(state: AppState) {
-    let mut closing = state.closing.subscribe();
+pub async fn run(group: Group) {
+    let mut closing = group.closing();
     let mut next = tokio::time::Instant::now() + FIRST_SWEEP_AFTER;
     loop {
         tokio::select! {
             _ = tokio::time::sleep_until(next) => {}
             _ = closing.wait_for(|closing| *closing) => return,
         }
-        let erased = sweep(&state).await;
+        let erased = sweep(&group).await;
         if !erased.is_empty() {
             tracing::info!(
                 households = erased.len(),
@@ -46,9 +46,9 @@ pub async fn run(state: AppState) {
 /// Erases, now, every household due under the group's retention setting; returns how
 /// many. Ids never reach the server's log output (they are pseudonymous, but a sweep's
 /// count is all an operator needs).
-pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
-    let now_ms = (state.clock)();
-    let due = state.live.read(|p| {
+pub async fn sweep(group: &Group) -> Vec<HouseholdId> {
+    let now_ms = group.now();
+    let due = group.read(|p| {
         let days = p.limits.household_retention_days?;
         let households: BTreeMap<RequestId, HouseholdId> = p
             .contacts
@@ -72,7 +72,7 @@ pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
     };
     let mut erased = Vec::new();
     for household_id in due {
-        if !state.keys.has_key(&household_key(household_id.as_str())) {
+        if !group.keys().has_key(&household_key(household_id.as_str())) {
             continue;
         }
         let command = group::Command::Distribution(distribution::Command::EraseHousehold {
@@ -82,7 +82,7 @@ pub async fn sweep(state: &AppState) -> Vec<HouseholdId> {
         // One id per household: a sweep that is retried gets the first answer.
         let id = format!("retention-{household_id}");
         let submitted = Submitted::new(id, RETENTION_ACTOR.into(), command);
-        match state.commands.submit(submitted).await {
+        match group.submit(submitted).await {
             Ok(_) => erased.push(household_id),
             Err(refused) => tracing::warn!(?refused, "retention: an automatic erasure was refused"),
         }

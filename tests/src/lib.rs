@@ -7,6 +7,7 @@ use std::net::SocketAddr;
 
 use serde_json::{Value, json};
 use server::admin;
+use server::group::Group;
 use server::http::{self, AppState, Options};
 use server::log::{AppendRequest, Clock, ExpectedVersion, Log, NewEvent, system_clock};
 use shared::access::Role;
@@ -77,16 +78,10 @@ impl TestApp {
     /// Adds a member (as `potluck member add` does) and signs them in over HTTP.
     pub async fn member(&self, member_id: &str, roles: &[Role]) -> Client {
         let actor = admin::INIT_ACTOR.into();
-        let added = admin::add_member(
-            &self.state.commands,
-            &self.state.auth,
-            actor,
-            member_id,
-            member_id,
-            roles.to_vec(),
-        )
-        .await
-        .expect("member added");
+        let added =
+            admin::add_member(&self.state.group, actor, member_id, member_id, roles.to_vec())
+                .await
+                .expect("member added");
         let http = reqwest::Client::new();
         let body = json!({ "member_id": member_id, "password": added.password });
         let response =
@@ -226,7 +221,8 @@ async fn start_in(
 ) -> anyhow::Result<TestApp> {
     let dir = data.path().join("data");
     let log = Log::open_with(&dir, Upcasters::domain(), clock.clone())?;
-    let state = http::start(log.clone(), &dir, clock.clone(), options.clone())?;
+    let group = Group::start(log.clone(), &dir, clock.clone(), options.group.clone())?;
+    let state = AppState::new(group, options.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     let router = http::app(state.clone());

@@ -11,7 +11,6 @@ use shared::access::{self, View};
 use shared::distribution;
 use shared::envelope::Envelope;
 use shared::group::Command;
-use shared::personal::{SealedField, sealed_field};
 use shared::view::{self, ErrorBody};
 use shared::wire::{CommandRequest, Snapshot};
 use utoipa::ToSchema;
@@ -21,6 +20,7 @@ use super::error::{ApiError, ApiJson};
 use super::session::SignedIn;
 use crate::admin::{self, AddError};
 use crate::commands::{Accepted, Refused, Submitted, fingerprint};
+use crate::group::Unfit;
 use crate::metrics::Outcome;
 use crate::sealed::{PersonalData, household_key, random_id, role_key};
 
@@ -65,23 +65,17 @@ pub async fn post_command(
         return Err(counted(Outcome::Forbidden, error));
     }
     let fingerprint = fingerprint(member.member.member_id.as_str(), &body.command);
-    let mut raw = body.command;
-    seal_personal_data(&state, &kind, &mut raw).map_err(|e| counted(Outcome::Invalid, e))?;
-    let mut command = Command::from_json(raw).map_err(|message| {
-        counted(Outcome::Invalid, ApiError::bad_request("invalid_command", message))
+    let command = state.group.take_in(&kind, body.command).map_err(|unfit| {
+        let error = match unfit {
+            Unfit::Invalid { code, message } => ApiError::bad_request(code, message),
+            Unfit::Unavailable(message) => ApiError::unavailable(message),
+        };
+        counted(Outcome::Invalid, error)
     })?;
-    // The zone's offsets come from this server's tz database, whatever the client sent.
-    if let Command::Distribution(distribution::Command::SetTimeZone { zone, offsets }) =
-        &mut command
-    {
-        *offsets = crate::clock::offsets(zone).map_err(|message| {
-            counted(Outcome::Invalid, ApiError::bad_request("unknown_time_zone", message))
-        })?;
-    }
     let submitted = Submitted::new(body.command_id, member.member.member_id.clone(), command)
         .expecting(body.expected_version)
         .received_as(fingerprint);
-    match state.commands.submit(submitted).await {
+    match state.group.submit(submitted).await {
         Ok(accepted) => {
             let outcome = if accepted.duplicate { Outcome::Duplicate } else { Outcome::Accepted };
             state.metrics.command(outcome);
@@ -92,65 +86,6 @@ pub async fn post_command(
             Err(counted(outcome, error))
         }
     }
-}
-
-/// A role contact's key is the holder's own for that card ([`role_key`]): the holder the
-/// command names, or for `SetRoleContact` the card's current holder.
-fn role_holder(state: &AppState, kind: &str, command: &Value) -> Option<String> {
-    let named = |field: &str| command.get(field).and_then(Value::as_str).map(str::to_owned);
-    match kind {
-        "AssignRole" => named("member_id"),
-        "HandOverRole" => named("to_member_id"),
-        "SetRoleContact" => {
-            let card = named("role_card_id")?;
-            state.live.read(|p| {
-                let card = p.people.role_card(&card)?;
-                card.holder_id().map(|h| h.to_string())
-            })
-        }
-        _ => None,
-    }
-}
-
-/// Replaces clear personal data in a command with its sealed form, so that only ciphertext
-/// ever reaches `decide` and the log. Clients send the clear form as an object
-/// `{name, phone, address, notes}`; anything else in those fields is refused.
-pub(crate) fn seal_personal_data(
-    state: &AppState,
-    kind: &str,
-    command: &mut Value,
-) -> Result<(), ApiError> {
-    let invalid = |message: String| ApiError::bad_request("invalid_command", message);
-    let Some(&SealedField { path, owner_field, key_prefix, .. }) = sealed_field(kind) else {
-        return Ok(());
-    };
-    let owner = command
-        .get(owner_field)
-        .and_then(Value::as_str)
-        .ok_or_else(|| invalid(format!("{owner_field}: expected a string")))?;
-    let key_id = match role_holder(state, kind, command) {
-        Some(holder) => role_key(owner, &holder),
-        None => format!("{key_prefix}{owner}"),
-    };
-    let Some((last, parents)) = path.split_last() else { return Ok(()) };
-    let mut holder = &mut *command;
-    for step in parents {
-        match holder.get_mut(*step) {
-            Some(next) if next.is_object() => holder = next,
-            _ => return Ok(()),
-        }
-    }
-    let Some(object) = holder.as_object_mut() else { return Ok(()) };
-    let Some(clear) = object.remove(*last).filter(|v| !v.is_null()) else { return Ok(()) };
-    let field = path.join(".");
-    let data: PersonalData = serde_json::from_value(clear).map_err(|e| {
-        invalid(format!("{field}: {e}; expected an object with name, phone, address, notes"))
-    })?;
-    data.check().map_err(invalid)?;
-    let sealed =
-        state.keys.seal(&key_id, &data).map_err(|e| ApiError::unavailable(e.to_string()))?;
-    object.insert((*last).to_owned(), Value::String(sealed.ciphertext().to_owned()));
-    Ok(())
 }
 
 fn refusal(refused: Refused) -> (Outcome, ApiError) {
@@ -272,7 +207,7 @@ pub async fn get_events(
     member.require(access::may_view(member.roles(), View::Log), "reading the log")?;
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let limit = query.limit.unwrap_or(usize::MAX);
-    let log = state.log.clone();
+    let log = state.group.log().clone();
     // A time range starts reading where it begins, found by a binary search of the log.
     let mut start = query.after + 1;
     if let Some(from_ms) = query.from_ms {
@@ -322,7 +257,7 @@ pub async fn get_events(
 #[utoipa::path(get, path = "/api/verify", tag = "audit",
     responses((status = 200, description = "`{ok, count, head_hash}` or `{ok: false, position, reason}`")))]
 pub async fn verify(State(state): State<AppState>, _member: SignedIn) -> Response {
-    let log = state.log.clone();
+    let log = state.group.log().clone();
     match tokio::task::spawn_blocking(move || log.verify()).await {
         Ok(Ok(verified)) => Json(json!({
             "ok": true, "count": verified.count, "head_hash": hex::encode(verified.head_hash)
@@ -340,7 +275,7 @@ pub async fn verify(State(state): State<AppState>, _member: SignedIn) -> Respons
 #[utoipa::path(get, path = "/api/snapshot", tag = "live",
     responses((status = 200, description = "Board, stock, timelines and members at a position; no personal data")))]
 pub async fn snapshot(State(state): State<AppState>, _member: SignedIn) -> Json<Snapshot> {
-    Json(state.live.read(|p| p.snapshot()))
+    Json(state.group.read(|p| p.snapshot()))
 }
 
 /// `POST /api/members`: adds a member and returns a one-time password, shown only here.
@@ -355,22 +290,15 @@ pub async fn add_member(
 ) -> Result<Response, ApiError> {
     member.require(access::may_send(member.roles(), "AddMember"), "adding members")?;
     let actor = member.member.member_id.clone();
-    let added = admin::add_member(
-        &state.commands,
-        &state.auth,
-        actor,
-        &body.member_id,
-        &body.name,
-        body.roles,
-    )
-    .await
-    .map_err(|error| match error {
-        AddError::Refused(refused) => refusal(refused).1,
-        AddError::AlreadyAdded(_) => {
-            ApiError::new(StatusCode::CONFLICT, "already_exists", error.to_string())
-        }
-        AddError::Password(message) => ApiError::unavailable(message),
-    })?;
+    let added = admin::add_member(&state.group, actor, &body.member_id, &body.name, body.roles)
+        .await
+        .map_err(|error| match error {
+            AddError::Refused(refused) => refusal(refused).1,
+            AddError::AlreadyAdded(_) => {
+                ApiError::new(StatusCode::CONFLICT, "already_exists", error.to_string())
+            }
+            AddError::Password(message) => ApiError::unavailable(message),
+        })?;
     let body = json!({ "member_id": body.member_id, "password": added.password, "accepted": added.accepted });
     Ok(Json(body).into_response())
 }
@@ -395,7 +323,7 @@ pub async fn metrics(
     member: SignedIn,
 ) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Log), "reading metrics")?;
-    let text = state.metrics.render(state.log.stats());
+    let text = state.metrics.render(state.group.log().stats());
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }
 
@@ -419,10 +347,10 @@ pub async fn contact(
     member: SignedIn,
     axum::extract::Path(request_id): axum::extract::Path<String>,
 ) -> Result<Json<view::Contact>, ApiError> {
-    let now_ms = (state.clock)();
+    let now_ms = state.group.now();
     let me = member.member.member_id.as_str();
     caught_up(&state).await;
-    let (sealed, driving_today) = state.live.read(|p| {
+    let (sealed, driving_today) = state.group.read(|p| {
         // A request logged without contact details (a standing order's date) shows its
         // household's latest.
         let sealed = p.contacts.get(&request_id).cloned().or_else(|| {
@@ -449,7 +377,7 @@ pub async fn contact(
     };
     // The key is destroyed once the erasure is durable (and at start-up, should the server
     // have stopped in between): no key, nothing left to show.
-    if !state.keys.has_key(&key_id) {
+    if !state.group.keys().has_key(&key_id) {
         return Ok(answer(None));
     }
     if by_role {
@@ -462,7 +390,7 @@ pub async fn contact(
             member.member.member_id.clone(),
             Command::Distribution(command),
         );
-        match state.commands.submit(submitted).await {
+        match state.group.submit(submitted).await {
             Ok(_) => {}
             // Erased in the meantime: there is nothing left to show.
             Err(Refused::Rejected(distribution::Rejection::WrongStage { .. })) => {
@@ -478,7 +406,8 @@ pub async fn contact(
         }
     }
     let mut opened = state
-        .keys
+        .group
+        .keys()
         .open_sealed(&key_id, &sealed)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
     if !by_role {
@@ -507,7 +436,7 @@ pub async fn role_contact(
 ) -> Result<Json<view::RoleContact>, ApiError> {
     member.require(access::sees_role_contacts(member.roles()), "seeing a role holder's contact")?;
     caught_up(&state).await;
-    let (holder, sealed) = state.live.read(|p| {
+    let (holder, sealed) = state.group.read(|p| {
         let holder = p.people.role_card(&role_card_id).and_then(|c| c.holder_id().cloned());
         (holder, p.role_contacts.get(&role_card_id).cloned())
     });
@@ -516,7 +445,8 @@ pub async fn role_contact(
     };
     let opened = match sealed {
         Some((member_id, sealed)) if member_id == holder.as_str() => state
-            .keys
+            .group
+            .keys()
             .open_sealed(&role_key(&role_card_id, &member_id), &sealed)
             .map_err(|e| ApiError::unavailable(e.to_string()))?,
         _ => None,
@@ -531,7 +461,7 @@ pub async fn role_contact(
 /// Waits, a second at most, until the projections fold everything that was durable when the
 /// request came in: a member who has just logged a request or scheduled a delivery finds it.
 pub(super) async fn caught_up(state: &AppState) {
-    let head = state.log.head().position;
+    let head = state.group.log().head().position;
     // A second at most: past that, the views as they are (the projector is behind).
-    state.live.caught_up_to(head, std::time::Duration::from_secs(1)).await;
+    state.group.live().caught_up_to(head, std::time::Duration::from_secs(1)).await;
 }

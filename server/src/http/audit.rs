@@ -34,7 +34,7 @@ pub async fn bundle(State(state): State<AppState>, member: SignedIn) -> Result<R
         .acquire()
         .await
         .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
-    let (log, now_ms) = (state.log.clone(), (state.clock)());
+    let (log, now_ms) = (state.group.log().clone(), state.group.now());
     let exported_by = member.member.member_id.to_string();
     let built = tokio::task::spawn_blocking(move || {
         let bundle = bundle::build(&log, &exported_by, now_ms)?;

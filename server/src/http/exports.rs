@@ -57,7 +57,7 @@ pub async fn transactions(
     let days = Days::parse(query.from.as_deref(), query.to.as_deref())
         .map_err(|message| ApiError::bad_request("invalid_date", message))?;
     caught_up(&state).await;
-    let body = state.live.read(|p| exports::transactions(&p.ledger, days));
+    let body = state.group.read(|p| exports::transactions(&p.ledger, days));
     Ok(csv_response(&days.file_name("transactions"), body))
 }
 
@@ -79,7 +79,7 @@ pub async fn statement(
         return Err(ApiError::bad_request("invalid_month", format!("no month {year}/{file}")));
     };
     caught_up(&state).await;
-    let body = state.live.read(|p| {
+    let body = state.group.read(|p| {
         MonthlyStatement::for_month(&p.ledger, year, month).map(|s| exports::statement(&s))
     });
     // The month exists, so it has a statement.
@@ -95,7 +95,7 @@ pub async fn stock_movements(
     member: SignedIn,
 ) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Stock), "reading the stock")?;
-    let log = state.log.clone();
+    let log = state.group.log().clone();
     let through = log.head().position;
     let body = tokio::task::spawn_blocking(move || exports::stock_movements(&log, through))
         .await
@@ -116,8 +116,8 @@ pub async fn members(
     member.require(access::may_view(member.roles(), View::Roster), "reading the roster")?;
     let Query(query) = query.map_err(invalid_query)?;
     // The month under way where the group lives.
-    let now_ms = (state.clock)();
-    let today = state.live.read(|p| p.board.clock.day_of(now_ms));
+    let now_ms = state.group.now();
+    let today = state.group.read(|p| p.board.clock.day_of(now_ms));
     let (year, month) = match query.month.as_deref() {
         Some(text) => exports::parse_month(text)
             .map_err(|message| ApiError::bad_request("invalid_month", message))?,
@@ -125,7 +125,7 @@ pub async fn members(
     };
     caught_up(&state).await;
     let body = state
-        .live
+        .group
         .read(|p| exports::members(&p.members, &p.people, (year, month), today, &p.board.clock));
     Ok(csv_response(&format!("members-{year:04}-{month:02}.csv"), body))
 }

@@ -48,8 +48,8 @@ pub async fn past(
     }
     caught_up(&state).await;
     // The past timelines are cut from the live ones, so never ask beyond them.
-    let live = state.live.position();
-    let (log, history) = (state.log.clone(), state.history.clone());
+    let live = state.group.live().position();
+    let (log, history) = (state.group.log().clone(), state.group.history().clone());
     let past = tokio::task::spawn_blocking(move || match query.at_ms {
         Some(at_ms) => history
             .at_time(&log, at_ms)
@@ -59,11 +59,11 @@ pub async fn past(
     .await
     .map_err(|_| ApiError::unavailable("the question was interrupted"))?
     .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let snapshot = state.live.read(|now| crate::history::wire_snapshot(&past, &now.timelines));
+    let snapshot = state.group.read(|now| crate::history::wire_snapshot(&past, &now.timelines));
     Ok(Json(PastBoard {
         position: past.position,
         recorded_at_ms: past.recorded_at_ms,
-        head: state.log.head().position,
+        head: state.group.log().head().position,
         snapshot,
     }))
 }
@@ -96,7 +96,7 @@ pub async fn events(
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let limit = query.limit.unwrap_or(500).clamp(1, MAX_EVENTS);
     let sees_contact_views = access::sees_contact_views(member.roles());
-    let log = state.log.clone();
+    let log = state.group.log().clone();
     let read = tokio::task::spawn_blocking(move || {
         let mut events = Vec::new();
         let mut last = query.after;
@@ -117,5 +117,5 @@ pub async fn events(
         .await
         .map_err(|_| ApiError::unavailable("the question was interrupted"))?
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    Ok(Json(PastEvents { events, last, head: state.log.head().position }))
+    Ok(Json(PastEvents { events, last, head: state.group.log().head().position }))
 }

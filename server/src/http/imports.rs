@@ -102,7 +102,7 @@ pub async fn import(
             progress: progress.clone(),
         }
     };
-    let importer = Importer::new(&state);
+    let importer = Importer::new(&state.group);
     let _turn = IMPORTING
         .acquire()
         .await
@@ -174,7 +174,7 @@ pub async fn items_csv(
     member: SignedIn,
 ) -> Result<Response, ApiError> {
     member.require(access::may_view(member.roles(), View::Stock), "reading the stock")?;
-    let csv = state.live.read(|p| import::items_csv(&p.board.stock));
+    let csv = state.group.read(|p| import::items_csv(&p.board.stock));
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -62,7 +62,7 @@ pub async fn ledger(
     let status = query.status.as_deref().map(parse_status).transpose()?;
     let csv = wants_csv(query.format.as_deref())?;
     caught_up(&state).await;
-    let view = state.live.read(|p| {
+    let view = state.group.read(|p| {
         let mut transactions: Vec<Transaction> = p
             .ledger
             .transactions
@@ -133,7 +133,7 @@ pub async fn statement(
         return Err(ApiError::bad_request("invalid_month", format!("no month {year}-{month}")));
     }
     caught_up(&state).await;
-    let view = state.live.read(|p| {
+    let view = state.group.read(|p| {
         let statement = MonthlyStatement::for_month(&p.ledger, year, month)?;
         let channels = YearlyChannelTotals::for_year(&p.ledger, year);
         Some(StatementView { statement, channels })
@@ -304,7 +304,8 @@ pub async fn report(
         path.map_err(|e| ApiError::bad_request("invalid_month", e.body_text()))?;
     let Query(query) = query.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let csv = wants_csv(query.format.as_deref())?;
-    let (log, history, now_ms) = (state.log.clone(), state.history.clone(), (state.clock)());
+    let (log, history, now_ms) =
+        (state.group.log().clone(), state.group.history().clone(), state.group.now());
     let report = tokio::task::spawn_blocking(move || {
         crate::report::month_report(&log, &history, (year, month), now_ms)
     })

@@ -24,8 +24,8 @@ pub async fn roster(
 ) -> Result<Json<RosterView>, ApiError> {
     member.require(access::may_view(member.roles(), View::Roster), "reading the roster")?;
     caught_up(&state).await;
-    let now_ms = (state.clock)();
-    let view = state.live.read(|p| {
+    let now_ms = state.group.now();
+    let view = state.group.read(|p| {
         let roster = &p.people;
         let today = p.board.clock.day_of(now_ms);
         let mut shifts: Vec<Shift> = roster.shifts.values().cloned().collect();
@@ -67,8 +67,8 @@ pub async fn standing(
 ) -> Result<Json<StandingView>, ApiError> {
     member.require(access::may_view(member.roles(), View::Board), "reading standing orders")?;
     caught_up(&state).await;
-    let now_ms = (state.clock)();
-    let view = state.live.read(|p| {
+    let now_ms = state.group.now();
+    let view = state.group.read(|p| {
         let today = p.board.clock.day_of(now_ms);
         StandingView::build(&p.standing, today)
     });
@@ -84,10 +84,10 @@ pub async fn week(
     member: SignedIn,
 ) -> Result<Json<WeekView>, ApiError> {
     caught_up(&state).await;
-    let now_ms = (state.clock)();
+    let now_ms = state.group.now();
     let member_id = member.member.member_id.clone();
     let view = state
-        .live
+        .group
         .read(|p| WeekView::build(&member_id, now_ms, &p.board.clock, &p.board, &p.people));
     Ok(Json(view))
 }

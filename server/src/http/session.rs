@@ -48,11 +48,11 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let (token, via_cookie) = token_of(&parts.headers).ok_or_else(ApiError::unauthorized)?;
-        let now_ms = (state.clock)();
+        let now_ms = state.group.now();
         let member_id =
-            state.auth.session_member(&token, now_ms).ok_or_else(ApiError::unauthorized)?;
+            state.group.auth().session_member(&token, now_ms).ok_or_else(ApiError::unauthorized)?;
         let member = state
-            .live
+            .group
             .read(|p| p.members.get(&member_id).cloned())
             .ok_or_else(ApiError::unauthorized)?;
         if via_cookie && !is_safe(&parts.method) && !same_origin(&parts.headers) {
@@ -124,11 +124,11 @@ pub async fn sign_in(
         error.retry_after_s = Some(wait.as_secs().max(1));
         return Err(error);
     }
-    let auth = state.auth.clone();
+    let auth = state.group.auth().clone();
     let (member_id, password) = (body.member_id.clone(), body.password);
     let checked = tokio::task::spawn_blocking(move || auth.check_password(&member_id, &password));
     let ok = checked.await.unwrap_or(false);
-    let member = state.live.read(|p| p.members.get(&body.member_id).cloned());
+    let member = state.group.read(|p| p.members.get(&body.member_id).cloned());
     let Some(member) = member.filter(|_| ok) else {
         state.throttle.failed(&keys, Instant::now());
         return Err(ApiError::new(
@@ -139,8 +139,9 @@ pub async fn sign_in(
     };
     state.throttle.succeeded(&keys);
     let token = state
-        .auth
-        .create_session(member.member_id.as_str(), (state.clock)())
+        .group
+        .auth()
+        .create_session(member.member_id.as_str(), state.group.now())
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
     let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=604800");
     let mut response = Json(shared::view::SignedIn { member, token }).into_response();
@@ -155,7 +156,11 @@ pub async fn sign_out(
     State(state): State<AppState>,
     member: SignedIn,
 ) -> Result<Response, ApiError> {
-    state.auth.end_session(&member.token).map_err(|e| ApiError::unavailable(e.to_string()))?;
+    state
+        .group
+        .auth()
+        .end_session(&member.token)
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
     let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -69,12 +69,12 @@ struct Connection {
 
 impl Connection {
     async fn run(mut self, member: SignedIn) -> Result<(), Gone> {
-        let head = self.state.log.head().position;
+        let head = self.state.group.log().head().position;
         self.send(&ServerMessage::Welcome { member: member.member, head }).await?;
         let mut feed: Option<Feed> = None;
         let mut heartbeat = tokio::time::interval(HEARTBEAT);
         let mut heard = Instant::now();
-        let mut closing = self.state.closing.subscribe();
+        let mut closing = self.state.group.closing();
         loop {
             tokio::select! {
                 _ = async { closing.wait_for(|closing| *closing).await.is_ok() } => {
@@ -128,7 +128,7 @@ impl Connection {
 
     /// Subscribes to the feed, then brings the client to the snapshot's position.
     async fn start(&mut self, after: Option<u64>) -> Result<Feed, Gone> {
-        let (feed, snapshot) = self.state.live.subscribe();
+        let (feed, snapshot) = self.state.group.live().subscribe();
         let position = snapshot.position;
         match after {
             Some(after) if after <= position && position - after <= RESUME_GAP => {
@@ -157,7 +157,7 @@ impl Connection {
     /// The events in (after, until], as the feed would have carried them.
     fn missed(&self, after: u64, until: u64) -> Option<Vec<WireEvent>> {
         let count = usize::try_from(until - after).ok()?;
-        let envelopes = self.state.log.read_from(after + 1, count).ok()?;
+        let envelopes = self.state.group.log().read_from(after + 1, count).ok()?;
         let mut events = Vec::with_capacity(envelopes.len());
         for envelope in &envelopes {
             if let Some(recorded) = decode(envelope).ok()? {
@@ -232,7 +232,7 @@ pub async fn head(ws: WebSocketUpgrade, State(state): State<AppState>) -> Respon
 
 async fn push_head(mut socket: WebSocket, state: AppState) {
     // Take the receiver before reading the head, so no move falls in between.
-    let mut head = state.log.watch_head();
+    let mut head = state.group.log().watch_head();
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     loop {
         let current: Head = *head.borrow_and_update();

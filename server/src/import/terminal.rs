@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use shared::distribution::MemberId;
 
 use super::{DateOrder, ImportError, Importer, Kind, Progress, Report, Request};
-use crate::http::AppState;
+use crate::group::Group;
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -26,9 +26,9 @@ pub struct Asked<'a> {
     pub yes: bool,
 }
 
-pub async fn run(state: &AppState, asked: Asked<'_>) -> anyhow::Result<ExitCode> {
+pub async fn run(group: &Group, asked: Asked<'_>) -> anyhow::Result<ExitCode> {
     let actor = MemberId::from(asked.actor);
-    if state.live.read(|p| p.members.get(asked.actor).is_none()) {
+    if group.read(|p| p.members.get(asked.actor).is_none()) {
         anyhow::bail!("{} is not a member of this group: say who imports with --as", asked.actor);
     }
     let size = std::fs::metadata(asked.file)?.len();
@@ -36,7 +36,7 @@ pub async fn run(state: &AppState, asked: Asked<'_>) -> anyhow::Result<ExitCode>
         anyhow::bail!(ImportError::TooLarge);
     }
     let bytes = std::fs::read(asked.file)?;
-    let check = attempt(state, &actor, &asked, &bytes, None).await?;
+    let check = attempt(group, &actor, &asked, &bytes, None).await?;
     print_report(&check);
     if check.has_errors() {
         println!("Nothing was imported: fix these rows and run the command again.");
@@ -54,7 +54,7 @@ pub async fn run(state: &AppState, asked: Asked<'_>) -> anyhow::Result<ExitCode>
         println!("Nothing was imported.");
         return Ok(ExitCode::SUCCESS);
     }
-    let done = attempt(state, &actor, &asked, &bytes, Some(check.file_hash.clone())).await?;
+    let done = attempt(group, &actor, &asked, &bytes, Some(check.file_hash.clone())).await?;
     if done.has_errors() {
         print_report(&done);
         println!("Nothing was imported: the group changed since the check.");
@@ -75,7 +75,7 @@ pub async fn run(state: &AppState, asked: Asked<'_>) -> anyhow::Result<ExitCode>
 
 /// One pass (check or import) with a progress bar and Ctrl-C wired to stop it.
 async fn attempt(
-    state: &AppState,
+    group: &Group,
     actor: &MemberId,
     asked: &Asked<'_>,
     bytes: &[u8],
@@ -89,7 +89,7 @@ async fn attempt(
             stopper.stop();
         }
     });
-    let importer = Importer::new(state);
+    let importer = Importer::new(group);
     let request = Request { kind: asked.kind, bytes, dates: asked.dates, commit };
     let outcome = importer.run(actor, request, &progress).await;
     ctrl_c.abort();

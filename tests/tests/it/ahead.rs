@@ -140,10 +140,10 @@ async fn a_standing_order_and_a_recurring_shift_run_a_week_across_the_spring_cha
     let mut steps = 0;
     for date in day(2027, 3, 10)..=day(2027, 3, 20) {
         now.store(date * DAY_MS + 15 * HOUR_MS, Ordering::SeqCst);
-        let swept = server::ahead::sweep(&app.state, 3).await;
+        let swept = server::ahead::sweep(&app.state.group, 3).await;
         steps += swept.taken;
         // Sweeping again at the same moment changes nothing.
-        let again = server::ahead::sweep(&app.state, 3).await;
+        let again = server::ahead::sweep(&app.state.group, 3).await;
         assert_eq!(again.taken, 0, "{again:?}");
         if date == sun_14 + 1 {
             // Sam withdrew from the shift of the 21st: the commitment does not sign them
@@ -226,13 +226,13 @@ async fn skipping_a_date_already_logged_cancels_its_request() {
     set_up(&ana, "Europe/Madrid").await;
     let thursday = day(2027, 3, 11);
     send(&ana, "order", order("mr-l", vec![Weekday::Thursday], thursday)).await;
-    server::ahead::sweep(&app.state, 3).await;
+    server::ahead::sweep(&app.state.group, 3).await;
     let board = get::<Snapshot>(&ana, "/api/snapshot").await.board;
     assert_eq!(board.requests["mr-l-20270311"].stage, distribution::Stage::Scheduled);
 
     let skip = standing::Command::SkipStandingDate { order_id: "mr-l".into(), day: thursday };
     send(&ana, "skip", Command::Standing(skip)).await;
-    server::ahead::sweep(&app.state, 3).await;
+    server::ahead::sweep(&app.state.group, 3).await;
     let board = get::<Snapshot>(&ana, "/api/snapshot").await.board;
     assert!(!board.requests.contains_key("mr-l-20270311"), "cancelled, off the board");
     // Its stock is back on the shelf.

@@ -95,7 +95,7 @@ async fn a_server_killed_while_planning_ahead_makes_every_date_exactly_once() {
     let ana = app.member("ana", &[Role::Coordinator]).await;
     let sam = app.member("sam", &[Role::Volunteer]).await;
     super::ahead::set_up(&ana, "UTC").await;
-    let today = shared::distribution::day::day_of((app.state.clock)());
+    let today = shared::distribution::day::day_of(app.state.group.now());
     let weekdays = vec![Weekday::Monday, Weekday::Wednesday, Weekday::Friday];
     for n in 0..ORDERS {
         let order = super::ahead::order(&format!("o{n}"), weekdays.clone(), today);
@@ -171,11 +171,11 @@ async fn a_server_killed_while_planning_ahead_makes_every_date_exactly_once() {
     // A last server finishes the plan; every date, delivery, shift and sign-up once.
     let app = tests::spawn_app_in(dir, Options::default()).await.unwrap();
     // The stopped children's sessions are gone with them; nothing else is needed here.
-    let swept = server::ahead::sweep(&app.state, DAYS_AHEAD.parse().unwrap()).await;
+    let swept = server::ahead::sweep(&app.state.group, DAYS_AHEAD.parse().unwrap()).await;
     assert!(app.log.head().position > head);
     // Every date is logged; a date whose window is already over is left to people.
-    let (expected, to_schedule) = app.state.live.read(|p| {
-        let now_ms = (app.state.clock)();
+    let (expected, to_schedule) = app.state.group.read(|p| {
+        let now_ms = app.state.group.now();
         let clock = &p.board.clock;
         let today = clock.day_of(now_ms);
         let (mut dates, mut to_schedule) = (0, 0);

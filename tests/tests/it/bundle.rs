@@ -367,7 +367,7 @@ async fn an_auditor_downloads_a_bundle_that_verifies_with_no_personal_data_even_
     assert_no_personal_data(&before);
     let transactions = std::fs::read_to_string(before.join("transactions.csv")).unwrap();
     assert!(transactions.contains("donor:t-gift,\r\n"), "{transactions}");
-    let ciphertext = app.state.live.read(|p| p.contacts["r1"].1.ciphertext().to_owned());
+    let ciphertext = app.state.group.read(|p| p.contacts["r1"].1.ciphertext().to_owned());
 
     // Erased: the household by a liaison, the donor by finance. The bundle still verifies,
     // holds the ciphertext nobody can open any more, and marks the donor erased.

@@ -142,7 +142,10 @@ fn assert_no_personal_data(text: &str, place: &str) {
 async fn a_screen_that_stops_reading_is_resynced_and_slows_nobody_else() {
     // Room for 32 batches: enough for a screen that reads, even on a busy machine, and far
     // less than the 300 the slow screen will miss.
-    let options = Options { feed_capacity: Some(32), ..Options::default() };
+    let options = Options {
+        group: server::group::Options { feed_capacity: Some(32), ..Default::default() },
+        ..Options::default()
+    };
     let app = tests::spawn_app_tuned(options, Some(4096)).await.unwrap();
     let logistics = stocked(&app).await;
     let volunteer = app.member("vic", &[Role::Volunteer]).await;

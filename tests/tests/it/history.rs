@@ -26,20 +26,23 @@ async fn demo_app() -> TestApp {
         let now = now.clone();
         Arc::new(move || now.load(Ordering::SeqCst))
     };
-    let options = Options { snapshot_every: Some(EVERY), ..Options::default() };
+    let options = Options {
+        group: server::group::Options { snapshot_every: Some(EVERY), ..Default::default() },
+        ..Options::default()
+    };
     let app = tests::spawn_app_with_clock(options, clock).await.unwrap();
     let state = &app.state;
-    server::demo::fill(&state.commands, &state.auth, &state.keys, &now, real_now).await.unwrap();
+    server::demo::fill(&state.group, &now, real_now).await.unwrap();
     // The follower writes a snapshot at every multiple of EVERY up to the head.
     let head = app.log.head().position;
     let last = head / EVERY * EVERY;
     for _ in 0..600 {
-        if app.state.history.snapshots().last() == Some(&last) {
+        if app.state.group.history().snapshots().last() == Some(&last) {
             return app;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    panic!("snapshots never reached {last}: {:?}", app.state.history.snapshots());
+    panic!("snapshots never reached {last}: {:?}", app.state.group.history().snapshots());
 }
 
 /// The board a screen would fold at `position`, every projection folded from the start
@@ -60,10 +63,10 @@ fn folded_from_the_start(log: &Log, position: u64) -> Snapshot {
 #[tokio::test(flavor = "multi_thread")]
 async fn any_position_answers_the_same_from_snapshots_as_from_the_first_event() {
     let app = demo_app().await;
-    let (log, history) = (app.log.clone(), app.state.history.clone());
+    let (log, history) = (app.log.clone(), app.state.group.history().clone());
     let head = log.head().position;
     assert!(head > 10 * EVERY, "the demo month is long enough: {head}");
-    let now = app.state.live.read(|p| p.timelines.clone());
+    let now = app.state.group.read(|p| p.timelines.clone());
 
     let check = |position: u64| -> Result<(), TestCaseError> {
         let past = history.at(&log, position).unwrap();
@@ -95,7 +98,7 @@ async fn any_position_answers_the_same_from_snapshots_as_from_the_first_event() 
 #[tokio::test(flavor = "multi_thread")]
 async fn deleting_or_spoiling_snapshots_changes_no_answer() {
     let app = demo_app().await;
-    let (log, history) = (app.log.clone(), app.state.history.clone());
+    let (log, history) = (app.log.clone(), app.state.group.history().clone());
     let head = log.head().position;
     let positions: Vec<u64> = (0..=head).step_by(61).chain([head]).collect();
     let answers: Vec<Past> = positions.iter().map(|p| history.at(&log, *p).unwrap()).collect();
@@ -124,7 +127,7 @@ async fn the_replay_routes_show_the_board_as_it_was_and_no_personal_data() {
     let app = demo_app().await;
     // A coordinator opens a household's contact details: the log records it.
     let coordinator = app.member("cora", &[Role::Coordinator]).await;
-    let request_id = app.state.live.read(|p| p.contacts.keys().next().cloned()).unwrap();
+    let request_id = app.state.group.read(|p| p.contacts.keys().next().cloned()).unwrap();
     let (status, body) = coordinator.get(&format!("/api/requests/{request_id}/contact")).await;
     assert_eq!(status, 200, "{body}");
     let driver = app.member("dora", &[Role::Driver]).await;

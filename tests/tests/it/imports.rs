@@ -65,7 +65,7 @@ fn count(report: &Value, command: &str) -> u64 {
 
 /// Stock on hand by item, location and expiry day.
 fn on_hand(app: &tests::TestApp) -> Vec<(String, String, Option<i64>, i64)> {
-    app.state.live.read(|p| {
+    app.state.group.read(|p| {
         let mut rows = Vec::new();
         for (id, item) in &p.board.stock.items {
             for b in &item.batches {
@@ -222,7 +222,7 @@ async fn items_and_stock_exported_and_imported_again_give_the_same_stock() {
     let kim = second.member("kim", &[Role::Coordinator]).await;
     import(&kim, "items", exported.into_bytes()).await;
     let catalog = |app: &tests::TestApp| {
-        app.state.live.read(|p| {
+        app.state.group.read(|p| {
             let stock = &p.board.stock;
             let mut items: Vec<_> = stock
                 .items
@@ -258,7 +258,7 @@ async fn people_partners_households_and_money_come_in_through_their_commands() {
         .map(|r| (r.status().as_u16(), ()))
         .unwrap();
     assert_eq!(status, 200, "an imported member signs in with the one-time password");
-    app.state.live.read(|p| {
+    app.state.group.read(|p| {
         assert_eq!(p.members.roles_of("ana.lopez"), &[Role::Driver, Role::Volunteer]);
         assert_eq!(p.members.roles_of("bo.chen"), &[Role::Finance]);
         assert_eq!(p.members.roles_of("dee.okafor"), &[Role::Volunteer]);
@@ -296,7 +296,7 @@ async fn people_partners_households_and_money_come_in_through_their_commands() {
     let big = import(&kim, "expenses", freezer.to_vec()).await;
     assert_eq!((count(&big, "RecordTransaction"), count(&big, "PayExpense")), (1, 0), "{big}");
     assert!(big["preview"].to_string().contains("waits for a second member"), "{big}");
-    app.state.live.read(|p| {
+    app.state.group.read(|p| {
         let balance = |id: &str| p.ledger.accounts[id].balance_cents;
         assert_eq!(balance("cash-box"), 2500 + 1000 + 1000 - 4210 - 1500);
         assert_eq!(balance("bank"), 125_050);
@@ -346,7 +346,7 @@ async fn an_interrupted_or_refused_import_leaves_nothing() {
     let file = fixture("inventory-1000.csv");
     let progress = Arc::new(Progress::default());
     progress.stop();
-    let importer = server::import::Importer::new(&app.state);
+    let importer = server::import::Importer::new(&app.state.group);
     let request = server::import::Request {
         kind: server::import::Kind::Items,
         bytes: &file,
@@ -375,7 +375,7 @@ async fn an_interrupted_or_refused_import_leaves_nothing() {
         "expires_on_day": null, "change": 1, "reason": "count_correction", "note": "x",
         "corrects_position": null});
     let outcome =
-        app.state.commands.submit_together(together(vec![location.clone(), bad])).await.unwrap();
+        app.state.group.submit_together(together(vec![location.clone(), bad])).await.unwrap();
     assert_eq!(outcome.refused.len(), 1);
     assert_eq!(outcome.positions, None);
     assert_eq!(app.log.head().position, head);
@@ -406,19 +406,22 @@ async fn imported_households_no_request_named_are_forgotten_after_the_retention_
     assert_eq!(ids.len(), 2, "{done}");
     for id in &ids {
         assert!(
-            app.state.keys.has_key(&format!("household:{id}")),
+            app.state.group.keys().has_key(&format!("household:{id}")),
             "{id} is sealed under its own key"
         );
     }
     let retain = serde_json::json!({"type": "SetHouseholdRetention", "days": 30});
     assert_eq!(kim.command("retain", retain).await.0, 200);
     now.fetch_add(29 * DAY_MS, Ordering::SeqCst);
-    assert!(server::retention::sweep(&app.state).await.is_empty(), "not yet");
+    assert!(server::retention::sweep(&app.state.group).await.is_empty(), "not yet");
     now.fetch_add(2 * DAY_MS, Ordering::SeqCst);
-    let erased = server::retention::sweep(&app.state).await;
+    let erased = server::retention::sweep(&app.state.group).await;
     assert_eq!(erased.len(), 2, "{erased:?}");
     for id in &ids {
-        assert!(!app.state.keys.has_key(&format!("household:{id}")), "{id}'s key is destroyed");
+        assert!(
+            !app.state.group.keys().has_key(&format!("household:{id}")),
+            "{id}'s key is destroyed"
+        );
     }
 }
 
@@ -440,14 +443,17 @@ async fn the_command_line_checks_and_imports_only_a_clean_file_when_told_to() {
         dry_run,
         yes,
     };
-    assert_eq!(run(&app.state, asked(&clean, true, false)).await.unwrap(), ExitCode::SUCCESS);
+    assert_eq!(run(&app.state.group, asked(&clean, true, false)).await.unwrap(), ExitCode::SUCCESS);
     assert_eq!(app.log.head().position, head, "--dry-run writes nothing");
-    assert_eq!(run(&app.state, asked(&broken, false, true)).await.unwrap(), ExitCode::from(1));
+    assert_eq!(
+        run(&app.state.group, asked(&broken, false, true)).await.unwrap(),
+        ExitCode::from(1)
+    );
     assert_eq!(app.log.head().position, head, "a file with errors writes nothing");
-    assert_eq!(run(&app.state, asked(&clean, false, true)).await.unwrap(), ExitCode::SUCCESS);
+    assert_eq!(run(&app.state.group, asked(&clean, false, true)).await.unwrap(), ExitCode::SUCCESS);
     assert_eq!(app.log.head().position, head + 14);
     let stranger = Asked { actor: "nobody", ..asked(&clean, false, true) };
-    assert!(run(&app.state, stranger).await.is_err(), "only a member imports");
+    assert!(run(&app.state.group, stranger).await.is_err(), "only a member imports");
 }
 
 #[tokio::test]

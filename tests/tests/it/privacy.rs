@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::{Value, json};
+use server::group::Group;
 use server::http::{self, Options};
 use server::log::{Log, system_clock};
 use shared::access::Role;
@@ -49,7 +50,7 @@ fn stored_key(data: &Path) -> Option<String> {
 async fn caught_up(app: &tests::TestApp) {
     let head = app.log.head().position;
     for _ in 0..500 {
-        if app.state.live.position() >= head {
+        if app.state.group.live().position() >= head {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
@@ -80,7 +81,7 @@ async fn an_erased_households_data_is_gone_from_every_file_and_answer_but_counts
     assert_eq!(status, 200, "{shown}");
     assert!(shown.contains(NAME), "{shown}");
     let key = stored_key(&dir).expect("the household has a key");
-    let ciphertext = app.state.live.read(|p| p.contacts["r1"].1.ciphertext().to_owned());
+    let ciphertext = app.state.group.read(|p| p.contacts["r1"].1.ciphertext().to_owned());
     let (_, before) = volunteer.get("/api/snapshot").await;
     let requests_before = board_requests(&before);
     assert_eq!(requests_before, 1);
@@ -93,7 +94,7 @@ async fn an_erased_households_data_is_gone_from_every_file_and_answer_but_counts
     let (status, body) = liaison.command("erase-h17", erase("h-17")).await;
     assert_eq!(status, 200, "{body}");
     // Answered only after the key is destroyed.
-    assert!(!app.state.keys.has_key(KEY_ID));
+    assert!(!app.state.group.keys().has_key(KEY_ID));
     assert_eq!(stored_key(&dir), None);
     // A retry is the same answer; a second erasure is refused.
     let (status, retry) = liaison.command("erase-h17", erase("h-17")).await;
@@ -103,7 +104,7 @@ async fn an_erased_households_data_is_gone_from_every_file_and_answer_but_counts
     // No new request may bring the household back, and it leaves no key behind.
     let (status, body) = liaison.command("log-r2", request_with_personal_data("r2")).await;
     assert_eq!(status, 422, "{body}");
-    assert!(!app.state.keys.has_key(KEY_ID));
+    assert!(!app.state.group.keys().has_key(KEY_ID));
 
     for member in [&liaison, &coordinator] {
         let (status, shown) = member.get(contact).await;
@@ -170,8 +171,8 @@ async fn an_erasure_the_server_did_not_finish_is_finished_at_start_up() {
         "lia",
     );
     log.append(append).await.unwrap();
-    let state = http::start(log.clone(), &dir, system_clock(), Options::default()).unwrap();
-    assert!(!state.keys.has_key(KEY_ID));
+    let state = Group::start(log.clone(), &dir, system_clock(), Default::default()).unwrap();
+    assert!(!state.keys().has_key(KEY_ID));
     log.close().await;
     assert_eq!(stored_key(&dir), None);
     drop(data);
@@ -272,7 +273,8 @@ async fn a_backup_restores_into_a_new_folder_with_the_same_head_and_readable_con
     // The restored server opens the household's details with the restored key (the
     // liaison's session is in the restored sign-in store too).
     let log = Log::open(&restored).unwrap();
-    let state = http::start(log.clone(), &restored, system_clock(), Options::default()).unwrap();
+    let group = Group::start(log.clone(), &restored, system_clock(), Default::default()).unwrap();
+    let state = http::AppState::new(group, Options::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -349,8 +351,8 @@ async fn a_household_quiet_past_the_groups_retention_is_erased_automatically_wit
     // Off by default: a year later, nothing is erased.
     now.fetch_add(365 * DAY_MS, Ordering::SeqCst);
     caught_up(&app).await;
-    assert!(server::retention::sweep(&app.state).await.is_empty());
-    assert!(app.state.keys.has_key(KEY_ID));
+    assert!(server::retention::sweep(&app.state.group).await.is_empty());
+    assert!(app.state.group.keys().has_key(KEY_ID));
 
     // The coordinator sets 30 days (a liaison may not; 3 days is too short). Sessions from
     // a year ago have expired: both sign in anew.
@@ -363,12 +365,18 @@ async fn a_household_quiet_past_the_groups_retention_is_erased_automatically_wit
     let (status, body) = coordinator.command("retain-30", retain(json!(30))).await;
     assert_eq!(status, 200, "{body}");
     caught_up(&app).await;
-    let erased = server::retention::sweep(&app.state).await;
+    let erased = server::retention::sweep(&app.state.group).await;
     assert_eq!(erased, vec![shared::distribution::HouseholdId::from("h-17")]);
-    assert!(!app.state.keys.has_key(KEY_ID), "the closed, quiet household's key is destroyed");
-    assert!(app.state.keys.has_key("household:h-18"), "an open request keeps its household");
+    assert!(
+        !app.state.group.keys().has_key(KEY_ID),
+        "the closed, quiet household's key is destroyed"
+    );
+    assert!(
+        app.state.group.keys().has_key("household:h-18"),
+        "an open request keeps its household"
+    );
     caught_up(&app).await;
-    assert!(server::retention::sweep(&app.state).await.is_empty(), "nothing left to erase");
+    assert!(server::retention::sweep(&app.state.group).await.is_empty(), "nothing left to erase");
 
     // The log says what was forgotten, by whom and why; the contact route says so too.
     let (status, events) = coordinator.get("/api/events?after=0").await;
@@ -399,7 +407,7 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
     let (status, body) = liaison.command("log-r1", request_with_personal_data("r1")).await;
     assert_eq!(status, 200, "{body}");
     // What `potluck serve` runs beside the HTTP server.
-    let closing = app.state.closing.subscribe();
+    let closing = app.state.group.closing();
     tokio::spawn(server::backup::serve_admin(app.log.clone(), dir.clone(), closing));
     let socket = dir.join(server::backup::ADMIN_SOCKET);
     for _ in 0..200 {
@@ -410,7 +418,7 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
     }
     let head = app.log.head();
     caught_up(&app).await;
-    let projections = app.state.live.read(|p| p.snapshot());
+    let projections = app.state.group.read(|p| p.snapshot());
 
     // The CLI finds the running server's socket and the server writes the backup.
     let backup = app.data.path().join("backup");
@@ -454,7 +462,7 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
     assert!(stored_key(&restored).is_some(), "the household's key came with the log");
     // A server on the restored folder folds the same projections as the original had then.
     let log = Log::open(&restored).unwrap();
-    let state = http::start(log.clone(), &restored, system_clock(), Options::default()).unwrap();
-    assert!(state.live.read(|p| p.snapshot()) == projections, "the restored projections differ");
+    let state = Group::start(log.clone(), &restored, system_clock(), Default::default()).unwrap();
+    assert!(state.read(|p| p.snapshot()) == projections, "the restored projections differ");
     log.close().await;
 }

@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use shared::distribution::{self, Board, Timeline, Timelines};
+use shared::distribution::{Board, Timeline, Timelines};
 use shared::envelope::Envelope;
-use shared::group::Event;
+use shared::group;
 use shared::ledger::Ledger;
 use shared::limits::GroupLimits;
 use shared::members::Members;
@@ -81,23 +81,19 @@ impl Past {
         self.position = envelope.position;
         self.recorded_at_ms = envelope.recorded_at_ms;
         let Some(recorded) = decode(envelope)? else { return Ok(()) };
-        match &recorded.event {
-            Event::Distribution(event) => {
-                self.standing.hear(event, recorded.recorded_at_ms, &self.board.clock);
-                self.board.apply(&distribution::Recorded {
-                    position: recorded.position,
-                    recorded_at_ms: recorded.recorded_at_ms,
-                    actor: recorded.actor.clone(),
-                    event: event.clone(),
-                });
-            }
-            Event::Members(event) => self.members.evolve(event),
-            Event::People(event) => self.people.evolve(event),
-            Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
-            Event::Limits(event) => self.limits.evolve(event),
-            Event::Standing(event) => self.standing.evolve(event, &recorded.actor),
-        }
+        self.parts().apply(&recorded);
         Ok(())
+    }
+
+    fn parts(&mut self) -> group::Parts<'_> {
+        group::Parts {
+            distribution: &mut self.board,
+            members: &mut self.members,
+            people: &mut self.people,
+            ledger: &mut self.ledger,
+            limits: &mut self.limits,
+            standing: &mut self.standing,
+        }
     }
 
     /// The timelines of the requests on this past board, cut from `now` (timelines folded to

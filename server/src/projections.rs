@@ -13,6 +13,7 @@ use std::sync::{Arc, RwLock};
 use shared::distribution::{self, Board, SealedPersonalData, Timelines};
 use shared::envelope::{ChainVerifier, Envelope};
 use shared::group::{self, Event};
+use shared::kernel::{At, Evolve};
 use shared::ledger::Ledger;
 use shared::limits::GroupLimits;
 use shared::members::Members;
@@ -84,67 +85,55 @@ impl Projections {
         }
     }
 
+    /// Folds one event: the group's parts as every fold does ([`group::Parts::apply`]),
+    /// with the timelines beside the board, then what only the server keeps (sealed
+    /// contacts, registered households).
     pub fn apply(&mut self, recorded: &group::Recorded) {
         self.position = recorded.position;
         match &recorded.event {
             Event::Distribution(event) => {
-                if let distribution::Event::RequestLogged {
-                    request_id,
-                    household_id,
-                    personal_data: Some(sealed),
-                    ..
-                } = event
-                {
-                    let entry = (household_id.to_string(), sealed.clone());
-                    self.contacts.insert(request_id.to_string(), entry);
-                }
-                match event {
-                    distribution::Event::RequestLogged {
-                        household_id,
-                        personal_data: Some(sealed),
-                        ..
-                    }
-                    | distribution::Event::HouseholdRegistered {
-                        household_id,
-                        personal_data: Some(sealed),
-                        ..
-                    } => {
-                        self.household_contacts.insert(household_id.to_string(), sealed.clone());
-                    }
-                    distribution::Event::HouseholdErased { household_id, .. } => {
-                        self.household_contacts.remove(household_id.as_str());
-                    }
-                    _ => {}
-                }
-                match event {
-                    distribution::Event::HouseholdRegistered { household_id, .. } => {
-                        let at_ms = recorded.recorded_at_ms;
-                        self.registered_households.insert(household_id.to_string(), at_ms);
-                    }
-                    distribution::Event::RequestLogged { household_id, .. }
-                    | distribution::Event::HouseholdErased { household_id, .. } => {
-                        self.registered_households.remove(household_id.as_str());
-                    }
-                    _ => {}
-                }
-                let recorded = distribution::Recorded {
-                    position: recorded.position,
-                    recorded_at_ms: recorded.recorded_at_ms,
-                    actor: recorded.actor.clone(),
-                    event: event.clone(),
-                };
-                self.standing.hear(event, recorded.recorded_at_ms, &self.board.clock);
-                self.board.apply(&recorded);
-                self.timelines.apply(&recorded);
+                self.keep_household_contact(event, recorded.recorded_at_ms)
             }
-            Event::Members(event) => self.members.evolve(event),
-            Event::People(event) => {
-                self.keep_role_contact(event);
-                self.people.evolve(event);
+            Event::People(event) => self.keep_role_contact(event),
+            _ => {}
+        }
+        let mut distribution =
+            BoardAndTimelines { board: &mut self.board, timelines: &mut self.timelines };
+        group::Parts {
+            distribution: &mut distribution,
+            members: &mut self.members,
+            people: &mut self.people,
+            ledger: &mut self.ledger,
+            limits: &mut self.limits,
+            standing: &mut self.standing,
+        }
+        .apply(recorded);
+    }
+
+    fn keep_household_contact(&mut self, event: &distribution::Event, at_ms: i64) {
+        use distribution::Event as E;
+        match event {
+            E::RequestLogged { request_id, household_id, personal_data: Some(sealed), .. } => {
+                let entry = (household_id.to_string(), sealed.clone());
+                self.contacts.insert(request_id.to_string(), entry);
+                self.household_contacts.insert(household_id.to_string(), sealed.clone());
             }
-            Event::Ledger(event) => self.ledger.evolve(recorded.position, event),
-            Event::Limits(event) => self.limits.evolve(event),
-            Event::Standing(event) => self.standing.evolve(event, &recorded.actor),
+            E::HouseholdRegistered { household_id, personal_data: Some(sealed), .. } => {
+                self.household_contacts.insert(household_id.to_string(), sealed.clone());
+            }
+            E::HouseholdErased { household_id, .. } => {
+                self.household_contacts.remove(household_id.as_str());
+            }
+            _ => {}
+        }
+        match event {
+            E::HouseholdRegistered { household_id, .. } => {
+                self.registered_households.insert(household_id.to_string(), at_ms);
+            }
+            E::RequestLogged { household_id, .. } | E::HouseholdErased { household_id, .. } => {
+                self.registered_households.remove(household_id.as_str());
+            }
+            _ => {}
         }
     }
 
@@ -155,6 +144,26 @@ impl Projections {
             timelines: self.timelines.clone(),
             members: self.members.iter().cloned().collect(),
         }
+    }
+}
+
+/// The live fold's distribution part: the board and, beside it, every request's timeline.
+struct BoardAndTimelines<'a> {
+    board: &'a mut Board,
+    timelines: &'a mut Timelines,
+}
+
+impl Evolve<distribution::Event> for BoardAndTimelines<'_> {
+    fn evolve(&mut self, at: At<'_>, event: &distribution::Event) {
+        let recorded = distribution::Recorded::new(at, event.clone());
+        self.board.apply(&recorded);
+        self.timelines.apply(&recorded);
+    }
+}
+
+impl group::DistributionFold for BoardAndTimelines<'_> {
+    fn clock(&self) -> &shared::clock::Clock {
+        &self.board.clock
     }
 }
 

@@ -56,7 +56,7 @@ pub use board::{
 };
 pub use catalog::{Catalog, ItemCategory, ItemEntry, LocationKind, PartnerKind};
 pub use command::{Command, DeliveryStep};
-pub use delivery::{DeliveryKind, DeliveryStatus, FailureReason, UNDO_COMPLETION_MS};
+pub use delivery::{DeliveryKind, DeliveryMove, DeliveryStatus, FailureReason, UNDO_COMPLETION_MS};
 pub use event::Event;
 pub use feedback::FeedbackFrom;
 pub use field::{MAX_NAME_CHARS, MAX_QUANTITY, MAX_TEXT_CHARS};
@@ -83,6 +83,7 @@ pub use stockroom::{Batch, Shelf, Stockroom};
 pub use timeline::{KEPT_FOR_UNDO_MS, Step, Timeline, Timelines};
 
 pub use crate::kernel::Context;
+use crate::kernel::{At, Evolve};
 
 /// An event as the log recorded it. Projections take the time and the actor from here, never
 /// from a clock.
@@ -98,6 +99,30 @@ pub struct Recorded {
 /// Folds one recorded event into the state.
 pub fn evolve(state: &mut State, recorded: &Recorded) {
     state.evolve(recorded);
+}
+
+impl Recorded {
+    /// `event` recorded where `at` says.
+    pub fn new(at: At<'_>, event: Event) -> Recorded {
+        Recorded {
+            position: at.position,
+            recorded_at_ms: at.recorded_at_ms,
+            actor: at.actor.into(),
+            event,
+        }
+    }
+}
+
+impl Evolve<Event> for State {
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        State::evolve(self, &Recorded::new(at, event.clone()));
+    }
+}
+
+impl Evolve<Event> for Board {
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        self.apply(&Recorded::new(at, event.clone()));
+    }
 }
 
 /// Decides a command against the state: the events to append, or why not. Never panics.

@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::access::Role;
+use crate::clock::Clock;
 use crate::distribution::{self, Context, Rejection};
+use crate::kernel::{At, Evolve};
 use crate::ledger::{self, Ledger};
 use crate::limits::{self, GroupLimits};
 use crate::members::{self, Members};
@@ -361,22 +363,81 @@ fn check_ledger_links(state: &State, command: &ledger::Command) -> Result<(), Re
 
 /// Folds one recorded event into the state. Never fails.
 pub fn evolve(state: &mut State, recorded: &Recorded) {
-    match &recorded.event {
-        Event::Distribution(event) => {
-            let clock = &state.distribution.clock;
-            state.standing.hear(event, recorded.recorded_at_ms, clock);
-            state.distribution.evolve(&distribution::Recorded {
-                position: recorded.position,
-                recorded_at_ms: recorded.recorded_at_ms,
-                actor: recorded.actor.clone(),
-                event: event.clone(),
-            });
+    state.parts().apply(recorded);
+}
+
+impl State {
+    /// The decision state's parts, for [`Parts::apply`].
+    pub fn parts(&mut self) -> Parts<'_> {
+        Parts {
+            distribution: &mut self.distribution,
+            members: &mut self.members,
+            people: &mut self.people,
+            ledger: &mut self.ledger,
+            limits: &mut self.limits,
+            standing: &mut self.standing,
         }
-        Event::Members(event) => state.members.evolve(event),
-        Event::People(event) => state.people.evolve(event),
-        Event::Ledger(event) => state.ledger.evolve(recorded.position, event),
-        Event::Limits(event) => state.limits.evolve(event),
-        Event::Standing(event) => state.standing.evolve(event, &recorded.actor),
+    }
+}
+
+impl Recorded {
+    /// Where the event stands in the log.
+    pub fn at(&self) -> At<'_> {
+        At {
+            position: self.position,
+            recorded_at_ms: self.recorded_at_ms,
+            actor: self.actor.as_str(),
+        }
+    }
+}
+
+/// How a fold keeps the distribution part: the decision state, or the board (live, with
+/// the timelines too). Its clock is the group's: standing orders count their dates on it.
+pub trait DistributionFold: Evolve<distribution::Event> {
+    fn clock(&self) -> &Clock;
+}
+
+impl DistributionFold for distribution::State {
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
+}
+
+impl DistributionFold for distribution::Board {
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
+}
+
+/// The group's parts as one fold holds them. The decision state ([`State::parts`]), the
+/// server's live views and a past board each lend theirs, and [`Parts::apply`] is the one
+/// place an event reaches its part.
+#[allow(missing_debug_implementations)] // Reason: borrowed parts, shown by their owner.
+pub struct Parts<'a> {
+    pub distribution: &'a mut dyn DistributionFold,
+    pub members: &'a mut Members,
+    pub people: &'a mut Roster,
+    pub ledger: &'a mut Ledger,
+    pub limits: &'a mut GroupLimits,
+    pub standing: &'a mut StandingOrders,
+}
+
+impl Parts<'_> {
+    /// Folds one recorded event into its part. Never fails.
+    pub fn apply(self, recorded: &Recorded) {
+        let at = recorded.at();
+        match &recorded.event {
+            Event::Distribution(event) => {
+                // A standing order hears of the requests logged for its dates.
+                self.standing.hear(event, at.recorded_at_ms, self.distribution.clock());
+                self.distribution.evolve(at, event);
+            }
+            Event::Members(event) => self.members.evolve(at, event),
+            Event::People(event) => self.people.evolve(at, event),
+            Event::Ledger(event) => self.ledger.evolve(at, event),
+            Event::Limits(event) => self.limits.evolve(at, event),
+            Event::Standing(event) => self.standing.evolve(at, event),
+        }
     }
 }
 

@@ -50,6 +50,31 @@ macro_rules! named_variants {
 pub(crate) use named_variants;
 pub use rejection::Rejection;
 
+/// Where an event stands in the log: what a fold may need besides the event itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct At<'a> {
+    /// The event's position in the group's log, from 1.
+    pub position: u64,
+    pub recorded_at_ms: i64,
+    /// Who recorded it.
+    pub actor: &'a str,
+}
+
+impl At<'static> {
+    /// At `position`, with no time or actor: for folds that need only the order.
+    pub const fn position(position: u64) -> At<'static> {
+        At { position, recorded_at_ms: 0, actor: "" }
+    }
+}
+
+/// A state folded from one part's events. Every part's state folds with this one
+/// signature; the group hands each event to its part in one place
+/// ([`crate::group::Parts::apply`]). A fold never fails and holds no rules: `decide` already
+/// made them.
+pub trait Evolve<E> {
+    fn evolve(&mut self, at: At<'_>, event: &E);
+}
+
 /// Personal data (a household's name, phone, address and notes; a role holder's contact; a
 /// donor's identity), as ciphertext produced outside this crate. Opaque here: nothing in the domain reads it, so erasing it later
 /// changes no count, stock level or stage. `Debug` prints only its length, so it cannot

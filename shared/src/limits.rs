@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::Rejection;
+use crate::kernel::{At, Evolve, Rejection};
 use crate::ledger::{Currency, MAX_AMOUNT_CENTS};
 
 /// Most role cards a member should hold before the roster flags it.
@@ -112,23 +112,6 @@ impl GroupLimits {
     pub fn needs_approval(&self, expense_cents: i64) -> bool {
         expense_cents > self.expense_approval_threshold_cents
     }
-
-    pub fn evolve(&mut self, event: &Event) {
-        match event {
-            Event::GroupLimitsSet {
-                max_roles_per_member,
-                max_hours_per_4_weeks,
-                expense_approval_threshold_cents,
-                currency,
-            } => {
-                self.max_roles_per_member = *max_roles_per_member;
-                self.max_hours_per_4_weeks = *max_hours_per_4_weeks;
-                self.expense_approval_threshold_cents = *expense_approval_threshold_cents;
-                self.currency = *currency;
-            }
-            Event::HouseholdRetentionSet { days } => self.household_retention_days = *days,
-        }
-    }
 }
 
 /// Decides a change of limits. `books_opened` says whether the ledger has any transaction,
@@ -191,6 +174,25 @@ fn retention(days: Option<u32>) -> Result<Vec<Event>, Rejection> {
     Ok(vec![Event::HouseholdRetentionSet { days }])
 }
 
+impl Evolve<Event> for GroupLimits {
+    fn evolve(&mut self, _at: At<'_>, event: &Event) {
+        match event {
+            Event::GroupLimitsSet {
+                max_roles_per_member,
+                max_hours_per_4_weeks,
+                expense_approval_threshold_cents,
+                currency,
+            } => {
+                self.max_roles_per_member = *max_roles_per_member;
+                self.max_hours_per_4_weeks = *max_hours_per_4_weeks;
+                self.expense_approval_threshold_cents = *expense_approval_threshold_cents;
+                self.currency = *currency;
+            }
+            Event::HouseholdRetentionSet { days } => self.household_retention_days = *days,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,18 +203,18 @@ mod tests {
         assert_eq!(limits.household_retention_days, None);
         let retain = |days| Command::SetHouseholdRetention { days };
         for event in decide(&limits, &retain(Some(90)), false).unwrap() {
-            limits.evolve(&event);
+            limits.evolve(At::position(1), &event);
         }
         assert_eq!(limits.household_retention_days, Some(90));
         for event in decide(&limits, &set(Currency::USD, 100, 30), false).unwrap() {
-            limits.evolve(&event);
+            limits.evolve(At::position(1), &event);
         }
         assert_eq!(limits.household_retention_days, Some(90), "other limits leave it alone");
         for bad in [Some(0), Some(6), Some(3_651)] {
             assert_eq!(decide(&limits, &retain(bad), false).unwrap_err().code(), "invalid_field");
         }
         for event in decide(&limits, &retain(None), false).unwrap() {
-            limits.evolve(&event);
+            limits.evolve(At::position(1), &event);
         }
         assert_eq!(limits.household_retention_days, None);
     }
@@ -232,7 +234,7 @@ mod tests {
         assert_eq!(limits.max_minutes_per_4_weeks(), 40 * 60);
         assert!(limits.needs_approval(10_001) && !limits.needs_approval(10_000));
         let events = decide(&limits, &set(Currency::EUR, 5_000, 30), false).unwrap();
-        limits.evolve(&events[0]);
+        limits.evolve(At::position(1), &events[0]);
         assert_eq!(limits.currency, Currency::EUR);
         assert_eq!(limits.max_roles_per_member, 3);
         assert!(limits.needs_approval(5_001));

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::Role;
-use crate::kernel::{MemberId, Rejection};
+use crate::kernel::{At, Evolve, MemberId, Rejection};
 
 /// Longest display name, in characters.
 pub const MAX_MEMBER_NAME_CHARS: usize = 80;
@@ -73,27 +73,6 @@ impl Members {
 
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
-    }
-
-    pub fn evolve(&mut self, event: &Event) {
-        match event {
-            Event::MemberAdded { member_id, name, roles } => {
-                let member = Member {
-                    member_id: member_id.clone(),
-                    name: name.clone(),
-                    roles: roles.clone(),
-                };
-                self.by_id.insert(member_id.as_str().to_owned(), member);
-            }
-            Event::RolesChanged { member_id, roles } => {
-                if let Some(member) = self.by_id.get_mut(member_id.as_str()) {
-                    member.roles = roles.clone();
-                }
-            }
-            Event::MemberRemoved { member_id } => {
-                self.by_id.remove(member_id.as_str());
-            }
-        }
     }
 
     fn coordinators_other_than(&self, member_id: &str) -> usize {
@@ -194,6 +173,29 @@ fn normalized(roles: &[Role]) -> Result<Vec<Role>, Rejection> {
     Ok(roles)
 }
 
+impl Evolve<Event> for Members {
+    fn evolve(&mut self, _at: At<'_>, event: &Event) {
+        match event {
+            Event::MemberAdded { member_id, name, roles } => {
+                let member = Member {
+                    member_id: member_id.clone(),
+                    name: name.clone(),
+                    roles: roles.clone(),
+                };
+                self.by_id.insert(member_id.as_str().to_owned(), member);
+            }
+            Event::RolesChanged { member_id, roles } => {
+                if let Some(member) = self.by_id.get_mut(member_id.as_str()) {
+                    member.roles = roles.clone();
+                }
+            }
+            Event::MemberRemoved { member_id } => {
+                self.by_id.remove(member_id.as_str());
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,7 +207,7 @@ mod tests {
     fn given(events: &[Event]) -> Members {
         let mut members = Members::default();
         for event in events {
-            members.evolve(event);
+            members.evolve(At::position(1), event);
         }
         members
     }

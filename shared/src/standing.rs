@@ -25,7 +25,7 @@ use crate::distribution::{
 };
 use crate::kernel::day::{Weekday, date_of_day};
 use crate::kernel::id::check_new_id;
-use crate::kernel::{MemberId, Rejection, field};
+use crate::kernel::{At, Evolve, MemberId, Rejection, field};
 use crate::kernel::{id::HouseholdId, id::RequestId, id::StandingOrderId, id::Zone};
 
 /// An order id leaves room for the date in its requests' ids.
@@ -280,68 +280,6 @@ impl StandingOrders {
         self.orders.values().filter(move |o| o.household_id.as_str() == household_id)
     }
 
-    /// Folds one standing-order event.
-    pub fn evolve(&mut self, event: &Event, actor: &MemberId) {
-        if let Event::StandingOrderStarted {
-            order_id,
-            household_id,
-            need_category,
-            lines,
-            household_size,
-            zone,
-            preferred_language,
-            contact_channel,
-            kind,
-            weekdays,
-            interval_weeks,
-            window_start_minute,
-            window_end_minute,
-            starts_on_day,
-        } = event
-        {
-            let order = StandingOrder {
-                order_id: order_id.clone(),
-                household_id: household_id.clone(),
-                need_category: *need_category,
-                household_size: *household_size,
-                zone: zone.clone(),
-                preferred_language: preferred_language.clone(),
-                contact_channel: *contact_channel,
-                kind: *kind,
-                weekdays: weekdays.clone(),
-                interval_weeks: *interval_weeks,
-                window_start_minute: *window_start_minute,
-                window_end_minute: *window_end_minute,
-                starts_on_day: *starts_on_day,
-                items: vec![(*starts_on_day, lines.clone())],
-                pauses: Vec::new(),
-                skipped: BTreeSet::new(),
-                ended_from_day: None,
-                started_by: actor.clone(),
-                logged: BTreeMap::new(),
-            };
-            self.orders.insert(order_id.clone(), order);
-            return;
-        }
-        let Some(order) = self.orders.get_mut(event.order_id().as_str()) else {
-            return;
-        };
-        match event {
-            Event::StandingOrderStarted { .. } => {}
-            Event::StandingOrderPaused { from_day, until_day, .. } => {
-                order.pauses.push((*from_day, *until_day));
-            }
-            Event::StandingDateSkipped { day, .. } => {
-                order.skipped.insert(*day);
-            }
-            Event::StandingItemsChanged { from_day, lines, .. } => {
-                order.items.retain(|(from, _)| from < from_day);
-                order.items.push((*from_day, lines.clone()));
-            }
-            Event::StandingOrderEnded { from_day, .. } => order.ended_from_day = Some(*from_day),
-        }
-    }
-
     /// What the orders hear of distribution day: a date's request logged; a household
     /// erased, whose orders end that day (`clock` says which day `at_ms` is).
     pub fn hear(&mut self, event: &distribution::Event, at_ms: i64, clock: &Clock) {
@@ -564,6 +502,71 @@ fn check_lines(state: &distribution::State, lines: &[RequestLine]) -> Result<(),
         return Err(Rejection::invalid("lines", "an order needs at least one line"));
     }
     distribution::request_lines_check(state, lines)
+}
+
+impl Evolve<Event> for StandingOrders {
+    /// Folds one standing-order event.
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        let actor = &MemberId::from(at.actor);
+        if let Event::StandingOrderStarted {
+            order_id,
+            household_id,
+            need_category,
+            lines,
+            household_size,
+            zone,
+            preferred_language,
+            contact_channel,
+            kind,
+            weekdays,
+            interval_weeks,
+            window_start_minute,
+            window_end_minute,
+            starts_on_day,
+        } = event
+        {
+            let order = StandingOrder {
+                order_id: order_id.clone(),
+                household_id: household_id.clone(),
+                need_category: *need_category,
+                household_size: *household_size,
+                zone: zone.clone(),
+                preferred_language: preferred_language.clone(),
+                contact_channel: *contact_channel,
+                kind: *kind,
+                weekdays: weekdays.clone(),
+                interval_weeks: *interval_weeks,
+                window_start_minute: *window_start_minute,
+                window_end_minute: *window_end_minute,
+                starts_on_day: *starts_on_day,
+                items: vec![(*starts_on_day, lines.clone())],
+                pauses: Vec::new(),
+                skipped: BTreeSet::new(),
+                ended_from_day: None,
+                started_by: actor.clone(),
+                logged: BTreeMap::new(),
+            };
+            self.orders.insert(order_id.clone(), order);
+            return;
+        }
+        let Some(order) = self.orders.get_mut(event.order_id().as_str()) else {
+            return;
+        };
+        match event {
+            Event::StandingOrderStarted { .. } => {}
+            Event::StandingOrderPaused { from_day, until_day, .. } => {
+                order.pauses.push((*from_day, *until_day));
+            }
+            Event::StandingDateSkipped { day, .. } => {
+                order.skipped.insert(*day);
+            }
+            Event::StandingItemsChanged { from_day, lines, .. } => {
+                order.items.retain(|(from, _)| from < from_day);
+                order.items.push((*from_day, lines.clone()));
+            }
+            Event::StandingOrderEnded { from_day, .. } => order.ended_from_day = Some(*from_day),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use shared::clock::Clock;
 use shared::distribution::day::{date_of_day, day_of, iso_date, start_of_day_ms};
 use shared::envelope::Envelope;
 use shared::group;
+use shared::kernel::Evolve;
 use shared::ledger::{self, Ledger, MonthlyStatement, Transaction, TransactionStatus};
 use shared::upcast::Upcasters;
 
@@ -158,7 +159,7 @@ impl Derivation {
                 ) {
                     self.traces.insert(position, Trace::of(stored, &self.clock));
                 }
-                self.ledger.evolve(position, event);
+                self.ledger.evolve(recorded.at(), event);
             }
             group::Event::Distribution(event) => {
                 if let shared::distribution::Event::TimeZoneSet { zone, offsets } = event {

@@ -1,3 +1,4 @@
+use shared::kernel::{At, Evolve};
 use std::collections::BTreeMap;
 
 use shared::access::Role;
@@ -97,7 +98,7 @@ fn books() -> Ledger {
     ]);
     let mut ledger = Ledger::new();
     for (i, event) in events.iter().enumerate() {
-        ledger.evolve(i as u64 + 1, event);
+        ledger.evolve(At::position(i as u64 + 1), event);
     }
     ledger
 }
@@ -306,11 +307,14 @@ fn members_carry_roles_cards_current_skills_and_the_months_hours_and_absences() 
         ("ana", "Ana Ortiz", vec![Role::Coordinator, Role::Finance]),
         ("tess", "Tess, the \"packer\"", vec![Role::Volunteer]),
     ] {
-        people.evolve(&members::Event::MemberAdded {
-            member_id: MemberId::from(id),
-            name: name.to_owned(),
-            roles,
-        });
+        people.evolve(
+            At::position(1),
+            &members::Event::MemberAdded {
+                member_id: MemberId::from(id),
+                name: name.to_owned(),
+                roles,
+            },
+        );
     }
     let mut roster = Roster::new();
     for s in [

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Recorded;
 use super::day::{is_expired, is_expiring_soon};
-use super::delivery::{DeliveryKind, DeliveryStatus};
+use super::delivery::{DeliveryKind, DeliveryMove, DeliveryStatus};
 use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{AlertId, DeliveryId, HouseholdId, ItemId, LocationId, MemberId, RequestId, Zone};
@@ -402,45 +402,31 @@ impl Board {
 
     fn update_deliveries(&mut self, recorded: &Recorded) {
         let event = &recorded.event;
-        match event {
-            Event::DeliveryScheduled { .. } => self.add_delivery(event),
-            Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
-                self.delivery_mut(delivery_id, |d| {
-                    d.driver_id = Some(driver_id.clone());
-                    d.status = DeliveryStatus::Assigned;
-                })
-            }
-            Event::HouseholdConfirmed { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.confirmed = true);
-            }
-            Event::DeliveryStarted { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
-            }
-            Event::DeliveryCompleted { delivery_id, .. } => {
+        let cancelled = match event {
+            Event::DeliveryScheduled { .. } => return self.add_delivery(event),
+            Event::RequestCancelled { cancelled_delivery_ids, .. } => cancelled_delivery_ids,
+            _ => {
+                let Some((delivery_id, step)) = DeliveryMove::of(event) else { return };
                 let by = (recorded.actor.clone(), recorded.recorded_at_ms);
-                self.delivery_mut(delivery_id, |d| {
-                    d.status = DeliveryStatus::Completed;
-                    d.completed = Some(by);
-                });
-            }
-            Event::DeliveryCompletionUndone { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| {
-                    d.completed = None;
-                    d.status = match d.kind {
-                        DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
-                        DeliveryKind::Pickup => DeliveryStatus::Scheduled,
+                return self.delivery_mut(delivery_id, |d| {
+                    step.make(d.kind, &mut d.status, &mut d.driver_id, &mut d.confirmed);
+                    match step {
+                        DeliveryMove::Completed => d.completed = Some(by),
+                        DeliveryMove::CompletionUndone => d.completed = None,
+                        _ => {}
                     }
                 });
             }
-            Event::DeliveryFailed { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
-            }
-            Event::RequestCancelled { cancelled_delivery_ids, .. } => {
-                for delivery_id in cancelled_delivery_ids {
-                    self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Cancelled);
-                }
-            }
-            _ => {}
+        };
+        for delivery_id in cancelled {
+            self.delivery_mut(delivery_id, |d| {
+                DeliveryMove::Cancelled.make(
+                    d.kind,
+                    &mut d.status,
+                    &mut d.driver_id,
+                    &mut d.confirmed,
+                );
+            });
         }
     }
 

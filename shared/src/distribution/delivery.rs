@@ -45,6 +45,71 @@ impl DeliveryStatus {
     }
 }
 
+/// How an event moves a delivery it names: the one table of a delivery's status, by which
+/// the board's cards and a request's progress both move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeliveryMove<'a> {
+    Claimed(&'a MemberId),
+    Confirmed,
+    Started,
+    Completed,
+    /// Back where it was before the handover: a delivery on the road, a pickup waiting for
+    /// the household.
+    CompletionUndone,
+    Failed,
+    /// The request was cancelled: whatever was still to happen will not.
+    Cancelled,
+}
+
+impl<'a> DeliveryMove<'a> {
+    /// The delivery `event` moves, and how. A request's cancellation moves each of its
+    /// active deliveries ([`DeliveryMove::Cancelled`]), so it is not one of these.
+    pub fn of(event: &'a Event) -> Option<(&'a DeliveryId, DeliveryMove<'a>)> {
+        let (delivery_id, step) = match event {
+            Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
+                (delivery_id, DeliveryMove::Claimed(driver_id))
+            }
+            Event::HouseholdConfirmed { delivery_id, .. } => (delivery_id, DeliveryMove::Confirmed),
+            Event::DeliveryStarted { delivery_id, .. } => (delivery_id, DeliveryMove::Started),
+            Event::DeliveryCompleted { delivery_id, .. } => (delivery_id, DeliveryMove::Completed),
+            Event::DeliveryCompletionUndone { delivery_id, .. } => {
+                (delivery_id, DeliveryMove::CompletionUndone)
+            }
+            Event::DeliveryFailed { delivery_id, .. } => (delivery_id, DeliveryMove::Failed),
+            _ => return None,
+        };
+        Some((delivery_id, step))
+    }
+
+    /// Moves a delivery of `kind` with this `status`, `driver` and confirmation.
+    pub fn make(
+        self,
+        kind: DeliveryKind,
+        status: &mut DeliveryStatus,
+        driver: &mut Option<MemberId>,
+        confirmed: &mut bool,
+    ) {
+        match self {
+            DeliveryMove::Claimed(driver_id) => {
+                *driver = Some(driver_id.clone());
+                *status = DeliveryStatus::Assigned;
+            }
+            DeliveryMove::Confirmed => *confirmed = true,
+            DeliveryMove::Started => *status = DeliveryStatus::OutForDelivery,
+            DeliveryMove::Completed => *status = DeliveryStatus::Completed,
+            DeliveryMove::CompletionUndone => {
+                *status = match kind {
+                    DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
+                    DeliveryKind::Pickup => DeliveryStatus::Scheduled,
+                }
+            }
+            DeliveryMove::Failed => *status = DeliveryStatus::Failed,
+            DeliveryMove::Cancelled if status.is_active() => *status = DeliveryStatus::Cancelled,
+            DeliveryMove::Cancelled => {}
+        }
+    }
+}
+
 /// How long after completing a delivery its driver may take it back: a tap on the wrong
 /// card is noticed at once or not at all.
 pub const UNDO_COMPLETION_MS: i64 = 10 * 60_000;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::delivery::{DeliveryKind, DeliveryStatus};
+use super::delivery::{DeliveryKind, DeliveryMove, DeliveryStatus};
 use super::event::Event;
 use super::id::{DeliveryId, ItemId, MemberId};
 use super::request::RequestLine;
@@ -151,6 +151,11 @@ impl RequestProgress {
 
     /// Updates the progress with an event of this request. Holds no rules.
     pub fn apply(&mut self, event: &Event) {
+        if let Some((delivery_id, step)) = DeliveryMove::of(event) {
+            self.delivery_mut(delivery_id, |d| {
+                step.make(d.kind, &mut d.status, &mut d.driver_id, &mut d.confirmed);
+            });
+        }
         match event {
             Event::StockChecked { lines, .. } => {
                 self.last_check_short = Some(lines.iter().any(|line| line.shortfall > 0));
@@ -171,25 +176,17 @@ impl RequestProgress {
                     self.line_mut(&a.item_id, |line| line.reserved -= a.quantity);
                 }
                 self.lines.iter_mut().for_each(|line| line.scheduled = 0);
-                for d in self.deliveries.iter_mut().filter(|d| d.status.is_active()) {
-                    d.status = DeliveryStatus::Cancelled;
+                for d in &mut self.deliveries {
+                    DeliveryMove::Cancelled.make(
+                        d.kind,
+                        &mut d.status,
+                        &mut d.driver_id,
+                        &mut d.confirmed,
+                    );
                 }
             }
             Event::DeliveryScheduled { .. } => self.apply_scheduled(event),
-            Event::DeliveryClaimed { delivery_id, driver_id, .. } => {
-                self.delivery_mut(delivery_id, |d| {
-                    d.driver_id = Some(driver_id.clone());
-                    d.status = DeliveryStatus::Assigned;
-                })
-            }
-            Event::HouseholdConfirmed { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.confirmed = true);
-            }
-            Event::DeliveryStarted { delivery_id, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::OutForDelivery);
-            }
-            Event::DeliveryCompleted { delivery_id, issued, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Completed);
+            Event::DeliveryCompleted { issued, .. } => {
                 for a in issued {
                     self.line_mut(&a.item_id, |line| {
                         line.reserved -= a.quantity;
@@ -198,15 +195,7 @@ impl RequestProgress {
                     });
                 }
             }
-            Event::DeliveryCompletionUndone { delivery_id, returned, .. } => {
-                // Back where it was before the handover: a delivery on the road, a pickup
-                // waiting for the household.
-                self.delivery_mut(delivery_id, |d| {
-                    d.status = match d.kind {
-                        DeliveryKind::Delivery => DeliveryStatus::OutForDelivery,
-                        DeliveryKind::Pickup => DeliveryStatus::Scheduled,
-                    }
-                });
+            Event::DeliveryCompletionUndone { returned, .. } => {
                 for a in returned {
                     self.line_mut(&a.item_id, |line| {
                         line.reserved += a.quantity;
@@ -215,8 +204,7 @@ impl RequestProgress {
                     });
                 }
             }
-            Event::DeliveryFailed { delivery_id, lines, .. } => {
-                self.delivery_mut(delivery_id, |d| d.status = DeliveryStatus::Failed);
+            Event::DeliveryFailed { lines, .. } => {
                 for l in lines {
                     self.line_mut(&l.item_id, |line| line.scheduled -= l.quantity);
                 }

@@ -14,7 +14,7 @@ use super::grant::{Grant, GrantStage};
 use super::id::{AccountId, DonationId, GrantId, TransactionId};
 use super::money::Currency;
 use super::transaction::{Posting, Transaction, TransactionStatus};
-use crate::kernel::Rejection;
+use crate::kernel::{At, Evolve, Rejection};
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ledger {
@@ -116,49 +116,6 @@ impl Ledger {
             }
         }
         Ok(())
-    }
-
-    /// Folds one event in, at its position in the log. Never fails and holds no rules.
-    pub fn evolve(&mut self, position: u64, event: &Event) {
-        match event {
-            Event::TransactionRecorded { transaction_id: id, donor: Some(donor), .. }
-                if donor.personal_data.is_some() =>
-            {
-                self.sealed_donors.insert(id.to_string());
-            }
-            Event::GoodsDonationRecorded { donation_id: id, donor: Some(donor), .. }
-                if donor.personal_data.is_some() =>
-            {
-                self.sealed_donors.insert(id.to_string());
-            }
-            Event::DonorErased { donor_of, .. } => {
-                self.erased_donors.insert(donor_of.clone());
-            }
-            _ => {}
-        }
-        match event {
-            Event::AccountOpened { account_id, name, kind } => {
-                let account = Account {
-                    account_id: account_id.clone(),
-                    name: name.clone(),
-                    kind: *kind,
-                    balance_cents: 0,
-                    closed: false,
-                };
-                self.accounts.entry(account_id.clone()).or_insert(account);
-            }
-            Event::AccountClosed { account_id, .. } => {
-                if let Some(account) = self.accounts.get_mut(account_id) {
-                    account.closed = true;
-                }
-            }
-            Event::TransactionRecorded { .. } => self.evolve_recorded(position, event),
-            Event::ExpenseApproved { .. }
-            | Event::ExpenseDeclined { .. }
-            | Event::ExpensePaid { .. } => self.evolve_expense(position, event),
-            Event::TransactionReversed { .. } => self.evolve_reversal(position, event),
-            _ => self.evolve_other(position, event),
-        }
     }
 
     fn evolve_recorded(&mut self, position: u64, event: &Event) {
@@ -393,5 +350,51 @@ fn evolve_grant(grant: &mut Grant, event: &Event) {
             grant.receipts.push(transaction_id.clone());
         }
         _ => {}
+    }
+}
+
+impl Evolve<Event> for Ledger {
+    /// Folds one event in, at its position in the log. Never fails and holds no rules.
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        let position = at.position;
+        match event {
+            Event::TransactionRecorded { transaction_id: id, donor: Some(donor), .. }
+                if donor.personal_data.is_some() =>
+            {
+                self.sealed_donors.insert(id.to_string());
+            }
+            Event::GoodsDonationRecorded { donation_id: id, donor: Some(donor), .. }
+                if donor.personal_data.is_some() =>
+            {
+                self.sealed_donors.insert(id.to_string());
+            }
+            Event::DonorErased { donor_of, .. } => {
+                self.erased_donors.insert(donor_of.clone());
+            }
+            _ => {}
+        }
+        match event {
+            Event::AccountOpened { account_id, name, kind } => {
+                let account = Account {
+                    account_id: account_id.clone(),
+                    name: name.clone(),
+                    kind: *kind,
+                    balance_cents: 0,
+                    closed: false,
+                };
+                self.accounts.entry(account_id.clone()).or_insert(account);
+            }
+            Event::AccountClosed { account_id, .. } => {
+                if let Some(account) = self.accounts.get_mut(account_id) {
+                    account.closed = true;
+                }
+            }
+            Event::TransactionRecorded { .. } => self.evolve_recorded(position, event),
+            Event::ExpenseApproved { .. }
+            | Event::ExpenseDeclined { .. }
+            | Event::ExpensePaid { .. } => self.evolve_expense(position, event),
+            Event::TransactionReversed { .. } => self.evolve_reversal(position, event),
+            _ => self.evolve_other(position, event),
+        }
     }
 }

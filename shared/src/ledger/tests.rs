@@ -11,6 +11,7 @@ mod transaction;
 use super::*;
 use crate::kernel::MemberId;
 use crate::kernel::day::{MS_PER_DAY, day_of_date};
+use crate::kernel::{At, Evolve};
 
 /// 2025-01-20, a Monday.
 pub(crate) const TODAY: i64 = 20_108;
@@ -49,7 +50,7 @@ pub(crate) fn with_chart(more: Vec<Event>) -> Vec<Event> {
 pub(crate) fn ledger_after(given: &[Event]) -> Ledger {
     let mut ledger = Ledger::new();
     for (i, event) in given.iter().enumerate() {
-        ledger.evolve(i as u64 + 1, event);
+        ledger.evolve(At::position(i as u64 + 1), event);
     }
     ledger
 }

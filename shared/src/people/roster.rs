@@ -16,8 +16,8 @@ use super::shift::Shift;
 use super::skill::{self, SkillEntry};
 use super::template::ShiftTemplate;
 use crate::clock::Clock;
-use crate::kernel::MemberId;
 use crate::kernel::day::MS_PER_DAY;
+use crate::kernel::{At, Evolve, MemberId};
 
 /// The burnout window: hours are counted over the last four weeks.
 pub const WINDOW_DAYS: i64 = 28;
@@ -153,8 +153,56 @@ impl Roster {
         loads.into_values().collect()
     }
 
+    fn evolve_more(&mut self, event: &Event) {
+        match event {
+            Event::CommitmentMade { .. } => {
+                if let Some(commitment) = Commitment::made(event) {
+                    let id = commitment.commitment_id.clone();
+                    self.commitments.entry(id).or_insert(commitment);
+                }
+            }
+            Event::CommitmentEnded { commitment_id, on_day, .. } => {
+                if let Some(commitment) = self.commitments.get_mut(commitment_id) {
+                    commitment.ended_on_day = Some(*on_day);
+                }
+            }
+            Event::ShiftPlanned { .. } => {
+                if let Some(shift) = Shift::planned(event) {
+                    self.shifts.entry(shift.shift_id.clone()).or_insert(shift);
+                }
+            }
+            Event::ShiftCancelled { shift_id, .. }
+            | Event::SignedUpForShift { shift_id, .. }
+            | Event::WithdrewFromShift { shift_id, .. }
+            | Event::CheckedInToShift { shift_id, .. }
+            | Event::CheckedOutOfShift { shift_id, .. }
+            | Event::ShiftTimesCorrected { shift_id, .. }
+            | Event::ShiftAbsenceRecorded { shift_id, .. } => {
+                if let Some(shift) = self.shifts.get_mut(shift_id) {
+                    shift.evolve(event);
+                }
+            }
+            Event::ShiftTemplateDefined { .. } => {
+                if let Some(template) = ShiftTemplate::defined(event) {
+                    self.templates.entry(template.template_id.clone()).or_insert(template);
+                }
+            }
+            Event::ShiftTemplateEnded { template_id, on_day, .. } => {
+                if let Some(template) = self.templates.get_mut(template_id) {
+                    template.ended_on_day = Some(*on_day);
+                }
+            }
+            Event::AgreementAdopted { .. }
+            | Event::AgreementChanged { .. }
+            | Event::AgreementReviewed { .. } => Agreement::evolve(&mut self.agreement, event),
+            _ => {}
+        }
+    }
+}
+
+impl Evolve<Event> for Roster {
     /// Folds one event in. Never fails and holds no rules: `decide` already made them.
-    pub fn evolve(&mut self, event: &Event) {
+    fn evolve(&mut self, _at: At<'_>, event: &Event) {
         match event {
             Event::RoleAssigned { role_card_id, member_id, contact: Some(_), .. }
             | Event::RoleHandedOver {
@@ -203,52 +251,6 @@ impl Roster {
                 skill::evolve(self.skills.entry(member_id.clone()).or_default(), event);
             }
             _ => self.evolve_more(event),
-        }
-    }
-
-    fn evolve_more(&mut self, event: &Event) {
-        match event {
-            Event::CommitmentMade { .. } => {
-                if let Some(commitment) = Commitment::made(event) {
-                    let id = commitment.commitment_id.clone();
-                    self.commitments.entry(id).or_insert(commitment);
-                }
-            }
-            Event::CommitmentEnded { commitment_id, on_day, .. } => {
-                if let Some(commitment) = self.commitments.get_mut(commitment_id) {
-                    commitment.ended_on_day = Some(*on_day);
-                }
-            }
-            Event::ShiftPlanned { .. } => {
-                if let Some(shift) = Shift::planned(event) {
-                    self.shifts.entry(shift.shift_id.clone()).or_insert(shift);
-                }
-            }
-            Event::ShiftCancelled { shift_id, .. }
-            | Event::SignedUpForShift { shift_id, .. }
-            | Event::WithdrewFromShift { shift_id, .. }
-            | Event::CheckedInToShift { shift_id, .. }
-            | Event::CheckedOutOfShift { shift_id, .. }
-            | Event::ShiftTimesCorrected { shift_id, .. }
-            | Event::ShiftAbsenceRecorded { shift_id, .. } => {
-                if let Some(shift) = self.shifts.get_mut(shift_id) {
-                    shift.evolve(event);
-                }
-            }
-            Event::ShiftTemplateDefined { .. } => {
-                if let Some(template) = ShiftTemplate::defined(event) {
-                    self.templates.entry(template.template_id.clone()).or_insert(template);
-                }
-            }
-            Event::ShiftTemplateEnded { template_id, on_day, .. } => {
-                if let Some(template) = self.templates.get_mut(template_id) {
-                    template.ended_on_day = Some(*on_day);
-                }
-            }
-            Event::AgreementAdopted { .. }
-            | Event::AgreementChanged { .. }
-            | Event::AgreementReviewed { .. } => Agreement::evolve(&mut self.agreement, event),
-            _ => {}
         }
     }
 }

@@ -13,6 +13,7 @@ mod skill;
 use super::*;
 use crate::kernel::Role;
 use crate::kernel::day::{MS_PER_DAY, day_of};
+use crate::kernel::{At, Evolve};
 use crate::members;
 
 /// The day number of [`NOW_MS`]: 2025-01-20, a Monday.
@@ -32,18 +33,21 @@ pub(crate) fn members() -> Members {
         ("eve", vec![Role::Volunteer]),
     ];
     for (id, roles) in people {
-        members.evolve(&members::Event::MemberAdded {
-            member_id: MemberId::from(id),
-            name: id.to_uppercase(),
-            roles,
-        });
+        members.evolve(
+            At::position(1),
+            &members::Event::MemberAdded {
+                member_id: MemberId::from(id),
+                name: id.to_uppercase(),
+                roles,
+            },
+        );
     }
     members
 }
 
 pub(crate) fn roster_after(given: &[Event]) -> Roster {
     let mut roster = Roster::new();
-    given.iter().for_each(|event| roster.evolve(event));
+    given.iter().for_each(|event| roster.evolve(At::position(1), event));
     roster
 }
 

@@ -4,6 +4,7 @@
 //! month, and agrees with a plain reference; the ledger built live (across a snapshot
 //! restart) equals the ledger rebuilt from scratch at every step.
 
+use crate::kernel::{At, Evolve};
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -32,7 +33,7 @@ fn simulate(seed: u64, chaos_percent: u64, count: usize) -> Vec<(u64, Event)> {
 
 fn fold(events: &[(u64, Event)]) -> Ledger {
     let mut ledger = Ledger::new();
-    events.iter().for_each(|(position, event)| ledger.evolve(*position, event));
+    events.iter().for_each(|(position, event)| ledger.evolve(At::position(*position), event));
     ledger
 }
 
@@ -174,7 +175,7 @@ proptest! {
                 let json = serde_json::to_string(&live).expect("the ledger serialises");
                 live = serde_json::from_str(&json).expect("the ledger deserialises");
             }
-            live.evolve(*position, event);
+            live.evolve(At::position(*position), event);
             prop_assert_eq!(&live, &fold(&events[..=i]));
         }
     }

@@ -4,6 +4,7 @@
 //! the members over the limit.
 
 use crate::clock::Clock;
+use crate::kernel::{At, Evolve};
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
@@ -86,7 +87,7 @@ proptest! {
                 let json = serde_json::to_string(&live).expect("the roster serialises");
                 live = serde_json::from_str(&json).expect("the roster deserialises");
             }
-            live.evolve(event);
+            live.evolve(At::position(1), event);
             prop_assert_eq!(&live, &roster_after(&events[..=i]));
         }
     }

@@ -339,7 +339,7 @@ fn plan(
     if !text.utf8 {
         notes.push("The file is not UTF-8: it was read as Windows-1252.".to_owned());
     }
-    let total_lines = text.text.lines().count();
+    let total_lines = sheet::line_count(&text.text);
     progress.total.store(total_lines, Ordering::Relaxed);
     let mut rows = sheet::rows(&text.text, separator);
     let (header, below) = match sheet::find_header(&mut rows, columns) {

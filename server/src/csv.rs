@@ -44,6 +44,12 @@ pub fn row(fields: &[&str]) -> String {
     String::from_utf8(bytes).expect("a CSV line of UTF-8 fields is UTF-8")
 }
 
+/// A fieldless enum's name as serde writes it (`snake_case` where the type says so): the
+/// same word in a CSV column as in the API's JSON.
+pub fn name_of<T: serde::Serialize>(value: &T) -> &'static str {
+    serde_variant::to_variant_name(value).unwrap_or_default()
+}
+
 /// Cents as a decimal amount: `-1234` is `-12.34`.
 pub fn amount(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };

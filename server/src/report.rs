@@ -16,7 +16,7 @@ use shared::ledger::MonthlyStatement;
 use shared::people::PeopleMonth;
 use shared::view::MonthView;
 
-use crate::csv::{amount, row};
+use crate::csv::{amount, name_of, row};
 use crate::history::History;
 use crate::log::{Log, ReadError};
 use crate::projections::decode;
@@ -106,8 +106,7 @@ pub fn to_csv(report: &MonthView) -> String {
     durations("request_to_delivery", "all", &d.request_to_delivery);
     // In the workflow's order, not the alphabet's.
     for stage in Stage::OPEN {
-        let name = serde_json::to_value(stage).unwrap_or_default();
-        let name = name.as_str().unwrap_or_default();
+        let name = name_of(&stage);
         if let Some(stays) = d.time_in_stage.get(name) {
             durations("time_in_stage", name, stays);
         }
@@ -118,8 +117,8 @@ pub fn to_csv(report: &MonthView) -> String {
     for wait in &d.longest_waits {
         put("longest_waits", wait.request_id.as_str(), "number", wait.number.to_string());
         put("longest_waits", wait.request_id.as_str(), "waited_minutes", minutes(wait.waited_ms));
-        let stage = serde_json::to_value(wait.longest_stage).unwrap_or_default();
-        put("longest_waits", wait.request_id.as_str(), "longest_stage", text(&stage));
+        let stage = name_of(&wait.longest_stage).to_owned();
+        put("longest_waits", wait.request_id.as_str(), "longest_stage", stage);
     }
     put("feedback", "all", "count", d.feedback.count.to_string());
     for (rating, count) in &d.feedback.ratings {
@@ -162,20 +161,10 @@ pub fn to_csv(report: &MonthView) -> String {
     if let Some(money) = &report.money {
         put("money", "all", "opening", amount(money.opening.cents));
         for line in &money.income {
-            put(
-                "money_income",
-                &text(&serde_json::to_value(line.kind).unwrap_or_default()),
-                "net",
-                amount(line.line.cents),
-            );
+            put("money_income", name_of(&line.kind), "net", amount(line.line.cents));
         }
         for line in &money.expenses {
-            put(
-                "money_expenses",
-                &text(&serde_json::to_value(line.kind).unwrap_or_default()),
-                "net",
-                amount(line.line.cents),
-            );
+            put("money_expenses", name_of(&line.kind), "net", amount(line.line.cents));
         }
         put("money", "all", "other", amount(money.other.cents));
         put("money", "all", "closing", amount(money.closing.cents));

@@ -245,7 +245,7 @@ fn report_view(i: I18n, report: &Report) -> impl IntoView + use<> {
     let actions = (!actions.is_empty()).then(|| {
         let items = actions
             .iter()
-            .map(|a| view! { <li>{format!("{}: {}", a.command, a.count)}</li> })
+            .map(|a| view! { <li>{format!("{}: {}", command_words(i, &a.command), a.count)}</li> })
             .collect_view();
         view! {
             <h3>{i.t(if committed { "import.created" } else { "import.will_create" })}</h3>
@@ -307,9 +307,33 @@ fn sign_ins_view(i: I18n, report: &Report) -> Option<impl IntoView + use<>> {
     })
 }
 
+/// A command's name in the page's language ("Add a member"); its type for one the files do
+/// not name yet.
+fn command_words(i: I18n, command_type: &str) -> String {
+    let text = i.lang.get().text(&format!("command.{command_type}"));
+    if text.is_empty() { command_type.to_owned() } else { text.to_owned() }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Adding a command: a member must be allowed to send it and a screen must be able to
+    /// name it, in every language.
+    #[test]
+    fn every_command_a_member_sends_has_roles_and_words_in_every_language() {
+        crate::i18n::loaded();
+        for command_type in shared::access::COMMAND_TYPES {
+            assert!(
+                !shared::access::roles_for_command(command_type).is_empty(),
+                "{command_type}: no role may send it"
+            );
+            for lang in crate::i18n::Lang::ALL {
+                let key = format!("command.{command_type}");
+                assert!(!lang.text(&key).is_empty(), "{}: {key}", lang.tag());
+            }
+        }
+    }
 
     #[test]
     fn only_the_kinds_whose_every_command_the_roles_allow_are_offered() {

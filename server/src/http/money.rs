@@ -23,7 +23,7 @@ use super::AppState;
 use super::api::caught_up;
 use super::error::ApiError;
 use super::session::SignedIn;
-use crate::csv::{amount, row};
+use crate::csv::{amount, name_of, row};
 
 /// `GET /api/ledger` filters; dates are ISO (`2026-11-01`), inclusive.
 #[derive(Debug, Default, Deserialize)]
@@ -259,15 +259,13 @@ fn statement_csv(s: &MonthlyStatement) -> String {
     let mut line = |section: &str, name: &str, line: &Line| {
         out.push_str(&row(&[section, name, &amount(line.cents), &money, &positions(line)]));
     };
-    let kind = |k: AccountKind| {
-        serde_json::to_value(k).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-    };
+    let kind = |k: AccountKind| name_of(&k);
     line("opening", "money held", &s.opening);
     for c in &s.income {
-        line("income", &kind(c.kind), &c.line);
+        line("income", kind(c.kind), &c.line);
     }
     for c in &s.expenses {
-        line("expense", &kind(c.kind), &c.line);
+        line("expense", kind(c.kind), &c.line);
     }
     line("other", "payables and opening balances", &s.other);
     line("closing", "money held", &s.closing);

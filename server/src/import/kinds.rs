@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::csv::name_of;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use shared::access::Role;
@@ -434,11 +435,9 @@ impl<'k> Planner<'k> {
         let mut changed = false;
         if category_now.is_none() {
             let unit = if unit.is_empty() { "unit" } else { unit };
-            let category_name = serde_json::to_value(category).unwrap_or(Value::Null);
-            let text =
-                format!("Register item {name} ({}, {unit})", category_name.as_str().unwrap_or(""));
+            let text = format!("Register item {name} ({}, {unit})", name_of(&category));
             let command = json!({"type": "RegisterItem", "item_id": item_id, "name": name,
-                "category": category_name, "unit": unit});
+                "category": category, "unit": unit});
             self.plan(line, command, text);
             self.known.items.insert(item_id.clone(), ((*name).to_owned(), category));
             self.known.item_by_name.insert(name.to_lowercase(), item_id.clone());
@@ -512,14 +511,11 @@ impl<'k> Planner<'k> {
             return Err(errors);
         }
         let mut changed = false;
-        let role_names = |roles: &[Role]| {
-            roles.iter().map(|r| serde_json::to_value(r).unwrap_or(Value::Null)).collect::<Vec<_>>()
-        };
         match self.known.members.get(&member_id).cloned() {
             None => {
                 let text = format!("Add member {member_id} ({})", join_roles(&role_list));
                 let command = json!({"type": "AddMember", "member_id": member_id, "name": name,
-                    "roles": role_names(&role_list)});
+                    "roles": role_list});
                 self.plan(line, command, text);
                 self.known.members.insert(member_id.clone(), role_list);
                 changed = true;
@@ -531,7 +527,7 @@ impl<'k> Planner<'k> {
                 if all.len() > held.len() {
                     let text = format!("Give {member_id} the roles {}", join_roles(&all));
                     let command = json!({"type": "ChangeRoles", "member_id": member_id,
-                        "roles": role_names(&all)});
+                        "roles": all});
                     self.plan(line, command, text);
                     self.known.members.insert(member_id.clone(), all);
                     changed = true;
@@ -727,10 +723,9 @@ impl<'k> Planner<'k> {
         for (account_id, class) in [(&asset, AccountClass::Asset), (&other, other_class)] {
             if !self.known.accounts.contains_key(account_id) {
                 let kind = account_kind_for(account_id, class);
-                let kind_name = serde_json::to_value(kind).unwrap_or(Value::Null);
                 let text = format!("Open account {account_id}");
                 let command = json!({"type": "OpenAccount", "account_id": account_id,
-                    "name": title_case(account_id), "kind": kind_name});
+                    "name": title_case(account_id), "kind": kind});
                 self.plan(line, command, text);
                 self.known.accounts.insert(account_id.clone(), (account_id.clone(), kind));
             }
@@ -895,11 +890,7 @@ fn skill_words(skill: &Skill) -> String {
 }
 
 fn join_roles(roles: &[Role]) -> String {
-    roles
-        .iter()
-        .filter_map(|r| serde_json::to_value(r).ok()?.as_str().map(str::to_owned))
-        .collect::<Vec<_>>()
-        .join(", ")
+    roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// A sign-in id from a name: ASCII letters and digits, `.` between words ("Ana María" is

@@ -22,7 +22,8 @@ use std::sync::Arc;
 use serde_json::Value;
 use shared::distribution::{self, Event::HouseholdErased};
 use shared::group::{self, Command};
-use shared::personal::{PersonalData, SealedField, sealed_field};
+use shared::kind::CommandKind;
+use shared::personal::{PersonalData, SealedField, sealing};
 use tokio::sync::watch;
 
 use crate::auth::{AuthError, AuthStore};
@@ -224,10 +225,13 @@ impl Group {
     /// fields the server fills filled (a time zone's offsets, from this machine's tz
     /// database, whatever the client sent), and the rest parsed. `kind` is the command's
     /// type, already checked against the sender's roles.
-    pub fn take_in(&self, kind: &str, mut raw: Value) -> Result<Command, Unfit> {
+    pub fn take_in(&self, kind: CommandKind, mut raw: Value) -> Result<Command, Unfit> {
         self.seal(kind, &mut raw)?;
         let invalid = |code, message| Unfit::Invalid { code, message };
         let mut command = Command::from_json(raw).map_err(|m| invalid("invalid_command", m))?;
+        if command.kind() != kind {
+            return Err(invalid("invalid_command", format!("not a {kind}")));
+        }
         if let Command::Distribution(distribution::Command::SetTimeZone { zone, offsets }) =
             &mut command
         {
@@ -240,9 +244,9 @@ impl Group {
     /// ciphertext ever reaches `decide` and the log, where [`shared::personal::SEALED_FIELDS`]
     /// says the command carries it. Clients send the clear form as an object
     /// `{name, phone, address, notes}`; anything else in those fields is refused.
-    pub fn seal(&self, kind: &str, command: &mut Value) -> Result<(), Unfit> {
+    pub fn seal(&self, kind: CommandKind, command: &mut Value) -> Result<(), Unfit> {
         let invalid = |message: String| Unfit::Invalid { code: "invalid_command", message };
-        let Some(&SealedField { path, owner_field, key_prefix, .. }) = sealed_field(kind) else {
+        let Some(&SealedField { path, owner_field, key_prefix, .. }) = sealing(kind) else {
             return Ok(());
         };
         let owner = command
@@ -276,12 +280,13 @@ impl Group {
 
     /// A role contact's key is the holder's own for that card ([`role_key`]): the holder the
     /// command names, or for `SetRoleContact` the card's current holder.
-    fn role_holder(&self, kind: &str, command: &Value) -> Option<String> {
+    fn role_holder(&self, kind: CommandKind, command: &Value) -> Option<String> {
+        use shared::people::CommandKind as P;
         let named = |field: &str| command.get(field).and_then(Value::as_str).map(str::to_owned);
         match kind {
-            "AssignRole" => named("member_id"),
-            "HandOverRole" => named("to_member_id"),
-            "SetRoleContact" => {
+            CommandKind::People(P::AssignRole) => named("member_id"),
+            CommandKind::People(P::HandOverRole) => named("to_member_id"),
+            CommandKind::People(P::SetRoleContact) => {
                 let card = named("role_card_id")?;
                 self.live.read(|p| {
                     let card = p.people.role_card(&card)?;

@@ -148,12 +148,12 @@ impl<'a> Importer<'a> {
             if dry_run {
                 stand_in_for_personal_data(&mut command);
             }
-            let taken = if dry_run {
-                Command::from_json(command)
-            } else {
-                self.group.take_in(&kind_name, command).map_err(|unfit| match unfit {
+            let taken = match Command::known_kind(&command) {
+                Err(message) => Err(message),
+                Ok(_) if dry_run => Command::from_json(command),
+                Ok(kind) => self.group.take_in(kind, command).map_err(|unfit| match unfit {
                     Unfit::Invalid { message, .. } | Unfit::Unavailable(message) => message,
-                })
+                }),
             };
             match taken {
                 Ok(command) => {

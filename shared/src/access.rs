@@ -7,45 +7,13 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::kernel::Role;
-
-/// The distribution-day commands a member may send (`RecordContactView` is the server's
-/// own, so it is not here).
-const DISTRIBUTION_COMMANDS: [&str; 29] = [
-    "RegisterItem",
-    "RegisterLocation",
-    "RegisterPartner",
-    "SetLowStockThreshold",
-    "RegisterDriver",
-    "ReceiveStock",
-    "AdjustStock",
-    "TransferStock",
-    "LogRequest",
-    "CheckStock",
-    "ReserveStock",
-    "ReleaseStock",
-    "CancelRequest",
-    "RecordFeedback",
-    "ScheduleDelivery",
-    "ClaimDelivery",
-    "ConfirmWithHousehold",
-    "StartDelivery",
-    "CompleteDelivery",
-    "FailDelivery",
-    "RaiseProcurementAlert",
-    "ResolveProcurementAlert",
-    "EraseHousehold",
-    "RegisterHousehold",
-    "AddZone",
-    "RemoveZone",
-    "SetLateAfter",
-    "SetTimeZone",
-    "UndoCompletion",
-];
+use crate::kind::CommandKind;
 
 /// Every command type a member may send, in the order the matrix tests walk them: each
-/// part's own list, joined, so a new command is listed once, beside its enum.
+/// part's own list (generated from its enum), joined, without the server's own
+/// `RecordContactView`.
 pub const COMMAND_TYPES: [&str; 80] = concat(&[
-    &DISTRIBUTION_COMMANDS,
+    crate::distribution::Command::TYPES,
     crate::members::Command::TYPES,
     crate::limits::Command::TYPES,
     crate::people::Command::TYPES,
@@ -53,21 +21,39 @@ pub const COMMAND_TYPES: [&str; 80] = concat(&[
     crate::standing::Command::TYPES,
 ]);
 
-/// Joins lists at compile time; a wrong total length fails the build.
+/// Joins lists at compile time, leaving out the server's own command; a wrong total length
+/// fails the build.
 const fn concat<const N: usize>(parts: &[&[&'static str]]) -> [&'static str; N] {
     let mut out = [""; N];
     let (mut at, mut part) = (0, 0);
     while part < parts.len() {
         let mut i = 0;
         while i < parts[part].len() {
-            out[at] = parts[part][i];
-            at += 1;
+            if !same(parts[part][i], "RecordContactView") {
+                out[at] = parts[part][i];
+                at += 1;
+            }
             i += 1;
         }
         part += 1;
     }
     assert!(at == N, "COMMAND_TYPES has the wrong length");
     out
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Every role that does the group's work: all but the auditor, who only reads.
@@ -81,81 +67,120 @@ const MEMBERS_AT_WORK: [Role; 7] = [
     Role::Volunteer,
 ];
 
-/// The roles allowed to send a command, by its type tag.
-pub fn roles_for_command(command_type: &str) -> &'static [Role] {
+/// The roles allowed to send a command of this kind: the one table. It is an exhaustive
+/// match, so a new command does not compile until it has its roles here.
+pub fn roles_for(kind: CommandKind) -> &'static [Role] {
+    use crate::distribution::CommandKind as D;
+    use crate::members::CommandKind as M;
+    use crate::standing::CommandKind as S;
     use Role::*;
-    match command_type {
-        "RegisterItem" | "RegisterLocation" | "RegisterPartner" | "SetLowStockThreshold" => {
-            &[Coordinator, Logistics]
-        }
-        "ReceiveStock" | "AdjustStock" | "TransferStock" => &[Coordinator, Logistics],
-        "LogRequest" | "RegisterHousehold" => &[Coordinator, Communications, Liaison],
-        "CheckStock" | "ReserveStock" | "ReleaseStock" | "ScheduleDelivery" => {
-            &[Coordinator, Logistics]
-        }
-        "CancelRequest" => &[Coordinator, Logistics, Communications, Liaison],
-        "ConfirmWithHousehold" => &[Coordinator, Communications, Liaison],
-        "ClaimDelivery" => &[Driver],
-        "StartDelivery" | "CompleteDelivery" | "FailDelivery" | "UndoCompletion" => {
-            &[Driver, Coordinator, Logistics]
-        }
-        // The group's zones and when a request is late.
-        "AddZone" | "RemoveZone" | "SetLateAfter" | "SetTimeZone" => &[Coordinator],
-        "RecordFeedback" => &[Coordinator, Communications, Liaison, Driver, Volunteer],
-        "RaiseProcurementAlert" | "ResolveProcurementAlert" => &[Coordinator, Logistics, Finance],
-        "RegisterDriver" | "AddMember" | "ChangeRoles" | "RemoveMember" => &[Coordinator],
-        // A household's standing orders: those who keep in touch with households.
-        "StartStandingOrder"
-        | "PauseStandingOrder"
-        | "SkipStandingDate"
-        | "ChangeStandingItems"
-        | "EndStandingOrder" => &[Coordinator, Communications, Liaison],
-        // The server logs each date itself; a coordinator or logistics may log one early.
-        "LogStandingOccurrence" => &[Coordinator, Logistics],
-        // Destroys the household's key: its personal data is gone for good.
-        "EraseHousehold" => &[Coordinator, Liaison],
-        _ => roles_for_people_and_money(command_type),
+    match kind {
+        CommandKind::Distribution(kind) => match kind {
+            D::RegisterItem
+            | D::RegisterLocation
+            | D::RegisterPartner
+            | D::SetLowStockThreshold => &[Coordinator, Logistics],
+            D::ReceiveStock | D::AdjustStock | D::TransferStock => &[Coordinator, Logistics],
+            D::LogRequest | D::RegisterHousehold => &[Coordinator, Communications, Liaison],
+            D::CheckStock | D::ReserveStock | D::ReleaseStock | D::ScheduleDelivery => {
+                &[Coordinator, Logistics]
+            }
+            D::CancelRequest => &[Coordinator, Logistics, Communications, Liaison],
+            D::ConfirmWithHousehold => &[Coordinator, Communications, Liaison],
+            D::ClaimDelivery => &[Driver],
+            // Only the delivery's own driver among drivers (`may_take_delivery_step`).
+            D::StartDelivery | D::CompleteDelivery | D::FailDelivery | D::UndoCompletion => {
+                &[Driver, Coordinator, Logistics]
+            }
+            // The group's zones, its clock and when a request is late.
+            D::AddZone | D::RemoveZone | D::SetLateAfter | D::SetTimeZone => &[Coordinator],
+            D::RecordFeedback => &[Coordinator, Communications, Liaison, Driver, Volunteer],
+            D::RaiseProcurementAlert | D::ResolveProcurementAlert => {
+                &[Coordinator, Logistics, Finance]
+            }
+            D::RegisterDriver => &[Coordinator],
+            // Destroys the household's key: its personal data is gone for good.
+            D::EraseHousehold => &[Coordinator, Liaison],
+            // The server's own record of an opening of contact details: no member sends it.
+            D::RecordContactView => &[],
+        },
+        CommandKind::Members(kind) => match kind {
+            M::AddMember | M::ChangeRoles | M::RemoveMember => &[Coordinator],
+        },
+        CommandKind::Limits(kind) => match kind {
+            crate::limits::CommandKind::SetGroupLimits
+            | crate::limits::CommandKind::SetHouseholdRetention => &[Coordinator],
+        },
+        CommandKind::People(kind) => roles_for_people(kind),
+        CommandKind::Ledger(kind) => roles_for_money(kind),
+        // A household's standing orders: those who keep in touch with households. The
+        // server logs each date itself; a coordinator or logistics may log one early.
+        CommandKind::Standing(kind) => match kind {
+            S::StartStandingOrder
+            | S::PauseStandingOrder
+            | S::SkipStandingDate
+            | S::ChangeStandingItems
+            | S::EndStandingOrder => &[Coordinator, Communications, Liaison],
+            S::LogStandingOccurrence => &[Coordinator, Logistics],
+        },
     }
 }
 
-/// People: coordinators manage role cards, limits and the agreement; everyone at work keeps
-/// their own skills, commitments and shifts (`decide` checks it is their own unless a
-/// coordinator, or logistics for shifts, acts). Money: finance records; finance and
-/// coordinators approve.
-fn roles_for_people_and_money(command_type: &str) -> &'static [Role] {
+/// People: coordinators manage role cards and the agreement; everyone at work keeps their
+/// own skills, commitments and shifts (`decide` checks it is their own unless a
+/// coordinator, or logistics for shifts, acts).
+fn roles_for_people(kind: crate::people::CommandKind) -> &'static [Role] {
+    use crate::people::CommandKind as P;
     use Role::*;
-    match command_type {
-        "SetGroupLimits"
-        | "SetHouseholdRetention"
-        | "DefineRoleCard"
-        | "ReviseRoleCard"
-        | "AssignRole"
-        | "HandOverRole"
-        | "RenewRoleTerm"
-        | "SetRoleBackup"
-        | "SetRoleContact"
-        | "EndRole"
-        | "EraseRoleContact" => &[Coordinator],
-        "AdoptAgreement" | "ChangeAgreement" | "ReviewAgreement" => &[Coordinator],
-        "RecordSkill" | "RemoveSkill" | "MakeCommitment" | "EndCommitment" => &MEMBERS_AT_WORK,
-        "SignUpForShift" | "WithdrawFromShift" | "CheckInToShift" | "CheckOutOfShift" => {
+    match kind {
+        P::DefineRoleCard
+        | P::ReviseRoleCard
+        | P::AssignRole
+        | P::HandOverRole
+        | P::RenewRoleTerm
+        | P::SetRoleBackup
+        | P::SetRoleContact
+        | P::EndRole
+        | P::EraseRoleContact => &[Coordinator],
+        P::AdoptAgreement | P::ChangeAgreement | P::ReviewAgreement => &[Coordinator],
+        P::RecordSkill | P::RemoveSkill | P::MakeCommitment | P::EndCommitment => &MEMBERS_AT_WORK,
+        P::SignUpForShift | P::WithdrawFromShift | P::CheckInToShift | P::CheckOutOfShift => {
             &MEMBERS_AT_WORK
         }
-        "PlanShift" | "CancelShift" | "CorrectShiftTimes" | "RecordShiftAbsence" => {
+        P::PlanShift | P::CancelShift | P::CorrectShiftTimes | P::RecordShiftAbsence => {
             &[Coordinator, Logistics]
         }
-        "DefineShiftTemplate" | "EndShiftTemplate" => &[Coordinator, Logistics],
-        "OpenAccount"
-        | "CloseAccount"
-        | "RecordTransaction"
-        | "PayExpense"
-        | "ReverseTransaction"
-        | "RecordGoodsDonation"
-        | "ReverseGoodsDonation" => &[Finance],
-        "ApplyForGrant" | "RecordGrantAward" | "RecordGrantDecline" | "ReceiveGrant" => &[Finance],
-        "ApproveExpense" | "DeclineExpense" | "EraseDonor" => &[Finance, Coordinator],
-        _ => &[],
+        P::DefineShiftTemplate | P::EndShiftTemplate => &[Coordinator, Logistics],
     }
+}
+
+/// Money: finance records; finance and coordinators approve and erase a donor.
+fn roles_for_money(kind: crate::ledger::CommandKind) -> &'static [Role] {
+    use crate::ledger::CommandKind as L;
+    use Role::*;
+    match kind {
+        L::OpenAccount
+        | L::CloseAccount
+        | L::RecordTransaction
+        | L::PayExpense
+        | L::ReverseTransaction
+        | L::RecordGoodsDonation
+        | L::ReverseGoodsDonation => &[Finance],
+        L::ApplyForGrant | L::RecordGrantAward | L::RecordGrantDecline | L::ReceiveGrant => {
+            &[Finance]
+        }
+        L::ApproveExpense | L::DeclineExpense | L::EraseDonor => &[Finance, Coordinator],
+    }
+}
+
+/// The roles allowed to send a command, by its type tag; none for a type there is not.
+pub fn roles_for_command(command_type: &str) -> &'static [Role] {
+    CommandKind::from_name(command_type).map_or(&[], roles_for)
+}
+
+/// Whether a member holding `roles` may send a command of this kind.
+pub fn may_send_kind(roles: &[Role], kind: CommandKind) -> bool {
+    roles_for(kind).iter().any(|allowed| roles.contains(allowed))
 }
 
 /// Whether a member holding `roles` may send a command of this type.

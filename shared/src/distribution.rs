@@ -55,7 +55,7 @@ pub use board::{
     AlertCard, Board, Column, DeliveryCard, DriverLane, Late, Overdue, RequestCard, StockWarning,
 };
 pub use catalog::{Catalog, ItemCategory, ItemEntry, LocationKind, PartnerKind};
-pub use command::{Command, DeliveryStep};
+pub use command::{Command, CommandKind, DeliveryStep};
 pub use delivery::{DeliveryKind, DeliveryMove, DeliveryStatus, FailureReason, UNDO_COMPLETION_MS};
 pub use event::Event;
 pub use feedback::FeedbackFrom;

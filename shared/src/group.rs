@@ -14,6 +14,7 @@ use crate::access::Role;
 use crate::clock::Clock;
 use crate::distribution::{self, Context, Rejection};
 use crate::kernel::{At, Evolve};
+use crate::kind::CommandKind;
 use crate::ledger::{self, Ledger};
 use crate::limits::{self, GroupLimits};
 use crate::members::{self, Members};
@@ -65,15 +66,21 @@ pub struct State {
 }
 
 impl Command {
-    pub fn command_type(&self) -> &'static str {
+    /// Which command this is, without its fields.
+    pub fn kind(&self) -> CommandKind {
         match self {
-            Command::Distribution(c) => c.command_type(),
-            Command::Members(c) => c.command_type(),
-            Command::People(c) => c.command_type(),
-            Command::Ledger(c) => c.command_type(),
-            Command::Limits(c) => c.command_type(),
-            Command::Standing(c) => c.command_type(),
+            Command::Distribution(c) => CommandKind::Distribution(c.kind()),
+            Command::Members(c) => CommandKind::Members(c.kind()),
+            Command::People(c) => CommandKind::People(c.kind()),
+            Command::Ledger(c) => CommandKind::Ledger(c.kind()),
+            Command::Limits(c) => CommandKind::Limits(c.kind()),
+            Command::Standing(c) => CommandKind::Standing(c.kind()),
         }
+    }
+
+    /// The type name, as written in the `type` tag.
+    pub fn command_type(&self) -> &'static str {
+        self.kind().name()
     }
 
     /// The stream the command's events are appended to.
@@ -88,32 +95,28 @@ impl Command {
         }
     }
 
-    /// The `type` tag of a command in JSON, checked to be one this build knows, so a
-    /// caller can authorize before it parses the rest.
-    pub fn known_type(value: &Value) -> Result<&str, String> {
-        let kind = type_tag(value)?;
-        if crate::access::COMMAND_TYPES.contains(&kind) {
-            Ok(kind)
-        } else {
-            Err(format!("unknown command type `{kind}`"))
-        }
+    /// The kind of a command in JSON (its `type` tag), checked to be one members send, so
+    /// a caller can authorize before it parses the rest.
+    pub fn known_kind(value: &Value) -> Result<CommandKind, String> {
+        let name = type_tag(value)?;
+        CommandKind::from_name(name)
+            .filter(|kind| kind.is_sent_by_members())
+            .ok_or_else(|| format!("unknown command type `{name}`"))
     }
 
     /// Parses a command from JSON, naming the problem in words a client developer can act on.
     pub fn from_json(value: Value) -> Result<Command, String> {
-        let kind = Command::known_type(&value)?;
-        let parsed = if members::Command::TYPES.contains(&kind) {
-            members::Command::deserialize(value).map(Command::Members)
-        } else if people::Command::TYPES.contains(&kind) {
-            people::Command::deserialize(value).map(Command::People)
-        } else if ledger::Command::TYPES.contains(&kind) {
-            ledger::Command::deserialize(value).map(Command::Ledger)
-        } else if limits::Command::TYPES.contains(&kind) {
-            limits::Command::deserialize(value).map(Command::Limits)
-        } else if standing::Command::TYPES.contains(&kind) {
-            standing::Command::deserialize(value).map(Command::Standing)
-        } else {
-            distribution::Command::deserialize(value).map(Command::Distribution)
+        let parsed = match Command::known_kind(&value)? {
+            CommandKind::Distribution(_) => {
+                distribution::Command::deserialize(value).map(Command::Distribution)
+            }
+            CommandKind::Members(_) => members::Command::deserialize(value).map(Command::Members),
+            CommandKind::People(_) => people::Command::deserialize(value).map(Command::People),
+            CommandKind::Ledger(_) => ledger::Command::deserialize(value).map(Command::Ledger),
+            CommandKind::Limits(_) => limits::Command::deserialize(value).map(Command::Limits),
+            CommandKind::Standing(_) => {
+                standing::Command::deserialize(value).map(Command::Standing)
+            }
         };
         parsed.map_err(|e| e.to_string())
     }

@@ -17,8 +17,56 @@ pub use id::MemberId;
 
 /// Declares a part's command or event enum and, from its one list of variants, the type
 /// names (`TYPES`, as written in the `type` tag) and each value's (the function named after
-/// `fn`), so no name is written twice.
+/// `fn`), so no name is written twice. With `kind`, also the enum's kinds: a fieldless
+/// twin enum (`Kind::ALL`, `Kind::name`) and each value's (`kind()`), which the access
+/// table is keyed by.
 macro_rules! named_variants {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident { $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)? }
+            ),* $(,)?
+        }
+        fn $name_fn:ident;
+        kind $kind:ident;
+    ) => {
+        crate::kernel::named_variants! {
+            $(#[$meta])*
+            pub enum $name {
+                $( $(#[$variant_meta])* $variant { $( $(#[$field_meta])* $field: $ty ),* } ),*
+            }
+            fn $name_fn;
+        }
+
+        /// Which command this is, without its fields.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $kind {
+            $( $variant ),*
+        }
+
+        impl $kind {
+            /// Every kind, in the order the enum declares them.
+            pub const ALL: &'static [$kind] = &[$($kind::$variant),*];
+
+            /// The type name, as written in the `type` tag.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( $kind::$variant => stringify!($variant), )*
+                }
+            }
+        }
+
+        impl $name {
+            /// Which command this is.
+            pub fn kind(&self) -> $kind {
+                match self {
+                    $( $name::$variant { .. } => $kind::$variant, )*
+                }
+            }
+        }
+    };
     (
         $(#[$meta:meta])*
         pub enum $name:ident {

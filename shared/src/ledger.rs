@@ -31,7 +31,7 @@ mod tests;
 pub use account::{Account, AccountClass, AccountKind};
 pub use approval::APPROVER_ROLES;
 pub use books::{Entry, Ledger};
-pub use command::Command;
+pub use command::{Command, CommandKind};
 pub use event::Event;
 pub use goods::{GoodsDonation, GoodsReversal};
 pub use grant::{Grant, GrantStage};

@@ -6,6 +6,8 @@
 //!
 //! - [`kernel`]: what every part shares: ids, days, field checks, `Rejection`, `Context`,
 //!   `Role`.
+//! - [`kind`]: `CommandKind`, which command without its fields: what the access and
+//!   sealing tables are keyed by.
 //! - [`access`]: roles, and which role may send which command and see which view.
 //! - [`clock`]: the group's time zone as a table of offsets: local days and clock times.
 //! - [`envelope`]: the stored record of one event (position, stream, hash chain) and its
@@ -34,6 +36,7 @@ pub mod distribution;
 pub mod envelope;
 pub mod group;
 pub mod kernel;
+pub mod kind;
 pub mod ledger;
 pub mod limits;
 pub mod members;

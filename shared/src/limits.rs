@@ -51,6 +51,7 @@ pub enum Command {
     },
 }
 fn command_type;
+kind CommandKind;
 }
 
 impl Command {

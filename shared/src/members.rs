@@ -28,6 +28,7 @@ pub enum Command {
     RemoveMember { member_id: MemberId },
 }
 fn command_type;
+kind CommandKind;
 }
 
 crate::kernel::named_variants! {

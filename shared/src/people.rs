@@ -30,7 +30,7 @@ mod tests;
 pub use agreement::{
     Agreement, AgreementText, FIRST_REVIEW_AFTER_DAYS, MAX_AGREEMENT_CHARS, REVIEW_REMINDER_DAYS,
 };
-pub use command::Command;
+pub use command::{Command, CommandKind};
 pub use commitment::{Commitment, MAX_COMMITMENT_MINUTES, Recurrence};
 pub use event::Event;
 pub use id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};

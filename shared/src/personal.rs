@@ -84,3 +84,8 @@ const fn sealed(
 pub fn sealed_field(command_type: &str) -> Option<&'static SealedField> {
     SEALED_FIELDS.iter().find(|field| field.command_type == command_type)
 }
+
+/// Where a command of this kind carries personal data, if it does.
+pub fn sealing(kind: crate::kind::CommandKind) -> Option<&'static SealedField> {
+    sealed_field(kind.name())
+}

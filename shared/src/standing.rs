@@ -75,6 +75,7 @@ pub enum Command {
     LogStandingOccurrence { order_id: StandingOrderId, day: i64 },
 }
 fn command_type;
+kind CommandKind;
 }
 
 impl Command {

@@ -55,17 +55,15 @@ pub async fn post_command(
     }
     // Authorize on the type alone, before parsing the rest: a member who may not send a
     // command learns nothing about how to make it valid.
-    let kind = Command::known_type(&body.command)
-        .map_err(|message| {
-            counted(Outcome::Invalid, ApiError::bad_request("unknown_command", message))
-        })?
-        .to_owned();
-    if !access::may_send(member.roles(), &kind) {
+    let kind = Command::known_kind(&body.command).map_err(|message| {
+        counted(Outcome::Invalid, ApiError::bad_request("unknown_command", message))
+    })?;
+    if !access::may_send_kind(member.roles(), kind) {
         let error = ApiError::forbidden(format!("your roles do not allow {kind}"));
         return Err(counted(Outcome::Forbidden, error));
     }
     let fingerprint = fingerprint(member.member.member_id.as_str(), &body.command);
-    let command = state.group.take_in(&kind, body.command).map_err(|unfit| {
+    let command = state.group.take_in(kind, body.command).map_err(|unfit| {
         let error = match unfit {
             Unfit::Invalid { code, message } => ApiError::bad_request(code, message),
             Unfit::Unavailable(message) => ApiError::unavailable(message),

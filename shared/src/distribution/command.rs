@@ -15,6 +15,7 @@ use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, StockSource};
 use crate::clock::Offset;
 
+crate::kernel::named_variants! {
 /// Every command of the distribution-day workflow. The acting member and the time are not
 /// fields: they come in the [`Context`](super::Context) passed to `decide`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,6 +238,9 @@ pub enum Command {
         household_id: HouseholdId,
     },
 }
+fn command_type;
+kind CommandKind;
+}
 
 impl Command {
     /// The stream the command's events are appended to.
@@ -274,42 +278,6 @@ impl Command {
             | Command::RecordContactView { household_id, .. } => {
                 format!("household-{household_id}")
             }
-        }
-    }
-
-    /// The serde tag of the command, for logs and metrics.
-    pub fn command_type(&self) -> &'static str {
-        match self {
-            Command::RegisterItem { .. } => "RegisterItem",
-            Command::RegisterLocation { .. } => "RegisterLocation",
-            Command::RegisterPartner { .. } => "RegisterPartner",
-            Command::SetLowStockThreshold { .. } => "SetLowStockThreshold",
-            Command::RegisterDriver { .. } => "RegisterDriver",
-            Command::ReceiveStock { .. } => "ReceiveStock",
-            Command::AdjustStock { .. } => "AdjustStock",
-            Command::TransferStock { .. } => "TransferStock",
-            Command::LogRequest { .. } => "LogRequest",
-            Command::CheckStock { .. } => "CheckStock",
-            Command::ReserveStock { .. } => "ReserveStock",
-            Command::ReleaseStock { .. } => "ReleaseStock",
-            Command::CancelRequest { .. } => "CancelRequest",
-            Command::RecordFeedback { .. } => "RecordFeedback",
-            Command::ScheduleDelivery { .. } => "ScheduleDelivery",
-            Command::ClaimDelivery { .. } => "ClaimDelivery",
-            Command::ConfirmWithHousehold { .. } => "ConfirmWithHousehold",
-            Command::StartDelivery { .. } => "StartDelivery",
-            Command::CompleteDelivery { .. } => "CompleteDelivery",
-            Command::FailDelivery { .. } => "FailDelivery",
-            Command::RaiseProcurementAlert { .. } => "RaiseProcurementAlert",
-            Command::ResolveProcurementAlert { .. } => "ResolveProcurementAlert",
-            Command::RegisterHousehold { .. } => "RegisterHousehold",
-            Command::EraseHousehold { .. } => "EraseHousehold",
-            Command::RecordContactView { .. } => "RecordContactView",
-            Command::AddZone { .. } => "AddZone",
-            Command::RemoveZone { .. } => "RemoveZone",
-            Command::SetLateAfter { .. } => "SetLateAfter",
-            Command::SetTimeZone { .. } => "SetTimeZone",
-            Command::UndoCompletion { .. } => "UndoCompletion",
         }
     }
 }

@@ -114,6 +114,7 @@ pub enum Command {
     },
 }
 fn command_type;
+kind CommandKind;
 }
 
 impl Command {

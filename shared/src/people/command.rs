@@ -187,6 +187,7 @@ pub enum Command {
     },
 }
 fn command_type;
+kind CommandKind;
 }
 
 impl Command {

@@ -13,6 +13,7 @@ use shared::members::Member;
 use shared::wire::Snapshot;
 
 use crate::api::{self, Failure};
+use crate::ctx::kinds;
 use crate::ctx::{Ctx, use_ctx};
 use crate::i18n::{I18n, Lang, use_i18n};
 use crate::incoming::Incoming;
@@ -343,14 +344,17 @@ fn Shell(
         let current = move || (ctx.route.get() == route).then_some("page");
         view! { <a href=href aria-current=current>{move || i.t(key)}</a> }
     };
-    let may_intake = ctx.may("LogRequest");
+    let may_intake = ctx.may(kinds::Distribution::LogRequest);
     let drives = ctx.has_role(Role::Driver);
     let audits = ctx.may_view(access::View::Log);
     let imports = !import::allowed(|command| ctx.may(command)).is_empty();
     // Once the first board is drawn, the other screens' modules are fetched in the
     // background (and again when the connection comes back, for any that failed).
-    let settings = ctx.may("AddZone") || ctx.may("SetLateAfter") || ctx.may("SetTimeZone");
-    let standing = ctx.may("StartStandingOrder") || ctx.may("LogStandingOccurrence");
+    let settings = ctx.may(kinds::Distribution::AddZone)
+        || ctx.may(kinds::Distribution::SetLateAfter)
+        || ctx.may(kinds::Distribution::SetTimeZone);
+    let standing = ctx.may(kinds::Standing::StartStandingOrder)
+        || ctx.may(kinds::Standing::LogStandingOccurrence);
     let offered = Offered { audit: audits, import: imports, settings, standing };
     let preloaded = StoredValue::new(false);
     Effect::new(move || {

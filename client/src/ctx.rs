@@ -4,9 +4,20 @@
 
 use leptos::prelude::*;
 use shared::access::{self, Role, View};
+use shared::kind::CommandKind;
 use shared::members::Member;
 
 use crate::live::Live;
+
+/// Each part's command kinds, for [`Ctx::may`]: `kinds::Distribution::ClaimDelivery`.
+pub mod kinds {
+    pub use shared::distribution::CommandKind as Distribution;
+    pub use shared::ledger::CommandKind as Money;
+    pub use shared::limits::CommandKind as Limits;
+    pub use shared::members::CommandKind as Members;
+    pub use shared::people::CommandKind as People;
+    pub use shared::standing::CommandKind as Standing;
+}
 use crate::outbox::{Action, Outbox};
 use crate::route::Route;
 
@@ -23,9 +34,11 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Whether the member's roles allow `command_type`: only allowed actions are offered.
-    pub fn may(&self, command_type: &str) -> bool {
-        self.me.with_value(|me| access::may_send(&me.roles, command_type))
+    /// Whether the member's roles allow commands of this kind: only allowed actions are
+    /// offered.
+    pub fn may(&self, kind: impl Into<CommandKind>) -> bool {
+        let kind = kind.into();
+        self.me.with_value(|me| access::may_send_kind(&me.roles, kind))
     }
 
     /// Whether the member's roles may read `view` (and download links of the same data).

@@ -119,10 +119,10 @@ impl<'a> Importer<'a> {
         }
         let roles = self.group.read(|p| p.members.roles_of(actor.as_str()).to_vec());
         let denied: Vec<&str> = kind
-            .command_types()
+            .command_kinds()
             .iter()
-            .copied()
-            .filter(|c| !shared::access::may_send(&roles, c))
+            .filter(|c| !shared::access::may_send_kind(&roles, **c))
+            .map(|c| c.name())
             .collect();
         if !denied.is_empty() {
             return Err(ImportError::Forbidden(format!(

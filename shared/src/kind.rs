@@ -54,6 +54,19 @@ impl CommandKind {
     }
 }
 
+macro_rules! from_part {
+    ($($part:ident => $variant:ident),*) => {
+        $(impl From<$part::CommandKind> for CommandKind {
+            fn from(kind: $part::CommandKind) -> CommandKind {
+                CommandKind::$variant(kind)
+            }
+        })*
+    };
+}
+
+from_part!(distribution => Distribution, members => Members, people => People,
+    ledger => Ledger, limits => Limits, standing => Standing);
+
 impl std::fmt::Display for CommandKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())

@@ -174,6 +174,8 @@ pub mod import {
 
     use serde::{Deserialize, Serialize};
 
+    use crate::kind::CommandKind;
+
     /// What a spreadsheet can hold, as the import's path names it.
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(rename_all = "snake_case")]
@@ -214,16 +216,28 @@ pub mod import {
 
         /// The commands an import of this kind may send: the importing member must be
         /// allowed every one of them (and a screen offers the kind only then).
-        pub fn command_types(self) -> &'static [&'static str] {
+        pub fn command_kinds(self) -> &'static [CommandKind] {
+            use crate::distribution::CommandKind as D;
+            use crate::ledger::CommandKind as L;
+            use CommandKind::{Distribution, Ledger};
             match self {
-                Kind::Items => {
-                    &["RegisterItem", "RegisterLocation", "SetLowStockThreshold", "AdjustStock"]
+                Kind::Items => &[
+                    Distribution(D::RegisterItem),
+                    Distribution(D::RegisterLocation),
+                    Distribution(D::SetLowStockThreshold),
+                    Distribution(D::AdjustStock),
+                ],
+                Kind::Members => &[
+                    CommandKind::Members(crate::members::CommandKind::AddMember),
+                    CommandKind::Members(crate::members::CommandKind::ChangeRoles),
+                    CommandKind::People(crate::people::CommandKind::RecordSkill),
+                ],
+                Kind::Partners => &[Distribution(D::RegisterPartner)],
+                Kind::Households => &[Distribution(D::RegisterHousehold)],
+                Kind::Donations => &[Ledger(L::OpenAccount), Ledger(L::RecordTransaction)],
+                Kind::Expenses => {
+                    &[Ledger(L::OpenAccount), Ledger(L::RecordTransaction), Ledger(L::PayExpense)]
                 }
-                Kind::Members => &["AddMember", "ChangeRoles", "RecordSkill"],
-                Kind::Partners => &["RegisterPartner"],
-                Kind::Households => &["RegisterHousehold"],
-                Kind::Donations => &["OpenAccount", "RecordTransaction"],
-                Kind::Expenses => &["OpenAccount", "RecordTransaction", "PayExpense"],
             }
         }
     }

@@ -12,6 +12,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
+use shared::kind::CommandKind;
 use shared::view::import::{Kind, Phase, Progress, Report, RowError};
 use web_sys::{File, HtmlInputElement};
 
@@ -22,8 +23,8 @@ use crate::ui::form::{Choice, slug};
 
 /// The kinds a member may import: those whose every command their roles allow (the server
 /// asks the same of the importing member).
-pub fn allowed(may: impl Fn(&str) -> bool) -> Vec<Kind> {
-    Kind::ALL.into_iter().filter(|kind| kind.command_types().iter().all(|c| may(c))).collect()
+pub fn allowed(may: impl Fn(CommandKind) -> bool) -> Vec<Kind> {
+    Kind::ALL.into_iter().filter(|kind| kind.command_kinds().iter().all(|c| may(*c))).collect()
 }
 
 /// The import's address: a dry run, or the import itself with the dry run's hash.
@@ -339,7 +340,7 @@ mod tests {
     fn only_the_kinds_whose_every_command_the_roles_allow_are_offered() {
         let finance = ["RecordTransaction", "OpenAccount", "PayExpense"];
         assert_eq!(
-            allowed(|command| finance.contains(&command)),
+            allowed(|command| finance.contains(&command.name())),
             [Kind::Donations, Kind::Expenses]
         );
         assert_eq!(allowed(|_| true).len(), Kind::ALL.len());

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::distribution::{Command, ContactChannel, NeedCategory, RequestLine, Urgency};
 use shared::personal::PersonalData;
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
@@ -92,7 +93,7 @@ impl LineInput {
 pub fn IntakeScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    if !ctx.may("LogRequest") {
+    if !ctx.may(kinds::Distribution::LogRequest) {
         return view! { <main><p data-testid="not-allowed">{move || i.t("error.not_allowed")}</p></main> }.into_any();
     }
     let need = RwSignal::new("food".to_owned());

@@ -18,6 +18,7 @@ use shared::ledger::{
 use shared::view::LedgerView;
 
 use crate::api::{self, Failure};
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
@@ -111,7 +112,7 @@ fn LedgerSection(period: RwSignal<String>) -> impl IntoView {
     view! {
         <section class="ledger print-hide" data-testid="ledger">
             <h2>{move || i.t("money.ledger")}</h2>
-            {move || chart.get().filter(|_| ctx.may("RecordTransaction"))
+            {move || chart.get().filter(|_| ctx.may(kinds::Money::RecordTransaction))
                 .map(|(accounts, threshold)| view! { <RecordForm accounts=accounts threshold=threshold /> })}
             <div class="toolbar">
                 <Choice id="ledger-status" label="ledger.status" options=statuses value=status />
@@ -168,15 +169,15 @@ fn transactions_view(
             let amount = t.postings.iter().filter(|p| p.amount_cents > 0).map(|p| p.amount_cents).sum::<i64>();
             let awaiting = t.status == TransactionStatus::AwaitingPayment;
             let id = t.transaction_id.to_string();
-            let approve = (awaiting && t.needs_approval && t.approved_by.is_none() && ctx.may("ApproveExpense") && t.recorded_by.as_str() != me)
+            let approve = (awaiting && t.needs_approval && t.approved_by.is_none() && ctx.may(kinds::Money::ApproveExpense) && t.recorded_by.as_str() != me)
                 .then(|| button("approve", "ledger.approve", Command::ApproveExpense { transaction_id: id.as_str().into() }));
             let payable = awaiting && (!t.needs_approval || t.approved_by.is_some());
-            let pay = (payable && ctx.may("PayExpense")).then(|| {
+            let pay = (payable && ctx.may(kinds::Money::PayExpense)).then(|| {
                 let today = format::day_of(ctx.now.get_untracked());
                 button("pay", "ledger.pay", Command::PayExpense { transaction_id: id.as_str().into(), paid_on_day: today })
             });
             let note = (awaiting && t.needs_approval && t.approved_by.is_none()).then(|| i.t("ledger.needs_approval"));
-            let reverse = (books::reversible(t) && ctx.may("ReverseTransaction")).then(|| {
+            let reverse = (books::reversible(t) && ctx.may(kinds::Money::ReverseTransaction)).then(|| {
                 let chosen = (id.clone(), t.description.clone());
                 view! {
                     <button type="button" class="secondary" data-testid="reverse"

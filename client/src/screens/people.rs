@@ -14,6 +14,7 @@ use shared::access::View;
 use shared::limits::Command as LimitsCommand;
 use shared::view::RosterView;
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::Action;
@@ -47,20 +48,20 @@ pub fn PeopleScreen() -> impl IntoView {
                     <skills::CommitmentsSection view=view />
                 }
             })}
-            {ctx.may("PlanShift").then(|| view! { <shifts::ShiftAdmin roster=roster /> })}
-            {ctx.may("MakeCommitment").then(|| view! { <skills::CommitmentForm roster=roster /> })}
+            {ctx.may(kinds::People::PlanShift).then(|| view! { <shifts::ShiftAdmin roster=roster /> })}
+            {ctx.may(kinds::People::MakeCommitment).then(|| view! { <skills::CommitmentForm roster=roster /> })}
             {move || roster.get().map(|view| view! { <roles::RoleCards view=view /> })}
-            {ctx.may("AssignRole").then(|| view! { <roles::RoleCardForm roster=roster /> })}
+            {ctx.may(kinds::People::AssignRole).then(|| view! { <roles::RoleCardForm roster=roster /> })}
             {move || roster.get().map(|view| view! { <Loads view=view.clone() /> <skills::SkillsSection view=view /> })}
             {ctx.may_view(View::Roster).then(|| {
                 let month = format::month_of(format::day_of(ctx.now.get_untracked()));
                 let href = format!("/api/exports/members.csv?month={month}");
                 view! { <p><a href=href download>{move || i.t("people.members_csv")}</a></p> }
             })}
-            {ctx.may("RecordSkill").then(|| view! { <skills::SkillForm /> })}
+            {ctx.may(kinds::People::RecordSkill).then(|| view! { <skills::SkillForm /> })}
             {move || roster.get().map(|view| view! { <agreement::AgreementSection view=view /> })}
-            {ctx.may("ChangeAgreement").then(|| view! { <agreement::AgreementForm roster=roster /> })}
-            {ctx.may("SetHouseholdRetention").then(|| view! { <RetentionForm roster=roster /> })}
+            {ctx.may(kinds::People::ChangeAgreement).then(|| view! { <agreement::AgreementForm roster=roster /> })}
+            {ctx.may(kinds::Limits::SetHouseholdRetention).then(|| view! { <RetentionForm roster=roster /> })}
         </main>
     }
 }

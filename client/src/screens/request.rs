@@ -13,6 +13,7 @@ use shared::distribution::{
 use shared::view::Contact;
 
 use crate::api::{self, Failure};
+use crate::ctx::kinds;
 use crate::ctx::{Ctx, use_ctx};
 use crate::i18n::{I18n, use_i18n};
 use crate::live;
@@ -205,21 +206,24 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
     let i = use_i18n();
     let ctx = use_ctx();
     let id = StoredValue::new(request_id.clone());
-    let check = (ctx.may("CheckStock") && matches!(stage, Stage::Logged | Stage::AwaitingStock))
-        .then(|| {
-            view! {
-                <ActionButton test_id="check-stock" label="action.check_stock_button"
-                    action=move || id.with_value(|id| check_stock(i, id)) />
-            }
-        });
+    let check = (ctx.may(kinds::Distribution::CheckStock)
+        && matches!(stage, Stage::Logged | Stage::AwaitingStock))
+    .then(|| {
+        view! {
+            <ActionButton test_id="check-stock" label="action.check_stock_button"
+                action=move || id.with_value(|id| check_stock(i, id)) />
+        }
+    });
     let outstanding: Vec<RequestLine> = progress
         .lines
         .iter()
         .filter(|l| l.outstanding() > 0)
         .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.outstanding() })
         .collect();
-    let reserve_button =
-        (ctx.may("ReserveStock") && !outstanding.is_empty() && stage != Stage::Logged).then(|| {
+    let reserve_button = (ctx.may(kinds::Distribution::ReserveStock)
+        && !outstanding.is_empty()
+        && stage != Stage::Logged)
+        .then(|| {
             let lines = StoredValue::new(outstanding);
             view! {
                 <ActionButton test_id="reserve" label="action.reserve_button"
@@ -235,7 +239,7 @@ fn RequestActions(request_id: String, stage: Stage, progress: RequestProgress) -
         .filter(|l| l.unscheduled() > 0)
         .map(|l| RequestLine { item_id: l.item_id.clone(), quantity: l.unscheduled() })
         .collect();
-    let schedule = (ctx.may("ScheduleDelivery") && !unscheduled.is_empty())
+    let schedule = (ctx.may(kinds::Distribution::ScheduleDelivery) && !unscheduled.is_empty())
         .then(|| view! { <ScheduleForm request_id=request_id.clone() lines=unscheduled /> });
     let deliveries = progress
         .deliveries
@@ -270,7 +274,7 @@ fn StandingOrders(request_id: String) -> impl IntoView {
             </p>
         }
     });
-    if !ctx.may("StartStandingOrder") {
+    if !ctx.may(kinds::Standing::StartStandingOrder) {
         return of_order.map(|p| p.into_any());
     }
     let prefill = Prefill {
@@ -302,7 +306,7 @@ fn StandingOrders(request_id: String) -> impl IntoView {
 fn MoreActions(request_id: String, stage: Stage) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    let cancel = (ctx.may("CancelRequest") && stage.is_open())
+    let cancel = (ctx.may(kinds::Distribution::CancelRequest) && stage.is_open())
         .then(|| view! { <CancelForm request_id=request_id.clone() /> });
     let contact =
         ctx.sees_personal_data().then(|| view! { <ContactDetails request_id=request_id /> });
@@ -388,7 +392,7 @@ fn DeliveryActions(delivery: DeliveryProgress, named: String) -> impl IntoView {
         i.t(labels::delivery_status(delivery.status)),
         driver.map(|d| format!(" · {d}")).unwrap_or_default(),
     );
-    let confirm = (ctx.may("ConfirmWithHousehold") && !delivery.confirmed)
+    let confirm = (ctx.may(kinds::Distribution::ConfirmWithHousehold) && !delivery.confirmed)
         .then(|| view! { <ConfirmForm delivery_id=id.clone() named=named.clone() /> });
     view! {
         <div class="delivery" data-testid="delivery" data-delivery-id=delivery.delivery_id.to_string()
@@ -440,7 +444,7 @@ pub fn feedback(
 fn FeedbackForm(request_id: String) -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    if !ctx.may("RecordFeedback") {
+    if !ctx.may(kinds::Distribution::RecordFeedback) {
         return None;
     }
     let from = RwSignal::new("household".to_owned());
@@ -503,7 +507,7 @@ fn ContactDetails(request_id: String) -> impl IntoView {
             <button type="button" on:click=open>{move || i.t("contact.show")}</button>
             <p class="hint">{move || i.t("contact.recorded")}</p>
             {move || shown.get().map(|answer| contact::details(i, answer))}
-            {move || erasable().filter(|_| ctx.may("EraseHousehold")).map(|household_id| view! { <EraseForm household_id shown /> })}
+            {move || erasable().filter(|_| ctx.may(kinds::Distribution::EraseHousehold)).map(|household_id| view! { <EraseForm household_id shown /> })}
         </section>
     })
 }

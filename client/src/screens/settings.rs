@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use shared::distribution::{Command, LateAfter};
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::Action;
@@ -14,7 +15,7 @@ use crate::ui::form::{ActionButton, ActionForm, Choice, Choices, Field};
 pub fn SettingsScreen() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    if !(ctx.may("AddZone") || ctx.may("SetLateAfter")) {
+    if !(ctx.may(kinds::Distribution::AddZone) || ctx.may(kinds::Distribution::SetLateAfter)) {
         return view! { <main><p data-testid="not-allowed">{move || i.t("error.not_allowed")}</p></main> }.into_any();
     }
     view! {
@@ -43,7 +44,7 @@ pub fn set_time_zone(i: I18n, zone: &str) -> Result<Action, String> {
 fn TimeZone() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    if !ctx.may("SetTimeZone") {
+    if !ctx.may(kinds::Distribution::SetTimeZone) {
         return None;
     }
     let zone = RwSignal::new(String::new());
@@ -165,7 +166,7 @@ pub fn set_late_after(i: I18n, rules: [(String, String); 5]) -> Result<Action, S
 fn LateRules() -> impl IntoView {
     let i = use_i18n();
     let ctx = use_ctx();
-    if !ctx.may("SetLateAfter") {
+    if !ctx.may(kinds::Distribution::SetLateAfter) {
         return None;
     }
     let now = ctx.live.with_untracked(|live| live.board.late_after);

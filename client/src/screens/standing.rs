@@ -10,6 +10,7 @@ use shared::standing::Command;
 use shared::view::{StandingRow, StandingView};
 
 use crate::api;
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::Action;
@@ -42,7 +43,7 @@ pub fn StandingScreen() -> impl IntoView {
                     view! { <ul class="orders" data-testid="orders">{rows}</ul> }.into_any()
                 }
             }}
-            {ctx.may("StartStandingOrder").then(|| view! { <StartOrderForm prefill=Prefill::default() on_done=on_done /> })}
+            {ctx.may(kinds::Standing::StartStandingOrder).then(|| view! { <StartOrderForm prefill=Prefill::default() on_done=on_done /> })}
         </main>
     }
 }
@@ -85,7 +86,7 @@ fn Order(row: StandingRow, today: i64, on_done: Callback<()>) -> impl IntoView {
     let skipped: Vec<String> = row.skipped.iter().map(|d| words::date(i, *d)).collect();
     let id = StoredValue::new(row.order_id.to_string());
     let running = row.ended_from_day.is_none_or(|day| day > today);
-    let manage = ctx.may("PauseStandingOrder") && running;
+    let manage = ctx.may(kinds::Standing::PauseStandingOrder) && running;
     let next_day = row.next_date;
     let pause_from = RwSignal::new(String::new());
     let pause_until = RwSignal::new(String::new());

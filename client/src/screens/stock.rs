@@ -6,6 +6,7 @@ use shared::access::View;
 use shared::distribution::day::is_expired;
 use shared::distribution::{AdjustmentReason, Command, ItemCategory, StockRow, StockSource};
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::live::Live;
@@ -105,9 +106,14 @@ pub fn StockScreen() -> impl IntoView {
             }
         })
     };
-    let may_move = ["ReceiveStock", "AdjustStock", "TransferStock", "SetLowStockThreshold"]
-        .into_iter()
-        .any(|command| ctx.may(command));
+    let may_move = [
+        kinds::Distribution::ReceiveStock,
+        kinds::Distribution::AdjustStock,
+        kinds::Distribution::TransferStock,
+        kinds::Distribution::SetLowStockThreshold,
+    ]
+    .into_iter()
+    .any(|kind| ctx.may(kind));
     view! {
         <main class="stock-screen" data-testid="stock-screen">
             <h2>{move || i.t("stock.title")}</h2>
@@ -115,10 +121,10 @@ pub fn StockScreen() -> impl IntoView {
             <div class="stock-layout" class:with-forms=may_move>
                 {may_move.then(|| view! {
                     <aside class="forms" aria-label=move || i.t("stock.forms")>
-                        {ctx.may("ReceiveStock").then(|| view! { <ReceiveForm /> })}
-                        {ctx.may("AdjustStock").then(|| view! { <AdjustForm /> })}
-                        {ctx.may("TransferStock").then(|| view! { <TransferForm /> })}
-                        {ctx.may("SetLowStockThreshold").then(|| view! { <ThresholdForm /> })}
+                        {ctx.may(kinds::Distribution::ReceiveStock).then(|| view! { <ReceiveForm /> })}
+                        {ctx.may(kinds::Distribution::AdjustStock).then(|| view! { <AdjustForm /> })}
+                        {ctx.may(kinds::Distribution::TransferStock).then(|| view! { <TransferForm /> })}
+                        {ctx.may(kinds::Distribution::SetLowStockThreshold).then(|| view! { <ThresholdForm /> })}
                     </aside>
                 })}
                 <section class="stock-list">

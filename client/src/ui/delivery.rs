@@ -10,6 +10,7 @@ use shared::distribution::{
     UNDO_COMPLETION_MS,
 };
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::Action;
@@ -61,19 +62,19 @@ pub fn DeliveryButtons(
     // A delivery is handed over once out; a pickup whenever the household comes.
     let handing_over = status == DeliveryStatus::OutForDelivery
         || (kind == DeliveryKind::Pickup && status.is_active());
-    let claim = (ctx.may("ClaimDelivery")
+    let claim = (ctx.may(kinds::Distribution::ClaimDelivery)
         && driver_id.is_none()
         && kind == DeliveryKind::Delivery
         && status == DeliveryStatus::Scheduled)
         .then(|| button("claim", "action.claim_button", "action.claim", claim));
-    let start = (ctx.may("StartDelivery")
+    let start = (ctx.may(kinds::Distribution::StartDelivery)
         && !theirs
         && kind == DeliveryKind::Delivery
         && status == DeliveryStatus::Assigned)
         .then(|| button("start", "action.start_button", "action.start", start));
-    let complete = (ctx.may("CompleteDelivery") && handing_over && !theirs)
+    let complete = (ctx.may(kinds::Distribution::CompleteDelivery) && handing_over && !theirs)
         .then(|| button("complete", "action.complete_button", "action.complete", complete));
-    let fail = (ctx.may("FailDelivery") && handing_over && !theirs).then(|| {
+    let fail = (ctx.may(kinds::Distribution::FailDelivery) && handing_over && !theirs).then(|| {
         view! {
             <details class="fail" data-testid="fail">
                 <summary>{move || i.t("fail.open")}</summary>
@@ -84,7 +85,7 @@ pub fn DeliveryButtons(
     // The undo shows while the member may still take their completion back.
     let mine = completed
         .filter(|(by, _)| status == DeliveryStatus::Completed && by.as_str() == ctx.my_id());
-    let undo = (ctx.may("UndoCompletion") && mine.is_some()).then(|| {
+    let undo = (ctx.may(kinds::Distribution::UndoCompletion) && mine.is_some()).then(|| {
         let until = mine.map_or(0, |(_, at)| at + UNDO_COMPLETION_MS);
         move || {
             (ctx.now.get() < until)

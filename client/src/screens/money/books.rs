@@ -7,6 +7,7 @@ use shared::ledger::{
     Account, AccountKind, Command, Donor, GoodsDonation, Grant, GrantStage, Transaction,
 };
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
@@ -102,8 +103,9 @@ pub fn Grants(grants: Vec<Grant>, accounts: Vec<Account>) -> impl IntoView {
         })
         .collect_view();
     let listed = !grants.is_empty();
-    let form =
-        ctx.may("ApplyForGrant").then(|| view! { <GrantForm grants=grants accounts=accounts /> });
+    let form = ctx
+        .may(kinds::Money::ApplyForGrant)
+        .then(|| view! { <GrantForm grants=grants accounts=accounts /> });
     view! {
         <section class="grants print-hide" data-testid="grants">
             <h2>{i.t("grant.title")}</h2>
@@ -301,7 +303,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
     let total: i64 =
         goods.iter().filter(|g| g.reversed.is_none()).map(|g| g.estimated_value_cents).sum();
     let correcting = RwSignal::new(None::<(String, String)>);
-    let may_reverse = ctx.may("ReverseGoodsDonation");
+    let may_reverse = ctx.may(kinds::Money::ReverseGoodsDonation);
     let member = |id: &str| ctx.live.with_untracked(|live| live.member_name(id).to_owned());
     let rows = goods
         .iter()
@@ -348,7 +350,7 @@ pub fn Goods(goods: Vec<GoodsDonation>) -> impl IntoView {
             <p class="hint">{i.tf("goods.total", &[("amount", &format::money(total))])}</p>
             <GoodsReversal correcting=correcting />
             <div class="table-wrap"><table><tbody>{rows}</tbody></table></div>
-            {ctx.may("RecordGoodsDonation").then(|| view! {
+            {ctx.may(kinds::Money::RecordGoodsDonation).then(|| view! {
                 <details class="manage">
                     <summary>{i.t("goods.record")}</summary>
                     <ActionForm test_id="goods-form" submit="goods.record" action=action on_done=on_done>

@@ -8,6 +8,7 @@ use shared::people::{Command, Shift};
 use shared::view::RosterView;
 
 use super::skills;
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
@@ -79,12 +80,12 @@ fn shift_row(i: I18n, s: &Shift, me: &str, now: i64) -> impl IntoView + use<> {
                 action=move || ids.with_value(|(shift, member)| shift_action(i, key, &make(shift, member))) />
         }
     };
-    let sign_up = (!mine && !started && ctx.may("SignUpForShift"))
+    let sign_up = (!mine && !started && ctx.may(kinds::People::SignUpForShift))
         .then(|| button("sign-up", "shift.sign_up", sign_up));
     let withdraw = (mine && !started && attendance.is_none())
         .then(|| button("withdraw", "shift.withdraw", withdraw));
     let can_check_in = now >= s.starts_at_ms - 3_600_000 && now <= s.ends_at_ms;
-    let check_in = (attendance.is_none() && can_check_in && ctx.may("CheckInToShift"))
+    let check_in = (attendance.is_none() && can_check_in && ctx.may(kinds::People::CheckInToShift))
         .then(|| button("check-in", "shift.check_in", check_in));
     let check_out = attendance
         .as_ref()

@@ -8,6 +8,7 @@ use shared::distribution::day::Weekday;
 use shared::people::{Command, Recurrence, Skill};
 use shared::view::RosterView;
 
+use crate::ctx::kinds;
 use crate::ctx::use_ctx;
 use crate::i18n::{I18n, use_i18n};
 use crate::outbox::{Action, new_id};
@@ -34,7 +35,7 @@ pub fn SkillsSection(view: RosterView) -> impl IntoView {
                         let expired = entry.expires_on_day.is_some_and(|d| d < today);
                         let until = entry.expires_on_day.map(|d| format!(" ({})", i.tf("skills.until", &[("date", &words::date(i, d))])));
                         let skill = StoredValue::new((member_id.to_string(), entry.skill.clone()));
-                        let remove = (own && ctx.may("RemoveSkill")).then(|| view! {
+                        let remove = (own && ctx.may(kinds::People::RemoveSkill)).then(|| view! {
                             <ActionButton test_id="remove-skill" label="skills.remove" class="link"
                                 action=move || skill.with_value(|(member, skill)| remove_skill(i, member, skill)) />
                         });

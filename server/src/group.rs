@@ -23,7 +23,7 @@ use serde_json::Value;
 use shared::distribution::{self, Event::HouseholdErased};
 use shared::group::{self, Command};
 use shared::kind::CommandKind;
-use shared::personal::{PersonalData, SealedField, sealing};
+use shared::personal::{PersonalData, Sealing, sealing};
 use tokio::sync::watch;
 
 use crate::auth::{AuthError, AuthStore};
@@ -241,12 +241,12 @@ impl Group {
     }
 
     /// Replaces clear personal data in a command with its sealed form, so that only
-    /// ciphertext ever reaches `decide` and the log, where [`shared::personal::SEALED_FIELDS`]
-    /// says the command carries it. Clients send the clear form as an object
+    /// ciphertext ever reaches `decide` and the log, where the command's part declares it
+    /// carries it ([`shared::personal::sealing`]). Clients send the clear form as an object
     /// `{name, phone, address, notes}`; anything else in those fields is refused.
     pub fn seal(&self, kind: CommandKind, command: &mut Value) -> Result<(), Unfit> {
         let invalid = |message: String| Unfit::Invalid { code: "invalid_command", message };
-        let Some(&SealedField { path, owner_field, key_prefix, .. }) = sealing(kind) else {
+        let Some(Sealing { path, owner_field, key_prefix }) = sealing(kind) else {
             return Ok(());
         };
         let owner = command

@@ -123,6 +123,19 @@ pub trait Evolve<E> {
     fn evolve(&mut self, at: At<'_>, event: &E);
 }
 
+/// Where a command carries personal data, and whose key seals it: each part declares it
+/// for each of its commands (`CommandKind::sealing`). A client sends the data in clear at
+/// `path` (an object `{name, phone, address, notes}`); the server seals it under the key of
+/// the owner that `owner_field` names (`key_prefix` + its value, or for a role contact the
+/// holder's own key for that card) before `decide` sees the command, so only ciphertext is
+/// ever decided on or written. Each owner's data can be erased on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sealing {
+    pub path: &'static [&'static str],
+    pub owner_field: &'static str,
+    pub key_prefix: &'static str,
+}
+
 /// Personal data (a household's name, phone, address and notes; a role holder's contact; a
 /// donor's identity), as ciphertext produced outside this crate. Opaque here: nothing in the domain reads it, so erasing it later
 /// changes no count, stock level or stage. `Debug` prints only its length, so it cannot

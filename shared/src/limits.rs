@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::kernel::{At, Evolve, Rejection};
+use crate::kernel::{At, Evolve, Rejection, Sealing};
 use crate::ledger::{Currency, MAX_AMOUNT_CENTS};
 
 /// Most role cards a member should hold before the roster flags it.
@@ -190,6 +190,17 @@ impl Evolve<Event> for GroupLimits {
                 self.currency = *currency;
             }
             Event::HouseholdRetentionSet { days } => self.household_retention_days = *days,
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). No command here carries any.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::SetGroupLimits | CommandKind::SetHouseholdRetention => None,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::kernel::Role;
-use crate::kernel::{At, Evolve, MemberId, Rejection};
+use crate::kernel::{At, Evolve, MemberId, Rejection, Sealing};
 
 /// Longest display name, in characters.
 pub const MAX_MEMBER_NAME_CHARS: usize = 80;
@@ -193,6 +193,17 @@ impl Evolve<Event> for Members {
             Event::MemberRemoved { member_id } => {
                 self.by_id.remove(member_id.as_str());
             }
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). No command here carries any.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::AddMember | CommandKind::ChangeRoles | CommandKind::RemoveMember => None,
         }
     }
 }

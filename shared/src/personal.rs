@@ -44,48 +44,18 @@ impl PersonalData {
     }
 }
 
-/// Where a command carries personal data, and whose key seals it. A client sends the data in
-/// clear at `path` (an object `{name, phone, address, notes}`); the server seals it under the
-/// key of the owner that `owner_field` names (`key_prefix` + its value, or for a role
-/// contact the holder's own key for that card) before `decide` sees the command, so only
-/// ciphertext is ever decided on or written. A household's data is sealed under the
-/// household's key, a role holder's contact under the role card's, a donor's identity under
-/// its transaction's or donation's: each can be erased on its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SealedField {
-    pub command_type: &'static str,
-    pub path: &'static [&'static str],
-    pub owner_field: &'static str,
-    pub key_prefix: &'static str,
-}
+pub use crate::kernel::Sealing;
+use crate::kind::CommandKind;
 
-/// Every command that carries personal data: the one table the server seals by and the
-/// client writes by.
-pub const SEALED_FIELDS: [SealedField; 7] = [
-    sealed("LogRequest", &["personal_data"], "household_id", "household:"),
-    sealed("RegisterHousehold", &["personal_data"], "household_id", "household:"),
-    sealed("AssignRole", &["contact"], "role_card_id", "role:"),
-    sealed("HandOverRole", &["contact"], "role_card_id", "role:"),
-    sealed("SetRoleContact", &["contact"], "role_card_id", "role:"),
-    sealed("RecordTransaction", &["donor", "personal_data"], "transaction_id", "donor:"),
-    sealed("RecordGoodsDonation", &["donor", "personal_data"], "donation_id", "donor:"),
-];
-
-const fn sealed(
-    command_type: &'static str,
-    path: &'static [&'static str],
-    owner_field: &'static str,
-    key_prefix: &'static str,
-) -> SealedField {
-    SealedField { command_type, path, owner_field, key_prefix }
-}
-
-/// Where `command_type` carries personal data, if it does.
-pub fn sealed_field(command_type: &str) -> Option<&'static SealedField> {
-    SEALED_FIELDS.iter().find(|field| field.command_type == command_type)
-}
-
-/// Where a command of this kind carries personal data, if it does.
-pub fn sealing(kind: crate::kind::CommandKind) -> Option<&'static SealedField> {
-    sealed_field(kind.name())
+/// Where a command of this kind carries personal data, if it does: what the server seals by
+/// and the client writes by, as each part declares it beside its commands.
+pub fn sealing(kind: CommandKind) -> Option<Sealing> {
+    match kind {
+        CommandKind::Distribution(kind) => kind.sealing(),
+        CommandKind::Members(kind) => kind.sealing(),
+        CommandKind::People(kind) => kind.sealing(),
+        CommandKind::Ledger(kind) => kind.sealing(),
+        CommandKind::Limits(kind) => kind.sealing(),
+        CommandKind::Standing(kind) => kind.sealing(),
+    }
 }

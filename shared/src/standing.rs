@@ -25,7 +25,7 @@ use crate::distribution::{
 };
 use crate::kernel::day::{Weekday, date_of_day};
 use crate::kernel::id::check_new_id;
-use crate::kernel::{At, Evolve, MemberId, Rejection, field};
+use crate::kernel::{At, Evolve, MemberId, Rejection, Sealing, field};
 use crate::kernel::{id::HouseholdId, id::RequestId, id::StandingOrderId, id::Zone};
 
 /// An order id leaves room for the date in its requests' ids.
@@ -566,6 +566,22 @@ impl Evolve<Event> for StandingOrders {
                 order.items.push((*from_day, lines.clone()));
             }
             Event::StandingOrderEnded { from_day, .. } => order.ended_from_day = Some(*from_day),
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). No command here carries any.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::StartStandingOrder
+            | CommandKind::PauseStandingOrder
+            | CommandKind::SkipStandingDate
+            | CommandKind::ChangeStandingItems
+            | CommandKind::EndStandingOrder
+            | CommandKind::LogStandingOccurrence => None,
         }
     }
 }

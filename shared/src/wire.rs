@@ -82,7 +82,7 @@ pub struct CommandRequest<C = serde_json::Value> {
 
 /// A command as a client sends it: a command value of one of the parts (`distribution`,
 /// `people`, `ledger`, ...) serialized by serde, and where the command carries personal data
-/// ([`crate::personal::SEALED_FIELDS`]), that data in clear for the server to seal.
+/// ([`crate::personal::sealing`]), that data in clear for the server to seal.
 ///
 /// The command is serialized where it is built, so a client pays in code only for the
 /// command types it sends; it is kept as JSON text, so a client needs no code for JSON
@@ -118,10 +118,15 @@ impl Outgoing {
         Ok(Outgoing { command_type: typed.command_type, json })
     }
 
-    /// Puts `data` in clear where this command carries personal data. A command without such
-    /// a field, or whose field holds no object on the way to it, is left as it was.
-    pub fn with_personal_data(self, data: &crate::personal::PersonalData) -> Outgoing {
-        let Some(field) = crate::personal::sealed_field(&self.command_type) else {
+    /// Puts `data` in clear where a command of this kind carries personal data. A command
+    /// without such a field, or whose field holds no object on the way to it, is left as it
+    /// was.
+    pub fn with_personal_data(
+        self,
+        kind: crate::kind::CommandKind,
+        data: &crate::personal::PersonalData,
+    ) -> Outgoing {
+        let Some(field) = crate::personal::sealing(kind) else {
             return self;
         };
         match put(&self.json, field.path, data) {

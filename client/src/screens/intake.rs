@@ -66,7 +66,8 @@ pub fn log_request(i: I18n, intake: &Intake) -> Result<(Action, String), String>
             address: personal.address.trim().to_owned(),
             notes: personal.notes.trim().to_owned(),
         };
-        action.command = action.command.with_personal_data(&trimmed);
+        action.command =
+            action.command.with_personal_data(kinds::Distribution::LogRequest.into(), &trimmed);
     }
     Ok((action, request_id))
 }

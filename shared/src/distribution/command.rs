@@ -14,6 +14,7 @@ use super::request::{ContactChannel, NeedCategory, RequestLine, SealedPersonalDa
 use super::settings::LateAfter;
 use super::stock::{AdjustmentReason, StockSource};
 use crate::clock::Offset;
+use crate::kernel::Sealing;
 
 crate::kernel::named_variants! {
 /// Every command of the distribution-day workflow. The acting member and the time are not
@@ -312,6 +313,54 @@ impl From<DeliveryStep> for Command {
             DeliveryStep::ConfirmWithHousehold { delivery_id, channel, language } => {
                 Command::ConfirmWithHousehold { delivery_id, channel, language }
             }
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). A household's name, phone, address and notes, sealed under the household's key.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::LogRequest => Some(Sealing {
+                path: &["personal_data"],
+                owner_field: "household_id",
+                key_prefix: "household:",
+            }),
+            CommandKind::RegisterHousehold => Some(Sealing {
+                path: &["personal_data"],
+                owner_field: "household_id",
+                key_prefix: "household:",
+            }),
+            CommandKind::RegisterItem
+            | CommandKind::RegisterLocation
+            | CommandKind::RegisterPartner
+            | CommandKind::SetLowStockThreshold
+            | CommandKind::RegisterDriver
+            | CommandKind::ReceiveStock
+            | CommandKind::AdjustStock
+            | CommandKind::TransferStock
+            | CommandKind::CheckStock
+            | CommandKind::ReserveStock
+            | CommandKind::ReleaseStock
+            | CommandKind::CancelRequest
+            | CommandKind::RecordFeedback
+            | CommandKind::ScheduleDelivery
+            | CommandKind::ClaimDelivery
+            | CommandKind::ConfirmWithHousehold
+            | CommandKind::StartDelivery
+            | CommandKind::CompleteDelivery
+            | CommandKind::FailDelivery
+            | CommandKind::RaiseProcurementAlert
+            | CommandKind::ResolveProcurementAlert
+            | CommandKind::EraseHousehold
+            | CommandKind::AddZone
+            | CommandKind::RemoveZone
+            | CommandKind::SetLateAfter
+            | CommandKind::SetTimeZone
+            | CommandKind::UndoCompletion
+            | CommandKind::RecordContactView => None,
         }
     }
 }

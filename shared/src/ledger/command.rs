@@ -6,6 +6,7 @@ use super::account::AccountKind;
 use super::id::{AccountId, DonationId, GrantId, TransactionId};
 use super::money::Currency;
 use super::transaction::{Donor, PaidFor, Posting};
+use crate::kernel::Sealing;
 use crate::kernel::id::PartnerId;
 
 crate::kernel::named_variants! {
@@ -138,6 +139,38 @@ impl Command {
             | Command::RecordGrantDecline { grant_id, .. }
             | Command::ReceiveGrant { grant_id, .. } => format!("grant-{grant_id}"),
             Command::EraseDonor { donor_of, .. } => format!("donor-{donor_of}"),
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). A donor's identity, sealed under its transaction's or donation's key.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::RecordTransaction => Some(Sealing {
+                path: &["donor", "personal_data"],
+                owner_field: "transaction_id",
+                key_prefix: "donor:",
+            }),
+            CommandKind::RecordGoodsDonation => Some(Sealing {
+                path: &["donor", "personal_data"],
+                owner_field: "donation_id",
+                key_prefix: "donor:",
+            }),
+            CommandKind::OpenAccount
+            | CommandKind::CloseAccount
+            | CommandKind::ApproveExpense
+            | CommandKind::DeclineExpense
+            | CommandKind::PayExpense
+            | CommandKind::ReverseTransaction
+            | CommandKind::ReverseGoodsDonation
+            | CommandKind::ApplyForGrant
+            | CommandKind::RecordGrantAward
+            | CommandKind::RecordGrantDecline
+            | CommandKind::ReceiveGrant
+            | CommandKind::EraseDonor => None,
         }
     }
 }

@@ -6,7 +6,7 @@ use super::agreement::AgreementText;
 use super::commitment::Recurrence;
 use super::id::{CommitmentId, RoleCardId, ShiftId, ShiftTemplateId};
 use super::skill::Skill;
-use crate::kernel::{MemberId, SealedPersonalData};
+use crate::kernel::{MemberId, SealedPersonalData, Sealing};
 
 crate::kernel::named_variants! {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -225,6 +225,54 @@ impl Command {
             Command::AdoptAgreement { .. }
             | Command::ChangeAgreement { .. }
             | Command::ReviewAgreement { .. } => "agreement".to_owned(),
+        }
+    }
+}
+
+impl CommandKind {
+    /// Where a command of this kind carries personal data, and whose key seals it: the
+    /// declaration beside the command (an exhaustive match, so a new command declares it or
+    /// `None`). A role holder's contact, sealed under the holder's own key for that card.
+    pub const fn sealing(self) -> Option<Sealing> {
+        match self {
+            CommandKind::AssignRole => Some(Sealing {
+                path: &["contact"],
+                owner_field: "role_card_id",
+                key_prefix: "role:",
+            }),
+            CommandKind::HandOverRole => Some(Sealing {
+                path: &["contact"],
+                owner_field: "role_card_id",
+                key_prefix: "role:",
+            }),
+            CommandKind::SetRoleContact => Some(Sealing {
+                path: &["contact"],
+                owner_field: "role_card_id",
+                key_prefix: "role:",
+            }),
+            CommandKind::DefineRoleCard
+            | CommandKind::ReviseRoleCard
+            | CommandKind::RenewRoleTerm
+            | CommandKind::SetRoleBackup
+            | CommandKind::EndRole
+            | CommandKind::EraseRoleContact
+            | CommandKind::RecordSkill
+            | CommandKind::RemoveSkill
+            | CommandKind::MakeCommitment
+            | CommandKind::EndCommitment
+            | CommandKind::PlanShift
+            | CommandKind::CancelShift
+            | CommandKind::SignUpForShift
+            | CommandKind::WithdrawFromShift
+            | CommandKind::CheckInToShift
+            | CommandKind::CheckOutOfShift
+            | CommandKind::CorrectShiftTimes
+            | CommandKind::RecordShiftAbsence
+            | CommandKind::DefineShiftTemplate
+            | CommandKind::EndShiftTemplate
+            | CommandKind::AdoptAgreement
+            | CommandKind::ChangeAgreement
+            | CommandKind::ReviewAgreement => None,
         }
     }
 }

@@ -173,7 +173,8 @@ pub fn role_change(i: I18n, change: &RoleChange) -> Result<Action, String> {
             notes: reach.to_owned(),
             ..PersonalData::default()
         };
-        sent.command = sent.command.with_personal_data(&contact);
+        let kind = shared::kind::CommandKind::People(command.kind());
+        sent.command = sent.command.with_personal_data(kind, &contact);
     }
     Ok(sent)
 }

@@ -30,6 +30,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use shared::distribution::{MemberId, Rejection};
 use shared::group::Command;
+use shared::members;
 
 use crate::commands::{Refused, Submitted, Together, fingerprint};
 use crate::group::{Group, Unfit};
@@ -141,20 +142,36 @@ impl<'a> Importer<'a> {
         let mut errors = planned.errors;
         // What the report needs of each command sent, by the same index.
         let mut sent: Vec<Sent> = Vec::with_capacity(planned.planned.len());
-        for kinds::Planned { line, mut command, text } in planned.planned {
-            let print = fingerprint(actor.as_str(), &command);
-            let kind_name = command.get("type").and_then(Value::as_str).unwrap_or("").to_owned();
-            let member = command.get("member_id").and_then(Value::as_str).map(str::to_owned);
-            if dry_run {
-                stand_in_for_personal_data(&mut command);
-            }
-            let taken = match Command::known_kind(&command) {
-                Err(message) => Err(message),
-                Ok(_) if dry_run => Command::from_json(command),
-                Ok(kind) => self.group.take_in(kind, command).map_err(|unfit| match unfit {
-                    Unfit::Invalid { message, .. } | Unfit::Unavailable(message) => message,
-                }),
+        for kinds::Planned { line, command, personal, text } in planned.planned {
+            let kind = command.kind();
+            let member = match &command {
+                Command::Members(members::Command::AddMember { member_id, .. }) => {
+                    Some(member_id.to_string())
+                }
+                _ => None,
             };
+            // As a screen sends it: the personal data in clear where the command carries it.
+            let mut value =
+                serde_json::to_value(&command).expect("invariant: a command serializes to JSON");
+            let sealing = shared::personal::sealing(kind);
+            if let (Some(data), Some(sealing)) = (&personal, sealing) {
+                let clear = serde_json::to_value(data).expect("invariant: text serializes");
+                put_at(&mut value, sealing.path, clear);
+            }
+            let print = fingerprint(actor.as_str(), &value);
+            let taken = if dry_run {
+                // A check never seals (sealing makes a key): a stand-in takes the
+                // ciphertext's place, so `decide` sees that there is some.
+                if let (Some(_), Some(sealing)) = (&personal, sealing) {
+                    put_at(&mut value, sealing.path, Value::String(STAND_IN.to_owned()));
+                }
+                Command::from_json(value)
+            } else {
+                self.group.take_in(kind, value).map_err(|unfit| match unfit {
+                    Unfit::Invalid { message, .. } | Unfit::Unavailable(message) => message,
+                })
+            };
+            let kind_name = kind.name().to_owned();
             match taken {
                 Ok(command) => {
                     // The same command from the same file has the same id (a retry of it is a
@@ -432,17 +449,23 @@ fn date_order_of(
     })
 }
 
-/// A dry run never seals (sealing makes a key): clear personal data gives way to a stand-in
-/// for its ciphertext, so `decide` sees that there is some.
-fn stand_in_for_personal_data(command: &mut Value) {
-    let stand_in = |holder: &mut Value| {
-        if let Some(data) = holder.get_mut("personal_data").filter(|v| v.is_object()) {
-            *data = Value::String("(sealed when imported)".to_owned());
+/// What a check puts where a command's personal data will be sealed.
+const STAND_IN: &str = "(sealed when imported)";
+
+/// `value` with `data` at `path` (objects on the way made when missing or null).
+fn put_at(value: &mut Value, path: &[&str], data: Value) {
+    let Some((last, parents)) = path.split_last() else { return };
+    let mut holder = value;
+    for step in parents {
+        let Some(object) = holder.as_object_mut() else { return };
+        let next = object.entry(*step).or_insert(Value::Null);
+        if next.is_null() {
+            *next = Value::Object(serde_json::Map::new());
         }
-    };
-    stand_in(command);
-    if let Some(donor) = command.get_mut("donor") {
-        stand_in(donor);
+        holder = next;
+    }
+    if let Some(object) = holder.as_object_mut() {
+        object.insert((*last).to_owned(), data);
     }
 }
 

@@ -65,6 +65,19 @@ pub struct State {
     pub standing: StandingOrders,
 }
 
+macro_rules! from_part {
+    ($($part:ident => $variant:ident),*) => {
+        $(impl From<$part::Command> for Command {
+            fn from(command: $part::Command) -> Command {
+                Command::$variant(command)
+            }
+        })*
+    };
+}
+
+from_part!(distribution => Distribution, members => Members, people => People,
+    ledger => Ledger, limits => Limits, standing => Standing);
+
 impl Command {
     /// Which command this is, without its fields.
     pub fn kind(&self) -> CommandKind {

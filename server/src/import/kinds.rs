@@ -6,12 +6,19 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::csv::name_of;
-use serde_json::{Value, json};
+use distribution::Command as D;
 use sha2::{Digest, Sha256};
 use shared::access::Role;
 use shared::distribution::day::iso_date;
-use shared::distribution::{ItemCategory, MAX_HOUSEHOLD_SIZE};
+use shared::distribution::{
+    self, AdjustmentReason, ContactChannel, ItemCategory, LocationKind, MAX_HOUSEHOLD_SIZE,
+    PartnerKind,
+};
+use shared::group::Command;
+use shared::ledger::{self, Currency, Donor, Posting};
 use shared::ledger::{AccountClass, AccountKind};
+use shared::members;
+use shared::people;
 use shared::people::Skill;
 use shared::personal::PersonalData;
 
@@ -24,7 +31,10 @@ use crate::projections::Projections;
 #[derive(Debug)]
 pub struct Planned {
     pub line: usize,
-    pub command: Value,
+    pub command: Command,
+    /// Personal data in clear, for where the command carries it
+    /// (`shared::personal::sealing`): sealed when imported, never in a check.
+    pub personal: Option<PersonalData>,
     pub text: String,
 }
 
@@ -186,7 +196,7 @@ pub struct Known {
     skills: HashMap<String, Vec<Skill>>,
     accounts: BTreeMap<String, (String, AccountKind)>,
     transactions: HashSet<String>,
-    currency: String,
+    currency: Currency,
     limits: shared::limits::GroupLimits,
 }
 
@@ -207,7 +217,7 @@ impl Known {
             skills: HashMap::new(),
             accounts: BTreeMap::new(),
             transactions: p.ledger.transactions.keys().map(|t| t.to_string()).collect(),
-            currency: p.limits.currency.to_string(),
+            currency: p.limits.currency,
             limits: p.limits.clone(),
         };
         for (id, item) in &stock.items {
@@ -284,8 +294,8 @@ impl<'k> Planner<'k> {
         }
     }
 
-    fn plan(&mut self, line: usize, command: Value, text: String) {
-        self.planned.push(Planned { line, command, text });
+    fn plan(&mut self, line: usize, command: impl Into<Command>, text: String) {
+        self.planned.push(Planned { line, command: command.into(), personal: None, text });
     }
 
     /// Plans one row; a row with problems plans nothing and says what they are.
@@ -317,10 +327,15 @@ impl<'k> Planner<'k> {
             }
             let (item_id, location_id, expires) = key;
             let text = format!("Count {item_id} at {location_id}: {current} → {target}");
-            let command = json!({"type": "AdjustStock", "item_id": item_id,
-                "location_id": location_id, "expires_on_day": expires, "change": change,
-                "reason": "count_correction", "note": "Stock count imported from a spreadsheet",
-                "corrects_position": null});
+            let command = D::AdjustStock {
+                item_id: item_id.as_str().into(),
+                location_id: location_id.as_str().into(),
+                expires_on_day: expires,
+                change,
+                reason: AdjustmentReason::CountCorrection,
+                note: "Stock count imported from a spreadsheet".to_owned(),
+                corrects_position: None,
+            };
             self.plan(line, command, text);
         }
     }
@@ -407,9 +422,9 @@ impl<'k> Planner<'k> {
             Some(by_name.unwrap_or_else(|| value::slug(location)))
         };
         let location_kind = match location_kind.to_lowercase().replace([' ', '-'], "_").as_str() {
-            "" | "pantry" => "pantry",
-            "storage_room" | "storage" | "store_room" | "storeroom" => "storage_room",
-            "van" | "vehicle" | "car" => "van",
+            "" | "pantry" => LocationKind::Pantry,
+            "storage_room" | "storage" | "store_room" | "storeroom" => LocationKind::StorageRoom,
+            "van" | "vehicle" | "car" => LocationKind::Van,
             _ => {
                 errors.extend(error(
                     line,
@@ -418,7 +433,7 @@ impl<'k> Planner<'k> {
                         "'{location_kind}' is not a kind of location: pantry, storage room or van"
                     ),
                 ));
-                "pantry"
+                LocationKind::Pantry
             }
         };
         if quantity.is_some() && location_id.is_none() {
@@ -436,8 +451,12 @@ impl<'k> Planner<'k> {
         if category_now.is_none() {
             let unit = if unit.is_empty() { "unit" } else { unit };
             let text = format!("Register item {name} ({}, {unit})", name_of(&category));
-            let command = json!({"type": "RegisterItem", "item_id": item_id, "name": name,
-                "category": category, "unit": unit});
+            let command = D::RegisterItem {
+                item_id: item_id.as_str().into(),
+                name: (*name).to_owned(),
+                category,
+                unit: unit.to_owned(),
+            };
             self.plan(line, command, text);
             self.known.items.insert(item_id.clone(), ((*name).to_owned(), category));
             self.known.item_by_name.insert(name.to_lowercase(), item_id.clone());
@@ -448,7 +467,7 @@ impl<'k> Planner<'k> {
         {
             let text = format!("Warn when {item_id} falls below {low}");
             let command =
-                json!({"type": "SetLowStockThreshold", "item_id": item_id, "quantity": low});
+                D::SetLowStockThreshold { item_id: item_id.as_str().into(), quantity: low };
             self.plan(line, command, text);
             self.known.thresholds.insert(item_id.clone(), low);
             changed = true;
@@ -457,9 +476,12 @@ impl<'k> Planner<'k> {
             && !self.known.locations.contains_key(location_id)
         {
             let name = if location.is_empty() { location_id.as_str() } else { location };
-            let text = format!("Register location {name} ({location_kind})");
-            let command = json!({"type": "RegisterLocation", "location_id": location_id,
-                "name": name, "kind": location_kind});
+            let text = format!("Register location {name} ({})", name_of(&location_kind));
+            let command = D::RegisterLocation {
+                location_id: location_id.as_str().into(),
+                name: name.to_owned(),
+                kind: location_kind,
+            };
             self.plan(line, command, text);
             self.known.locations.insert(location_id.clone(), name.to_owned());
             self.known.location_by_name.insert(name.to_lowercase(), location_id.clone());
@@ -514,8 +536,11 @@ impl<'k> Planner<'k> {
         match self.known.members.get(&member_id).cloned() {
             None => {
                 let text = format!("Add member {member_id} ({})", join_roles(&role_list));
-                let command = json!({"type": "AddMember", "member_id": member_id, "name": name,
-                    "roles": role_list});
+                let command = members::Command::AddMember {
+                    member_id: member_id.as_str().into(),
+                    name: (*name).to_owned(),
+                    roles: role_list.clone(),
+                };
                 self.plan(line, command, text);
                 self.known.members.insert(member_id.clone(), role_list);
                 changed = true;
@@ -526,8 +551,10 @@ impl<'k> Planner<'k> {
                 all.extend(role_list.iter().filter(|r| !held.contains(r)));
                 if all.len() > held.len() {
                     let text = format!("Give {member_id} the roles {}", join_roles(&all));
-                    let command = json!({"type": "ChangeRoles", "member_id": member_id,
-                        "roles": all});
+                    let command = members::Command::ChangeRoles {
+                        member_id: member_id.as_str().into(),
+                        roles: all.clone(),
+                    };
                     self.plan(line, command, text);
                     self.known.members.insert(member_id.clone(), all);
                     changed = true;
@@ -541,12 +568,15 @@ impl<'k> Planner<'k> {
                 new_skills.push(skill);
             }
         }
+        held.extend(new_skills.iter().cloned());
         for skill in new_skills {
-            held.push(skill.clone());
             let text = format!("Record a skill of {member_id}: {}", skill_words(&skill));
-            let command = json!({"type": "RecordSkill", "member_id": member_id,
-                "skill": skill, "expires_on_day": null});
-            self.planned.push(Planned { line, command, text });
+            let command = people::Command::RecordSkill {
+                member_id: member_id.as_str().into(),
+                skill,
+                expires_on_day: None,
+            };
+            self.plan(line, command, text);
             changed = true;
         }
         if !changed {
@@ -558,10 +588,10 @@ impl<'k> Planner<'k> {
     fn partner(&mut self, line: usize, c: &[&str]) -> RowResult {
         let [id, name, kind] = c else { return Ok(()) };
         let kind = match kind.to_lowercase().replace([' ', '-'], "_").as_str() {
-            "" | "other" => "other",
-            "donor" | "individual" => "donor",
-            "food_bank" | "foodbank" => "food_bank",
-            "business" | "shop" | "supermarket" | "company" | "store" => "business",
+            "" | "other" => PartnerKind::Other,
+            "donor" | "individual" => PartnerKind::Donor,
+            "food_bank" | "foodbank" => PartnerKind::FoodBank,
+            "business" | "shop" | "supermarket" | "company" | "store" => PartnerKind::Business,
             _ => {
                 return Err(error(
                     line,
@@ -585,8 +615,12 @@ impl<'k> Planner<'k> {
             self.unchanged += 1;
             return Ok(());
         }
-        let text = format!("Register partner {name} ({kind})");
-        let command = json!({"type": "RegisterPartner", "partner_id": partner_id, "name": name, "kind": kind});
+        let text = format!("Register partner {name} ({})", name_of(&kind));
+        let command = D::RegisterPartner {
+            partner_id: partner_id.as_str().into(),
+            name: (*name).to_owned(),
+            kind,
+        };
         self.plan(line, command, text);
         self.known.partners.insert(partner_id.clone());
         self.known.partner_by_name.insert(name.to_lowercase(), partner_id);
@@ -615,16 +649,16 @@ impl<'k> Planner<'k> {
             errors.extend(error(line, "size", message));
         }
         let channel = match channel.to_lowercase().replace([' ', '-'], "_").as_str() {
-            "" | "phone" | "call" | "telephone" => "phone",
-            "sms" | "text" => "sms",
-            "whatsapp" | "signal" | "messaging" | "telegram" => "messaging",
-            "email" | "e_mail" | "mail" => "email",
-            "in_person" | "visit" | "door" => "in_person",
+            "" | "phone" | "call" | "telephone" => ContactChannel::Phone,
+            "sms" | "text" => ContactChannel::Sms,
+            "whatsapp" | "signal" | "messaging" | "telegram" => ContactChannel::Messaging,
+            "email" | "e_mail" | "mail" => ContactChannel::Email,
+            "in_person" | "visit" | "door" => ContactChannel::InPerson,
             _ => {
                 errors.extend(error(line, "contact channel", format!(
                     "'{channel}' is not a way to reach them: phone, sms, messaging, email or in person"
                 )));
-                "phone"
+                ContactChannel::Phone
             }
         };
         let data = PersonalData {
@@ -642,15 +676,16 @@ impl<'k> Planner<'k> {
         }
         let language = if language.is_empty() { "en" } else { language };
         let text = format!("Register household {household_id} (zone {zone}, {size} people)");
-        let personal = if data == PersonalData::default() {
-            Value::Null
-        } else {
-            json!({"name": data.name, "phone": data.phone, "address": data.address, "notes": data.notes})
+        let command = D::RegisterHousehold {
+            household_id: household_id.as_str().into(),
+            household_size: size,
+            zone: (*zone).into(),
+            preferred_language: language.to_owned(),
+            contact_channel: channel,
+            personal_data: None,
         };
-        let command = json!({"type": "RegisterHousehold", "household_id": household_id,
-            "household_size": size, "zone": zone, "preferred_language": language,
-            "contact_channel": channel, "personal_data": personal});
-        self.plan(line, command, text);
+        let personal = (data != PersonalData::default()).then_some(data);
+        self.planned.push(Planned { line, command: command.into(), personal, text });
         Ok(())
     }
 
@@ -724,8 +759,11 @@ impl<'k> Planner<'k> {
             if !self.known.accounts.contains_key(account_id) {
                 let kind = account_kind_for(account_id, class);
                 let text = format!("Open account {account_id}");
-                let command = json!({"type": "OpenAccount", "account_id": account_id,
-                    "name": title_case(account_id), "kind": kind});
+                let command = ledger::Command::OpenAccount {
+                    account_id: account_id.as_str().into(),
+                    name: title_case(account_id),
+                    kind,
+                };
                 self.plan(line, command, text);
                 self.known.accounts.insert(account_id.clone(), (account_id.clone(), kind));
             }
@@ -736,14 +774,15 @@ impl<'k> Planner<'k> {
             description
         };
         let (debit, credit) = if donation { (&asset, &other) } else { (&other, &asset) };
-        let donor = if !donation || donor_name.is_empty() {
-            Value::Null
-        } else if public {
-            json!({"public_name": donor_name})
-        } else {
-            json!({"public_name": null, "personal_data": {"name": donor_name}})
-        };
-        let receipt = if reference.is_empty() { Value::Null } else { json!(reference) };
+        let named = donation && !donor_name.is_empty();
+        let donor = named.then(|| Donor {
+            public_name: public.then(|| donor_name.to_owned()),
+            personal_data: None,
+        });
+        // A donor who did not ask to be named publicly is personal data, sealed on import.
+        let personal = (named && !public)
+            .then(|| PersonalData { name: donor_name.to_owned(), ..PersonalData::default() });
+        let receipt = (!reference.is_empty()).then(|| reference.to_owned());
         let money = crate::csv::amount(cents);
         let waits = !donation && self.known.limits.needs_approval(cents);
         let text = format!(
@@ -756,17 +795,27 @@ impl<'k> Planner<'k> {
                 ""
             }
         );
-        let command = json!({"type": "RecordTransaction", "transaction_id": transaction_id,
-            "on_day": day, "description": description, "currency": self.known.currency,
-            "postings": [{"account_id": debit, "amount_cents": cents},
-                         {"account_id": credit, "amount_cents": -cents}],
-            "receipt": receipt, "paid_for": null, "donor": donor});
-        self.plan(line, command, text);
+        let command = ledger::Command::RecordTransaction {
+            transaction_id: transaction_id.as_str().into(),
+            on_day: day,
+            description: description.to_owned(),
+            currency: self.known.currency,
+            postings: vec![
+                Posting { account_id: debit.as_str().into(), amount_cents: cents },
+                Posting { account_id: credit.as_str().into(), amount_cents: -cents },
+            ],
+            receipt,
+            paid_for: None,
+            donor,
+        };
+        self.planned.push(Planned { line, command: command.into(), personal, text });
         // Above the group's threshold an expense is left for a second member to approve,
         // as the group's rule asks; below it, it was paid on its day.
         if !donation && !waits {
-            let command = json!({"type": "PayExpense", "transaction_id": transaction_id,
-                "paid_on_day": day});
+            let command = ledger::Command::PayExpense {
+                transaction_id: transaction_id.as_str().into(),
+                paid_on_day: day,
+            };
             self.plan(line, command, format!("Mark {transaction_id} paid on {}", iso_date(day)));
         }
         self.known.transactions.insert(transaction_id);
@@ -882,10 +931,11 @@ fn skill_words(skill: &Skill) -> String {
         Skill::Language { language } => format!("speaks {language}"),
         Skill::Trade { trade } => trade.clone(),
         Skill::Other { name } => name.clone(),
-        other => serde_json::to_value(other)
-            .ok()
-            .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
-            .unwrap_or_default(),
+        Skill::Cpr => "cpr".to_owned(),
+        Skill::FirstAid => "first_aid".to_owned(),
+        Skill::Driving { has_vehicle: true } => "driving (with a vehicle)".to_owned(),
+        Skill::Driving { has_vehicle: false } => "driving".to_owned(),
+        Skill::FoodHygiene => "food_hygiene".to_owned(),
     }
 }
 

@@ -10,6 +10,12 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use shared::distribution::{Board, Recorded, State, StockLevels, Timelines, evolve, sim};
+use shared::group;
+use shared::ledger::Ledger;
+use shared::limits::GroupLimits;
+use shared::members::Members;
+use shared::people::Roster;
+use shared::standing::StandingOrders;
 
 const EVENTS: usize = 1_000_000;
 const RUNS: usize = 5;
@@ -38,6 +44,22 @@ fn main() {
     if wanted("all: decider state + board (with stock levels) + timelines") {
         let name = "all: decider state + board (with stock levels) + timelines";
         report(name, &events, fold_all);
+    }
+    if wanted("group: decision state + views, each through group::Parts::apply") {
+        // The server's folds: every event wrapped as the group's (not timed), then the
+        // decision state and the views (board, members, roster, books, limits, standing)
+        // each folded through the one dispatch, as start-up does.
+        let grouped: Vec<group::Recorded> = events
+            .iter()
+            .map(|r| group::Recorded {
+                position: r.position,
+                recorded_at_ms: r.recorded_at_ms,
+                actor: r.actor.clone(),
+                event: group::Event::Distribution(r.event.clone()),
+            })
+            .collect();
+        let name = "group: decision state + views, each through group::Parts::apply";
+        report(name, &events, |_| fold_group(&grouped));
     }
     if wanted("projections: board (with stock levels) + timelines") {
         let name = "projections: board (with stock levels) + timelines";
@@ -95,6 +117,28 @@ fn cpu_time() -> Option<Duration> {
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     Some(Duration::from_millis(ticks * 10))
+}
+
+/// The group's decision state and views, each through `group::Parts::apply`: the dispatch
+/// (and the one clone of each distribution event it makes) that start-up pays.
+fn fold_group(events: &[group::Recorded]) -> (group::State, Board, StandingOrders) {
+    let mut state = group::State::default();
+    let mut board = Board::new();
+    let (mut members, mut people, mut ledger, mut limits, mut standing) = Default::default();
+    for r in events {
+        group::evolve(&mut state, r);
+        group::Parts {
+            distribution: &mut board,
+            members: &mut members,
+            people: &mut people,
+            ledger: &mut ledger,
+            limits: &mut limits,
+            standing: &mut standing,
+        }
+        .apply(r);
+    }
+    let _: (&Members, &Roster, &Ledger, &GroupLimits) = (&members, &people, &ledger, &limits);
+    (state, board, standing)
 }
 
 /// What a server replays at start-up: the decider's state, the board (whose `stock` field

@@ -2,7 +2,7 @@
 //!
 //! The input is the actor and optionally the time (`actor now_ms` on the first line) and
 //! the command's JSON. It goes the server's way: JSON, the `type` tag
-//! (`Command::known_type`), the role table (`access::may_send`), `Command::from_json`, then
+//! (`Command::known_kind`), the role table (`access::may_send_kind`), `Command::from_json`, then
 //! `group::decide` against a realistic group (the seeded simulations of a month of
 //! distribution, people and money), and every event decided is folded into the decision
 //! state and the server's projections, as the pipeline and the projector do.
@@ -23,12 +23,12 @@ fuzz_target!(|data: &[u8]| {
     let group = potluck_fuzz::group();
     let (actor, now_ms, json) = potluck_fuzz::split_command_input(data, group.now_ms);
     let Ok(value) = serde_json::from_slice::<Value>(json) else { return };
-    let Ok(kind) = Command::known_type(&value).map(str::to_owned) else { return };
-    // The route refuses a member whose roles do not allow the type; `decide` must hold up
+    let Ok(kind) = Command::known_kind(&value) else { return };
+    // The route refuses a member whose roles do not allow the kind; `decide` must hold up
     // whoever sends, so it runs either way.
-    let _ = access::may_send(group.state.members.roles_of(&actor), &kind);
+    let _ = access::may_send_kind(group.state.members.roles_of(&actor), kind);
     let Ok(command) = Command::from_json(value) else { return };
-    assert_eq!(command.command_type(), kind, "a command parsed as another type");
+    assert_eq!(command.kind(), kind, "a command parsed as another kind");
     let _ = command.stream();
     let written = serde_json::to_value(&command).expect("a command serializes");
     let read = Command::from_json(written);

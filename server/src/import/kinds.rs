@@ -931,11 +931,11 @@ fn skill_words(skill: &Skill) -> String {
         Skill::Language { language } => format!("speaks {language}"),
         Skill::Trade { trade } => trade.clone(),
         Skill::Other { name } => name.clone(),
-        Skill::Cpr => "cpr".to_owned(),
-        Skill::FirstAid => "first_aid".to_owned(),
+        Skill::Cpr => "CPR".to_owned(),
+        Skill::FirstAid => "first aid".to_owned(),
         Skill::Driving { has_vehicle: true } => "driving (with a vehicle)".to_owned(),
         Skill::Driving { has_vehicle: false } => "driving".to_owned(),
-        Skill::FoodHygiene => "food_hygiene".to_owned(),
+        Skill::FoodHygiene => "food hygiene".to_owned(),
     }
 }
 

@@ -155,9 +155,8 @@ struct BoardAndTimelines<'a> {
 
 impl Evolve<distribution::Event> for BoardAndTimelines<'_> {
     fn evolve(&mut self, at: At<'_>, event: &distribution::Event) {
-        let recorded = distribution::Recorded::new(at, event.clone());
-        self.board.apply(&recorded);
-        self.timelines.apply(&recorded);
+        self.board.evolve(at, event);
+        self.timelines.evolve(at, event);
     }
 }
 

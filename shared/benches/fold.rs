@@ -120,7 +120,7 @@ fn cpu_time() -> Option<Duration> {
 }
 
 /// The group's decision state and views, each through `group::Parts::apply`: the dispatch
-/// (and the one clone of each distribution event it makes) that start-up pays.
+/// start-up pays (every part folds the event where it lies, no copy).
 fn fold_group(events: &[group::Recorded]) -> (group::State, Board, StandingOrders) {
     let mut state = group::State::default();
     let mut board = Board::new();

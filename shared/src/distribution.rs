@@ -98,30 +98,17 @@ pub struct Recorded {
 
 /// Folds one recorded event into the state.
 pub fn evolve(state: &mut State, recorded: &Recorded) {
-    state.evolve(recorded);
+    state.evolve(recorded.at(), &recorded.event);
 }
 
 impl Recorded {
-    /// `event` recorded where `at` says.
-    pub fn new(at: At<'_>, event: Event) -> Recorded {
-        Recorded {
-            position: at.position,
-            recorded_at_ms: at.recorded_at_ms,
-            actor: at.actor.into(),
-            event,
+    /// Where the event stands in the log.
+    pub fn at(&self) -> At<'_> {
+        At {
+            position: self.position,
+            recorded_at_ms: self.recorded_at_ms,
+            actor: self.actor.as_str(),
         }
-    }
-}
-
-impl Evolve<Event> for State {
-    fn evolve(&mut self, at: At<'_>, event: &Event) {
-        State::evolve(self, &Recorded::new(at, event.clone()));
-    }
-}
-
-impl Evolve<Event> for Board {
-    fn evolve(&mut self, at: At<'_>, event: &Event) {
-        self.apply(&Recorded::new(at, event.clone()));
     }
 }
 

@@ -19,6 +19,7 @@ use super::settings::LateAfter;
 use super::stock_levels::StockLevels;
 use super::timeline::KEPT_FOR_UNDO_MS;
 use crate::clock::Clock;
+use crate::kernel::{At, Evolve};
 
 /// Cards are kept in hash maps: every event looks one up, and the queries sort what they
 /// show anyway.
@@ -301,28 +302,32 @@ impl Board {
         warnings
     }
 
+    /// Folds one recorded event (the client's and tests' way in; [`Evolve`] is the fold).
     pub fn apply(&mut self, recorded: &Recorded) {
-        self.stock.apply(recorded);
-        self.forget_old_deliveries(recorded.recorded_at_ms);
+        self.evolve(recorded.at(), &recorded.event);
+    }
+
+    fn fold(&mut self, at: At<'_>, event: &Event) {
+        self.stock.evolve(at, event);
+        self.forget_old_deliveries(at.recorded_at_ms);
         if !self.just_closed.is_empty() {
-            let now_ms = recorded.recorded_at_ms;
+            let now_ms = at.recorded_at_ms;
             self.just_closed.retain(|_, (_, at_ms)| *at_ms + KEPT_FOR_UNDO_MS >= now_ms);
         }
-        let event = &recorded.event;
         match event {
-            Event::RequestLogged { .. } => self.add_request(recorded),
+            Event::RequestLogged { .. } => self.add_request(at, event),
             Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
             Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
             Event::LateAfterSet { rules } => self.late_after = *rules,
             Event::TimeZoneSet { zone, offsets } => {
-                self.clock.set(recorded.recorded_at_ms, zone, offsets);
+                self.clock.set(at.recorded_at_ms, zone, offsets);
             }
             Event::DeliveryCompletionUndone { request_id, .. } => {
                 if let Some((card, _)) = self.just_closed.remove(request_id) {
                     self.requests.insert(request_id.clone(), card);
                 }
-                self.update_deliveries(recorded);
-                self.update_request(request_id, recorded);
+                self.update_deliveries(at, event);
+                self.update_request(request_id, at, event);
             }
             Event::ProcurementAlertRaised { alert_id, request_id, item_id, quantity, .. } => {
                 let card = AlertCard {
@@ -330,7 +335,7 @@ impl Board {
                     request_id: request_id.clone(),
                     item_id: item_id.clone(),
                     quantity: *quantity,
-                    raised_at_ms: recorded.recorded_at_ms,
+                    raised_at_ms: at.recorded_at_ms,
                 };
                 self.alerts.insert(alert_id.clone(), card);
             }
@@ -339,14 +344,14 @@ impl Board {
             }
             _ => {
                 if let Some(request_id) = event.request_id() {
-                    self.update_deliveries(recorded);
-                    self.update_request(request_id, recorded);
+                    self.update_deliveries(at, event);
+                    self.update_request(request_id, at, event);
                 }
             }
         }
     }
 
-    fn add_request(&mut self, recorded: &Recorded) {
+    fn add_request(&mut self, at: At<'_>, event: &Event) {
         let Event::RequestLogged {
             request_id,
             household_id,
@@ -358,7 +363,7 @@ impl Board {
             number,
             standing,
             ..
-        } = &recorded.event
+        } = event
         else {
             return;
         };
@@ -373,41 +378,40 @@ impl Board {
             urgency: *urgency,
             zone: zone.clone(),
             household_size: *household_size,
-            logged_at_ms: recorded.recorded_at_ms,
+            logged_at_ms: at.recorded_at_ms,
             stage: progress.stage(),
-            entered_stage_at_ms: recorded.recorded_at_ms,
+            entered_stage_at_ms: at.recorded_at_ms,
             progress,
             standing: standing.clone(),
         };
         self.requests.insert(request_id.clone(), card);
     }
 
-    fn update_request(&mut self, request_id: &RequestId, recorded: &Recorded) {
+    fn update_request(&mut self, request_id: &RequestId, at: At<'_>, event: &Event) {
         let Some(card) = self.requests.get_mut(request_id) else {
             return;
         };
-        card.progress.apply(&recorded.event);
+        card.progress.apply(event);
         let stage = card.progress.stage();
         if stage != card.stage {
             card.stage = stage;
-            card.entered_stage_at_ms = recorded.recorded_at_ms;
+            card.entered_stage_at_ms = at.recorded_at_ms;
         }
         if !stage.is_open() {
             let closed = self.requests.remove(request_id);
-            if let (Event::DeliveryCompleted { .. }, Some(card)) = (&recorded.event, closed) {
-                self.just_closed.insert(request_id.clone(), (card, recorded.recorded_at_ms));
+            if let (Event::DeliveryCompleted { .. }, Some(card)) = (event, closed) {
+                self.just_closed.insert(request_id.clone(), (card, at.recorded_at_ms));
             }
         }
     }
 
-    fn update_deliveries(&mut self, recorded: &Recorded) {
-        let event = &recorded.event;
+    fn update_deliveries(&mut self, at: At<'_>, event: &Event) {
         let cancelled = match event {
             Event::DeliveryScheduled { .. } => return self.add_delivery(event),
             Event::RequestCancelled { cancelled_delivery_ids, .. } => cancelled_delivery_ids,
             _ => {
                 let Some((delivery_id, step)) = DeliveryMove::of(event) else { return };
-                let by = (recorded.actor.clone(), recorded.recorded_at_ms);
+                let by = (MemberId::from(at.actor), at.recorded_at_ms);
                 return self.delivery_mut(delivery_id, |d| {
                     step.make(d.kind, &mut d.status, &mut d.driver_id, &mut d.confirmed);
                     match step {
@@ -482,5 +486,11 @@ impl Board {
         self.latest_day = Some(day);
         let keep_from_ms = self.clock.start_of_day_ms(day - 1);
         self.deliveries.retain(|_, d| d.status.is_active() || d.window_end_ms >= keep_from_ms);
+    }
+}
+
+impl Evolve<Event> for Board {
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        self.fold(at, event);
     }
 }

@@ -137,7 +137,7 @@ impl Sim {
                 actor: ctx.actor.clone(),
                 event,
             };
-            self.state.evolve(&r);
+            super::evolve(&mut self.state, &r);
             recorded.push(r);
         }
         recorded

@@ -4,7 +4,6 @@
 //! One `State` holds all streams. The server decides one command at a time against it, so
 //! rules that cross streams (a reservation against the stock room) need no locking.
 
-use super::Recorded;
 use super::catalog::Catalog;
 use super::event::Event;
 use super::hashing::{FastMap, FastSet};
@@ -17,6 +16,7 @@ use super::roster::Roster;
 use super::stock::Allocation;
 use super::stockroom::Stockroom;
 use crate::clock::Clock;
+use crate::kernel::{At, Evolve};
 
 /// What a delivery is for: the request, and the reserved lines it hands over.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,12 +112,11 @@ impl State {
     }
 
     /// Folds one event in. Never fails and holds no rules: `decide` already made them.
-    pub fn evolve(&mut self, recorded: &Recorded) {
-        let event = &recorded.event;
-        self.position = recorded.position;
+    fn fold(&mut self, at: At<'_>, event: &Event) {
+        self.position = at.position;
         self.catalog.evolve(event);
         self.roster.evolve(event);
-        self.stock.evolve(recorded.position, event);
+        self.stock.evolve(at.position, event);
         match event {
             Event::RequestLogged { request_id, household_id, lines, .. } => {
                 let request = RequestState {
@@ -155,10 +154,9 @@ impl State {
             }
             Event::DeliveryCompleted { delivery_id, request_id, issued } => {
                 if let Some(entry) = self.deliveries.get_mut(delivery_id) {
-                    let by = recorded.actor.clone();
+                    let by = MemberId::from(at.actor);
                     let issued = issued.clone();
-                    entry.completed =
-                        Some(Completion { at_ms: recorded.recorded_at_ms, by, issued });
+                    entry.completed = Some(Completion { at_ms: at.recorded_at_ms, by, issued });
                 }
                 self.evolve_request(request_id, event);
             }
@@ -171,7 +169,7 @@ impl State {
             Event::ZoneAdded { zone } => self.zones.push(zone.clone()),
             Event::ZoneRemoved { zone } => self.zones.retain(|z| z != zone),
             Event::TimeZoneSet { zone, offsets } => {
-                self.clock.set(recorded.recorded_at_ms, zone, offsets);
+                self.clock.set(at.recorded_at_ms, zone, offsets);
             }
             _ => {
                 if let Some(request_id) = event.request_id() {
@@ -232,5 +230,11 @@ impl State {
             }
             _ => {}
         }
+    }
+}
+
+impl Evolve<Event> for State {
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        self.fold(at, event);
     }
 }

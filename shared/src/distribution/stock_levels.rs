@@ -13,6 +13,7 @@ use super::hashing::FastMap;
 use super::id::{ItemId, LocationId, PartnerId};
 use super::stock::Allocation;
 use super::stockroom::Shelf;
+use crate::kernel::{At, Evolve};
 
 /// Items are kept in a hash map: most events look one up; `rows` sorts what it shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -152,8 +153,13 @@ impl StockLevels {
         rows.into_values().collect()
     }
 
+    /// Folds one recorded event (the tests' way in; [`Evolve`] is the fold).
     pub fn apply(&mut self, recorded: &Recorded) {
-        match &recorded.event {
+        self.evolve(recorded.at(), &recorded.event);
+    }
+
+    fn fold(&mut self, event: &Event) {
+        match event {
             Event::ItemRegistered { item_id, name, category, unit } => {
                 let item = self.item_mut(item_id);
                 item.name.clone_from(name);
@@ -202,5 +208,11 @@ impl StockLevels {
         // One look-up when the item is there, as it is for every movement; the id is cloned
         // only by the first event of an item.
         self.items.entry(item_id.clone()).or_insert_with(ItemLevels::new)
+    }
+}
+
+impl Evolve<Event> for StockLevels {
+    fn evolve(&mut self, _at: At<'_>, event: &Event) {
+        self.fold(event);
     }
 }

@@ -11,6 +11,7 @@ use super::event::Event;
 use super::hashing::FastMap;
 use super::id::{DeliveryId, MemberId, RequestId};
 use super::progress::{RequestProgress, Stage};
+use crate::kernel::{At, Evolve};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
@@ -68,8 +69,12 @@ impl Timeline {
             .collect()
     }
 
+    /// Folds one event of this request (the tests' way in; [`Timeline::step`] is the fold).
     pub fn apply(&mut self, recorded: &Recorded) {
-        let event = &recorded.event;
+        self.step(recorded.at(), &recorded.event);
+    }
+
+    fn step(&mut self, at: At<'_>, event: &Event) {
         if event.request_id() != Some(&self.request_id) {
             return;
         }
@@ -91,9 +96,9 @@ impl Timeline {
             self.progress = None;
         }
         self.steps.push(Step {
-            position: recorded.position,
-            recorded_at_ms: recorded.recorded_at_ms,
-            actor: recorded.actor.clone(),
+            position: at.position,
+            recorded_at_ms: at.recorded_at_ms,
+            actor: at.actor.into(),
             event_type: Cow::Borrowed(event.event_type()),
             delivery_id: delivery_of(event).cloned(),
             stage,
@@ -126,33 +131,38 @@ impl Timelines {
         self.requests.get(request_id)
     }
 
+    /// Folds one recorded event (the client's and tests' way in; [`Evolve`] is the fold).
     pub fn apply(&mut self, recorded: &Recorded) {
-        let now_ms = recorded.recorded_at_ms;
+        self.evolve(recorded.at(), &recorded.event);
+    }
+
+    fn fold(&mut self, at: At<'_>, event: &Event) {
+        let now_ms = at.recorded_at_ms;
         if !self.just_closed.is_empty() {
             self.just_closed.retain(|_, (_, at_ms)| *at_ms + KEPT_FOR_UNDO_MS >= now_ms);
         }
-        let Some(request_id) = recorded.event.request_id() else {
+        let Some(request_id) = event.request_id() else {
             return;
         };
-        if let Event::RequestLogged { number, .. } = recorded.event {
+        if let Event::RequestLogged { number, .. } = *event {
             let mut timeline = Timeline::new(request_id.clone());
             // Events from before numbers were given are numbered in the order logged.
             timeline.number = if number > 0 { number } else { self.requests.len() as u64 + 1 };
-            timeline.apply(recorded);
+            timeline.step(at, event);
             self.requests.insert(request_id.clone(), timeline);
         } else if let Some(timeline) = self.requests.get_mut(request_id) {
-            if let Event::DeliveryCompletionUndone { .. } = recorded.event
+            if let Event::DeliveryCompletionUndone { .. } = event
                 && timeline.progress.is_none()
                 && let Some((progress, _)) = self.just_closed.remove(request_id)
             {
                 timeline.progress = Some(progress);
             }
             let open_before = timeline.progress.clone();
-            timeline.apply(recorded);
+            timeline.step(at, event);
             if let (Event::DeliveryCompleted { .. }, Some(mut progress), None) =
-                (&recorded.event, open_before, &timeline.progress)
+                (event, open_before, &timeline.progress)
             {
-                progress.apply(&recorded.event);
+                progress.apply(event);
                 self.just_closed.insert(request_id.clone(), (progress, now_ms));
             }
         }
@@ -169,5 +179,11 @@ fn delivery_of(event: &Event) -> Option<&DeliveryId> {
         | Event::DeliveryCompletionUndone { delivery_id, .. }
         | Event::DeliveryFailed { delivery_id, .. } => Some(delivery_id),
         _ => None,
+    }
+}
+
+impl Evolve<Event> for Timelines {
+    fn evolve(&mut self, at: At<'_>, event: &Event) {
+        self.fold(at, event);
     }
 }

@@ -42,6 +42,10 @@ enum Command {
         #[arg(long, env = "POTLUCK_DAYS_AHEAD", default_value_t = shared::standing::DEFAULT_DAYS_AHEAD,
               value_parser = clap::value_parser!(i64).range(0..=60))]
         days_ahead: i64,
+        /// The address browsers use, as a TLS proxy serves it (`https://pantry.example.org`):
+        /// an https address makes the session cookie `Secure`.
+        #[arg(long, env = "POTLUCK_PUBLIC_URL", value_parser = public_url)]
+        public_url: Option<String>,
     },
     /// Check every record and the hash chain of the log; report the first broken position.
     Verify {
@@ -241,11 +245,19 @@ pub fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match cli.command {
-            Command::Serve { data, bind, static_dir, dev_endpoints, demo, days_ahead } => {
+            Command::Serve {
+                data,
+                bind,
+                static_dir,
+                dev_endpoints,
+                demo,
+                days_ahead,
+                public_url,
+            } => {
                 if demo {
                     fill_demo(&data.path).await?;
                 }
-                let served = Served { bind, static_dir, dev_endpoints, days_ahead };
+                let served = Served { bind, static_dir, dev_endpoints, days_ahead, public_url };
                 serve(data.path, served).await
             }
             Command::Verify { data } => verify(data.path).await,
@@ -296,14 +308,25 @@ struct Served {
     static_dir: Option<PathBuf>,
     dev_endpoints: bool,
     days_ahead: i64,
+    public_url: Option<String>,
+}
+
+/// An address that starts with `http://` or `https://`.
+fn public_url(text: &str) -> Result<String, String> {
+    let text = text.trim().trim_end_matches('/');
+    if text.starts_with("https://") || text.starts_with("http://") {
+        Ok(text.to_owned())
+    } else {
+        Err("an address such as https://pantry.example.org".to_owned())
+    }
 }
 
 async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
-    let Served { bind, static_dir, dev_endpoints, .. } = served;
+    let Served { bind, static_dir, dev_endpoints, public_url, .. } = served;
     let log = Log::open(&data)?;
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
-    let options = Options { static_dir, dev_endpoints, ..Options::default() };
+    let options = Options { static_dir, dev_endpoints, public_url, ..Options::default() };
     let group = start_group(&log, &data, system_clock())?;
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;

@@ -80,6 +80,51 @@ pub struct Options {
     pub dev_endpoints: bool,
     /// How the group itself is run (the feed's capacity, the snapshots' interval).
     pub group: crate::group::Options,
+    /// The address browsers reach the server at (`--public-url`, `POTLUCK_PUBLIC_URL`), as
+    /// a TLS proxy in front of it serves it: `https://…` makes the session cookie `Secure`.
+    pub public_url: Option<String>,
+}
+
+impl Options {
+    /// Whether browsers reach the server over https.
+    pub fn is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+}
+
+/// The Content-Security-Policy of every response: only the app's own scripts, styles, fetches
+/// and sockets, WebAssembly compiled from its own modules, no inline script, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
+
+/// What a browser may use: nothing a distribution day needs beyond the page itself.
+const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
+/// Adds the security headers to every response, and its caching: the API's answers are
+/// never stored (some hold personal data), the page and its files are revalidated on each
+/// load (their names carry no content hash yet), so a new build is taken at once.
+async fn security_headers(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let api = request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/ws");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(headers, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "no-referrer");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY);
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        set(headers, header::CACHE_CONTROL, if api { "no-store" } else { "no-cache" });
+    }
+    response
 }
 
 pub fn app(state: AppState) -> Router {
@@ -139,7 +184,10 @@ pub fn app(state: AppState) -> Router {
         }
         None => router,
     };
-    router.layer(DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(state)
+    router
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(security_headers))
+        .with_state(state)
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

@@ -13,6 +13,7 @@ mod it {
     mod demo;
     mod exports;
     mod feed;
+    mod headers;
     mod history;
     mod hostile;
     mod imports;

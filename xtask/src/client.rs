@@ -202,14 +202,15 @@ fn report_sizes(dist: &Path, parts: &[PathBuf]) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The files copied from `client/` into the bundle as they are: the page and its style sheets.
+/// The files copied from `client/` into the bundle as they are: the page, its style sheets
+/// and the script that starts the app.
 fn static_files() -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in fs::read_dir(project_root().join("client"))? {
         let path = entry?.path();
         let is_page = path.file_name().is_some_and(|name| name == "index.html");
-        let is_css = path.extension().is_some_and(|ext| ext == "css");
-        if path.is_file() && (is_page || is_css) {
+        let is_asset = path.extension().is_some_and(|ext| ext == "css" || ext == "js");
+        if path.is_file() && (is_page || is_asset) {
             files.push(path);
         }
     }

@@ -103,6 +103,13 @@ pub struct SignIn {
     pub password: String,
 }
 
+/// The session cookie: HttpOnly, SameSite=Strict, and `Secure` when the server's public
+/// address is https (`--public-url`), so a browser never sends it over plain HTTP.
+fn session_cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
+    let secure = if state.options.is_https() { "; Secure" } else { "" };
+    format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_s}{secure}")
+}
+
 #[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignIn,
     responses((status = 200, description = "`{member, token}` and an HttpOnly, SameSite=Strict session cookie"),
               (status = 401, description = "Wrong member id or password"),
@@ -143,7 +150,7 @@ pub async fn sign_in(
         .auth()
         .create_session(member.member_id.as_str(), state.group.now())
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let cookie = format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=604800");
+    let cookie = session_cookie(&state, &token, 604_800);
     let mut response = Json(shared::view::SignedIn { member, token }).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -161,7 +168,7 @@ pub async fn sign_out(
         .auth()
         .end_session(&member.token)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let cookie = format!("{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let cookie = session_cookie(&state, "", 0);
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -1,0 +1,110 @@
+//! Served on the open internet behind a TLS proxy: every answer carries the security
+//! headers, the API's are never cached, and the session cookie is `Secure` when the public
+//! address is https.
+
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use serde_json::{Value, json};
+use server::http::{CONTENT_SECURITY_POLICY, Options};
+use shared::access::Role;
+
+/// The headers every response must carry, whatever its route and status.
+fn assert_secured(what: &str, headers: &HeaderMap) {
+    let has = |name: &str, value: &str| {
+        assert_eq!(
+            headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(value),
+            "{what}: {name} in {headers:?}"
+        );
+    };
+    has("content-security-policy", CONTENT_SECURITY_POLICY);
+    has("x-content-type-options", "nosniff");
+    has("referrer-policy", "no-referrer");
+    has("x-frame-options", "DENY");
+    assert!(headers.contains_key("permissions-policy"), "{what}: no permissions-policy");
+    assert!(headers.contains_key("cache-control"), "{what}: no cache-control");
+}
+
+/// A path of the API document with its parameters filled in.
+fn concrete(path: &str) -> String {
+    path.replace("{year}", "2026")
+        .replace("{month}", "12")
+        .replace("{kind}", "items")
+        .replace("{request_id}", "r-1")
+        .replace("{role_card_id}", "treasurer")
+}
+
+#[tokio::test]
+async fn every_route_and_the_page_carry_the_security_headers_and_the_api_is_never_cached() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>Potluck</title>")
+        .unwrap();
+    std::fs::write(dist.path().join("start.js"), "import init from '/client.js';").unwrap();
+    let options = Options { static_dir: Some(dist.path().to_owned()), ..Options::default() };
+    let app = tests::spawn_app(options).await.unwrap();
+    let ana = app.member("ana", &[Role::Coordinator]).await;
+    let http = reqwest::Client::new();
+
+    let (_, document) = ana.get("/api/openapi.json").await;
+    let document: Value = serde_json::from_str(&document).unwrap();
+    let paths = document["paths"].as_object().unwrap();
+    assert!(paths.len() > 20, "the API document lists the routes");
+    let mut checked = 0;
+    for (path, operations) in paths {
+        let url = app.url(&concrete(path));
+        for method in operations.as_object().unwrap().keys() {
+            let request = match method.as_str() {
+                "get" => http.get(&url),
+                "post" => http.post(&url).json(&json!({})),
+                "delete" => http.delete(&url),
+                other => panic!("{path}: a {other} route the test does not know"),
+            };
+            // Signed in and not: an error answer is an answer too.
+            for signed_in in [true, false] {
+                let request = request.try_clone().unwrap();
+                let request = if signed_in { request.bearer_auth(&ana.token) } else { request };
+                let response = request.send().await.unwrap();
+                let what = format!("{method} {path} (signed in: {signed_in})");
+                assert_secured(&what, response.headers());
+                if path.starts_with("/api/") {
+                    assert_eq!(response.headers()["cache-control"], "no-store", "{what}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked} answers checked");
+
+    // The page, its script, a client route that falls back to the page, and an unknown API
+    // path: revalidated on each load, so a new build is taken at once.
+    for path in ["/", "/start.js", "/board", "/api/no-such-route", "/healthz"] {
+        let response = http.get(app.url(path)).send().await.unwrap();
+        assert_secured(path, response.headers());
+    }
+    let page = http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    app.stop().await;
+}
+
+async fn session_cookie(options: Options) -> String {
+    let app = tests::spawn_app(options).await.unwrap();
+    let ana = app.member("ana", &[Role::Coordinator]).await;
+    let body = json!({ "member_id": "ana", "password": ana.password });
+    let response =
+        reqwest::Client::new().post(app.url("/api/session")).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_owned();
+    app.stop().await;
+    cookie
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_the_public_address_is_https() {
+    let behind_tls =
+        Options { public_url: Some("https://pantry.example.org".to_owned()), ..Options::default() };
+    let cookie = session_cookie(behind_tls).await;
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    // On a laptop's plain http://127.0.0.1 a Secure cookie would never be sent back.
+    let cookie = session_cookie(Options::default()).await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+}

@@ -147,7 +147,7 @@ pub struct History {
 struct Inner {
     dir: PathBuf,
     every: u64,
-    /// Positions whose snapshot the follower wrote or found equal to its own fold.
+    /// Positions whose snapshot this run wrote or found equal to its own fold.
     checked: Mutex<BTreeSet<u64>>,
 }
 

@@ -33,7 +33,7 @@ async fn demo_app() -> TestApp {
     let app = tests::spawn_app_with_clock(options, clock).await.unwrap();
     let state = &app.state;
     server::demo::fill(&state.group, &now, real_now).await.unwrap();
-    // The follower writes a snapshot at every multiple of EVERY up to the head.
+    // The group's fold writes a snapshot at every multiple of EVERY up to the head.
     let head = app.log.head().position;
     let last = head / EVERY * EVERY;
     for _ in 0..600 {

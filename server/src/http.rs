@@ -102,6 +102,38 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; \
 /// What a browser may use: nothing a distribution day needs beyond the page itself.
 const PERMISSIONS_POLICY: &str = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
+/// Bodies an oversized request may send before its 413 are read and dropped, at most.
+const DRAINED_AT_MOST: usize = 4 * 1024 * 1024;
+
+/// Refuses a body its `Content-Length` says is over the limit with a clear 413, after
+/// reading (and dropping) it when it is of a size a client may well send: a server that
+/// answers without reading closes the connection while the client is still writing, and
+/// the client sees a broken pipe instead of the answer. Imports take files up to their own
+/// limit, so they pass.
+async fn refuse_oversized(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let declared = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let import = request.uri().path().starts_with("/api/imports/");
+    match declared {
+        Some(length) if length > MAX_BODY_BYTES && !import => {
+            if length <= DRAINED_AT_MOST {
+                // Read to the end so the answer reaches the client; what it held is dropped.
+                let _ = axum::body::to_bytes(request.into_body(), DRAINED_AT_MOST).await;
+            }
+            let message = format!("body over {MAX_BODY_BYTES} bytes");
+            ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+                .into_response()
+        }
+        _ => next.run(request).await,
+    }
+}
+
 /// Adds the security headers to every response, and its caching: the API's answers are
 /// never stored (some hold personal data), the page and its files are revalidated on each
 /// load (their names carry no content hash yet), so a new build is taken at once.
@@ -186,6 +218,7 @@ pub fn app(state: AppState) -> Router {
     };
     router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_oversized))
         .layer(axum::middleware::from_fn(security_headers))
         .with_state(state)
 }

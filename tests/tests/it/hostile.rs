@@ -179,10 +179,16 @@ async fn hostile_bodies_get_a_clear_4xx_and_change_nothing() {
         })
     });
     result.unwrap();
-    // Oversized, whatever it holds.
-    let big = format!("{{\"command_id\":\"x\",\"pad\":\"{}\"}}", "a".repeat(200_000));
-    let (status, answer) = logistics.post("/api/commands", &big).await;
-    assert_eq!(status, 413, "{answer}");
+    // Oversized, whatever it holds: read to the end and refused in words, so the client
+    // always gets its 413 rather than a connection cut while it was still writing.
+    for size in [200_000, 1_000_000, 3_000_000] {
+        let big = format!("{{\"command_id\":\"x\",\"pad\":\"{}\"}}", "a".repeat(size));
+        for _ in 0..5 {
+            let (status, answer) = logistics.post("/api/commands", &big).await;
+            assert_eq!(status, 413, "{answer}");
+            assert_eq!(answer["error"]["code"], "too_large", "{answer}");
+        }
+    }
     // Still alive, still writing.
     let (status, body) = logistics.command("after-the-storm", register_item("towels")).await;
     assert_eq!(status, 200, "{body}");

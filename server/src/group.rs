@@ -244,7 +244,7 @@ impl Group {
     /// ciphertext ever reaches `decide` and the log, where the command's part declares it
     /// carries it ([`shared::personal::sealing`]). Clients send the clear form as an object
     /// `{name, phone, address, notes}`; anything else in those fields is refused.
-    pub fn seal(&self, kind: CommandKind, command: &mut Value) -> Result<(), Unfit> {
+    fn seal(&self, kind: CommandKind, command: &mut Value) -> Result<(), Unfit> {
         let invalid = |message: String| Unfit::Invalid { code: "invalid_command", message };
         let Some(Sealing { path, owner_field, key_prefix }) = sealing(kind) else {
             return Ok(());

@@ -124,7 +124,11 @@ fn cpu_time() -> Option<Duration> {
 fn fold_group(events: &[group::Recorded]) -> (group::State, Board, StandingOrders) {
     let mut state = group::State::default();
     let mut board = Board::new();
-    let (mut members, mut people, mut ledger, mut limits, mut standing) = Default::default();
+    let mut members = Members::default();
+    let mut people = Roster::default();
+    let mut ledger = Ledger::default();
+    let mut limits = GroupLimits::default();
+    let mut standing = StandingOrders::default();
     for r in events {
         group::evolve(&mut state, r);
         group::Parts {
@@ -137,7 +141,6 @@ fn fold_group(events: &[group::Recorded]) -> (group::State, Board, StandingOrder
         }
         .apply(r);
     }
-    let _: (&Members, &Roster, &Ledger, &GroupLimits) = (&members, &people, &ledger, &limits);
     (state, board, standing)
 }
 

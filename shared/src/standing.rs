@@ -508,7 +508,6 @@ fn check_lines(state: &distribution::State, lines: &[RequestLine]) -> Result<(),
 impl Evolve<Event> for StandingOrders {
     /// Folds one standing-order event.
     fn evolve(&mut self, at: At<'_>, event: &Event) {
-        let actor = &MemberId::from(at.actor);
         if let Event::StandingOrderStarted {
             order_id,
             household_id,
@@ -544,7 +543,7 @@ impl Evolve<Event> for StandingOrders {
                 pauses: Vec::new(),
                 skipped: BTreeSet::new(),
                 ended_from_day: None,
-                started_by: actor.clone(),
+                started_by: MemberId::from(at.actor),
                 logged: BTreeMap::new(),
             };
             self.orders.insert(order_id.clone(), order);

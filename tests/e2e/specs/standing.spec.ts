@@ -110,7 +110,14 @@ test("the board's today is the group's day when UTC's is another", async ({ brow
   const server = await Server.start(['--demo']);
   try {
     // A zone whose day differs from UTC's right now: fourteen hours ahead late in the UTC
-    // day, eleven hours behind early in it. Neither has daylight saving.
+    // day, eleven hours behind early in it. Neither has daylight saving. The windows are at
+    // 23:00 on the zone's clock, always after the zone is set (an instant from before a new
+    // zone keeps the clock it had): in Pago Pago 23:00 is 10:00 UTC, so just before then,
+    // wait for Kiritimati's turn.
+    const untilTen = Date.UTC(1970, 0, 1, 10) - (Date.now() % 86_400_000);
+    if (untilTen > 0 && untilTen < 120_000) {
+      await new Promise((resolve) => setTimeout(resolve, untilTen + 1_000));
+    }
     const hour = new Date().getUTCHours();
     const [zone, offsetHours] = hour >= 10 ? ['Pacific/Kiritimati', 14] : ['Pacific/Pago_Pago', -11];
     const localToday = dateIn(Date.now(), zone);
@@ -119,10 +126,10 @@ test("the board's today is the group's day when UTC's is another", async ({ brow
     const ana = await apiToken(server.url, 'ana', PASSWORD);
     const ben = await apiToken(server.url, 'ben', PASSWORD);
     await sendCommand(server.url, ana, { command_id: 'tz', command: { type: 'SetTimeZone', zone } });
-    // 10:00 to 12:00 on the group's today, and the same clock times on UTC's today.
+    // 23:00 to 23:30 on the group's today, and the same clock times on UTC's today.
     const at = (date: string) => {
       const [y, m, d] = date.split('-').map(Number);
-      return Date.UTC(y, m - 1, d, 10) - offsetHours * 3_600_000;
+      return Date.UTC(y, m - 1, d, 23) - offsetHours * 3_600_000;
     };
     for (const [n, date] of [[1, localToday], [2, utcToday]] as const) {
       const request = `r-eve-${n}`;
@@ -143,7 +150,7 @@ test("the board's today is the group's day when UTC's is another", async ({ brow
         command_id: `schedule-${n}`,
         command: {
           type: 'ScheduleDelivery', delivery_id: `d-eve-${n}`, request_id: request, kind: 'delivery',
-          lines: [{ item_id: 'rice', quantity: 1 }], window_start_ms: at(date), window_end_ms: at(date) + 7_200_000,
+          lines: [{ item_id: 'rice', quantity: 1 }], window_start_ms: at(date), window_end_ms: at(date) + 1_800_000,
           driver_id: 'quinn', replaces_delivery_id: null,
         },
       });
@@ -154,14 +161,14 @@ test("the board's today is the group's day when UTC's is another", async ({ brow
     await quinn.page.goto(`${server.url}/#/driver`);
     const today = quinn.page.locator('[data-delivery-id="d-eve-1"]');
     await expect(today).toBeVisible();
-    await expect(today).toContainText('10:00');
+    await expect(today).toContainText('23:00');
     await expect(quinn.page.locator('[data-delivery-id="d-eve-2"]')).toHaveCount(0);
     await quinn.page.screenshot({ path: path.join(outDir, 'driver-other-day.png'), fullPage: true });
     // The board's today's deliveries, on the same phone: the same day, the same times.
     await quinn.page.goto(`${server.url}/#/board`);
     const row = quinn.page.getByTestId('delivery-row').and(quinn.page.locator('[data-delivery-id="d-eve-1"]'));
     await row.scrollIntoViewIfNeeded();
-    await expect(row).toContainText('10:00');
+    await expect(row).toContainText('23:00');
     await expect(quinn.page.locator('[data-testid="delivery-row"][data-delivery-id="d-eve-2"]')).toHaveCount(0);
     expect(quinn.screen.errors).toEqual([]);
     await quinn.context.close();

@@ -9,7 +9,7 @@ use crate::admin;
 use crate::backup::{MANIFEST, empty_target, sync_dir, write_synced};
 use crate::group::Group;
 use crate::http::{self, Options};
-use crate::log::{Clock, Log, system_clock};
+use crate::log::{Clock, Log, SledStorage, system_clock};
 use clap::{Parser, Subcommand};
 use shared::access::Role;
 
@@ -46,6 +46,24 @@ enum Command {
         /// an https address makes the session cookie `Secure`.
         #[arg(long, env = "POTLUCK_PUBLIC_URL", value_parser = public_url)]
         public_url: Option<String>,
+        /// With `--store`: apply the database's missing migrations before starting.
+        #[arg(long = "migrate", requires = "store")]
+        migrate_first: bool,
+    },
+    /// Create or update the log's tables in a PostgreSQL database.
+    Migrate {
+        /// The database (`postgres://user@host:port/database`).
+        #[arg(long, env = "POTLUCK_STORE", value_name = "URL")]
+        store: String,
+    },
+    /// Copy a log into an empty data folder or database, and check both end at one head hash.
+    Copy {
+        /// A data folder, or a database address (`postgres://…`).
+        #[arg(long, value_name = "DIR|URL")]
+        from: String,
+        /// An empty data folder, or a migrated database holding no log.
+        #[arg(long, value_name = "DIR|URL")]
+        to: String,
     },
     /// Check every record and the hash chain of the log; report the first broken position.
     Verify {
@@ -221,9 +239,49 @@ fn parse_role(text: &str) -> Result<Role, String> {
 
 #[derive(clap::Args, Debug)]
 struct DataDir {
-    /// The data folder (created if missing or empty).
+    /// The data folder (created if missing or empty): the log, unless `--store` keeps it
+    /// elsewhere, the members' sign-ins and the households' keys.
     #[arg(long = "data", env = "POTLUCK_DATA", default_value = "data")]
     path: PathBuf,
+    /// Keep the log in a PostgreSQL database instead of the data folder
+    /// (`postgres://user@host:port/database`; see `potluck migrate`).
+    #[arg(long, env = "POTLUCK_STORE", value_name = "URL")]
+    store: Option<String>,
+}
+
+impl DataDir {
+    /// Opens the log where it is kept, creating an empty one if there is none.
+    fn open_with(&self, clock: Clock) -> anyhow::Result<Log> {
+        let upcasters = shared::upcast::Upcasters::domain();
+        match &self.store {
+            None => Ok(Log::open_with(&self.path, upcasters, clock)?),
+            Some(url) => {
+                crate::log::prepare_folder(&self.path)?;
+                let log = tokio::task::block_in_place(|| Log::open_postgres(url, upcasters, clock));
+                Ok(log?)
+            }
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Log> {
+        self.open_with(system_clock())
+    }
+
+    /// Opens an existing log for an offline command.
+    fn open_existing(&self) -> anyhow::Result<Log> {
+        if self.store.is_none() && !self.path.join(crate::log::MARKER_FILE).exists() {
+            anyhow::bail!("{} is not a potluck data folder", self.path.display());
+        }
+        self.open()
+    }
+
+    /// "data" or "data (log in PostgreSQL database potluck on host:5432)", for messages.
+    fn describe(&self) -> String {
+        match &self.store {
+            None => self.path.display().to_string(),
+            Some(_) => format!("{} (the log in PostgreSQL)", self.path.display()),
+        }
+    }
 }
 
 /// Runs the command line with the process arguments.
@@ -253,14 +311,20 @@ pub fn main() -> ExitCode {
                 demo,
                 days_ahead,
                 public_url,
+                migrate_first,
             } => {
+                if migrate_first && let Some(url) = &data.store {
+                    migrate(url)?;
+                }
                 if demo {
-                    fill_demo(&data.path).await?;
+                    fill_demo(&data).await?;
                 }
                 let served = Served { bind, static_dir, dev_endpoints, days_ahead, public_url };
-                serve(data.path, served).await
+                serve(data, served).await
             }
-            Command::Verify { data } => verify(data.path).await,
+            Command::Verify { data } => verify(data).await,
+            Command::Migrate { store } => migrate(&store).map(|()| ExitCode::SUCCESS),
+            Command::Copy { from, to } => copy(&from, &to).await,
             Command::Import { data, kind, file, actor, dates, dry_run, yes } => {
                 let asked = crate::import::terminal::Asked {
                     kind,
@@ -270,27 +334,33 @@ pub fn main() -> ExitCode {
                     dry_run,
                     yes,
                 };
-                import(data.path, asked).await
+                import(data, asked).await
             }
             Command::Init { data, member_id, name, time_zone } => {
                 let first = First { time_zone: time_zone.as_deref() };
-                add_member(data.path, &member_id, &name, vec![Role::Coordinator], Some(first)).await
+                add_member(data, &member_id, &name, vec![Role::Coordinator], Some(first)).await
             }
             Command::Member { action: MemberAction::Add { data, member_id, name, roles } } => {
                 let name = name.unwrap_or_else(|| member_id.clone());
-                add_member(data.path, &member_id, &name, roles, None).await
+                add_member(data, &member_id, &name, roles, None).await
             }
-            Command::Export { data, bundle: Some(dir), .. } => export_bundle(data.path, dir).await,
-            Command::Export { data, out, bundle: None } => export(data.path, out).await,
+            Command::Export { data, bundle: Some(dir), .. } => export_bundle(data, dir).await,
+            Command::Export { data, out, bundle: None } => export(data, out).await,
             Command::VerifyBundle { dir } => verify_bundle(&dir),
             Command::ExportCsv { data, kind, month, from, to, out } => {
                 let range = (from.as_deref(), to.as_deref());
-                crate::exports::offline::export_csv(&data.path, &kind, month.as_deref(), range, out)
-                    .await
+                let log = data.open_existing().map_err(|error| {
+                    error.context(format!(
+                        "cannot open {}; if the server is running, it serves the same file at \
+                         GET /api/exports/...",
+                        data.describe()
+                    ))
+                })?;
+                crate::exports::offline::export_csv(log, &kind, month.as_deref(), range, out).await
             }
-            Command::Report { data, month, format } => report(data.path, &month, &format).await,
-            Command::Backup { data, dir } => backup(data.path, dir).await,
-            Command::Restore { data, dir } => restore(dir, data.path).await,
+            Command::Report { data, month, format } => report(data, &month, &format).await,
+            Command::Backup { data, dir } => backup(data, dir).await,
+            Command::Restore { data, dir } => restore(dir, data).await,
         }
     });
     match outcome {
@@ -321,9 +391,10 @@ fn public_url(text: &str) -> Result<String, String> {
     }
 }
 
-async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
+async fn serve(data: DataDir, served: Served) -> anyhow::Result<ExitCode> {
     let Served { bind, static_dir, dev_endpoints, public_url, .. } = served;
-    let log = Log::open(&data)?;
+    let log = data.open()?;
+    let data = data.path;
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
     let options = Options { static_dir, dev_endpoints, public_url, ..Options::default() };
@@ -348,18 +419,18 @@ async fn serve(data: PathBuf, served: Served) -> anyhow::Result<ExitCode> {
 }
 
 /// Fills an empty data folder with the demo month; leaves one with data alone.
-async fn fill_demo(data: &std::path::Path) -> anyhow::Result<()> {
+async fn fill_demo(data: &DataDir) -> anyhow::Result<()> {
     let clock_value = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
     let reading = clock_value.clone();
     let clock: Clock =
         std::sync::Arc::new(move || reading.load(std::sync::atomic::Ordering::SeqCst));
-    let log = Log::open_with(data, shared::upcast::Upcasters::domain(), clock.clone())?;
+    let log = data.open_with(clock.clone())?;
     if log.head().position > 0 {
         log.close().await;
-        println!("The data folder already holds data: --demo adds nothing to it.");
+        println!("The log already holds data: --demo adds nothing to it.");
         return Ok(());
     }
-    let group = start_group(&log, data, clock)?;
+    let group = start_group(&log, &data.path, clock)?;
     let real_now = (system_clock())();
     let filled = crate::demo::fill(&group, &clock_value, real_now).await;
     log.close().await;
@@ -389,12 +460,69 @@ fn start_group(log: &Log, data: &std::path::Path, clock: Clock) -> anyhow::Resul
     Ok(started?)
 }
 
-/// Opens an existing data folder for an offline command.
-fn open_existing(data: &std::path::Path) -> anyhow::Result<Log> {
-    if !data.join(crate::log::MARKER_FILE).exists() {
-        anyhow::bail!("{} is not a potluck data folder", data.display());
+/// Applies the database's missing migrations (`potluck migrate`, `serve --migrate`).
+fn migrate(url: &str) -> anyhow::Result<()> {
+    let applied = tokio::task::block_in_place(|| crate::log::migrate(url))?;
+    match applied.as_slice() {
+        [] => println!("The database's schema is up to date."),
+        versions => println!("Applied migrations {versions:?}."),
     }
-    Ok(Log::open(data)?)
+    Ok(())
+}
+
+/// `potluck copy --from A --to B`: a log from a data folder or database into an empty one.
+async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
+    let (source, target) = (Place::parse(from), Place::parse(to));
+    let source = source.open()?;
+    let target = target.open()?;
+    let head = source.head();
+    let copied = tokio::task::block_in_place(|| -> anyhow::Result<crate::log::Verified> {
+        crate::log::copy(source.store(), target.store(), head.position)
+            .map_err(anyhow::Error::msg)?;
+        Ok(target.verify()?)
+    });
+    source.close().await;
+    target.close().await;
+    let copied = copied?;
+    if copied.head_hash != head.hash || copied.count != head.position {
+        anyhow::bail!(
+            "the copy ends at {} events, not {}: do not use it",
+            copied.count,
+            head.position
+        );
+    }
+    println!(
+        "Copied {} events from {from} to {to}; both end at head hash {}",
+        copied.count,
+        hex::encode(copied.head_hash)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where `potluck copy` reads or writes a log: a data folder or a database address.
+enum Place {
+    Folder(PathBuf),
+    Database(String),
+}
+
+impl Place {
+    fn parse(text: &str) -> Place {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Place::Database(text.to_owned())
+        } else {
+            Place::Folder(PathBuf::from(text))
+        }
+    }
+
+    fn open(&self) -> anyhow::Result<Log> {
+        let upcasters = shared::upcast::Upcasters::domain();
+        Ok(match self {
+            Place::Folder(path) => Log::open_with(path, upcasters, system_clock())?,
+            Place::Database(url) => {
+                tokio::task::block_in_place(|| Log::open_postgres(url, upcasters, system_clock()))?
+            }
+        })
+    }
 }
 
 /// What `potluck init` sets besides the first member.
@@ -403,15 +531,15 @@ struct First<'a> {
 }
 
 async fn add_member(
-    data: PathBuf,
+    data: DataDir,
     member_id: &str,
     name: &str,
     roles: Vec<Role>,
     init: Option<First<'_>>,
 ) -> anyhow::Result<ExitCode> {
     let first = init.is_some();
-    let log = Log::open(&data)?;
-    let group = start_group(&log, &data, system_clock())?;
+    let log = data.open()?;
+    let group = start_group(&log, &data.path, system_clock())?;
     let existing = group.read(|p| p.members.len());
     if first && existing > 0 {
         log.close().await;
@@ -440,19 +568,19 @@ async fn add_member(
 }
 
 async fn import(
-    data: PathBuf,
+    data: DataDir,
     asked: crate::import::terminal::Asked<'_>,
 ) -> anyhow::Result<ExitCode> {
-    let log = open_existing(&data)?;
-    let group = start_group(&log, &data, system_clock())?;
+    let log = data.open_existing()?;
+    let group = start_group(&log, &data.path, system_clock())?;
     let outcome = crate::import::terminal::run(&group, asked).await;
     log.close().await;
     outcome
 }
 
-async fn export(data: PathBuf, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+async fn export(data: DataDir, out: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     use std::io::Write;
-    let log = open_existing(&data)?;
+    let log = data.open_existing()?;
     let mut writer: Box<dyn Write> = match &out {
         Some(path) => Box::new(std::io::BufWriter::new(std::fs::File::create(path)?)),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
@@ -476,12 +604,12 @@ async fn export(data: PathBuf, out: Option<PathBuf>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-async fn export_bundle(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
-    let log = open_existing(&data).map_err(|error| {
+async fn export_bundle(data: DataDir, dir: PathBuf) -> anyhow::Result<ExitCode> {
+    let log = data.open_existing().map_err(|error| {
         error.context(format!(
             "cannot open {}; if the server is running, it serves the same bundle at \
              GET /api/audit/bundle",
-            data.display()
+            data.describe()
         ))
     })?;
     let now_ms = (system_clock())();
@@ -532,8 +660,8 @@ fn verify_bundle(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
-    let log = open_existing(&data)?;
+async fn verify(data: DataDir) -> anyhow::Result<ExitCode> {
+    let log = data.open_existing()?;
     let result = tokio::task::block_in_place(|| log.verify());
     log.close().await;
     match result {
@@ -553,14 +681,14 @@ async fn verify(data: PathBuf) -> anyhow::Result<ExitCode> {
 const BACKED_UP: [&str; 5] =
     ["log", "auth.json", "household_keys.json", crate::log::MARKER_FILE, "HEAD_CHECKPOINT"];
 
-async fn report(data: PathBuf, month: &str, format: &str) -> anyhow::Result<ExitCode> {
+async fn report(data: DataDir, month: &str, format: &str) -> anyhow::Result<ExitCode> {
     let parsed = month.split_once('-').and_then(|(y, m)| Some((y.parse().ok()?, m.parse().ok()?)));
     let Some((year, month_number)) = parsed else {
         anyhow::bail!("--month {month}: expected a month such as 2026-10");
     };
-    let log = open_existing(&data)?;
+    let log = data.open_existing()?;
     // No snapshots are kept for a stopped server's folder: the report folds from the start.
-    let history = crate::history::History::new(&data, crate::history::DEFAULT_EVERY);
+    let history = crate::history::History::new(&data.path, crate::history::DEFAULT_EVERY);
     let result = tokio::task::block_in_place(|| {
         crate::report::month_report(&log, &history, (year, month_number), (system_clock())())
     });
@@ -575,9 +703,9 @@ async fn report(data: PathBuf, month: &str, format: &str) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
-async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
+async fn backup(data: DataDir, dir: PathBuf) -> anyhow::Result<ExitCode> {
     // A running server holds the log: it takes the backup itself.
-    if let Some(taken) = crate::backup::ask_running_server(&data, &dir).await {
+    if let Some(taken) = crate::backup::ask_running_server(&data.path, &dir).await {
         let taken = taken?;
         println!(
             "Backed up {} events to {} from the running server, head hash {}",
@@ -588,13 +716,22 @@ async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // Holding the log open keeps the folder locked: no server can write while it is copied.
-    let log = open_existing(&data)?;
+    let log = data.open_existing()?;
+    let in_database = data.store.is_some();
+    let data = data.path;
     let result = tokio::task::block_in_place(|| -> anyhow::Result<crate::log::Verified> {
         let verified = log.verify().map_err(|broken| {
             anyhow::anyhow!("the log is damaged ({broken}); not backing it up")
         })?;
         empty_target(&dir)?;
         copy_data_folder(&data, &dir)?;
+        if in_database {
+            // The backup holds the log as a data folder would: restore it, then copy it into
+            // a database if need be.
+            let store = SledStorage::open(&dir.join("log"))?;
+            crate::log::copy(log.store(), &store, verified.count).map_err(anyhow::Error::msg)?;
+            crate::log::write_checkpoint(&dir, log.head())?;
+        }
         let manifest = serde_json::json!({
             "count": verified.count, "head_hash": hex::encode(verified.head_hash)
         });
@@ -613,7 +750,14 @@ async fn backup(data: PathBuf, dir: PathBuf) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn restore(backup: PathBuf, data: PathBuf) -> anyhow::Result<ExitCode> {
+async fn restore(backup: PathBuf, data: DataDir) -> anyhow::Result<ExitCode> {
+    if data.store.is_some() {
+        anyhow::bail!(
+            "restore a backup into a data folder (--data DIR), then move its log into the \
+             database with `potluck copy --from DIR --to URL`"
+        );
+    }
+    let data = data.path;
     let manifest: serde_json::Value = serde_json::from_slice(
         &std::fs::read(backup.join(MANIFEST))
             .map_err(|e| anyhow::anyhow!("{} is not a potluck backup: {e}", backup.display()))?,
@@ -623,7 +767,7 @@ async fn restore(backup: PathBuf, data: PathBuf) -> anyhow::Result<ExitCode> {
         copy_data_folder(&backup, &data)?;
         sync_dir(&data)
     })?;
-    let log = open_existing(&data)?;
+    let log = Log::open(&data)?;
     let result = tokio::task::block_in_place(|| log.verify());
     log.close().await;
     let verified =

@@ -10,7 +10,9 @@
 
 mod checkpoint;
 mod keys;
+mod postgres;
 mod storage;
+mod store;
 mod subscription;
 mod writer;
 
@@ -24,12 +26,16 @@ use tokio::sync::{oneshot, watch};
 
 use crate::metrics::LogStats;
 
-pub use storage::{SledStorage, Storage, StorageError};
+pub use postgres::{PgStore, migrate};
+pub use storage::{SledStorage, StorageError};
+pub use store::{Commit, CommitError, EventStore, StoredRecord, copy};
 pub use subscription::Subscription;
 
 /// Largest accepted record, so that no value ever leaves sled's inline storage (sled writes
 /// large values to separate blob files that our `fdatasync` would not cover).
 pub const MAX_RECORD_BYTES: usize = 64 * 1024;
+/// Records read per step of [`Log::verify`].
+const VERIFY_CHUNK: usize = 4096;
 /// Most events one command may append.
 pub const MAX_EVENTS_PER_APPEND: usize = 1000;
 
@@ -169,7 +175,7 @@ pub struct Log {
 }
 
 struct Inner {
-    storage: Arc<dyn Storage>,
+    store: Arc<dyn EventStore>,
     stats: Arc<LogStats>,
     upcasters: Upcasters,
     to_writer: std::sync::mpsc::Sender<writer::Message>,
@@ -193,29 +199,35 @@ impl Log {
         prepare_dir(dir)?;
         let checkpoint = checkpoint::Checkpoint::in_dir(dir);
         let recorded = checkpoint.read().map_err(OpenError::Damaged)?;
-        let storage = Arc::new(SledStorage::open(&dir.join("log"))?);
+        let store = Arc::new(SledStorage::open(&dir.join("log"))?);
         if let Some(recorded) = recorded {
-            check_reaches(storage.as_ref(), recorded)?;
+            check_reaches(store.as_ref(), recorded)?;
         }
-        Log::start(storage, upcasters, clock, Some(checkpoint))
+        Log::start(store, upcasters, clock, Some(checkpoint))
     }
 
-    /// Starts the writer over any engine.
-    pub fn with_storage(
-        storage: Arc<dyn Storage>,
+    /// Opens the log in the PostgreSQL database at `url` (its tables made by [`migrate`]).
+    pub fn open_postgres(url: &str, upcasters: Upcasters, clock: Clock) -> Result<Log, OpenError> {
+        let store = Arc::new(PgStore::open(url)?);
+        Log::start(store, upcasters, clock, None)
+    }
+
+    /// Starts the writer over any store.
+    pub fn with_store(
+        store: Arc<dyn EventStore>,
         upcasters: Upcasters,
         clock: Clock,
     ) -> Result<Log, OpenError> {
-        Log::start(storage, upcasters, clock, None)
+        Log::start(store, upcasters, clock, None)
     }
 
     fn start(
-        storage: Arc<dyn Storage>,
+        store: Arc<dyn EventStore>,
         upcasters: Upcasters,
         clock: Clock,
         checkpoint: Option<checkpoint::Checkpoint>,
     ) -> Result<Log, OpenError> {
-        let last = read_last(storage.as_ref()).map_err(|e| OpenError::Corrupt(e.to_string()))?;
+        let last = read_last(store.as_ref()).map_err(|e| OpenError::Corrupt(e.to_string()))?;
         let head = last
             .as_ref()
             .map(|e| Head { position: e.position, hash: e.hash })
@@ -225,7 +237,7 @@ impl Log {
         let (to_writer, from_clients) = std::sync::mpsc::channel();
         let stats = Arc::new(LogStats::default());
         let writer = writer::Writer {
-            storage: storage.clone(),
+            store: store.clone(),
             head,
             last_time_ms: last_time,
             clock,
@@ -240,7 +252,7 @@ impl Log {
             .spawn(move || writer.run(from_clients))
             .map_err(|e| StorageError(format!("cannot start the log writer: {e}")))?;
         let inner = Inner {
-            storage,
+            store,
             stats,
             upcasters,
             to_writer,
@@ -311,6 +323,11 @@ impl Log {
         }
     }
 
+    /// The store under the log, for copies.
+    pub fn store(&self) -> &dyn EventStore {
+        self.inner.store.as_ref()
+    }
+
     /// Counters kept by the writer, for `/metrics`.
     pub fn stats(&self) -> &LogStats {
         &self.inner.stats
@@ -332,26 +349,21 @@ impl Log {
 
     /// The fingerprint a command id was first used with, and the answer it got.
     pub fn command_record(&self, command_id: &str) -> Result<Option<(Hash, Appended)>, ReadError> {
-        let stored = self.inner.storage.get(&keys::command(command_id))?;
+        let stored = self.inner.store.answer(command_id)?;
         Ok(stored.and_then(|bytes| keys::decode_answer(&bytes)))
     }
 
     /// The record at `position`, as stored (not upcast).
     pub fn get(&self, position: u64) -> Result<Option<Envelope>, ReadError> {
-        let bytes = self.inner.storage.get(&keys::event(position))?;
+        let bytes = self.inner.store.record(position)?;
         bytes.map(|b| decode_at(position, &b)).transpose()
     }
 
     /// Up to `limit` records from `position` on, as stored (not upcast): for verification
     /// and export.
     pub fn read_raw(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
-        let (start, end) = (keys::event(position.max(1)), keys::event(u64::MAX));
-        let mut out = Vec::new();
-        for entry in self.inner.storage.range(&start, &end).take(limit) {
-            let (key, value) = entry?;
-            out.push(decode_at(keys::position_of(&key), &value)?);
-        }
-        Ok(out)
+        let records = self.inner.store.records(position.max(1), limit)?;
+        records.into_iter().map(|(position, bytes)| decode_at(position, &bytes)).collect()
     }
 
     /// Up to `limit` events from `position` on, in the current schema.
@@ -367,15 +379,8 @@ impl Log {
 
     /// A stream's events in order, from `from_version` on (1 is the first), current schema.
     pub fn read_stream(&self, stream: &str, from_version: u64) -> Result<Vec<Envelope>, ReadError> {
-        let start = keys::stream_entry(stream, from_version.max(1));
-        let end = keys::stream_end(stream);
         let mut out = Vec::new();
-        for entry in self.inner.storage.range(&start, &end) {
-            let (_, position) = entry?;
-            let position = keys::decode_u64(&position).ok_or_else(|| ReadError::Corrupt {
-                position: 0,
-                reason: format!("stream index of {stream} holds a malformed position"),
-            })?;
+        for position in self.inner.store.stream_positions(stream, from_version)? {
             let record = self.get(position)?.ok_or_else(|| ReadError::Corrupt {
                 position,
                 reason: format!("stream index of {stream} points at a missing record"),
@@ -415,23 +420,26 @@ impl Log {
     /// Walks the whole log and checks every record and the hash chain.
     pub fn verify(&self) -> Result<Verified, VerifyError> {
         let mut chain = ChainVerifier::default();
-        let (start, end) = (keys::event(0), keys::event(u64::MAX));
-        for entry in self.inner.storage.range(&start, &end) {
+        loop {
             let position = chain.head_position() + 1;
-            let (key, value) =
-                entry.map_err(|e| VerifyError { position, reason: e.to_string() })?;
-            let at = keys::position_of(&key);
-            let record = decode_at(at, &value)
-                .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
-            chain
-                .check(&record)
-                .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+            let chunk = (self.inner.store.records(position, VERIFY_CHUNK))
+                .map_err(|e| VerifyError { position, reason: e.to_string() })?;
+            if chunk.is_empty() {
+                break;
+            }
+            for (at, bytes) in chunk {
+                let record = decode_at(at, &bytes)
+                    .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+                chain
+                    .check(&record)
+                    .map_err(|e| VerifyError { position: at, reason: e.to_string() })?;
+            }
         }
         Ok(Verified { count: chain.head_position(), head_hash: chain.head_hash() })
     }
 
     pub fn size_on_disk(&self) -> Result<u64, StorageError> {
-        self.inner.storage.size_on_disk()
+        self.inner.store.size_on_disk()
     }
 }
 
@@ -472,19 +480,19 @@ fn decode_at(position: u64, bytes: &[u8]) -> Result<Envelope, ReadError> {
     Ok(record)
 }
 
-fn read_last(storage: &dyn Storage) -> Result<Option<Envelope>, ReadError> {
-    match storage.last_in(&keys::event(0), &keys::event(u64::MAX))? {
+fn read_last(store: &dyn EventStore) -> Result<Option<Envelope>, ReadError> {
+    match store.last_record()? {
         None => Ok(None),
-        Some((key, value)) => decode_at(keys::position_of(&key), &value).map(Some),
+        Some((position, bytes)) => decode_at(position, &bytes).map(Some),
     }
 }
 
 /// Checks that the log still holds the head recorded in the checkpoint.
-fn check_reaches(storage: &dyn Storage, recorded: Head) -> Result<(), OpenError> {
+fn check_reaches(store: &dyn EventStore, recorded: Head) -> Result<(), OpenError> {
     if recorded.position == 0 {
         return Ok(());
     }
-    let stored = storage.get(&keys::event(recorded.position))?;
+    let stored = store.record(recorded.position)?;
     let record = stored.map(|bytes| decode_at(recorded.position, &bytes)).transpose();
     match record {
         Ok(Some(record)) if record.hash == recorded.hash => Ok(()),
@@ -498,6 +506,17 @@ fn check_reaches(storage: &dyn Storage, recorded: Head) -> Result<(), OpenError>
         ))),
         Err(error) => Err(OpenError::Damaged(error.to_string())),
     }
+}
+
+/// Creates a data folder and its marker, or checks that an existing folder is ours: for a
+/// log kept elsewhere, the folder holds the sign-ins and the households' keys.
+pub fn prepare_folder(dir: &Path) -> Result<(), OpenError> {
+    prepare_dir(dir)
+}
+
+/// Writes a head checkpoint into a data folder (a backup's copy of a database's log).
+pub fn write_checkpoint(dir: &Path, head: Head) -> Result<(), std::io::Error> {
+    checkpoint::Checkpoint::in_dir(dir).write(head)
 }
 
 /// Creates the folder and its marker, or checks that an existing folder is ours.

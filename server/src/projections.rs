@@ -300,6 +300,12 @@ impl Live {
             let batch = match subscription.next_batch(1024).await {
                 Ok(batch) => batch,
                 Err(ReadError::Closed) => return,
+                // A database that is restarting or failing over: the same read again soon.
+                Err(ReadError::Storage(error)) => {
+                    tracing::warn!(%error, "the projector cannot read the log; trying again");
+                    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    continue;
+                }
                 Err(error) => {
                     tracing::error!(%error, "the projector cannot read the log; live views stop");
                     return;

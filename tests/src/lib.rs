@@ -14,6 +14,8 @@ use shared::access::Role;
 use shared::upcast::Upcasters;
 use tokio::sync::oneshot;
 
+pub mod postgres;
+
 /// Every file below `dir`, at any depth: for scanning a data folder for what must not be
 /// in it.
 pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -54,6 +56,8 @@ pub struct TestApp {
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     options: Options,
     clock: SharedClock,
+    /// The PostgreSQL database holding the log, if not the data folder.
+    store: Option<String>,
 }
 
 /// The log's clock, kept to restart with; a closure has no `Debug` of its own.
@@ -186,7 +190,13 @@ pub async fn spawn_app_tuned(
 
 /// The real server over a data folder a stopped [`TestApp`] left, with the real clock.
 pub async fn spawn_app_in(data: tempfile::TempDir, options: Options) -> anyhow::Result<TestApp> {
-    start_in(data, options, None, system_clock()).await
+    start_in(data, options, None, system_clock(), None).await
+}
+
+/// The real server with its log in the PostgreSQL database at `url` (migrated), its keys
+/// and sign-ins in a data folder of its own.
+pub async fn spawn_app_on_postgres(url: &str, options: Options) -> anyhow::Result<TestApp> {
+    start_in(tempfile::tempdir()?, options, None, system_clock(), Some(url.to_owned())).await
 }
 
 /// [`spawn_app`] with a clock of the test's own, for the log's times and the server's "now"
@@ -200,7 +210,7 @@ async fn spawn_app_at(
     send_buffer: Option<usize>,
     clock: Clock,
 ) -> anyhow::Result<TestApp> {
-    start_in(tempfile::tempdir()?, options, send_buffer, clock).await
+    start_in(tempfile::tempdir()?, options, send_buffer, clock, None).await
 }
 
 impl TestApp {
@@ -208,8 +218,9 @@ impl TestApp {
     /// redeploy or a crash-free restart would.
     pub async fn restart(self) -> anyhow::Result<TestApp> {
         let (options, clock) = (self.options.clone(), self.clock.0.clone());
+        let store = self.store.clone();
         let data = self.stop().await;
-        start_in(data, options, None, clock).await
+        start_in(data, options, None, clock, store).await
     }
 }
 
@@ -218,9 +229,16 @@ async fn start_in(
     options: Options,
     send_buffer: Option<usize>,
     clock: Clock,
+    store: Option<String>,
 ) -> anyhow::Result<TestApp> {
     let dir = data.path().join("data");
-    let log = Log::open_with(&dir, Upcasters::domain(), clock.clone())?;
+    let log = match &store {
+        None => Log::open_with(&dir, Upcasters::domain(), clock.clone())?,
+        Some(url) => {
+            server::log::prepare_folder(&dir)?;
+            Log::open_postgres(url, Upcasters::domain(), clock.clone())?
+        }
+    };
     let group = Group::start(log.clone(), &dir, clock.clone(), options.group.clone())?;
     let state = AppState::new(group, options.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -242,6 +260,7 @@ async fn start_in(
         server: Some(server),
         options,
         clock: SharedClock(clock),
+        store,
     })
 }
 

@@ -22,6 +22,7 @@ mod it {
     mod log_reads;
     mod logs;
     mod money;
+    mod postgres;
     mod privacy;
     mod roster;
     mod server_ws;

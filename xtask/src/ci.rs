@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::cmd::{self, cargo};
-use crate::{client, e2e, fuzz};
+use crate::{client, e2e, fuzz, postgres};
 
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
@@ -38,6 +38,7 @@ pub fn test() -> anyhow::Result<()> {
             "--locked",
         ]))
     })?;
+    steps.run("PostgreSQL (Debian's package) for the store's tests", postgres::ensure)?;
     steps.run("tests", unit_and_integration_tests)?;
     steps.run("fuzz targets, a short run of each (longer: cargo xtask fuzz)", || {
         fuzz::run(&fuzz::TARGETS, fuzz::CI_SECONDS, fuzz::Build::Quick)

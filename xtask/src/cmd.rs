@@ -61,3 +61,17 @@ fn show(command: &Command) -> String {
     }
     shown
 }
+
+/// Installs Debian packages with apt when we are root; otherwise says what to run.
+pub fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    let uid = read(Command::new("id").arg("-u")).context("cannot run `id -u`")?;
+    if uid.trim() != "0" {
+        bail!("install it with `sudo apt-get install -y {}`", packages.join(" "));
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get")
+        .arg("install")
+        .arg("-y")
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}

@@ -60,16 +60,8 @@ fn ensure_chromium() -> anyhow::Result<PathBuf> {
     if chromium.exists() {
         return Ok(chromium);
     }
-    let uid = cmd::read(Command::new("id").arg("-u")).context("cannot run `id -u`")?;
-    if uid.trim() != "0" {
-        bail!("{CHROMIUM} is missing: `sudo apt-get install -y chromium chromium-driver`");
-    }
-    cmd::run(Command::new("apt-get").arg("update"))?;
-    cmd::run(
-        Command::new("apt-get")
-            .args(["install", "-y", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
+    cmd::apt_install(&["chromium", "chromium-driver"])
+        .with_context(|| format!("{CHROMIUM} is missing"))?;
     if !chromium.exists() {
         bail!("installing the `chromium` package did not create {CHROMIUM}");
     }

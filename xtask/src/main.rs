@@ -13,6 +13,7 @@ mod cmd;
 mod e2e;
 mod flags;
 mod fuzz;
+mod postgres;
 mod serve;
 
 use std::process::ExitCode;

@@ -5,13 +5,13 @@
 //! start-up; nothing is written to the data folder and no key is opened.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use shared::ledger::MonthlyStatement;
 
 use super::{Days, Kind, month_of, parse_month};
-use crate::log::{Log, MARKER_FILE, system_clock};
+use crate::log::{Log, system_clock};
 use crate::projections::{Projections, replay};
 
 /// An export asked for on the command line, its options checked.
@@ -85,23 +85,20 @@ impl Export {
 
 /// Runs `potluck export-csv`: writes the file to `out`, or to stdout.
 pub async fn export_csv(
-    data: &Path,
+    log: Log,
     kind: &str,
     month: Option<&str>,
     range: (Option<&str>, Option<&str>),
     out: Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    let export = Export::parse(kind, month, range.0, range.1).map_err(anyhow::Error::msg)?;
-    if !data.join(MARKER_FILE).exists() {
-        anyhow::bail!("{} is not a potluck data folder", data.display());
-    }
-    let log = Log::open(data).map_err(|error| {
-        anyhow::Error::new(error).context(format!(
-            "cannot open {}; if the server is running, it serves the same file at \
-             GET /api/exports/...",
-            data.display()
-        ))
-    })?;
+    let export = Export::parse(kind, month, range.0, range.1);
+    let export = match export {
+        Ok(export) => export,
+        Err(message) => {
+            log.close().await;
+            anyhow::bail!(message);
+        }
+    };
     let now_ms = (system_clock())();
     let built = tokio::task::block_in_place(|| export.build(&log, now_ms));
     log.close().await;

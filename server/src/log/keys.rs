@@ -49,6 +49,11 @@ pub fn command(command_id: &str) -> Vec<u8> {
     key
 }
 
+/// The first key after every command's.
+pub fn command_end() -> Vec<u8> {
+    vec![COMMAND + 1]
+}
+
 /// A command's stored answer: its fingerprint, then the positions and stream version.
 pub fn encode_answer(fingerprint: &Hash, answer: &Appended) -> Vec<u8> {
     let mut value = Vec::with_capacity(56);

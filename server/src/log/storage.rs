@@ -1,8 +1,6 @@
-//! The storage engine under the log, behind a trait of our own.
-//!
-//! The log needs very little from an engine: ordered byte keys, point reads, range scans and
-//! one atomic, durable batch write. Keeping sled behind [`Storage`] means nothing but this
-//! file names sled, and another engine could replace it without touching the log's rules.
+//! sled under the log: ordered byte keys, point reads, range scans and one atomic, durable
+//! batch write. Nothing but this file names sled; [`super::store`] lays the log's records
+//! out in its keyspace.
 
 use std::fs::File;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,27 +12,6 @@ use std::path::{Path, PathBuf};
 pub struct StorageError(pub String);
 
 pub type KeyValue = (Vec<u8>, Vec<u8>);
-
-/// An ordered key-value store with atomic, durable batches.
-pub trait Storage: Send + Sync + 'static {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError>;
-
-    /// Entries with `start <= key < end`, in key order.
-    fn range<'a>(
-        &'a self,
-        start: &[u8],
-        end: &[u8],
-    ) -> Box<dyn Iterator<Item = Result<KeyValue, StorageError>> + 'a>;
-
-    /// The entry with the greatest key in `start <= key < end`.
-    fn last_in(&self, start: &[u8], end: &[u8]) -> Result<Option<KeyValue>, StorageError>;
-
-    /// Writes all entries or none, and returns only once they are on disk for real.
-    fn commit(&self, writes: &[KeyValue]) -> Result<(), StorageError>;
-
-    /// Bytes the engine uses on disk.
-    fn size_on_disk(&self) -> Result<u64, StorageError>;
-}
 
 /// sled 0.34, made durable.
 ///
@@ -102,14 +79,13 @@ impl SledStorage {
         sync_dir(path)?;
         Ok(SledStorage { db, data_file, path: path.to_owned(), min_free })
     }
-}
 
-impl Storage for SledStorage {
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+    pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(self.db.get(key).map_err(sled_error)?.map(|v| v.to_vec()))
     }
 
-    fn range<'a>(
+    /// Entries with `start <= key < end`, in key order.
+    pub fn range<'a>(
         &'a self,
         start: &[u8],
         end: &[u8],
@@ -118,14 +94,16 @@ impl Storage for SledStorage {
         Box::new(iter.map(|r| r.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(sled_error)))
     }
 
-    fn last_in(&self, start: &[u8], end: &[u8]) -> Result<Option<KeyValue>, StorageError> {
+    /// The entry with the greatest key in `start <= key < end`.
+    pub fn last_in(&self, start: &[u8], end: &[u8]) -> Result<Option<KeyValue>, StorageError> {
         match self.db.range(start.to_vec()..end.to_vec()).next_back() {
             None => Ok(None),
             Some(r) => r.map(|(k, v)| Some((k.to_vec(), v.to_vec()))).map_err(sled_error),
         }
     }
 
-    fn commit(&self, writes: &[KeyValue]) -> Result<(), StorageError> {
+    /// Writes all entries or none, and returns only once they are on disk for real.
+    pub fn write(&self, writes: &[KeyValue]) -> Result<(), StorageError> {
         let size: u64 = writes.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum();
         let free = fs2::available_space(&self.path)
             .map_err(|e| StorageError(format!("cannot read the free space of the disk: {e}")))?;
@@ -147,7 +125,8 @@ impl Storage for SledStorage {
         self.data_file.sync_data().map_err(|e| StorageError(format!("fdatasync failed: {e}")))
     }
 
-    fn size_on_disk(&self) -> Result<u64, StorageError> {
+    /// Bytes sled uses on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StorageError> {
         dir_size(&self.path).map_err(|e| StorageError(format!("cannot measure data folder: {e}")))
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
-use server::log::{Log, OpenError, SledStorage, Storage, system_clock};
+use server::log::{EventStore, Log, OpenError, SledStorage, system_clock};
 use shared::upcast::Upcasters;
 use tests::note;
 
@@ -61,7 +61,7 @@ async fn a_damaged_record_is_reported_at_its_position_by_verify_and_stops_serve(
     let mut value = storage.get(&key).unwrap().unwrap();
     let middle = value.len() / 2;
     value[middle] ^= 0x20;
-    storage.commit(&[(key, value)]).unwrap();
+    storage.write(&[(key, value)]).unwrap();
     drop(storage);
 
     let data_arg = data.to_str().unwrap();
@@ -110,10 +110,10 @@ async fn verify_reports_the_count_and_head_hash_of_a_healthy_log() {
 }
 
 #[tokio::test]
-async fn the_log_runs_over_any_engine_behind_the_storage_trait() {
+async fn the_log_runs_over_any_store_behind_the_event_store_trait() {
     let dir = tempfile::tempdir().unwrap();
-    let storage: Arc<dyn Storage> = Arc::new(SledStorage::open(dir.path()).unwrap());
-    let log = Log::with_storage(storage, Upcasters::domain(), system_clock()).unwrap();
+    let store: Arc<dyn EventStore> = Arc::new(SledStorage::open(dir.path()).unwrap());
+    let log = Log::with_store(store, Upcasters::domain(), system_clock()).unwrap();
     log.append(note("s", "c1")).await.unwrap();
     assert_eq!(log.head().position, 1);
     log.close().await;
@@ -126,7 +126,7 @@ async fn the_log_runs_over_any_engine_behind_the_storage_trait() {
 async fn a_nearly_full_disk_refuses_writes_and_opening_with_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let storage = SledStorage::open(dir.path()).unwrap().keep_free(u64::MAX / 4);
-    let log = Log::with_storage(Arc::new(storage), Upcasters::domain(), system_clock()).unwrap();
+    let log = Log::with_store(Arc::new(storage), Upcasters::domain(), system_clock()).unwrap();
     let refused = log.append(note("s", "c1")).await.unwrap_err();
     assert!(refused.to_string().contains("nearly full"), "{refused}");
     assert!(refused.to_string().contains("nothing was written"), "{refused}");

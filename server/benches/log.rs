@@ -1,13 +1,95 @@
 //! Log benchmarks: durable appends under concurrency, replay speed, disk use.
 //!
-//! `cargo bench -p server --bench log` (add `-- quick` for a short run). Figures go to
-//! BENCHMARKS.md with the machine they were measured on.
+//! `cargo bench -p server --bench log` (add `-- quick` for a short run). With
+//! `POTLUCK_BENCH_STORE=postgres://user@host:port/db` set, every part runs on sled and then
+//! on PostgreSQL (each run in a fresh database `potluck_bench` made beside the one named).
+//! Figures go to BENCHMARKS.md with the machine they were measured on.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
 use std::time::{Duration, Instant};
 
-use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent};
+use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent, system_clock};
 use shared::envelope::ChainVerifier;
+use shared::upcast::Upcasters;
+
+/// Where a run keeps its log.
+#[derive(Clone, Debug)]
+enum Store {
+    Sled,
+    /// The address of a database on a server where the bench may create `potluck_bench`.
+    Postgres(String),
+}
+
+/// A fresh, empty log, and what keeps it (a folder to delete, for sled).
+struct Fresh {
+    log: Log,
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+impl Store {
+    fn name(&self) -> &'static str {
+        match self {
+            Store::Sled => "sled",
+            Store::Postgres(_) => "postgres",
+        }
+    }
+
+    fn url(&self) -> &str {
+        match self {
+            Store::Sled => "",
+            Store::Postgres(url) => url,
+        }
+    }
+
+    fn fresh(&self) -> Fresh {
+        let dir = tempfile::tempdir().unwrap();
+        let log = match self {
+            Store::Sled => Log::open(dir.path()).unwrap(),
+            Store::Postgres(url) => {
+                // The blocking client runs a runtime of its own: off the bench's runtime.
+                let url = url.clone();
+                std::thread::spawn(move || {
+                    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    admin.batch_execute("DROP DATABASE IF EXISTS potluck_bench").unwrap();
+                    admin.batch_execute("CREATE DATABASE potluck_bench").unwrap();
+                })
+                .join()
+                .unwrap();
+                let bench = bench_url(self.url());
+                server::log::migrate(&bench).unwrap();
+                Log::open_postgres(&bench, Upcasters::domain(), system_clock()).unwrap()
+            }
+        };
+        Fresh { log, _dir: dir, store: self.clone() }
+    }
+}
+
+impl Fresh {
+    /// The same log opened again, as a restarting server would.
+    async fn reopen(self) -> Fresh {
+        let Fresh { log, _dir, store } = self;
+        log.close().await;
+        drop(log);
+        let log = match &store {
+            Store::Sled => Log::open(_dir.path()).unwrap(),
+            Store::Postgres(url) => {
+                Log::open_postgres(&bench_url(url), Upcasters::domain(), system_clock()).unwrap()
+            }
+        };
+        Fresh { log, _dir, store }
+    }
+}
+
+/// The address of `potluck_bench` on the server `url` names.
+fn bench_url(url: &str) -> String {
+    match url.rsplit_once('/') {
+        Some((server, _)) if server.contains("://") && server.len() > "postgres://".len() => {
+            format!("{server}/potluck_bench")
+        }
+        _ => format!("{url}/potluck_bench"),
+    }
+}
 
 /// A payload of about 300 bytes, shaped like a logged request.
 fn payload(i: u64) -> String {
@@ -36,9 +118,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index.min(sorted.len() - 1)]
 }
 
-async fn appends(writers: u64, duration: Duration) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(dir.path()).unwrap();
+async fn appends(store: &Store, writers: u64, duration: Duration) {
+    let fresh = store.fresh();
+    let log = fresh.log.clone();
     let started = Instant::now();
     let mut tasks = Vec::new();
     for w in 0..writers {
@@ -70,7 +152,8 @@ async fn appends(writers: u64, duration: Duration) {
     let elapsed = started.elapsed().as_secs_f64();
     latencies.sort();
     println!(
-        "appends  writers={writers:>3}  {:>8.0} commands/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} commands)",
+        "{:<8} appends  writers={writers:>3}  {:>8.0} commands/s  p50 {:>6.2} ms  p99 {:>6.2} ms  ({} commands)",
+        store.name(),
         latencies.len() as f64 / elapsed,
         percentile(&latencies, 0.50).as_secs_f64() * 1e3,
         percentile(&latencies, 0.99).as_secs_f64() * 1e3,
@@ -79,9 +162,10 @@ async fn appends(writers: u64, duration: Duration) {
     log.close().await;
 }
 
-async fn replay(events: u64) {
-    let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(dir.path()).unwrap();
+async fn replay(store: &Store, events: u64) {
+    let fresh = store.fresh();
+    let log = fresh.log.clone();
+    let name = store.name();
     const PER_APPEND: u64 = 1000;
     let filling = Instant::now();
     for chunk in 0..events / PER_APPEND {
@@ -90,17 +174,18 @@ async fn replay(events: u64) {
             AppendRequest::new("fill", ExpectedVersion::Any, batch, format!("c{chunk}"), "bench");
         log.append(request).await.unwrap();
     }
-    println!("fill     {events} events in {:.1} s", filling.elapsed().as_secs_f64());
+    println!("{name:<8} fill     {events} events in {:.1} s", filling.elapsed().as_secs_f64());
     let bytes = log.size_on_disk().unwrap();
     println!(
-        "disk     {bytes} bytes for {events} events: {:.0} bytes/event",
+        "{name:<8} disk     {bytes} bytes for {events} events: {:.0} bytes/event",
         bytes as f64 / events as f64
     );
-    log.close().await;
     drop(log);
 
-    // A fresh open, so the reads start from what sled loads, as a restarting server's would.
-    let log = Log::open(dir.path()).unwrap();
+    // A fresh open, so the reads start from what the store loads, as a restarting server's
+    // would.
+    let fresh = fresh.reopen().await;
+    let log = fresh.log.clone();
     let started = Instant::now();
     let mut chain = ChainVerifier::default();
     let mut next = 1;
@@ -115,7 +200,7 @@ async fn replay(events: u64) {
     let elapsed = started.elapsed().as_secs_f64();
     assert_eq!(chain.head_position(), events);
     println!(
-        "replay   {events} events read, decoded and hash-checked in {elapsed:.2} s: {:.0} events/s",
+        "{name:<8} replay   {events} events read, decoded and hash-checked in {elapsed:.2} s: {:.0} events/s",
         events as f64 / elapsed
     );
     log.close().await;
@@ -123,9 +208,10 @@ async fn replay(events: u64) {
 
 /// An online backup of a log of `events` events (`Log::copy_into`, as `potluck backup` uses
 /// on a running server), and how long one append waits when it arrives during the copy.
-async fn backup(events: u64) {
+async fn backup(store: &Store, events: u64) {
+    let fresh = store.fresh();
+    let log = fresh.log.clone();
     let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(&dir.path().join("data")).unwrap();
     const PER_APPEND: u64 = 1000;
     for chunk in 0..events / PER_APPEND {
         let batch: Vec<NewEvent> = (0..PER_APPEND).map(|i| event(chunk * PER_APPEND + i)).collect();
@@ -149,7 +235,8 @@ async fn backup(events: u64) {
     let head = copying.await.unwrap().unwrap();
     let elapsed = started.elapsed().as_secs_f64();
     println!(
-        "backup   {} events copied online in {elapsed:.2} s ({:.0} events/s); an append during it waited {:.0} ms",
+        "{:<8} backup   {} events copied online in {elapsed:.2} s ({:.0} events/s); an append during it waited {:.0} ms",
+        store.name(),
         head.position,
         head.position as f64 / elapsed,
         waited.as_secs_f64() * 1000.0
@@ -164,15 +251,21 @@ async fn main() {
     let has = |flag: &str| args.iter().any(|a| a == flag);
     let quick = has("quick");
     let duration = Duration::from_secs(if quick { 2 } else { 10 });
-    if !has("replay") && !has("backup") {
-        for writers in [1, 8, 64] {
-            appends(writers, duration).await;
+    let mut stores = vec![Store::Sled];
+    if let Some(url) = std::env::var("POTLUCK_BENCH_STORE").ok().filter(|url| !url.is_empty()) {
+        stores.push(Store::Postgres(url));
+    }
+    for store in &stores {
+        if !has("replay") && !has("backup") {
+            for writers in [1, 8, 64] {
+                appends(store, writers, duration).await;
+            }
         }
-    }
-    if !has("appends") && !has("backup") {
-        replay(if quick { 100_000 } else { 1_000_000 }).await;
-    }
-    if !has("appends") && !has("replay") {
-        backup(if quick { 100_000 } else { 1_000_000 }).await;
+        if !has("appends") && !has("backup") {
+            replay(store, if quick { 100_000 } else { 1_000_000 }).await;
+        }
+        if !has("appends") && !has("replay") {
+            backup(store, if quick { 100_000 } else { 1_000_000 }).await;
+        }
     }
 }

@@ -1,9 +1,10 @@
 //! PostgreSQL under the log, for a group past one machine (ADR 0006).
 //!
 //! The tables are in `server/migrations/`, applied by [`migrate`] (`potluck migrate`, or
-//! `potluck serve --migrate`). A commit locks the head row, checks that the head is the one
-//! its batch was built on, inserts the records and answers and moves the head, all in one
-//! transaction: positions are given in commit order under that lock, never by a sequence.
+//! `potluck serve --migrate`). A commit (`potluck_commit`, one round trip) locks the head
+//! row, checks that the head is the one its batch was built on, inserts the records and
+//! answers and moves the head, all in one transaction: positions are given in commit order
+//! under that lock, never by a sequence.
 //! An answer goes out only once PostgreSQL has committed (`synchronous_commit`, on by
 //! default, makes that durable; with a synchronous standby, durable there too).
 //!
@@ -88,11 +89,20 @@ impl PgStore {
     }
 }
 
-/// Applies the migrations a database lacks; returns the versions applied.
+/// Applies the migrations a database lacks; returns the versions applied. Blocks; safe to
+/// call from async code (the client runs on a thread of its own).
 pub fn migrate(url: &str) -> Result<Vec<i32>, StorageError> {
     let config = config(url)?;
-    let name = describe(&config);
-    let mut client = connect(&config).map_err(|e| failure(&e))?;
+    std::thread::scope(|scope| {
+        scope.spawn(|| migrate_on(&config)).join().unwrap_or_else(|_| {
+            Err(StorageError("PostgreSQL: the migration thread stopped".to_owned()))
+        })
+    })
+}
+
+fn migrate_on(config: &Config) -> Result<Vec<i32>, StorageError> {
+    let name = describe(config);
+    let mut client = connect(config).map_err(|e| failure(&e))?;
     let applied = (|| {
         client.batch_execute(
             "CREATE TABLE IF NOT EXISTS potluck_schema (
@@ -413,48 +423,27 @@ impl EventStore for PgStore {
         let bytes: Vec<Vec<u8>> = records.iter().map(|r| r.bytes.clone()).collect();
         let (ids, answers): (Vec<String>, Vec<Vec<u8>>) = commit.answers.iter().cloned().unzip();
         let moved = self.writer.run(move |session| {
-            let lock = session
-                .prepared("SELECT position, hash FROM potluck_head WHERE id = 1 FOR UPDATE")?;
-            let insert_events = session.prepared(
-                "INSERT INTO potluck_events \
-                 (position, stream, stream_version, event_type, recorded_at_ms, record) \
-                 SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::text[], \
-                 $5::bigint[], $6::bytea[])",
+            let statement = session.prepared(
+                "SELECT potluck_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )?;
-            let insert_answers = session.prepared(
-                "INSERT INTO potluck_commands (command_id, answer) \
-                 SELECT * FROM UNNEST($1::text[], $2::bytea[])",
+            let row = session.client.query_one(
+                &statement,
+                &[
+                    &position(after.position),
+                    &after.hash.as_slice(),
+                    &position(head.position),
+                    &head.hash.as_slice(),
+                    &positions,
+                    &streams,
+                    &versions,
+                    &types,
+                    &times,
+                    &bytes,
+                    &ids,
+                    &answers,
+                ],
             )?;
-            let move_head = session
-                .prepared("UPDATE potluck_head SET position = $1, hash = $2 WHERE id = 1")?;
-            let mut transaction = session.client.transaction()?;
-            let row = transaction.query_one(&lock, &[])?;
-            let (at, hash): (i64, Vec<u8>) = (row.get(0), row.get(1));
-            if at == position(head.position) && hash == head.hash && head != after {
-                // This batch went in, and the connection broke before its answer came back:
-                // the chain's hash names exactly these records.
-                transaction.rollback()?;
-                return Ok(None);
-            }
-            if at != position(after.position) || hash != after.hash {
-                transaction.rollback()?;
-                return Ok(Some(unsigned(at)));
-            }
-            if !positions.is_empty() {
-                transaction.execute(
-                    &insert_events,
-                    &[&positions, &streams, &versions, &types, &times, &bytes],
-                )?;
-            }
-            if !ids.is_empty() {
-                transaction.execute(&insert_answers, &[&ids, &answers])?;
-            }
-            if head != after {
-                transaction
-                    .execute(&move_head, &[&position(head.position), &head.hash.as_slice()])?;
-            }
-            transaction.commit()?;
-            Ok(None)
+            Ok(row.get::<_, Option<i64>>(0).map(unsigned))
         })?;
         match moved {
             Some(at) => Err(CommitError::HeadMoved(at)),

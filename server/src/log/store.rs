@@ -4,6 +4,8 @@
 //! with the same guarantees. The writer computes every record and its hash before it asks a
 //! store to commit, so whichever store holds a log, its chain and head hash are the same.
 
+use std::collections::HashMap;
+
 use shared::envelope::{ChainVerifier, GENESIS_HASH};
 
 use super::storage::{SledStorage, StorageError};
@@ -63,6 +65,17 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// The encoded answer a command id got.
     fn answer(&self, command_id: &str) -> Result<Option<Vec<u8>>, StorageError>;
+
+    /// The answers these command ids got, those that got one.
+    fn answers_of(&self, command_ids: &[&str]) -> Result<HashMap<String, Vec<u8>>, StorageError> {
+        let mut found = HashMap::new();
+        for id in command_ids {
+            if let Some(answer) = self.answer(id)? {
+                found.insert((*id).to_owned(), answer);
+            }
+        }
+        Ok(found)
+    }
 
     /// Up to `limit` answers of command ids greater than `after`, in id order: for copies.
     fn answers(&self, after: &str, limit: usize) -> Result<Vec<(String, Vec<u8>)>, StorageError>;

@@ -39,6 +39,27 @@ pub enum Message {
     Backup(std::path::PathBuf, oneshot::Sender<Result<Head, String>>),
 }
 
+impl Message {
+    /// How many appends the message holds.
+    fn appends(&self) -> usize {
+        match self {
+            Message::Append(..) => 1,
+            Message::AppendMany(requests, _) | Message::AppendAll(requests, _) => requests.len(),
+            Message::Shutdown(_) | Message::Backup(..) => 0,
+        }
+    }
+
+    fn command_ids(&self) -> Vec<&str> {
+        match self {
+            Message::Append(request, _) => vec![request.command_id.as_str()],
+            Message::AppendMany(requests, _) | Message::AppendAll(requests, _) => {
+                requests.iter().map(|r| r.command_id.as_str()).collect()
+            }
+            Message::Shutdown(_) | Message::Backup(..) => Vec::new(),
+        }
+    }
+}
+
 /// A caller waiting for the batch to be durable, with the answers it will get.
 enum Waiting {
     One(oneshot::Sender<Answer>, Answer),
@@ -86,6 +107,8 @@ struct Batch {
     staged: usize,
     commands: HashMap<String, (Hash, Appended)>,
     stream_versions: HashMap<String, u64>,
+    /// The answers the batch's command ids already had in the store (`None`: ask per id).
+    known: Option<HashMap<String, Vec<u8>>>,
     /// Backups asked for while the batch was gathered: taken once it is committed.
     backups: Vec<(std::path::PathBuf, oneshot::Sender<Result<Head, String>>)>,
 }
@@ -106,12 +129,33 @@ impl Writer {
                 commands: HashMap::new(),
                 stream_versions: HashMap::new(),
                 backups: Vec::new(),
+                known: None,
             };
-            let mut shutdown = self.take(&mut batch, first);
-            while shutdown.is_none() && batch.staged < MAX_BATCH {
+            // Everything already waiting, up to the bound; then the answers its command ids
+            // already got, read in one go (one round trip to a database, not one per id).
+            let mut messages = vec![first];
+            let mut appends = messages[0].appends();
+            while appends < MAX_BATCH && !matches!(messages.last(), Some(Message::Shutdown(_))) {
                 match inbox.try_recv() {
-                    Ok(message) => shutdown = self.take(&mut batch, message),
+                    Ok(message) => {
+                        appends += message.appends();
+                        messages.push(message);
+                    }
                     Err(_) => break,
+                }
+            }
+            let ids: Vec<&str> = messages.iter().flat_map(Message::command_ids).collect();
+            batch.known = match self.store.answers_of(&ids) {
+                Ok(known) => Some(known),
+                Err(error) => {
+                    tracing::warn!(%error, "cannot read the batch's earlier answers");
+                    None
+                }
+            };
+            let mut shutdown = None;
+            for message in messages {
+                if let Some(done) = self.take(&mut batch, message) {
+                    shutdown = Some(done);
                 }
             }
             let backups = std::mem::take(&mut batch.backups);
@@ -257,7 +301,10 @@ impl Writer {
         if let Some(found) = batch.commands.get(command_id) {
             return Ok(Some(*found));
         }
-        let stored = self.store.answer(command_id).map_err(storage_error)?;
+        let stored = match &batch.known {
+            Some(known) => known.get(command_id).cloned(),
+            None => self.store.answer(command_id).map_err(storage_error)?,
+        };
         match stored {
             None => Ok(None),
             Some(bytes) => keys::decode_answer(&bytes).map(Some).ok_or_else(|| {

@@ -147,6 +147,12 @@ async fn a_log_moves_from_a_data_folder_to_postgresql_and_back_with_the_same_hea
     let keys = dir.path().join("keys");
     let on_postgres = potluck(&["verify", "--store", &url, "--data", keys.to_str().unwrap()]);
     assert_eq!(stdout(&on_postgres), stdout(&on_sled));
+    // A backup of a database's log is a data folder, whatever holds the log.
+    let backup = dir.path().join("backup");
+    let backup = backup.to_str().unwrap();
+    let taken = potluck(&["backup", "--store", &url, "--data", keys.to_str().unwrap(), backup]);
+    assert_eq!(taken.status.code(), Some(0), "{}", stderr(&taken));
+    assert_eq!(stdout(&potluck(&["verify", "--data", backup])), stdout(&on_sled));
     // What the database holds can be read with SQL too.
     assert_eq!(cluster.psql("potluck", "SELECT count(*) FROM potluck_commands"), "30");
     assert_eq!(

@@ -55,6 +55,8 @@ BEGIN
         SELECT * FROM unnest(command_ids, answers);
     IF head_position <> after_position THEN
         UPDATE potluck_head SET position = head_position, hash = head_hash WHERE id = 1;
+        -- Other servers listening wake up and read from their head (delivered on commit).
+        PERFORM pg_notify('potluck_log', head_position::text);
     END IF;
     RETURN NULL;
 END

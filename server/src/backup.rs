@@ -18,6 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::watch;
 
+use crate::group::Group;
 use crate::log::{Log, MARKER_FILE};
 
 /// The socket `potluck serve` answers backup requests on, in the data folder.
@@ -37,14 +38,26 @@ pub struct Taken {
 }
 
 /// Backs up the running server's data folder `data` into the new or empty folder `dir`.
-pub async fn online(log: &Log, data: &Path, dir: &Path) -> anyhow::Result<Taken> {
+pub async fn online(group: &Group, data: &Path, dir: &Path) -> anyhow::Result<Taken> {
     empty_target(dir)?;
+    let log = group.log();
     let head = log.copy_into(dir).await.map_err(anyhow::Error::msg)?;
     for name in SIDE_FILES {
         let source = data.join(name);
         if source.exists() {
             write_synced(&dir.join(name), &std::fs::read(&source)?)?;
         }
+    }
+    if log.database().is_some() {
+        // The sign-ins and keys are in the database with the log: written out as the files
+        // a data folder holds, so that the backup restores like any other.
+        let (auth, keys, dir) = (group.auth().clone(), group.keys().clone(), dir.to_owned());
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            auth.write_file(&dir)?;
+            keys.write_file(&dir)?;
+            Ok(())
+        })
+        .await??;
     }
     let copy = Log::open(dir).context("cannot open the copy")?;
     let verifying = copy.clone();
@@ -62,7 +75,7 @@ pub async fn online(log: &Log, data: &Path, dir: &Path) -> anyhow::Result<Taken>
 }
 
 /// Answers backup requests on the data folder's socket until the server shuts down.
-pub async fn serve_admin(log: Log, data: PathBuf, mut closing: watch::Receiver<bool>) {
+pub async fn serve_admin(group: Group, data: PathBuf, mut closing: watch::Receiver<bool>) {
     let path = data.join(ADMIN_SOCKET);
     // A socket file left by a server that did not stop cleanly.
     let _ = std::fs::remove_file(&path);
@@ -84,7 +97,7 @@ pub async fn serve_admin(log: Log, data: PathBuf, mut closing: watch::Receiver<b
         tokio::select! {
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                tokio::spawn(answer(stream, log.clone(), data.clone()));
+                tokio::spawn(answer(stream, group.clone(), data.clone()));
             }
             _ = closing.wait_for(|closing| *closing) => break,
         }
@@ -94,14 +107,14 @@ pub async fn serve_admin(log: Log, data: PathBuf, mut closing: watch::Receiver<b
 
 /// One request: `{"backup": "/absolute/folder"}`; one answer: `{"ok": true, "count": N,
 /// "head_hash": "..."}` or `{"ok": false, "error": "..."}`.
-async fn answer(stream: UnixStream, log: Log, data: PathBuf) {
+async fn answer(stream: UnixStream, group: Group, data: PathBuf) {
     let (reading, mut writing) = stream.into_split();
     let mut line = String::new();
     let read = BufReader::new(reading).take(MAX_REQUEST_BYTES).read_line(&mut line).await;
     let request: Option<Value> = read.ok().and_then(|_| serde_json::from_str(&line).ok());
     let target = request.as_ref().and_then(|r| r["backup"].as_str()).map(PathBuf::from);
     let reply = match target {
-        Some(dir) if dir.is_absolute() => match online(&log, &data, &dir).await {
+        Some(dir) if dir.is_absolute() => match online(&group, &data, &dir).await {
             Ok(taken) => {
                 tracing::info!(events = taken.count, "online backup taken");
                 json!({"ok": true, "count": taken.count, "head_hash": taken.head_hash})

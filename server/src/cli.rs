@@ -404,7 +404,7 @@ async fn serve(data: DataDir, served: Served) -> anyhow::Result<ExitCode> {
     let address = listener.local_addr()?;
     let state = http::AppState::new(group.clone(), options);
     let router = http::app(state.clone());
-    tokio::spawn(crate::backup::serve_admin(log.clone(), data.clone(), group.closing()));
+    tokio::spawn(crate::backup::serve_admin(group.clone(), data.clone(), group.closing()));
     group.spawn_chores(served.days_ahead);
     println!("potluck is listening on http://{address}");
     http::serve(listener, router, async move {
@@ -472,13 +472,19 @@ fn migrate(url: &str) -> anyhow::Result<()> {
 
 /// `potluck copy --from A --to B`: a log from a data folder or database into an empty one.
 async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
-    let (source, target) = (Place::parse(from), Place::parse(to));
-    let source = source.open()?;
-    let target = target.open()?;
+    let (source_place, target_place) = (Place::parse(from), Place::parse(to));
+    let source = source_place.open()?;
+    let target = target_place.open()?;
     let head = source.head();
     let copied = tokio::task::block_in_place(|| -> anyhow::Result<crate::log::Verified> {
         crate::log::copy(source.store(), target.store(), head.position)
             .map_err(anyhow::Error::msg)?;
+        // The sign-ins and keys go with the log: without its keys, a copy's sealed
+        // contacts could never be opened.
+        let (from_auth, from_keys) = stores_of(&source, source_place.folder())?;
+        let (to_auth, to_keys) = stores_of(&target, target_place.folder())?;
+        to_auth.import(&from_auth.export()?)?;
+        to_keys.import(&from_keys.export()?)?;
         Ok(target.verify()?)
     });
     source.close().await;
@@ -499,6 +505,21 @@ async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The sign-in and key stores kept with `log`: in its database, or in the data folder.
+fn stores_of(
+    log: &Log,
+    folder: &std::path::Path,
+) -> anyhow::Result<(crate::auth::AuthStore, crate::sealed::KeyStore)> {
+    use crate::auth::AuthStore;
+    use crate::sealed::KeyStore;
+    Ok(match log.database() {
+        Some(database) => {
+            (AuthStore::in_database(database.clone())?, KeyStore::in_database(database))
+        }
+        None => (AuthStore::open(folder)?, KeyStore::open(folder)?),
+    })
+}
+
 /// Where `potluck copy` reads or writes a log: a data folder or a database address.
 enum Place {
     Folder(PathBuf),
@@ -511,6 +532,14 @@ impl Place {
             Place::Database(text.to_owned())
         } else {
             Place::Folder(PathBuf::from(text))
+        }
+    }
+
+    /// The data folder (none for a database: its stores are in it).
+    fn folder(&self) -> &std::path::Path {
+        match self {
+            Place::Folder(path) => path,
+            Place::Database(_) => std::path::Path::new(""),
         }
     }
 
@@ -731,6 +760,9 @@ async fn backup(data: DataDir, dir: PathBuf) -> anyhow::Result<ExitCode> {
             let store = SledStorage::open(&dir.join("log"))?;
             crate::log::copy(log.store(), &store, verified.count).map_err(anyhow::Error::msg)?;
             crate::log::write_checkpoint(&dir, log.head())?;
+            let (auth, keys) = stores_of(&log, &data)?;
+            auth.write_file(&dir)?;
+            keys.write_file(&dir)?;
         }
         let manifest = serde_json::json!({
             "count": verified.count, "head_hash": hex::encode(verified.head_hash)

@@ -40,11 +40,13 @@ const MAX_BATCH: usize = 512;
 /// between. sled 0.34 keeps every page a batch touches alive until the batch ends, so one
 /// commit of 400,000 commands took 7.7 GB (BENCHMARKS.md, imports).
 pub const TOGETHER_CHUNK: usize = 20_000;
+/// How many times a batch is decided again when another server appended first.
+const ATTEMPTS: usize = 5;
 /// Commands waiting at most; beyond, senders wait (backpressure on the HTTP handlers).
 const QUEUE: usize = 4096;
 
 /// A command as the route hands it over, already authenticated and authorized.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Submitted {
     pub command_id: String,
     pub command: Command,
@@ -289,8 +291,35 @@ impl Pipeline {
                     Err(_) => break,
                 }
             }
-            self.process(jobs).await;
+            // Another server may append first; decide again on what it wrote, a few times.
+            for attempt in 1..=ATTEMPTS {
+                jobs = self.process(jobs, attempt == ATTEMPTS).await;
+                if jobs.is_empty() {
+                    break;
+                }
+            }
         }
+    }
+
+    /// Folds what the log holds beyond the state's head (another server's appends, a test's
+    /// notes), so that the state decides on the log as it is.
+    fn catch_up(&mut self) -> Result<(), crate::log::ReadError> {
+        let target = self.log.head().position;
+        while self.head < target {
+            let chunk = self.log.read_from(self.head + 1, 4096)?;
+            if chunk.is_empty() {
+                break;
+            }
+            for envelope in &chunk {
+                let recorded = crate::projections::decode(envelope)?;
+                self.versions.insert(envelope.stream.clone(), envelope.stream_version);
+                self.head = envelope.position;
+                if let Some(recorded) = recorded {
+                    group::evolve(&mut self.state, &recorded);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// See [`Commands::submit_together`]. Decides on the live state and, if anything is
@@ -299,7 +328,9 @@ impl Pipeline {
         use std::sync::atomic::Ordering;
         let Together { commands, dry_run, progress } = together;
         let now_ms = (self.clock)();
-        self.head = self.head.max(self.log.head().position);
+        if let Err(error) = self.catch_up() {
+            return Err(Refused::Unavailable(error.to_string()));
+        }
         let saved = (self.state.clone(), self.versions.clone(), self.head);
         let mut outcome = TogetherOutcome::default();
         let mut requests = Vec::with_capacity(commands.len());
@@ -363,10 +394,25 @@ impl Pipeline {
         Ok(outcome)
     }
 
-    async fn process(&mut self, jobs: Vec<(Submitted, Reply)>) {
+    /// Decides and appends a batch, and answers it; returns the commands to decide again
+    /// because another server appended first (none when `last_attempt`: they are answered
+    /// "unavailable, retry").
+    async fn process(
+        &mut self,
+        jobs: Vec<(Submitted, Reply)>,
+        last_attempt: bool,
+    ) -> Vec<(Submitted, Reply)> {
         let now_ms = (self.clock)();
-        // Events this task did not write (a test note) move the head too.
-        self.head = self.head.max(self.log.head().position);
+        if let Err(error) = self.catch_up() {
+            for (_, reply) in jobs {
+                let _ = reply.send(Err(Refused::Unavailable(error.to_string())));
+            }
+            return Vec::new();
+        }
+        // With a store other servers write to, a commit can find the head moved: keep the
+        // state to go back to (with one writer, a failed append folds the log again).
+        let saved =
+            self.log.is_shared().then(|| (self.state.clone(), self.versions.clone(), self.head));
         let mut decided: Vec<Decided> = Vec::new();
         let mut requests = Vec::new();
         let mut followers: Vec<(usize, Reply)> = Vec::new();
@@ -410,11 +456,32 @@ impl Pipeline {
                 Ok(answers) => answers,
                 Err(error) => decided.iter().map(|_| Err(error.clone())).collect(),
             };
+            let moved = answers.iter().any(|a| matches!(a, Err(AppendError::HeadMoved)));
             if answers.iter().any(Result::is_err) {
                 // The state already folds what was decided; bring it back to what is durable.
-                if let Err(error) = self.rebuild() {
+                let restored = match saved {
+                    Some(saved) => {
+                        (self.state, self.versions, self.head) = saved;
+                        self.catch_up()
+                    }
+                    None => self.rebuild(),
+                };
+                if let Err(error) = restored {
                     tracing::error!(%error, "cannot rebuild the decision state from the log");
                 }
+            } else if let Some(last) = answers.iter().flatten().map(|a| a.last_position).max() {
+                self.head = self.head.max(last);
+            }
+            if moved && !last_attempt {
+                // Nothing of the batch was written: decide it all again on the new head,
+                // with its followers and what waited for it.
+                let mut again: Vec<(Submitted, Reply)> = Vec::with_capacity(decided.len());
+                again.extend(deferred.into_iter().map(|(submitted, reply, _)| (submitted, reply)));
+                for (index, reply) in followers {
+                    again.push((decided[index].submitted.clone(), reply));
+                }
+                again.extend(decided.into_iter().map(|d| (d.submitted, d.reply)));
+                return again;
             }
             for (d, answer) in decided.iter().zip(answers) {
                 results.push(
@@ -446,6 +513,7 @@ impl Pipeline {
         for (d, result) in decided.into_iter().zip(results) {
             let _ = d.reply.send(result);
         }
+        Vec::new()
     }
 
     /// Destroys the key `command` names (a household's, a donor's), if the state says it is
@@ -616,5 +684,8 @@ fn refused(error: AppendError) -> Refused {
         AppendError::Invalid(message) => Refused::Unstorable(message),
         AppendError::Storage(message) => Refused::Unavailable(message),
         AppendError::Closed => Refused::Unavailable("the server is shutting down".into()),
+        AppendError::HeadMoved => Refused::Unavailable(
+            "other servers kept appending first; retry with the same command_id".into(),
+        ),
     }
 }

@@ -100,8 +100,15 @@ impl Group {
         clock: Clock,
         options: Options,
     ) -> Result<Group, StartError> {
-        let auth = Arc::new(AuthStore::open(data_dir)?);
-        let keys = Arc::new(KeyStore::open(data_dir)?);
+        // Kept with the log: in the data folder, or in the log's database, so that every
+        // server of a group signs in and seals alike.
+        let (auth, keys) = match log.database() {
+            None => (AuthStore::open(data_dir)?, KeyStore::open(data_dir)?),
+            Some(database) => {
+                (AuthStore::in_database(database.clone())?, KeyStore::in_database(database))
+            }
+        };
+        let (auth, keys) = (Arc::new(auth), Arc::new(keys));
         let every = options.snapshot_every.unwrap_or(crate::history::DEFAULT_EVERY);
         let history = History::new(data_dir, every);
         let mut projections = Projections::default();

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod csv;
+pub mod database;
 pub mod demo;
 pub mod durable;
 pub mod exports;

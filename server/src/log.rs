@@ -28,7 +28,7 @@ use crate::metrics::LogStats;
 
 pub use postgres::{PgStore, migrate};
 pub use storage::{SledStorage, StorageError};
-pub use store::{Commit, CommitError, EventStore, StoredRecord, copy};
+pub use store::{Commit, CommitError, EventStore, StoredRecord, Wake, copy};
 pub use subscription::Subscription;
 
 /// Largest accepted record, so that no value ever leaves sled's inline storage (sled writes
@@ -115,6 +115,10 @@ pub enum AppendError {
     Storage(String),
     #[error("the log is shut down")]
     Closed,
+    /// Another server appended first; nothing was written. Decide again on the events it
+    /// added (the log's head has moved to them).
+    #[error("another server appended to the log first; decide again")]
+    HeadMoved,
 }
 
 /// The newest record's position and hash. Position 0 is the empty log.
@@ -251,6 +255,14 @@ impl Log {
             .name("log-writer".into())
             .spawn(move || writer.run(from_clients))
             .map_err(|e| StorageError(format!("cannot start the log writer: {e}")))?;
+        // Another server's appends: the writer moves to them, and so every reader.
+        let (wake_writer, known) = (to_writer.clone(), head_rx.clone());
+        store.watch(Box::new(move |hint| {
+            if hint != 0 && hint <= known.borrow().position {
+                return true;
+            }
+            wake_writer.send(writer::Message::Refresh).is_ok()
+        }));
         let inner = Inner {
             store,
             stats,
@@ -321,6 +333,16 @@ impl Log {
         if let Some(handle) = handle {
             let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         }
+    }
+
+    /// The database the log is kept in, if it is kept in one.
+    pub fn database(&self) -> Option<crate::database::Database> {
+        self.inner.store.database()
+    }
+
+    /// Whether other servers may append to this log too (see [`EventStore::shared`]).
+    pub fn is_shared(&self) -> bool {
+        self.inner.store.shared()
     }
 
     /// The store under the log, for copies.

@@ -72,8 +72,13 @@ pub async fn sweep(group: &Group) -> Vec<HouseholdId> {
     };
     let mut erased = Vec::new();
     for household_id in due {
-        if !group.keys().has_key(&household_key(household_id.as_str())) {
-            continue;
+        match group.keys().has_key(&household_key(household_id.as_str())) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(error) => {
+                tracing::warn!(%error, "retention waits for the keys");
+                break;
+            }
         }
         let command = group::Command::Distribution(distribution::Command::EraseHousehold {
             household_id: household_id.clone(),

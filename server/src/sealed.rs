@@ -1,8 +1,10 @@
 //! Households' personal data, sealed: each household's name, phone, address and notes are
 //! encrypted (ChaCha20-Poly1305) with a key of its own, and only the ciphertext enters the
-//! event log. The keys live outside the log, in `household_keys.json` in the data folder, so
-//! forgetting a household is destroying one key: the log, its hash chain and every count
-//! stay as they are, and the ciphertext left behind can never be read again.
+//! event log. The keys live outside the log, in `household_keys.json` in the data folder (or,
+//! with the log in PostgreSQL, in its `potluck_keys` table, so that every server of the group
+//! holds the same keys), so forgetting a household is destroying one key: the log, its hash
+//! chain and every count stay as they are, and the ciphertext left behind can never be read
+//! again.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,6 +15,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use shared::distribution::SealedPersonalData;
+
+use crate::database::Database;
 
 const FILE: &str = "household_keys.json";
 const PREFIX: &str = "v1.";
@@ -45,16 +49,71 @@ pub enum SealError {
     Write(String),
     #[error("sealed data is damaged")]
     Damaged,
+    #[error("cannot reach the keys: {0}")]
+    Database(String),
 }
 
-/// The households' keys, by household id, hex-encoded.
+impl From<crate::database::DatabaseError> for SealError {
+    fn from(error: crate::database::DatabaseError) -> Self {
+        SealError::Database(error.0)
+    }
+}
+
+/// The keys, by key id ([`household_key`], [`role_key`], [`donor_key`]).
 #[derive(Debug)]
 pub struct KeyStore {
-    path: PathBuf,
-    keys: Mutex<BTreeMap<String, String>>,
+    home: Home,
+}
+
+/// Where the keys are kept.
+#[derive(Debug)]
+enum Home {
+    /// `household_keys.json`, hex-encoded keys by id, rewritten atomically on each change.
+    File { path: PathBuf, keys: Mutex<BTreeMap<String, String>> },
+    /// The `potluck_keys` table; never cached, so an erasure on one server holds on all.
+    Database(Database),
 }
 
 impl KeyStore {
+    /// The keys in the database beside the log.
+    pub fn in_database(database: Database) -> KeyStore {
+        KeyStore { home: Home::Database(database) }
+    }
+
+    /// Every key, hex-encoded by id, as `household_keys.json` holds them: for backups and
+    /// copies.
+    pub fn export(&self) -> Result<BTreeMap<String, String>, SealError> {
+        match &self.home {
+            Home::File { keys, .. } => Ok(keys.lock().unwrap_or_else(|p| p.into_inner()).clone()),
+            Home::Database(database) => Ok(database.run(|session| {
+                let rows = session.client.query("SELECT key_id, key FROM potluck_keys", &[])?;
+                Ok(rows
+                    .iter()
+                    .map(|row| (row.get::<_, String>(0), hex::encode(row.get::<_, Vec<u8>>(1))))
+                    .collect())
+            })?),
+        }
+    }
+
+    /// Adds keys (an export's) that the store does not hold yet; a key it holds is kept.
+    pub fn import(&self, keys: &BTreeMap<String, String>) -> Result<(), SealError> {
+        for (id, hex_key) in keys {
+            let bytes = hex::decode(hex_key).map_err(|_| SealError::Damaged)?;
+            let key = Key::from_slice(&bytes);
+            if bytes.len() != 32 {
+                return Err(SealError::Damaged);
+            }
+            self.keep_first(id, *key)?;
+        }
+        Ok(())
+    }
+
+    /// Writes every key into `dir/household_keys.json` (a backup's or a copy's folder).
+    pub fn write_file(&self, dir: &Path) -> Result<(), SealError> {
+        crate::durable::write_json_atomically(&dir.join(FILE), &self.export()?)
+            .map_err(|e| SealError::Write(e.to_string()))
+    }
+
     pub fn open(dir: &Path) -> Result<KeyStore, SealError> {
         let path = dir.join(FILE);
         let keys = match std::fs::read(&path) {
@@ -63,7 +122,7 @@ impl KeyStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => BTreeMap::new(),
             Err(e) => return Err(SealError::Unreadable { path, reason: e.to_string() }),
         };
-        Ok(KeyStore { path, keys: Mutex::new(keys) })
+        Ok(KeyStore { home: Home::File { path, keys: Mutex::new(keys) } })
     }
 
     /// Encrypts a household's data under its key, creating the key on first use. The
@@ -91,7 +150,7 @@ impl KeyStore {
         household_id: &str,
         sealed: &SealedPersonalData,
     ) -> Result<Option<PersonalData>, SealError> {
-        let Some(key) = self.existing_key(household_id) else { return Ok(None) };
+        let Some(key) = self.existing_key(household_id)? else { return Ok(None) };
         let encoded = sealed.ciphertext().strip_prefix(PREFIX).ok_or(SealError::Damaged)?;
         let bytes = URL_SAFE_NO_PAD.decode(encoded).map_err(|_| SealError::Damaged)?;
         if bytes.len() < 12 {
@@ -106,44 +165,103 @@ impl KeyStore {
     }
 
     /// Whether a key is held under this id (`false` once it is erased or before first use).
-    pub fn has_key(&self, key_id: &str) -> bool {
-        self.existing_key(key_id).is_some()
+    pub fn has_key(&self, key_id: &str) -> Result<bool, SealError> {
+        Ok(self.existing_key(key_id)?.is_some())
     }
 
-    /// Destroys a key for good: removes it and rewrites the store atomically (a temporary
-    /// file, fsync, rename, fsync of the folder), so that what it sealed can never be opened
-    /// again. `Ok(false)` when no such key is held (already erased, or never made).
+    /// Destroys a key for good, so that what it sealed can never be opened again: in the
+    /// file, removes it and rewrites the file atomically (a temporary file, fsync, rename,
+    /// fsync of the folder); in the database, deletes its row and vacuums the table.
+    /// `Ok(false)` when no such key is held (already erased, or never made).
     pub fn erase(&self, key_id: &str) -> Result<bool, SealError> {
-        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
-        if !keys.contains_key(key_id) {
-            return Ok(false);
+        match &self.home {
+            Home::File { path, keys } => {
+                let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
+                if !keys.contains_key(key_id) {
+                    return Ok(false);
+                }
+                let mut next = keys.clone();
+                next.remove(key_id);
+                crate::durable::write_json_atomically(path, &next)
+                    .map_err(|e| SealError::Write(e.to_string()))?;
+                *keys = next;
+                Ok(true)
+            }
+            Home::Database(database) => {
+                let id = key_id.to_owned();
+                Ok(database.run(move |session| {
+                    let deleted = session
+                        .client
+                        .execute("DELETE FROM potluck_keys WHERE key_id = $1", &[&id])?;
+                    session.client.batch_execute("VACUUM potluck_keys")?;
+                    Ok(deleted > 0)
+                })?)
+            }
         }
-        let mut next = keys.clone();
-        next.remove(key_id);
-        crate::durable::write_json_atomically(&self.path, &next)
-            .map_err(|e| SealError::Write(e.to_string()))?;
-        *keys = next;
-        Ok(true)
     }
 
-    fn existing_key(&self, household_id: &str) -> Option<Key> {
-        let keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
-        let bytes = hex::decode(keys.get(household_id)?).ok()?;
-        (bytes.len() == 32).then(|| *Key::from_slice(&bytes))
+    fn existing_key(&self, key_id: &str) -> Result<Option<Key>, SealError> {
+        let bytes = match &self.home {
+            Home::File { keys, .. } => {
+                let keys = keys.lock().unwrap_or_else(|p| p.into_inner());
+                match keys.get(key_id) {
+                    Some(hex_key) => hex::decode(hex_key).ok(),
+                    None => return Ok(None),
+                }
+            }
+            Home::Database(database) => {
+                let id = key_id.to_owned();
+                database.run(move |session| {
+                    let statement =
+                        session.prepared("SELECT key FROM potluck_keys WHERE key_id = $1")?;
+                    let row = session.client.query_opt(&statement, &[&id])?;
+                    Ok(row.map(|row| row.get::<_, Vec<u8>>(0)))
+                })?
+            }
+        };
+        Ok(bytes.filter(|b| b.len() == 32).map(|b| *Key::from_slice(&b)))
     }
 
-    fn key_for(&self, household_id: &str) -> Result<Key, SealError> {
-        if let Some(key) = self.existing_key(household_id) {
+    fn key_for(&self, key_id: &str) -> Result<Key, SealError> {
+        if let Some(key) = self.existing_key(key_id)? {
             return Ok(key);
         }
-        let key = ChaCha20Poly1305::generate_key(&mut OsRng);
-        let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
-        let mut next = keys.clone();
-        next.insert(household_id.to_owned(), hex::encode(key));
-        crate::durable::write_json_atomically(&self.path, &next)
-            .map_err(|e| SealError::Write(e.to_string()))?;
-        *keys = next;
-        Ok(key)
+        self.keep_first(key_id, ChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// Stores `key` under `key_id` unless a key is already there; returns the one kept
+    /// (another server may have made one at the same moment: both then use the first).
+    fn keep_first(&self, key_id: &str, key: Key) -> Result<Key, SealError> {
+        match &self.home {
+            Home::File { path, keys } => {
+                let mut keys = keys.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(bytes) = keys.get(key_id).and_then(|k| hex::decode(k).ok())
+                    && bytes.len() == 32
+                {
+                    return Ok(*Key::from_slice(&bytes));
+                }
+                let mut next = keys.clone();
+                next.insert(key_id.to_owned(), hex::encode(key));
+                crate::durable::write_json_atomically(path, &next)
+                    .map_err(|e| SealError::Write(e.to_string()))?;
+                *keys = next;
+                Ok(key)
+            }
+            Home::Database(database) => {
+                let (id, bytes) = (key_id.to_owned(), key.to_vec());
+                database.run(move |session| {
+                    session.client.execute(
+                        "INSERT INTO potluck_keys (key_id, key) VALUES ($1, $2) \
+                         ON CONFLICT (key_id) DO NOTHING",
+                        &[&id, &bytes],
+                    )?;
+                    Ok(())
+                })?;
+                self.existing_key(key_id)?.ok_or_else(|| {
+                    SealError::Database(format!("the key {key_id} was erased as it was made"))
+                })
+            }
+        }
     }
 }
 
@@ -201,8 +319,8 @@ mod tests {
         let store = KeyStore::open(dir.path()).unwrap();
         let sealed = store.seal("household:h1", &maria()).unwrap();
         store.seal("household:h2", &maria()).unwrap();
-        let key = store.keys.lock().unwrap()["household:h1"].clone();
-        assert!(store.has_key("household:h1"));
+        let key = store.export().unwrap()["household:h1"].clone();
+        assert!(store.has_key("household:h1").unwrap());
         assert!(store.erase("household:h1").unwrap());
         assert!(!store.erase("household:h1").unwrap(), "a second erase changes nothing");
         assert!(matches!(store.open_sealed("household:h1", &sealed), Ok(None)));
@@ -210,7 +328,7 @@ mod tests {
         assert!(!file.contains(&key) && file.contains("household:h2"), "{file}");
         let reopened = KeyStore::open(dir.path()).unwrap();
         assert!(matches!(reopened.open_sealed("household:h1", &sealed), Ok(None)));
-        assert!(reopened.has_key("household:h2"));
+        assert!(reopened.has_key("household:h2").unwrap());
     }
 
     #[test]

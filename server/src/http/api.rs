@@ -375,7 +375,8 @@ pub async fn contact(
     };
     // The key is destroyed once the erasure is durable (and at start-up, should the server
     // have stopped in between): no key, nothing left to show.
-    if !state.group.keys().has_key(&key_id) {
+    let held = state.group.keys().has_key(&key_id);
+    if !held.map_err(|e| ApiError::unavailable(e.to_string()))? {
         return Ok(answer(None));
     }
     if by_role {

@@ -49,8 +49,10 @@ impl FromRequestParts<AppState> for SignedIn {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let (token, via_cookie) = token_of(&parts.headers).ok_or_else(ApiError::unauthorized)?;
         let now_ms = state.group.now();
-        let member_id =
-            state.group.auth().session_member(&token, now_ms).ok_or_else(ApiError::unauthorized)?;
+        let member_id = state.group.auth().session_member(&token, now_ms);
+        let member_id = member_id
+            .map_err(|e| ApiError::unavailable(e.to_string()))?
+            .ok_or_else(ApiError::unauthorized)?;
         let member = state
             .group
             .read(|p| p.members.get(&member_id).cloned())
@@ -134,7 +136,15 @@ pub async fn sign_in(
     let auth = state.group.auth().clone();
     let (member_id, password) = (body.member_id.clone(), body.password);
     let checked = tokio::task::spawn_blocking(move || auth.check_password(&member_id, &password));
-    let ok = checked.await.unwrap_or(false);
+    let ok = match checked.await {
+        Ok(Ok(ok)) => ok,
+        Ok(Err(error)) => return Err(ApiError::unavailable(error.to_string())),
+        Err(_) => false,
+    };
+    // A member added a moment ago (the answer to `AddMember` comes once it is durable, the
+    // views fold it just after): the views first catch up with the log.
+    let head = state.group.log().head().position;
+    state.group.live().caught_up_to(head, std::time::Duration::from_secs(2)).await;
     let member = state.group.read(|p| p.members.get(&body.member_id).cloned());
     let Some(member) = member.filter(|_| ok) else {
         state.throttle.failed(&keys, Instant::now());

@@ -8,41 +8,35 @@
 //! An answer goes out only once PostgreSQL has committed (`synchronous_commit`, on by
 //! default, makes that durable; with a synchronous standby, durable there too).
 //!
-//! The `postgres` client blocks, and may not block inside the async runtime, so each
-//! connection lives on a thread of its own: one for the writer, a few for readers. A caller
-//! hands a job to those threads and waits for its answer, as it would wait for a disk read.
-//! A connection that broke is opened again by the next job; until the database answers,
-//! each job fails with a clear error after the connect timeout.
+//! Connections come from [`crate::database`].
 
 use std::collections::HashMap;
-use std::str::FromStr;
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use postgres::config::Host;
-use postgres::{Client, Config, NoTls, Statement};
+use postgres::Client;
+use postgres::fallible_iterator::FallibleIterator;
+
+use crate::database::{Database, DatabaseError, Session, failure};
 
 use super::StorageError;
-use super::store::{Commit, CommitError, EventStore};
+use super::store::{Commit, CommitError, EventStore, Wake};
 
 /// Every schema change, in order. A database records the ones it has in `potluck_schema`.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../migrations/0001_the_log.sql"))];
-
-/// How long a connection attempt may take before the job fails with a clear error.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// Reader connections: the projector, replays and the API's reads share them.
-const READERS: usize = 3;
-/// The advisory lock the writing server holds: one writer per database until several
-/// servers catch up with each other (issue 20).
-const WRITER_LOCK: i64 = 0x706f_746c_7563_6b00; // "potluck\0"
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../migrations/0001_the_log.sql")),
+    (2, include_str!("../../migrations/0002_keys_and_sign_ins.sql")),
+];
 
 /// The log's store in a PostgreSQL database.
 #[derive(Debug)]
 pub struct PgStore {
-    readers: Pool,
-    writer: Pool,
-    name: String,
+    database: Database,
+}
+
+impl From<DatabaseError> for StorageError {
+    fn from(error: DatabaseError) -> Self {
+        StorageError(error.0)
+    }
 }
 
 impl PgStore {
@@ -50,32 +44,26 @@ impl PgStore {
     /// pairs; several hosts with `target_session_attrs=read-write` follow a failover) and
     /// checks that its tables are this build's.
     pub fn open(url: &str) -> Result<PgStore, StorageError> {
-        let config = config(url)?;
-        let name = describe(&config);
-        let readers = Pool::new(&config, READERS, "potluck-pg-read", None);
-        let writer = Pool::new(&config, 1, "potluck-pg-write", Some(take_writer_lock));
-        let store = PgStore { readers, writer, name };
-        let version = store.readers.run(|session| schema_version(&mut session.client))?;
+        let store = PgStore { database: Database::new(url)? };
+        let version = store.database.run(|session| schema_version(&mut session.client))?;
+        let name = store.database.name();
         let latest = latest_migration();
         if version == 0 {
             return Err(StorageError(format!(
-                "{} has no potluck tables yet: run `potluck migrate --store URL` (or start \
-                 with `potluck serve --migrate`)",
-                store.name
+                "{name} has no potluck tables yet: run `potluck migrate --store URL` (or start \
+                 with `potluck serve --migrate`)"
             )));
         }
         if version < latest {
             return Err(StorageError(format!(
-                "{} is at schema {version}; this build needs {latest}: run `potluck migrate \
-                 --store URL`",
-                store.name
+                "{name} is at schema {version}; this build needs {latest}: run `potluck migrate \
+                 --store URL`"
             )));
         }
         if version > latest {
             return Err(StorageError(format!(
-                "{} is at schema {version}, newer than this build knows ({latest}): run a \
-                 newer potluck",
-                store.name
+                "{name} is at schema {version}, newer than this build knows ({latest}): run a \
+                 newer potluck"
             )));
         }
         Ok(store)
@@ -85,24 +73,29 @@ impl PgStore {
         &self,
         job: impl FnMut(&mut Session) -> Result<T, postgres::Error> + Send + 'static,
     ) -> Result<T, StorageError> {
-        self.readers.run(job)
+        Ok(self.database.run(job)?)
+    }
+
+    /// The database's connections, for the sign-ins and keys kept beside the log.
+    pub fn database(&self) -> &Database {
+        &self.database
     }
 }
 
 /// Applies the migrations a database lacks; returns the versions applied. Blocks; safe to
 /// call from async code (the client runs on a thread of its own).
 pub fn migrate(url: &str) -> Result<Vec<i32>, StorageError> {
-    let config = config(url)?;
+    let database = Database::new(url)?;
     std::thread::scope(|scope| {
-        scope.spawn(|| migrate_on(&config)).join().unwrap_or_else(|_| {
+        scope.spawn(|| migrate_on(&database)).join().unwrap_or_else(|_| {
             Err(StorageError("PostgreSQL: the migration thread stopped".to_owned()))
         })
     })
 }
 
-fn migrate_on(config: &Config) -> Result<Vec<i32>, StorageError> {
-    let name = describe(config);
-    let mut client = connect(config).map_err(|e| failure(&e))?;
+fn migrate_on(database: &Database) -> Result<Vec<i32>, StorageError> {
+    let name = database.name();
+    let mut client = database.connect()?;
     let applied = (|| {
         client.batch_execute(
             "CREATE TABLE IF NOT EXISTS potluck_schema (
@@ -125,7 +118,7 @@ fn migrate_on(config: &Config) -> Result<Vec<i32>, StorageError> {
         transaction.commit()?;
         Ok::<_, postgres::Error>((current, applied))
     })();
-    let (current, applied) = applied.map_err(|e| failure(&e))?;
+    let (current, applied) = applied.map_err(|e| StorageError(failure(&e).0))?;
     if current > latest_migration() {
         return Err(StorageError(format!(
             "{name} is at schema {current}, newer than this build knows: run a newer potluck"
@@ -146,181 +139,6 @@ fn schema_version(client: &mut Client) -> Result<i32, postgres::Error> {
     }
     let row = client.query_one("SELECT coalesce(max(version), 0) FROM potluck_schema", &[])?;
     Ok(row.get(0))
-}
-
-fn take_writer_lock(client: &mut Client) -> Result<(), String> {
-    let row = client
-        .query_one("SELECT pg_try_advisory_lock($1)", &[&WRITER_LOCK])
-        .map_err(|e| failure(&e).0)?;
-    if row.get::<_, bool>(0) {
-        Ok(())
-    } else {
-        Err("another potluck server is writing to this database; one server writes to a \
-             database for now (several servers: issue 20)"
-            .to_owned())
-    }
-}
-
-fn config(url: &str) -> Result<Config, StorageError> {
-    let mut config = Config::from_str(url).map_err(|e| {
-        StorageError(format!("cannot read the store's address (postgres://user@host/db): {e}"))
-    })?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(CONNECT_TIMEOUT);
-    }
-    if config.get_application_name().is_none() {
-        config.application_name("potluck");
-    }
-    config.keepalives(true).keepalives_idle(Duration::from_secs(30));
-    Ok(config)
-}
-
-/// "PostgreSQL database potluck on 127.0.0.1:5432": never the password.
-fn describe(config: &Config) -> String {
-    let hosts: Vec<String> = config
-        .get_hosts()
-        .iter()
-        .enumerate()
-        .map(|(i, host)| {
-            let port = config.get_ports().get(i).or(config.get_ports().first()).unwrap_or(&5432);
-            match host {
-                Host::Tcp(name) => format!("{name}:{port}"),
-                Host::Unix(path) => format!("{}:{port}", path.display()),
-            }
-        })
-        .collect();
-    let database = config.get_dbname().or(config.get_user()).unwrap_or("postgres");
-    format!("PostgreSQL database {database} on {}", hosts.join(","))
-}
-
-fn connect(config: &Config) -> Result<Client, postgres::Error> {
-    config.connect(NoTls)
-}
-
-/// A PostgreSQL error as the log reports it: the server's own words when it sent some.
-fn failure(error: &postgres::Error) -> StorageError {
-    match error.as_db_error() {
-        Some(db) => StorageError(format!("PostgreSQL: {} ({})", db.message(), db.code().code())),
-        None if error.is_closed() => {
-            StorageError("PostgreSQL: the connection to the database was lost".to_owned())
-        }
-        None => StorageError(format!("PostgreSQL: {error}")),
-    }
-}
-
-/// One connection and the statements prepared on it.
-struct Session {
-    client: Client,
-    statements: HashMap<&'static str, Statement>,
-}
-
-impl Session {
-    fn prepared(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
-        if let Some(statement) = self.statements.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self.client.prepare(sql)?;
-        self.statements.insert(sql, statement.clone());
-        Ok(statement)
-    }
-}
-
-type Job = Box<dyn FnOnce(&mut Option<Session>) + Send>;
-type OnConnect = fn(&mut Client) -> Result<(), String>;
-
-/// Threads, each with its own connection, taking jobs in turn.
-#[derive(Debug)]
-struct Pool {
-    jobs: mpsc::Sender<Job>,
-    config: Arc<Config>,
-    on_connect: Option<OnConnect>,
-}
-
-impl Pool {
-    fn new(config: &Config, threads: usize, name: &str, on_connect: Option<OnConnect>) -> Pool {
-        let (jobs, inbox) = mpsc::channel::<Job>();
-        let inbox = Arc::new(Mutex::new(inbox));
-        for _ in 0..threads {
-            let inbox = inbox.clone();
-            let spawned = std::thread::Builder::new().name(name.to_owned()).spawn(move || {
-                let mut session = None;
-                loop {
-                    let job = match inbox.lock() {
-                        Ok(inbox) => inbox.recv(),
-                        Err(_) => return,
-                    };
-                    match job {
-                        Ok(job) => job(&mut session),
-                        Err(_) => return,
-                    }
-                }
-            });
-            if let Err(error) = spawned {
-                tracing::error!(%error, "cannot start a PostgreSQL connection thread");
-            }
-        }
-        Pool { jobs, config: Arc::new(config.clone()), on_connect }
-    }
-
-    /// Runs `job` on one of the pool's connections (opening it first if need be) and waits.
-    fn run<T: Send + 'static>(
-        &self,
-        job: impl FnMut(&mut Session) -> Result<T, postgres::Error> + Send + 'static,
-    ) -> Result<T, StorageError> {
-        let (answer, answered) = mpsc::sync_channel(1);
-        let (config, on_connect) = (self.config.clone(), self.on_connect);
-        let work: Job = Box::new(move |slot: &mut Option<Session>| {
-            let _ = answer.send(run_on(slot, &config, on_connect, job));
-        });
-        self.jobs
-            .send(work)
-            .map_err(|_| StorageError("the PostgreSQL connection threads stopped".to_owned()))?;
-        answered
-            .recv()
-            .map_err(|_| StorageError("the PostgreSQL connection threads stopped".to_owned()))?
-    }
-}
-
-/// Runs `job` on the thread's connection. A connection that was open before and turns out
-/// to be broken (the database restarted, or failed over) is opened again and the job run
-/// once more: jobs are reads, or a commit that recognises its own batch already in.
-fn run_on<T>(
-    slot: &mut Option<Session>,
-    config: &Config,
-    on_connect: Option<OnConnect>,
-    mut job: impl FnMut(&mut Session) -> Result<T, postgres::Error>,
-) -> Result<T, StorageError> {
-    let reused = slot.as_ref().is_some_and(|session| !session.client.is_closed());
-    match run_once(slot, config, on_connect, &mut job) {
-        Err(_) if reused && slot.is_none() => run_once(slot, config, on_connect, &mut job),
-        outcome => outcome,
-    }
-}
-
-fn run_once<T>(
-    slot: &mut Option<Session>,
-    config: &Config,
-    on_connect: Option<OnConnect>,
-    job: &mut impl FnMut(&mut Session) -> Result<T, postgres::Error>,
-) -> Result<T, StorageError> {
-    if slot.as_ref().is_some_and(|session| session.client.is_closed()) {
-        *slot = None;
-    }
-    if slot.is_none() {
-        let mut client = connect(config).map_err(|e| failure(&e))?;
-        if let Some(on_connect) = on_connect {
-            on_connect(&mut client).map_err(StorageError)?;
-        }
-        *slot = Some(Session { client, statements: HashMap::new() });
-    }
-    let Some(session) = slot.as_mut() else {
-        return Err(StorageError("PostgreSQL: no connection".to_owned()));
-    };
-    let outcome = job(session).map_err(|e| failure(&e));
-    if session.client.is_closed() {
-        *slot = None;
-    }
-    outcome
 }
 
 fn position(value: u64) -> i64 {
@@ -399,6 +217,17 @@ impl EventStore for PgStore {
         })
     }
 
+    fn answers_of(&self, command_ids: &[&str]) -> Result<HashMap<String, Vec<u8>>, StorageError> {
+        let ids: Vec<String> = command_ids.iter().map(|id| (*id).to_owned()).collect();
+        self.read(move |session| {
+            let statement = session.prepared(
+                "SELECT command_id, answer FROM potluck_commands WHERE command_id = ANY($1)",
+            )?;
+            let rows = session.client.query(&statement, &[&ids])?;
+            Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+        })
+    }
+
     fn answers(&self, after: &str, count: usize) -> Result<Vec<(String, Vec<u8>)>, StorageError> {
         let after = after.to_owned();
         self.read(move |session| {
@@ -422,7 +251,7 @@ impl EventStore for PgStore {
         let times: Vec<i64> = records.iter().map(|r| r.recorded_at_ms).collect();
         let bytes: Vec<Vec<u8>> = records.iter().map(|r| r.bytes.clone()).collect();
         let (ids, answers): (Vec<String>, Vec<Vec<u8>>) = commit.answers.iter().cloned().unzip();
-        let moved = self.writer.run(move |session| {
+        let moved = self.database.write(move |session| {
             let statement = session.prepared(
                 "SELECT potluck_commit($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             )?;
@@ -444,7 +273,8 @@ impl EventStore for PgStore {
                 ],
             )?;
             Ok(row.get::<_, Option<i64>>(0).map(unsigned))
-        })?;
+        });
+        let moved = moved.map_err(StorageError::from)?;
         match moved {
             Some(at) => Err(CommitError::HeadMoved(at)),
             None => Ok(()),
@@ -465,10 +295,78 @@ impl EventStore for PgStore {
     fn kind(&self) -> &'static str {
         "PostgreSQL"
     }
+
+    fn shared(&self) -> bool {
+        true
+    }
+
+    fn database(&self) -> Option<Database> {
+        Some(self.database.clone())
+    }
+
+    /// Listens on `potluck_log` (each commit notifies it with its head position) on a
+    /// connection of its own, and wakes at least every [`CHECK_EVERY`] in case a
+    /// notification was lost (the notification is a wake-up, never the truth).
+    fn watch(&self, wake: Wake) {
+        let database = self.database.clone();
+        let spawned = std::thread::Builder::new()
+            .name("potluck-pg-listen".into())
+            .spawn(move || listen(&database, &wake));
+        if let Err(error) = spawned {
+            tracing::error!(%error, "cannot start the PostgreSQL listener");
+        }
+    }
+}
+
+/// How often a server looks for other servers' appends without being notified.
+const CHECK_EVERY: Duration = Duration::from_secs(2);
+
+fn listen(database: &Database, wake: &Wake) {
+    loop {
+        let listened = (|| -> Result<bool, DatabaseError> {
+            let mut client = database.connect()?;
+            listen_on(&mut client, wake).map_err(|e| failure(&e))
+        })();
+        match listened {
+            Ok(false) => return,
+            Ok(true) => {}
+            Err(error) => {
+                tracing::warn!(%error, "listening for other servers' appends");
+                if !wake(0) {
+                    return;
+                }
+                std::thread::sleep(CHECK_EVERY);
+            }
+        }
+    }
+}
+
+/// Wakes on each notification, and every [`CHECK_EVERY`] without one; `Ok(false)` once
+/// `wake` says to stop.
+fn listen_on(client: &mut Client, wake: &Wake) -> Result<bool, postgres::Error> {
+    client.batch_execute("LISTEN potluck_log")?;
+    // Whatever was appended while this connection was away.
+    if !wake(0) {
+        return Ok(false);
+    }
+    loop {
+        let mut notifications = client.notifications();
+        let mut woken = false;
+        let mut iter = notifications.timeout_iter(CHECK_EVERY);
+        while let Some(notification) = iter.next()? {
+            woken = true;
+            if !wake(notification.payload().parse().unwrap_or(0)) {
+                return Ok(false);
+            }
+        }
+        if !woken && !wake(0) {
+            return Ok(false);
+        }
+    }
 }
 
 impl std::fmt::Display for PgStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name)
+        f.write_str(self.database.name())
     }
 }

@@ -88,7 +88,28 @@ pub trait EventStore: Send + Sync + 'static {
 
     /// What to call it in messages: "sled" or "PostgreSQL".
     fn kind(&self) -> &'static str;
+
+    /// The database the log is kept in, whose other tables keep the sign-ins and keys.
+    fn database(&self) -> Option<crate::database::Database> {
+        None
+    }
+
+    /// Whether other processes may append to the same log (a database several servers
+    /// share): a commit can then find the head moved ([`CommitError::HeadMoved`]).
+    fn shared(&self) -> bool {
+        false
+    }
+
+    /// Calls `wake` whenever another process may have appended (with the position it says
+    /// it reached, a hint only; 0 when it does not know), until `wake` returns `false`. A
+    /// store only one process writes (sled) never calls it.
+    fn watch(&self, wake: Wake) {
+        drop(wake);
+    }
 }
+
+/// See [`EventStore::watch`].
+pub type Wake = Box<dyn Fn(u64) -> bool + Send>;
 
 /// sled's one keyspace in [`keys`]' layout. One process holds a sled folder (its lock), so
 /// the head a commit was built on is always the folder's head.

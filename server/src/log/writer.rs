@@ -34,6 +34,9 @@ pub enum Message {
     /// Like `AppendMany`, but if any append is refused none is staged: all or nothing.
     AppendAll(Vec<AppendRequest>, oneshot::Sender<Answer>),
     Shutdown(oneshot::Sender<()>),
+    /// Another server may have appended (a database's notification, or the periodic
+    /// check): read the store's head and move to it.
+    Refresh,
     /// Copies every record, as of the end of the batch it joins, into a new sled folder:
     /// done here, between commits, so the copy is exactly the log at one head.
     Backup(std::path::PathBuf, oneshot::Sender<Result<Head, String>>),
@@ -45,7 +48,7 @@ impl Message {
         match self {
             Message::Append(..) => 1,
             Message::AppendMany(requests, _) | Message::AppendAll(requests, _) => requests.len(),
-            Message::Shutdown(_) | Message::Backup(..) => 0,
+            Message::Shutdown(_) | Message::Backup(..) | Message::Refresh => 0,
         }
     }
 
@@ -55,7 +58,7 @@ impl Message {
             Message::AppendMany(requests, _) | Message::AppendAll(requests, _) => {
                 requests.iter().map(|r| r.command_id.as_str()).collect()
             }
-            Message::Shutdown(_) | Message::Backup(..) => Vec::new(),
+            Message::Shutdown(_) | Message::Backup(..) | Message::Refresh => Vec::new(),
         }
     }
 }
@@ -67,9 +70,10 @@ enum Waiting {
 }
 
 impl Waiting {
-    fn send(self, storage_failure: Option<&str>) {
-        let settle = |answer: Answer| match (answer, storage_failure) {
-            (Ok(_), Some(failure)) => Err(AppendError::Storage(failure.to_owned())),
+    /// Answers the caller; `failure` (the commit failed) replaces every staged success.
+    fn send(self, failure: Option<&AppendError>) {
+        let settle = |answer: Answer| match (answer, failure) {
+            (Ok(_), Some(failure)) => Err(failure.clone()),
             (answer, _) => answer,
         };
         match self {
@@ -107,6 +111,8 @@ struct Batch {
     staged: usize,
     commands: HashMap<String, (Hash, Appended)>,
     stream_versions: HashMap<String, u64>,
+    /// Whether to look for another server's records once the batch is committed.
+    refresh: bool,
     /// The answers the batch's command ids already had in the store (`None`: ask per id).
     known: Option<HashMap<String, Vec<u8>>>,
     /// Backups asked for while the batch was gathered: taken once it is committed.
@@ -130,6 +136,7 @@ impl Writer {
                 stream_versions: HashMap::new(),
                 backups: Vec::new(),
                 known: None,
+                refresh: false,
             };
             // Everything already waiting, up to the bound; then the answers its command ids
             // already got, read in one go (one round trip to a database, not one per id).
@@ -159,7 +166,11 @@ impl Writer {
                 }
             }
             let backups = std::mem::take(&mut batch.backups);
+            let refresh = batch.refresh;
             self.commit(batch);
+            if refresh {
+                self.refresh();
+            }
             for (dir, reply) in backups {
                 let _ = reply.send(self.copy_into(&dir));
             }
@@ -206,6 +217,32 @@ impl Writer {
                 batch.backups.push((dir, reply));
                 None
             }
+            Message::Refresh => {
+                batch.refresh = true;
+                None
+            }
+        }
+    }
+
+    /// Moves to the store's head if another server moved it: the head is published, so the
+    /// projector reads the new records, and the stream versions are read again.
+    fn refresh(&mut self) {
+        let last = match read_last(self.store.as_ref()) {
+            Ok(last) => last,
+            Err(error) => {
+                tracing::warn!(%error, "cannot read the log's head");
+                return;
+            }
+        };
+        let head = last.as_ref().map_or(Head { position: 0, hash: GENESIS_HASH }, |e| Head {
+            position: e.position,
+            hash: e.hash,
+        });
+        if head != self.head {
+            self.head = head;
+            self.last_time_ms = last.map_or(self.last_time_ms, |e| e.recorded_at_ms);
+            self.stream_versions.clear();
+            self.head_tx.send_replace(head);
         }
     }
 
@@ -352,25 +389,20 @@ impl Writer {
                 self.head_tx.send_replace(self.head);
                 batch.waiting.into_iter().for_each(|w| w.send(None));
             }
-            Err(error) => {
+            Err(CommitError::HeadMoved(at)) => {
+                // Another server appended first. Nothing was written; move to its records
+                // and let the callers decide again on them.
+                tracing::debug!(at, "another server moved the log's head");
+                self.refresh();
+                batch.waiting.into_iter().for_each(|w| w.send(Some(&AppendError::HeadMoved)));
+            }
+            Err(CommitError::Storage(error)) => {
                 tracing::error!(%error, "group commit failed");
                 // The engine may or may not hold the batch now; start again from what it
                 // says, so the next batch neither reuses nor skips a position.
                 self.stream_versions.clear();
-                if let CommitError::HeadMoved(_) = error {
-                    // Never a fork: the batch was decided on a head another server has
-                    // moved past. (Several servers on one store come with issue 20's
-                    // catch-up; until then a store takes one server, see `PgStore::open`.)
-                    tracing::error!("another writer moved the log's head: nothing was written");
-                }
-                if let Ok(last) = read_last(self.store.as_ref()) {
-                    self.head = last.map_or(Head { position: 0, hash: GENESIS_HASH }, |e| Head {
-                        position: e.position,
-                        hash: e.hash,
-                    });
-                    self.head_tx.send_replace(self.head);
-                }
-                let failure = error.to_string();
+                self.refresh();
+                let failure = AppendError::Storage(error.to_string());
                 batch.waiting.into_iter().for_each(|w| w.send(Some(&failure)));
             }
         }

@@ -406,7 +406,7 @@ async fn imported_households_no_request_named_are_forgotten_after_the_retention_
     assert_eq!(ids.len(), 2, "{done}");
     for id in &ids {
         assert!(
-            app.state.group.keys().has_key(&format!("household:{id}")),
+            app.state.group.keys().has_key(&format!("household:{id}")).unwrap(),
             "{id} is sealed under its own key"
         );
     }
@@ -419,7 +419,7 @@ async fn imported_households_no_request_named_are_forgotten_after_the_retention_
     assert_eq!(erased.len(), 2, "{erased:?}");
     for id in &ids {
         assert!(
-            !app.state.group.keys().has_key(&format!("household:{id}")),
+            !app.state.group.keys().has_key(&format!("household:{id}")).unwrap(),
             "{id}'s key is destroyed"
         );
     }

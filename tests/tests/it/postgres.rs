@@ -29,7 +29,7 @@ fn migrated() -> Cluster {
     let cluster = Cluster::start();
     let output = potluck(&["migrate", "--store", &cluster.url()]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(stdout(&output).contains("Applied migrations [1]"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("Applied migrations [1, 2]"), "{}", stdout(&output));
     cluster
 }
 
@@ -111,16 +111,50 @@ async fn appends_to_postgresql_keep_the_logs_guarantees_across_a_restart() {
     reopened.close().await;
 }
 
+/// Appends `request` until the log takes it: another server appending first is the one
+/// refusal a writer retries (the server's pipeline does it by deciding again).
+async fn append_retrying(log: &Log, request: AppendRequest) -> server::log::Appended {
+    loop {
+        match log.append(request.clone()).await {
+            Err(AppendError::HeadMoved) => tokio::task::yield_now().await,
+            answer => return answer.unwrap(),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_second_writer_on_one_database_is_refused_and_writes_nothing() {
+async fn two_writers_on_one_database_append_in_one_order_and_never_fork() {
     let cluster = migrated();
     let first = open(&cluster.url());
-    first.append(note("s", "one")).await.unwrap();
     let second = open(&cluster.url());
-    let refused = second.append(note("s", "two")).await.unwrap_err();
-    assert!(refused.to_string().contains("another potluck server"), "{refused}");
-    assert_eq!(first.append(note("s", "three")).await.unwrap().first_position, 2);
-    assert_eq!(second.command("two").unwrap(), None);
+    assert_eq!(first.append(note("s", "one")).await.unwrap().first_position, 1);
+    // The second writer built on the head it knew: refused with nothing written, or (if a
+    // notification woke it first) on top of the first's record.
+    match second.append(note("s", "two")).await {
+        Ok(appended) => assert_eq!(appended.first_position, 2),
+        Err(AppendError::HeadMoved) => {
+            assert_eq!(second.append(note("s", "two")).await.unwrap().first_position, 2);
+        }
+        Err(other) => panic!("{other:?}"),
+    }
+    // Both at once, many times: one gapless order, every command once.
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let log = if i % 2 == 0 { first.clone() } else { second.clone() };
+        let request = note(&format!("s-{}", i % 3), &format!("c-{i}"));
+        tasks.push(tokio::spawn(async move { append_retrying(&log, request).await }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let records = first.read_raw(1, 100).unwrap();
+    let positions: Vec<u64> = records.iter().map(|r| r.position).collect();
+    assert_eq!(positions, (1..=32).collect::<Vec<u64>>());
+    let mut ids: Vec<&str> = records.iter().map(|r| r.command_id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 32);
+    assert_eq!(first.verify().unwrap(), second.verify().unwrap());
     second.close().await;
     first.close().await;
 }
@@ -234,4 +268,93 @@ async fn the_server_on_postgresql_refuses_while_the_database_is_down_and_recover
     assert!(items.contains("soap"), "the board never heard of soap: {items}");
     assert!(items.contains("towels"), "the board never heard of towels: {items}");
     app.stop().await;
+}
+
+/// `client`, talking to `app` instead: the same session, another server.
+fn through(client: &tests::Client, app: &tests::TestApp) -> tests::Client {
+    let mut moved = client.clone();
+    moved.base = app.url("");
+    moved.ws = app.ws_url("/ws");
+    moved
+}
+
+/// Waits until `app`'s live views hold everything up to `position` (written by any server).
+async fn caught_up(app: &tests::TestApp, position: u64) {
+    let live = app.state.group.live();
+    assert!(
+        live.caught_up_to(position, std::time::Duration::from_secs(20)).await,
+        "the server never heard of position {position}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_database_share_sessions_keys_and_never_both_win_one_delivery() {
+    let cluster = migrated();
+    let a = tests::spawn_app_on_postgres(&cluster.url(), Options::default()).await.unwrap();
+    let b = tests::spawn_app_on_postgres(&cluster.url(), Options::default()).await.unwrap();
+    let logistics = super::api::stocked(&a).await;
+    let comms = a.member("cam", &[Role::Communications]).await;
+    let quinn = a.member("quinn", &[Role::Driver]).await;
+    let omar = a.member("omar", &[Role::Driver]).await;
+    caught_up(&b, a.log.head().position).await;
+    // Omar and logistics work through server B with the sessions server A gave them.
+    let (omar, logistics_b) = (through(&omar, &b), through(&logistics, &b));
+    let mut omar_feed = omar.feed().await;
+    omar_feed.subscribe(None).await;
+    let shared::wire::ServerMessage::Snapshot { snapshot } = omar_feed.next().await else {
+        panic!("no snapshot")
+    };
+    let seen = snapshot.position;
+
+    // A request with a household's contact, sealed by server A...
+    let mut request = super::api::log_request("r1", "soap", None);
+    request["personal_data"] = serde_json::json!({"name": "Ada Both", "phone": "555-0123", "address": "1 Shared Way", "notes": ""});
+    let (status, body) = comms.command("log-r1", request).await;
+    assert_eq!(status, 200, "{body}");
+    // ... taken through its steps on server B, which decides on what A wrote.
+    let now = (system_clock())();
+    let steps = [
+        serde_json::json!({"type": "CheckStock", "request_id": "r1"}),
+        serde_json::json!({"type": "ReserveStock", "request_id": "r1", "lines": [{"item_id": "soap", "quantity": 2}], "from_location_id": null}),
+        serde_json::json!({"type": "ScheduleDelivery", "delivery_id": "d1", "request_id": "r1", "kind": "delivery",
+               "lines": [{"item_id": "soap", "quantity": 2}], "window_start_ms": now,
+               "window_end_ms": now + 3_600_000, "driver_id": null, "replaces_delivery_id": null}),
+    ];
+    for (i, step) in steps.into_iter().enumerate() {
+        let (status, body) = logistics_b.command(&format!("step-{i}"), step).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    // Two drivers claim the one delivery at the same moment, through the two servers.
+    let claim = serde_json::json!({"type": "ClaimDelivery", "delivery_id": "d1"});
+    let (by_quinn, by_omar) =
+        tokio::join!(quinn.command("claim-q", claim.clone()), omar.command("claim-o", claim));
+    let statuses = [by_quinn.0, by_omar.0];
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{by_quinn:?} {by_omar:?}");
+    let (winner, loser) = if by_quinn.0 == 200 { (&quinn, &by_omar) } else { (&omar, &by_quinn) };
+    assert!(loser.1["error"]["code"].is_string(), "{loser:?}");
+
+    // Both servers end at the same head, with one chain, and show the same driver.
+    let head = a.log.head().position.max(b.log.head().position);
+    caught_up(&a, head).await;
+    caught_up(&b, head).await;
+    let (on_a, on_b) = (a.log.verify().unwrap(), b.log.verify().unwrap());
+    assert_eq!(on_a, on_b);
+    for app in [&a, &b] {
+        let driver = app.state.group.read(|p| {
+            p.board.deliveries.get("d1").and_then(|d| d.driver_id.clone()).map(|d| d.to_string())
+        });
+        assert_eq!(driver.as_deref(), Some(winner.member_id.as_str()));
+    }
+    // The winner reads the household's door on the other server: the key is shared.
+    let other = if winner.member_id == "quinn" { through(winner, &b) } else { through(winner, &a) };
+    let (status, shown) = other.get("/api/requests/r1/contact").await;
+    assert_eq!(status, 200, "{shown}");
+    assert!(shown.contains("1 Shared Way"), "{shown}");
+    // Omar's screen on B heard every step, including those written by A.
+    let positions = omar_feed.positions_until(head).await;
+    assert_eq!(positions, (seen + 1..=head).collect::<Vec<u64>>());
+    omar_feed.close().await;
+    b.stop().await;
+    a.stop().await;
 }

@@ -94,7 +94,7 @@ async fn an_erased_households_data_is_gone_from_every_file_and_answer_but_counts
     let (status, body) = liaison.command("erase-h17", erase("h-17")).await;
     assert_eq!(status, 200, "{body}");
     // Answered only after the key is destroyed.
-    assert!(!app.state.group.keys().has_key(KEY_ID));
+    assert!(!app.state.group.keys().has_key(KEY_ID).unwrap());
     assert_eq!(stored_key(&dir), None);
     // A retry is the same answer; a second erasure is refused.
     let (status, retry) = liaison.command("erase-h17", erase("h-17")).await;
@@ -104,7 +104,7 @@ async fn an_erased_households_data_is_gone_from_every_file_and_answer_but_counts
     // No new request may bring the household back, and it leaves no key behind.
     let (status, body) = liaison.command("log-r2", request_with_personal_data("r2")).await;
     assert_eq!(status, 422, "{body}");
-    assert!(!app.state.group.keys().has_key(KEY_ID));
+    assert!(!app.state.group.keys().has_key(KEY_ID).unwrap());
 
     for member in [&liaison, &coordinator] {
         let (status, shown) = member.get(contact).await;
@@ -172,7 +172,7 @@ async fn an_erasure_the_server_did_not_finish_is_finished_at_start_up() {
     );
     log.append(append).await.unwrap();
     let state = Group::start(log.clone(), &dir, system_clock(), Default::default()).unwrap();
-    assert!(!state.keys().has_key(KEY_ID));
+    assert!(!state.keys().has_key(KEY_ID).unwrap());
     log.close().await;
     assert_eq!(stored_key(&dir), None);
     drop(data);
@@ -352,7 +352,7 @@ async fn a_household_quiet_past_the_groups_retention_is_erased_automatically_wit
     now.fetch_add(365 * DAY_MS, Ordering::SeqCst);
     caught_up(&app).await;
     assert!(server::retention::sweep(&app.state.group).await.is_empty());
-    assert!(app.state.group.keys().has_key(KEY_ID));
+    assert!(app.state.group.keys().has_key(KEY_ID).unwrap());
 
     // The coordinator sets 30 days (a liaison may not; 3 days is too short). Sessions from
     // a year ago have expired: both sign in anew.
@@ -368,11 +368,11 @@ async fn a_household_quiet_past_the_groups_retention_is_erased_automatically_wit
     let erased = server::retention::sweep(&app.state.group).await;
     assert_eq!(erased, vec![shared::distribution::HouseholdId::from("h-17")]);
     assert!(
-        !app.state.group.keys().has_key(KEY_ID),
+        !app.state.group.keys().has_key(KEY_ID).unwrap(),
         "the closed, quiet household's key is destroyed"
     );
     assert!(
-        app.state.group.keys().has_key("household:h-18"),
+        app.state.group.keys().has_key("household:h-18").unwrap(),
         "an open request keeps its household"
     );
     caught_up(&app).await;
@@ -408,7 +408,7 @@ async fn a_running_server_is_backed_up_through_its_socket_and_the_copy_restores_
     assert_eq!(status, 200, "{body}");
     // What `potluck serve` runs beside the HTTP server.
     let closing = app.state.group.closing();
-    tokio::spawn(server::backup::serve_admin(app.log.clone(), dir.clone(), closing));
+    tokio::spawn(server::backup::serve_admin(app.state.group.clone(), dir.clone(), closing));
     let socket = dir.join(server::backup::ADMIN_SOCKET);
     for _ in 0..200 {
         if socket.exists() {

@@ -450,13 +450,13 @@ impl Pipeline {
                 }
             }
         }
-        let mut results: Vec<Result<Accepted, Refused>> = Vec::with_capacity(decided.len());
+        // Per decided command: its answer, or `None` to decide it again.
+        let mut results: Vec<Option<Result<Accepted, Refused>>> = Vec::with_capacity(decided.len());
         if !requests.is_empty() {
             let answers = match self.log.append_many(requests).await {
                 Ok(answers) => answers,
                 Err(error) => decided.iter().map(|_| Err(error.clone())).collect(),
             };
-            let moved = answers.iter().any(|a| matches!(a, Err(AppendError::HeadMoved)));
             if answers.iter().any(Result::is_err) {
                 // The state already folds what was decided; bring it back to what is durable.
                 let restored = match saved {
@@ -472,28 +472,28 @@ impl Pipeline {
             } else if let Some(last) = answers.iter().flatten().map(|a| a.last_position).max() {
                 self.head = self.head.max(last);
             }
-            if moved && !last_attempt {
-                // Nothing of the batch was written: decide it all again on the new head,
-                // with its followers and what waited for it.
-                let mut again: Vec<(Submitted, Reply)> = Vec::with_capacity(decided.len());
-                again.extend(deferred.into_iter().map(|(submitted, reply, _)| (submitted, reply)));
-                for (index, reply) in followers {
-                    again.push((decided[index].submitted.clone(), reply));
-                }
-                again.extend(decided.into_iter().map(|d| (d.submitted, d.reply)));
-                return again;
-            }
+            let shared = self.log.is_shared();
             for (d, answer) in decided.iter().zip(answers) {
-                results.push(
-                    answer
-                        .map(|a| accepted(&d.submitted.command_id, &d.stream, a, false))
-                        .map_err(refused),
-                );
+                // Decided on a state that missed another server's events (the whole commit
+                // refused, or a stream it moved): decide again on the events it added.
+                let stale = matches!(answer, Err(AppendError::HeadMoved))
+                    || (shared && matches!(answer, Err(AppendError::WrongExpectedVersion { .. })));
+                results.push(match (stale, last_attempt) {
+                    (true, false) => None,
+                    // Other servers kept winning: the client retries later, with the same id.
+                    (true, true) => Some(Err(refused(AppendError::HeadMoved))),
+                    (false, _) => Some(
+                        answer
+                            .map(|a| accepted(&d.submitted.command_id, &d.stream, a, false))
+                            .map_err(refused),
+                    ),
+                });
             }
         }
         // The state now folds only durable events: destroy the keys it says are erased.
         for (d, result) in decided.iter().zip(results.iter_mut()) {
-            if result.is_ok()
+            if let Some(result) = result
+                && result.is_ok()
                 && let Err(message) = self.shred(&d.submitted.command).await
             {
                 *result = Err(Refused::Unavailable(message));
@@ -507,13 +507,24 @@ impl Pipeline {
             }
             let _ = reply.send(answer);
         }
+        let mut again: Vec<(Submitted, Reply)> = Vec::new();
         for (index, reply) in followers {
-            let _ = reply.send(duplicate_of(&results[index]));
+            match &results[index] {
+                Some(result) => {
+                    let _ = reply.send(duplicate_of(result));
+                }
+                None => again.push((decided[index].submitted.clone(), reply)),
+            }
         }
         for (d, result) in decided.into_iter().zip(results) {
-            let _ = d.reply.send(result);
+            match result {
+                Some(result) => {
+                    let _ = d.reply.send(result);
+                }
+                None => again.push((d.submitted, d.reply)),
+            }
         }
-        Vec::new()
+        again
     }
 
     /// Destroys the key `command` names (a household's, a donor's), if the state says it is

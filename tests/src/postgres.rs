@@ -20,16 +20,32 @@ pub struct Cluster {
 impl Cluster {
     /// Starts a new cluster and creates the database `potluck`.
     pub fn start() -> Cluster {
-        let bin = bin_dir();
-        let root = tempfile::tempdir().expect("a temporary folder");
-        let as_postgres = is_root();
-        let data = root.path().join("cluster");
-        std::fs::create_dir(&data).expect("the cluster's folder");
-        if as_postgres {
-            open_to_postgres(root.path(), &data);
+        Cluster::start_with("")
+    }
+
+    /// A primary and its streaming standby; once both run, the primary's commits wait for
+    /// the standby (`synchronous_standby_names`, set on the primary after the standby was
+    /// copied from it, so a promoted standby does not wait for a standby of its own).
+    pub fn primary_and_standby() -> (Cluster, Cluster) {
+        let primary = Cluster::start_with("-c wal_level=replica");
+        let standby = Cluster::standby_of(&primary);
+        primary.psql("postgres", "ALTER SYSTEM SET synchronous_standby_names = 'standby'");
+        primary.psql("postgres", "SELECT pg_reload_conf()");
+        for _ in 0..200 {
+            let state = primary.psql(
+                "postgres",
+                "SELECT sync_state FROM pg_stat_replication WHERE application_name = 'standby'",
+            );
+            if state == "sync" {
+                return (primary, standby);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        let port = free_port();
-        let cluster = Cluster { _root: root, data, bin, port, as_postgres };
+        panic!("the standby never became synchronous");
+    }
+
+    fn start_with(settings: &str) -> Cluster {
+        let cluster = Cluster::empty();
         cluster.run(
             "initdb",
             &[
@@ -43,17 +59,84 @@ impl Cluster {
                 "--no-sync",
             ],
         );
-        let options = format!(
-            "-p {port} -c listen_addresses=127.0.0.1 -k {} -c fsync=on -c max_connections=60",
-            path(&cluster.data)
-        );
-        let log = cluster.data.join("server.log");
-        cluster.run(
-            "pg_ctl",
-            &["-D", path(&cluster.data), "-l", path(&log), "-o", &options, "-w", "start"],
-        );
+        cluster.launch(settings);
         cluster.psql("postgres", "CREATE DATABASE potluck");
         cluster
+    }
+
+    /// A streaming standby of `primary`, copied with `pg_basebackup`, connected as
+    /// `standby`.
+    fn standby_of(primary: &Cluster) -> Cluster {
+        let cluster = Cluster::empty();
+        let source =
+            format!("host=127.0.0.1 port={} user=potluck application_name=standby", primary.port);
+        cluster.run(
+            "pg_basebackup",
+            &[
+                "-d",
+                &source,
+                "-D",
+                path(&cluster.data),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+                "--no-sync",
+            ],
+        );
+        // PostgreSQL refuses a data folder others may read; pg_basebackup keeps the mode
+        // the folder had.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cluster.data, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod 700");
+        cluster.launch("");
+        cluster
+    }
+
+    /// A folder for a cluster, owned by `postgres` when run as root, and a free port.
+    fn empty() -> Cluster {
+        let bin = bin_dir();
+        let root = tempfile::tempdir().expect("a temporary folder");
+        let as_postgres = is_root();
+        let data = root.path().join("cluster");
+        std::fs::create_dir(&data).expect("the cluster's folder");
+        if as_postgres {
+            open_to_postgres(root.path(), &data);
+        }
+        Cluster { _root: root, data, bin, port: free_port(), as_postgres }
+    }
+
+    fn launch(&self, settings: &str) {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=on -c max_connections=60 {settings}",
+            self.port,
+            path(&self.data)
+        );
+        let log = self.data.join("server.log");
+        self.run(
+            "pg_ctl",
+            &["-D", path(&self.data), "-l", path(&log), "-o", &options, "-w", "start"],
+        );
+    }
+
+    /// Kills every process of the cluster with SIGKILL at once, as a machine that dies
+    /// would: the postmaster and its backends (a backend outlives a killed postmaster, and
+    /// would go on serving the connections it has).
+    pub fn kill(&self) {
+        let pid =
+            std::fs::read_to_string(self.data.join("postmaster.pid")).expect("postmaster.pid");
+        let pid = pid.lines().next().expect("a pid").trim().to_owned();
+        let status = Command::new("kill").args(["-STOP", &pid]).status().expect("kill");
+        assert!(status.success(), "cannot stop the postmaster {pid}");
+        let _ = Command::new("pkill").args(["-KILL", "-P", &pid]).status();
+        let status = Command::new("kill").args(["-KILL", &pid]).status().expect("kill");
+        assert!(status.success(), "cannot kill the postmaster {pid}");
+    }
+
+    /// Promotes a standby to primary and waits until it takes writes.
+    pub fn promote(&self) {
+        self.run("pg_ctl", &["-D", path(&self.data), "-w", "promote"]);
     }
 
     /// `postgres://potluck@127.0.0.1:PORT/potluck`.
@@ -93,13 +176,7 @@ impl Cluster {
 
     /// Starts a stopped cluster again.
     pub fn restart(&self) {
-        let log = self.data.join("server.log");
-        let port = self.port;
-        let options = format!("-p {port} -c listen_addresses=127.0.0.1 -k {}", path(&self.data));
-        self.run(
-            "pg_ctl",
-            &["-D", path(&self.data), "-l", path(&log), "-o", &options, "-w", "start"],
-        );
+        self.launch("");
     }
 
     fn run(&self, program: &str, args: &[&str]) -> Output {

@@ -358,3 +358,111 @@ async fn two_servers_on_one_database_share_sessions_keys_and_never_both_win_one_
     b.stop().await;
     a.stop().await;
 }
+
+/// Sends `command` under `id` until it is accepted, retrying (with the same id) what the
+/// server refuses as unavailable; the answer and how long it was refused.
+async fn send_until_accepted(
+    client: &tests::Client,
+    id: &str,
+    command: serde_json::Value,
+) -> (serde_json::Value, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let mut refused_since = None;
+    loop {
+        let (status, body) = client.command(id, command.clone()).await;
+        match status {
+            200 => {
+                let refused = refused_since
+                    .map_or(std::time::Duration::ZERO, |at: std::time::Instant| at.elapsed());
+                return (body, refused);
+            }
+            503 => {
+                refused_since.get_or_insert_with(std::time::Instant::now);
+                assert!(started.elapsed() < std::time::Duration::from_secs(60), "{body}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            _ => panic!("{id}: {status} {body}"),
+        }
+    }
+}
+
+/// Two servers on a primary with a synchronous standby; the primary is killed mid-load
+/// and the standby promoted. Every acknowledged command is there once, at the position it
+/// was acknowledged with; the chain verifies; the screens catch up by themselves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_primary_dies_the_standby_takes_over_and_nothing_acknowledged_is_lost() {
+    let (primary, standby) = Cluster::primary_and_standby();
+    let migrated = potluck(&["migrate", "--store", &primary.url()]);
+    assert_eq!(migrated.status.code(), Some(0), "{}", stderr(&migrated));
+    let url = format!(
+        "postgres://potluck@127.0.0.1:{},127.0.0.1:{}/potluck?target_session_attrs=read-write",
+        primary.port, standby.port
+    );
+    let a = tests::spawn_app_on_postgres(&url, Options::default()).await.unwrap();
+    let b = tests::spawn_app_on_postgres(&url, Options::default()).await.unwrap();
+    let on_a = a.member("lou", &[Role::Logistics]).await;
+    caught_up(&b, a.log.head().position).await;
+    let on_b = through(&on_a, &b);
+    let mut screens = Vec::new();
+    for app_client in [&on_a, &on_b] {
+        let mut feed = app_client.feed().await;
+        feed.subscribe(None).await;
+        let shared::wire::ServerMessage::Snapshot { snapshot } = feed.next().await else {
+            panic!("no snapshot")
+        };
+        screens.push((feed, snapshot.position));
+    }
+
+    // Four writers, two through each server, each sending its commands one after another.
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let client = if w % 2 == 0 { on_a.clone() } else { on_b.clone() };
+        writers.push(tokio::spawn(async move {
+            let mut acknowledged = Vec::new();
+            let mut longest = std::time::Duration::ZERO;
+            for i in 0..40 {
+                let id = format!("w{w}-{i}");
+                let (answer, refused) =
+                    send_until_accepted(&client, &id, register_item(&format!("item-{w}-{i}")))
+                        .await;
+                longest = longest.max(refused);
+                acknowledged.push((id, answer["first_position"].as_u64().unwrap()));
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            (acknowledged, longest)
+        }));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    primary.kill();
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    standby.promote();
+
+    let mut acknowledged = Vec::new();
+    let mut longest = std::time::Duration::ZERO;
+    for writer in writers {
+        let (mine, refused) = writer.await.unwrap();
+        acknowledged.extend(mine);
+        longest = longest.max(refused);
+    }
+    eprintln!("writes were refused for at most {} ms during the failover", longest.as_millis());
+
+    // Every acknowledged command once, at its acknowledged position, in one chain.
+    let head = a.log.head().position.max(b.log.head().position);
+    caught_up(&a, head).await;
+    caught_up(&b, head).await;
+    let records = a.log.read_raw(1, 10_000).unwrap();
+    for (id, position) in &acknowledged {
+        let found: Vec<u64> =
+            records.iter().filter(|r| &r.command_id == id).map(|r| r.position).collect();
+        assert_eq!(found, vec![*position], "{id}");
+    }
+    assert_eq!(acknowledged.len(), 160);
+    assert_eq!(a.log.verify().unwrap(), b.log.verify().unwrap());
+    // Every screen caught up without a reload.
+    for (mut feed, seen) in screens {
+        assert_eq!(feed.positions_until(head).await, (seen + 1..=head).collect::<Vec<u64>>());
+        feed.close().await;
+    }
+    b.stop().await;
+    a.stop().await;
+}

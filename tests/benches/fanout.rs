@@ -6,6 +6,11 @@
 //! second at full speed; and at 200 commands/s the time from a command being sent to its
 //! event arriving on every screen (p50/p99 over all screens and events). The clients run in
 //! this process, on the same 2 cores as the server: the figures include their work.
+//!
+//! `-- postgres` instead runs two servers on one PostgreSQL database (a private cluster
+//! started for the run): commands go to the first, 500 screens are split between both, and
+//! it reports the time from a command being sent to its event on every screen at 200
+//! commands/s, across servers.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
 use std::collections::HashMap;
@@ -35,11 +40,16 @@ impl Drop for Server {
     }
 }
 
-fn start_server() -> Server {
+fn start_server(store: Option<&str>) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
+    let mut args =
+        vec!["serve", "--demo", "--bind", "127.0.0.1:0", "--data", data.to_str().unwrap()];
+    if let Some(url) = store {
+        args.extend(["--store", url, "--migrate"]);
+    }
     let mut child = Command::new(env!("CARGO_BIN_EXE_potluck"))
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--data", data.to_str().unwrap()])
+        .args(&args)
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(dir.path().join("server.log")).unwrap())
         .spawn()
@@ -177,7 +187,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 async fn run(screens: usize, quick: bool) {
-    let server = start_server();
+    let server = start_server(None);
     let pid = server.child.id();
     let http = reqwest::Client::new();
     let writer_token = sign_in(&http, &server.base, "ben").await;
@@ -240,9 +250,52 @@ async fn run(screens: usize, quick: bool) {
     );
 }
 
+/// Two servers on one database: commands to the first, screens on both.
+async fn across_servers(screens: usize, quick: bool) {
+    let cluster = tests::postgres::Cluster::start();
+    let url = cluster.url();
+    let first = start_server(Some(&url));
+    let second = start_server(Some(&url));
+    let http = reqwest::Client::new();
+    let writer_token = sign_in(&http, &first.base, "ben").await;
+    // Signed in on the first server, watching on both: the session is the database's.
+    let reader_token = sign_in(&http, &first.base, "sam").await;
+    let health: Value =
+        http.get(format!("{}/healthz", first.base)).send().await.unwrap().json().await.unwrap();
+    let at = health["head"].as_u64().unwrap();
+    let mut sockets = Vec::new();
+    for i in 0..screens {
+        let base = if i % 2 == 0 { &first.base } else { &second.base };
+        sockets.push(connect(base, &reader_token, at).await);
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (first_seq, last_seq) = (1, if quick { 400 } else { 2_000 });
+    let sent: Sent = Arc::default();
+    let readers: Vec<_> =
+        sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), last_seq))).collect();
+    let took = write(&first.base, &writer_token, first_seq, last_seq, 200, sent.clone()).await;
+    let mut latencies = Vec::new();
+    for reader in readers {
+        latencies.extend(reader.await.unwrap());
+    }
+    latencies.sort();
+    println!(
+        "two servers on PostgreSQL, screens={screens}: at 200 commands/s ({:.0} achieved): send -> every screen p50 {:.1} ms  p99 {:.1} ms  ({} deliveries)",
+        (last_seq - first_seq + 1) as f64 / took.as_secs_f64(),
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.len()
+    );
+}
+
 #[tokio::main]
 async fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
+    let has = |flag: &str| std::env::args().any(|a| a == flag);
+    let quick = has("quick");
+    if has("postgres") {
+        across_servers(500, quick).await;
+        return;
+    }
     for screens in [100, 1_000] {
         run(screens, quick).await;
     }

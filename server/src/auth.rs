@@ -238,7 +238,11 @@ impl AuthStore {
 
     /// Everything, as `auth.json` holds it: for backups and copies.
     pub fn export(&self) -> Result<Vec<u8>, AuthError> {
-        let stored = match &self.home {
+        serde_json::to_vec(&self.everything()?).map_err(|e| AuthError::Write(e.to_string()))
+    }
+
+    fn everything(&self) -> Result<Stored, AuthError> {
+        Ok(match &self.home {
             Home::File { stored, .. } => lock(stored).clone(),
             Home::Database(database) => database.run(|session| {
                 let mut stored = Stored::default();
@@ -257,8 +261,7 @@ impl AuthStore {
                 }
                 Ok(stored)
             })?,
-        };
-        serde_json::to_vec(&stored).map_err(|e| AuthError::Write(e.to_string()))
+        })
     }
 
     /// Adds an export's passwords and sessions (a member's password already held is kept).
@@ -299,10 +302,7 @@ impl AuthStore {
 
     /// Writes everything into `dir/auth.json` (a backup's or a copy's folder).
     pub fn write_file(&self, dir: &Path) -> Result<(), AuthError> {
-        let bytes = self.export()?;
-        let stored: Stored =
-            serde_json::from_slice(&bytes).map_err(|e| AuthError::Write(e.to_string()))?;
-        crate::durable::write_json_atomically(&dir.join(FILE), &stored)
+        crate::durable::write_json_atomically(&dir.join(FILE), &self.everything()?)
             .map_err(|e| AuthError::Write(e.to_string()))
     }
 

@@ -256,7 +256,7 @@ impl DataDir {
         match &self.store {
             None => Ok(Log::open_with(&self.path, upcasters, clock)?),
             Some(url) => {
-                crate::log::prepare_folder(&self.path)?;
+                crate::log::prepare_dir(&self.path)?;
                 let log = tokio::task::block_in_place(|| Log::open_postgres(url, upcasters, clock));
                 Ok(log?)
             }
@@ -473,6 +473,11 @@ fn migrate(url: &str) -> anyhow::Result<()> {
 /// `potluck copy --from A --to B`: a log from a data folder or database into an empty one.
 async fn copy(from: &str, to: &str) -> anyhow::Result<ExitCode> {
     let (source_place, target_place) = (Place::parse(from), Place::parse(to));
+    if let Place::Folder(path) = &source_place
+        && !path.join(crate::log::MARKER_FILE).exists()
+    {
+        anyhow::bail!("{} is not a potluck data folder", path.display());
+    }
     let source = source_place.open()?;
     let target = target_place.open()?;
     let head = source.head();

@@ -530,19 +530,14 @@ fn check_reaches(store: &dyn EventStore, recorded: Head) -> Result<(), OpenError
     }
 }
 
-/// Creates a data folder and its marker, or checks that an existing folder is ours: for a
-/// log kept elsewhere, the folder holds the sign-ins and the households' keys.
-pub fn prepare_folder(dir: &Path) -> Result<(), OpenError> {
-    prepare_dir(dir)
-}
-
 /// Writes a head checkpoint into a data folder (a backup's copy of a database's log).
 pub fn write_checkpoint(dir: &Path, head: Head) -> Result<(), std::io::Error> {
     checkpoint::Checkpoint::in_dir(dir).write(head)
 }
 
-/// Creates the folder and its marker, or checks that an existing folder is ours.
-fn prepare_dir(dir: &Path) -> Result<(), OpenError> {
+/// Creates a data folder and its marker, or checks that an existing folder is ours (for a
+/// log kept in a database, the folder holds the time-travel snapshots).
+pub fn prepare_dir(dir: &Path) -> Result<(), OpenError> {
     let io = |source| OpenError::Io { path: dir.to_owned(), source };
     let marker = dir.join(MARKER_FILE);
     if marker.exists() {

@@ -99,11 +99,10 @@ impl KeyStore {
     pub fn import(&self, keys: &BTreeMap<String, String>) -> Result<(), SealError> {
         for (id, hex_key) in keys {
             let bytes = hex::decode(hex_key).map_err(|_| SealError::Damaged)?;
-            let key = Key::from_slice(&bytes);
             if bytes.len() != 32 {
                 return Err(SealError::Damaged);
             }
-            self.keep_first(id, *key)?;
+            self.keep_first(id, *Key::from_slice(&bytes))?;
         }
         Ok(())
     }

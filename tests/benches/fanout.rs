@@ -227,27 +227,45 @@ async fn run(screens: usize, quick: bool) {
 
     // At 200 commands/s: time from sending a command to its event on every screen.
     let at = head(http.clone(), server.base.clone()).await;
-    let mut sockets = Vec::new();
-    for _ in 0..screens {
-        sockets.push(connect(&server.base, &reader_token, at).await);
-    }
+    let bases = vec![server.base.as_str(); screens];
     let (first, last) = (total + 1, total + if quick { 400 } else { 2_000 });
+    let measured =
+        at_200(&bases, &reader_token, at, &server.base, &writer_token, first, last).await;
+    println!("screens={screens:>5}  {measured}");
+}
+
+/// One screen on each of `bases` (from position `at`), commands `first..=last` sent to
+/// `writer_base` at 200 a second: what was achieved, and from sending a command to its event
+/// on every screen.
+async fn at_200(
+    bases: &[&str],
+    reader_token: &str,
+    at: u64,
+    writer_base: &str,
+    writer_token: &str,
+    first: i64,
+    last: i64,
+) -> String {
+    let mut sockets = Vec::new();
+    for base in bases {
+        sockets.push(connect(base, reader_token, at).await);
+    }
     let sent: Sent = Arc::default();
     let readers: Vec<_> =
         sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), last))).collect();
-    let took = write(&server.base, &writer_token, first, last, 200, sent.clone()).await;
+    let took = write(writer_base, writer_token, first, last, 200, sent.clone()).await;
     let mut latencies = Vec::new();
     for reader in readers {
         latencies.extend(reader.await.unwrap());
     }
     latencies.sort();
-    println!(
-        "screens={screens:>5}  at 200 commands/s ({:.0} achieved): send -> every screen p50 {:.1} ms  p99 {:.1} ms  ({} deliveries)",
+    format!(
+        "at 200 commands/s ({:.0} achieved): send -> every screen p50 {:.1} ms  p99 {:.1} ms  ({} deliveries)",
         (last - first + 1) as f64 / took.as_secs_f64(),
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99),
         latencies.len()
-    );
+    )
 }
 
 /// Two servers on one database: commands to the first, screens on both.
@@ -263,29 +281,12 @@ async fn across_servers(screens: usize, quick: bool) {
     let health: Value =
         http.get(format!("{}/healthz", first.base)).send().await.unwrap().json().await.unwrap();
     let at = health["head"].as_u64().unwrap();
-    let mut sockets = Vec::new();
-    for i in 0..screens {
-        let base = if i % 2 == 0 { &first.base } else { &second.base };
-        sockets.push(connect(base, &reader_token, at).await);
-    }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let (first_seq, last_seq) = (1, if quick { 400 } else { 2_000 });
-    let sent: Sent = Arc::default();
-    let readers: Vec<_> =
-        sockets.into_iter().map(|s| tokio::spawn(read_screen(s, sent.clone(), last_seq))).collect();
-    let took = write(&first.base, &writer_token, first_seq, last_seq, 200, sent.clone()).await;
-    let mut latencies = Vec::new();
-    for reader in readers {
-        latencies.extend(reader.await.unwrap());
-    }
-    latencies.sort();
-    println!(
-        "two servers on PostgreSQL, screens={screens}: at 200 commands/s ({:.0} achieved): send -> every screen p50 {:.1} ms  p99 {:.1} ms  ({} deliveries)",
-        (last_seq - first_seq + 1) as f64 / took.as_secs_f64(),
-        percentile(&latencies, 0.5),
-        percentile(&latencies, 0.99),
-        latencies.len()
-    );
+    let bases: Vec<&str> = (0..screens)
+        .map(|i| if i % 2 == 0 { first.base.as_str() } else { second.base.as_str() })
+        .collect();
+    let last = if quick { 400 } else { 2_000 };
+    let measured = at_200(&bases, &reader_token, at, &first.base, &writer_token, 1, last).await;
+    println!("two servers on PostgreSQL, screens={screens}: {measured}");
 }
 
 #[tokio::main]

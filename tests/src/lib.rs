@@ -235,7 +235,7 @@ async fn start_in(
     let log = match &store {
         None => Log::open_with(&dir, Upcasters::domain(), clock.clone())?,
         Some(url) => {
-            server::log::prepare_folder(&dir)?;
+            server::log::prepare_dir(&dir)?;
             Log::open_postgres(url, Upcasters::domain(), clock.clone())?
         }
     };

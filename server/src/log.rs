@@ -340,9 +340,9 @@ impl Log {
         self.inner.store.database()
     }
 
-    /// Whether other servers may append to this log too (see [`EventStore::shared`]).
+    /// Whether other servers may append to this log too: it is kept in a database.
     pub fn is_shared(&self) -> bool {
-        self.inner.store.shared()
+        self.inner.store.database().is_some()
     }
 
     /// The store under the log, for copies.

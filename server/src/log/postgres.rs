@@ -296,10 +296,6 @@ impl EventStore for PgStore {
         "PostgreSQL"
     }
 
-    fn shared(&self) -> bool {
-        true
-    }
-
     fn database(&self) -> Option<Database> {
         Some(self.database.clone())
     }

@@ -90,14 +90,10 @@ pub trait EventStore: Send + Sync + 'static {
     fn kind(&self) -> &'static str;
 
     /// The database the log is kept in, whose other tables keep the sign-ins and keys.
+    /// Other servers may append to a log kept in a database: a commit can then find the
+    /// head moved ([`CommitError::HeadMoved`]).
     fn database(&self) -> Option<crate::database::Database> {
         None
-    }
-
-    /// Whether other processes may append to the same log (a database several servers
-    /// share): a commit can then find the head moved ([`CommitError::HeadMoved`]).
-    fn shared(&self) -> bool {
-        false
     }
 
     /// Calls `wake` whenever another process may have appended (with the position it says

@@ -107,8 +107,6 @@ struct Batch {
     records: Vec<StoredRecord>,
     answers: Vec<(String, Vec<u8>)>,
     waiting: Vec<Waiting>,
-    /// Appends staged so far, to bound the batch.
-    staged: usize,
     commands: HashMap<String, (Hash, Appended)>,
     stream_versions: HashMap<String, u64>,
     /// Whether to look for another server's records once the batch is committed.
@@ -131,7 +129,6 @@ impl Writer {
                 records: Vec::new(),
                 answers: Vec::new(),
                 waiting: Vec::new(),
-                staged: 0,
                 commands: HashMap::new(),
                 stream_versions: HashMap::new(),
                 backups: Vec::new(),
@@ -263,7 +260,7 @@ impl Writer {
     /// Stages every append or, if one is refused, none (the batch is put back as it was).
     /// The answer spans them all: the first position to the last.
     fn stage_all(&mut self, batch: &mut Batch, requests: &[AppendRequest]) -> Answer {
-        let (head, staged) = (batch.head, batch.staged);
+        let head = batch.head;
         let (records, answers) = (batch.records.len(), batch.answers.len());
         let versions = batch.stream_versions.clone();
         let mut first = None;
@@ -278,7 +275,7 @@ impl Writer {
                     for request in requests {
                         batch.commands.remove(&request.command_id);
                     }
-                    (batch.head, batch.staged) = (head, staged);
+                    batch.head = head;
                     batch.records.truncate(records);
                     batch.answers.truncate(answers);
                     batch.stream_versions = versions;
@@ -291,7 +288,6 @@ impl Writer {
 
     /// Checks one append against the log and the batch so far, and stages its writes.
     fn stage(&mut self, batch: &mut Batch, request: &AppendRequest) -> Answer {
-        batch.staged += 1;
         validate(request)?;
         // A retry must get the original answer even if the stream has moved on since, so the
         // command id is looked up before the expected version is checked.

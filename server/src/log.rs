@@ -8,6 +8,7 @@
 //!   `e|position` → record, `s|stream|0|version` → position, `c|command id` → the answer
 //!   the command got, so a retry gets the same answer and writes nothing.
 
+mod ahead;
 mod checkpoint;
 mod keys;
 mod postgres;
@@ -185,6 +186,7 @@ struct Inner {
     to_writer: std::sync::mpsc::Sender<writer::Message>,
     head: watch::Receiver<Head>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
+    ahead: ahead::ReadAhead,
 }
 
 impl std::fmt::Debug for Log {
@@ -270,6 +272,7 @@ impl Log {
             to_writer,
             head: head_rx,
             writer: Mutex::new(Some(handle)),
+            ahead: ahead::ReadAhead::default(),
         };
         Ok(Log { inner: Arc::new(inner) })
     }
@@ -333,6 +336,8 @@ impl Log {
         if let Some(handle) = handle {
             let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         }
+        let inner = self.inner.clone();
+        let _ = tokio::task::spawn_blocking(move || inner.ahead.finish()).await;
     }
 
     /// The database the log is kept in, if it is kept in one.
@@ -383,9 +388,24 @@ impl Log {
 
     /// Up to `limit` records from `position` on, as stored (not upcast): for verification
     /// and export.
+    ///
+    /// A reader asking for chunks of [`ahead::FROM_CHUNK`] or more gets the next chunk read
+    /// while it works on this one.
     pub fn read_raw(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
-        let records = self.inner.store.records(position.max(1), limit)?;
-        records.into_iter().map(|(position, bytes)| decode_at(position, &bytes)).collect()
+        let from = position.max(1);
+        let records = match self.inner.ahead.take(from, limit) {
+            Some(records) => records,
+            None => read_chunk(&*self.inner.store, from, limit)?,
+        };
+        let full = limit >= ahead::FROM_CHUNK && records.len() == limit;
+        if let Some(last) = records.last().filter(|_| full) {
+            // Positions have no gaps: the chunks that follow start every `limit` records.
+            for k in 0..ahead::DEPTH {
+                let next = last.position + 1 + k * limit as u64;
+                self.inner.ahead.start(self.inner.store.clone(), next, limit, read_chunk);
+            }
+        }
+        Ok(records)
     }
 
     /// Up to `limit` events from `position` on, in the current schema.
@@ -490,6 +510,12 @@ fn fingerprint_of(stream: &str, events: &[NewEvent]) -> Hash {
         hasher.update(event.payload.as_bytes());
     }
     hasher.finalize().into()
+}
+
+/// Up to `limit` records from `from` on, decoded.
+fn read_chunk(store: &dyn EventStore, from: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
+    let records = store.records(from, limit)?;
+    records.into_iter().map(|(position, bytes)| decode_at(position, &bytes)).collect()
 }
 
 fn decode_at(position: u64, bytes: &[u8]) -> Result<Envelope, ReadError> {

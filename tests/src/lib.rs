@@ -45,6 +45,33 @@ pub fn note(stream: &str, command_id: &str) -> AppendRequest {
     AppendRequest::new(stream, ExpectedVersion::Any, vec![noted(command_id)], command_id, "tester")
 }
 
+/// Goes through `log` (empty) in chunks of 1,000, as a replay does, while records are
+/// appended behind the reader's read-ahead: every record must come back once, in order,
+/// never a chunk read before the records after it were committed.
+pub async fn reading_in_chunks_sees_every_record(log: &Log) {
+    async fn fill(log: &Log, id: &str, count: usize) {
+        let events = (0..count).map(|i| noted(&format!("{id}-{i}"))).collect();
+        let request = AppendRequest::new("bulk", ExpectedVersion::Any, events, id, "tester");
+        log.append(request).await.expect("appended");
+    }
+    fill(log, "a", 1000).await;
+    fill(log, "b", 1000).await;
+    fill(log, "c", 500).await;
+    let positions = |from: u64| -> Vec<u64> {
+        let chunk = log.read_raw(from, 1000).expect("read");
+        chunk.iter().map(|r| r.position).collect()
+    };
+    // A full chunk: the next ones (the second full, the third short) are read ahead.
+    assert_eq!(positions(1), (1..=1000).collect::<Vec<_>>());
+    assert_eq!(positions(1001), (1001..=2000).collect::<Vec<_>>());
+    // Records committed after the read-ahead reached the end of the log.
+    fill(log, "d", 700).await;
+    assert_eq!(positions(2001), (2001..=3000).collect::<Vec<_>>());
+    assert_eq!(positions(3001), (3001..=3200).collect::<Vec<_>>());
+    assert!(positions(3201).is_empty());
+    assert_eq!(log.verify().expect("verified").count, 3200);
+}
+
 /// A running server on 127.0.0.1 with its own data folder.
 #[derive(Debug)]
 pub struct TestApp {

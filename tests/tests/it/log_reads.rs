@@ -138,3 +138,11 @@ async fn a_conflict_names_the_current_version_and_a_retry_gets_the_original_answ
     assert_eq!(log.head().position, 1);
     log.close().await;
 }
+
+#[tokio::test]
+async fn a_reader_going_through_the_log_in_chunks_sees_every_record_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = Log::open(dir.path()).unwrap();
+    tests::reading_in_chunks_sees_every_record(&log).await;
+    log.close().await;
+}

@@ -111,6 +111,14 @@ async fn appends_to_postgresql_keep_the_logs_guarantees_across_a_restart() {
     reopened.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_going_through_the_log_in_chunks_sees_every_record_once() {
+    let cluster = migrated();
+    let log = open(&cluster.url());
+    tests::reading_in_chunks_sees_every_record(&log).await;
+    log.close().await;
+}
+
 /// Appends `request` until the log takes it: another server appending first is the one
 /// refusal a writer retries (the server's pipeline does it by deciding again).
 async fn append_retrying(log: &Log, request: AppendRequest) -> server::log::Appended {

@@ -2,7 +2,8 @@
 //! taken every N events, and with no snapshots at all.
 //!
 //! `cargo bench -p server --bench history` (add `-- quick` for 100,000 events instead of
-//! 1,000,000). The log is a seeded simulation of distribution days (`shared::distribution::sim`),
+//! 1,000,000). With `POTLUCK_BENCH_STORE=postgres://user@host:port/db` set, it runs on sled
+//! and then on PostgreSQL (in a fresh database `potluck_bench` made beside the one named). The log is a seeded simulation of distribution days (`shared::distribution::sim`),
 //! appended 1,000 events per command with the simulation's own clock. Figures go to
 //! BENCHMARKS.md with the machine they were measured on.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
@@ -108,17 +109,22 @@ async fn with_snapshots(log: &Log, data: &std::path::Path, every: u64) {
     );
 }
 
-#[tokio::main]
-async fn main() {
-    let quick = std::env::args().any(|a| a == "quick");
-    let events = if quick { 100_000 } else { 1_000_000 };
+/// Fills a fresh log on `store` (sled when `None`) and asks it the questions.
+async fn run(store: Option<&str>, events: usize) {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(AtomicI64::new(sim::START_MS));
     let log = {
         let clock = clock.clone();
         let clock: server::log::Clock = Arc::new(move || clock.load(Ordering::SeqCst));
-        Log::open_with(&dir.path().join("log"), Upcasters::domain(), clock).unwrap()
+        match store {
+            None => Log::open_with(&dir.path().join("log"), Upcasters::domain(), clock).unwrap(),
+            Some(url) => {
+                let bench = fresh_database(url);
+                Log::open_postgres(&bench, Upcasters::domain(), clock).unwrap()
+            }
+        }
     };
+    println!("== {}", if store.is_some() { "PostgreSQL" } else { "sled" });
     fill(&log, &clock, events).await;
     let head = log.head().position;
 
@@ -132,4 +138,35 @@ async fn main() {
         with_snapshots(&log, dir.path(), every).await;
     }
     log.close().await;
+}
+
+/// A new, migrated `potluck_bench` database on the server `url` names; its address.
+fn fresh_database(url: &str) -> String {
+    let admin = url.to_owned();
+    // The blocking client runs a runtime of its own: off the bench's runtime.
+    std::thread::spawn(move || {
+        let mut admin = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+        admin.batch_execute("DROP DATABASE IF EXISTS potluck_bench").unwrap();
+        admin.batch_execute("CREATE DATABASE potluck_bench").unwrap();
+    })
+    .join()
+    .unwrap();
+    let bench = match url.rsplit_once('/') {
+        Some((server, _)) if server.contains("://") && server.len() > "postgres://".len() => {
+            format!("{server}/potluck_bench")
+        }
+        _ => format!("{url}/potluck_bench"),
+    };
+    server::log::migrate(&bench).unwrap();
+    bench
+}
+
+#[tokio::main]
+async fn main() {
+    let quick = std::env::args().any(|a| a == "quick");
+    let events = if quick { 100_000 } else { 1_000_000 };
+    run(None, events).await;
+    if let Some(url) = std::env::var("POTLUCK_BENCH_STORE").ok().filter(|url| !url.is_empty()) {
+        run(Some(&url), events).await;
+    }
 }

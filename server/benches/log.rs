@@ -226,20 +226,27 @@ async fn backup(store: &Store, events: u64) {
         let target = target.clone();
         tokio::spawn(async move { log.copy_into(&target).await })
     };
-    // Arrives while the copy runs: it waits for it.
-    tokio::time::sleep(Duration::from_millis(5)).await;
-    let waiting = Instant::now();
-    let late = AppendRequest::new("late", ExpectedVersion::Any, vec![event(0)], "late", "bench");
-    log.append(late).await.unwrap();
-    let waited = waiting.elapsed();
+    // One writer appending one after another through the whole copy.
+    let mut waits = Vec::new();
+    while !copying.is_finished() {
+        let id = format!("during-{}", waits.len());
+        let request = AppendRequest::new("late", ExpectedVersion::Any, vec![event(0)], id, "bench");
+        let sent = Instant::now();
+        log.append(request).await.unwrap();
+        waits.push(sent.elapsed());
+    }
     let head = copying.await.unwrap().unwrap();
     let elapsed = started.elapsed().as_secs_f64();
+    waits.sort();
+    let longest = waits.last().copied().unwrap_or_default();
     println!(
-        "{:<8} backup   {} events copied online in {elapsed:.2} s ({:.0} events/s); an append during it waited {:.0} ms",
+        "{:<8} backup   {} events copied online in {elapsed:.2} s ({:.0} events/s); {} appends during it, p99 {:.1} ms, longest {:.1} ms",
         store.name(),
         head.position,
         head.position as f64 / elapsed,
-        waited.as_secs_f64() * 1000.0
+        waits.len(),
+        percentile(&waits, 0.99).as_secs_f64() * 1000.0,
+        longest.as_secs_f64() * 1000.0
     );
     log.close().await;
 }

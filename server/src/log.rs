@@ -316,12 +316,30 @@ impl Log {
     }
 
     /// Copies the log, as it is at one head, into a new sled folder `dir/log` (with its head
-    /// checkpoint in `dir`) while it keeps serving: the writer does it between two commits.
+    /// checkpoint in `dir`) while it keeps serving. The records up to the head at the start
+    /// are copied beside the writer (records never change once committed), so appends go
+    /// on meanwhile; only the few committed during that copy are copied by the writer,
+    /// between two commits, so the copy ends at exactly one head.
     pub async fn copy_into(&self, dir: &Path) -> Result<Head, String> {
+        let settled = self.head();
+        let store = self.inner.store.clone();
+        let log_dir = dir.join("log");
+        let target = tokio::task::spawn_blocking(move || -> Result<SledStorage, String> {
+            let target = SledStorage::open(&log_dir)
+                .map_err(|e| format!("cannot create the backup's log: {e}"))?
+                .deferring_syncs();
+            copy(store.as_ref(), &target, settled.position)?;
+            // Durable here, so that the writer only waits for the tail's sync.
+            target.sync().map_err(|e| format!("cannot write the backup's log: {e}"))?;
+            Ok(target)
+        })
+        .await
+        .map_err(|e| format!("the backup's copy stopped: {e}"))??;
+        let tail = writer::Tail { dir: dir.to_owned(), target, copied: settled };
         let (reply, answer) = oneshot::channel();
         self.inner
             .to_writer
-            .send(writer::Message::Backup(dir.to_owned(), reply))
+            .send(writer::Message::Backup(Box::new(tail), reply))
             .map_err(|_| "the log is closed".to_owned())?;
         answer.await.map_err(|_| "the log is closed".to_owned())?
     }

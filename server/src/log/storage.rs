@@ -35,11 +35,28 @@ pub struct SledStorage {
     path: PathBuf,
     /// Free space to keep on the disk ([`MIN_FREE_BYTES`] unless a test says otherwise).
     min_free: u64,
+    /// Writes wait for [`SledStorage::sync`] to be durable (a copy being made) instead of
+    /// each syncing on its own (the log).
+    deferred: bool,
 }
 
 impl SledStorage {
     pub fn open(path: &Path) -> Result<Self, StorageError> {
         SledStorage::open_keeping(path, MIN_FREE_BYTES)
+    }
+
+    /// Writes are durable only once [`SledStorage::sync`] returns: for a copy (a backup),
+    /// which is of use only whole, so that it does not flush the disk's cache thousands of
+    /// records at a time while the log it copies commits on the same disk.
+    pub fn deferring_syncs(mut self) -> Self {
+        self.deferred = true;
+        self
+    }
+
+    /// Makes every write so far durable.
+    pub fn sync(&self) -> Result<(), StorageError> {
+        self.db.flush().map_err(sled_error)?;
+        self.data_file.sync_data().map_err(|e| StorageError(format!("fdatasync failed: {e}")))
     }
 
     /// Keeps `bytes` free on the disk from now on, instead of [`MIN_FREE_BYTES`].
@@ -77,7 +94,7 @@ impl SledStorage {
             .map_err(|e| StorageError(format!("cannot open sled's data file: {e}")))?;
         // New files are only durable once their directory entry is.
         sync_dir(path)?;
-        Ok(SledStorage { db, data_file, path: path.to_owned(), min_free })
+        Ok(SledStorage { db, data_file, path: path.to_owned(), min_free, deferred: false })
     }
 
     pub fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
@@ -102,7 +119,8 @@ impl SledStorage {
         }
     }
 
-    /// Writes all entries or none, and returns only once they are on disk for real.
+    /// Writes all entries or none, and returns only once they are on disk for real (unless
+    /// syncs are deferred).
     pub fn write(&self, writes: &[KeyValue]) -> Result<(), StorageError> {
         let size: u64 = writes.iter().map(|(k, v)| (k.len() + v.len()) as u64).sum();
         let free = fs2::available_space(&self.path)
@@ -121,8 +139,7 @@ impl SledStorage {
             batch.insert(key.as_slice(), value.as_slice());
         }
         self.db.apply_batch(batch).map_err(sled_error)?;
-        self.db.flush().map_err(sled_error)?;
-        self.data_file.sync_data().map_err(|e| StorageError(format!("fdatasync failed: {e}")))
+        if self.deferred { Ok(()) } else { self.sync() }
     }
 
     /// Bytes sled uses on disk.

@@ -195,8 +195,33 @@ pub fn copy(from: &dyn EventStore, to: &dyn EventStore, until: u64) -> Result<He
     if to.last_record().map_err(|e| failed("cannot read the target", &e))?.is_some() {
         return Err(format!("the target {} store already holds a log", to.kind()));
     }
-    let mut chain = ChainVerifier::default();
-    let mut head = Head { position: 0, hash: GENESIS_HASH };
+    let genesis = Head { position: 0, hash: GENESIS_HASH };
+    let head = copy_records(from, to, genesis, until, false)?;
+    let mut after_id = String::new();
+    loop {
+        let answers =
+            from.answers(&after_id, COPY_CHUNK).map_err(|e| failed("cannot read answers", &e))?;
+        let Some((last, _)) = answers.last() else { break };
+        after_id = last.clone();
+        let commit = Commit { after: head, head, records: &[], answers: &answers };
+        to.commit(&commit).map_err(|e| failed("cannot write the copy", &e))?;
+    }
+    Ok(head)
+}
+
+/// Copies the records after `after` up to position `until` from one store into another
+/// whose head is `after`, checking that they chain on from it; with `answers`, also the
+/// answers of the commands that wrote them. Returns the copy's new head.
+pub fn copy_records(
+    from: &dyn EventStore,
+    to: &dyn EventStore,
+    after: Head,
+    until: u64,
+    answers: bool,
+) -> Result<Head, String> {
+    let failed = |what: &str, error: &dyn std::fmt::Display| format!("{what}: {error}");
+    let mut chain = ChainVerifier::resume(after.position, after.hash);
+    let mut head = after;
     while head.position < until {
         let wanted = usize::try_from(until - head.position).unwrap_or(usize::MAX);
         let chunk = from
@@ -206,9 +231,11 @@ pub fn copy(from: &dyn EventStore, to: &dyn EventStore, until: u64) -> Result<He
             return Err(format!("the log ends at {} before {until}", head.position));
         }
         let mut records = Vec::with_capacity(chunk.len());
+        let mut command_ids = std::collections::BTreeSet::new();
         for (position, bytes) in chunk {
             let record = super::decode_at(position, &bytes).map_err(|e| e.to_string())?;
             chain.check(&record).map_err(|e| format!("position {position}: {e}"))?;
+            command_ids.insert(record.command_id);
             records.push(StoredRecord {
                 position,
                 stream: record.stream,
@@ -218,18 +245,16 @@ pub fn copy(from: &dyn EventStore, to: &dyn EventStore, until: u64) -> Result<He
                 bytes,
             });
         }
-        let after = head;
+        let known: Vec<(String, Vec<u8>)> = if answers {
+            let ids: Vec<&str> = command_ids.iter().map(String::as_str).collect();
+            let known = from.answers_of(&ids).map_err(|e| failed("cannot read answers", &e))?;
+            known.into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        let previous = head;
         head = Head { position: chain.head_position(), hash: chain.head_hash() };
-        let commit = Commit { after, head, records: &records, answers: &[] };
-        to.commit(&commit).map_err(|e| failed("cannot write the copy", &e))?;
-    }
-    let mut after_id = String::new();
-    loop {
-        let answers =
-            from.answers(&after_id, COPY_CHUNK).map_err(|e| failed("cannot read answers", &e))?;
-        let Some((last, _)) = answers.last() else { break };
-        after_id = last.clone();
-        let commit = Commit { after: head, head, records: &[], answers: &answers };
+        let commit = Commit { after: previous, head, records: &records, answers: &known };
         to.commit(&commit).map_err(|e| failed("cannot write the copy", &e))?;
     }
     Ok(head)

@@ -37,9 +37,10 @@ pub enum Message {
     /// Another server may have appended (a database's notification, or the periodic
     /// check): read the store's head and move to it.
     Refresh,
-    /// Copies every record, as of the end of the batch it joins, into a new sled folder:
-    /// done here, between commits, so the copy is exactly the log at one head.
-    Backup(std::path::PathBuf, oneshot::Sender<Result<Head, String>>),
+    /// Finishes a backup whose settled records were copied outside the writer: copies the
+    /// records since, as of the end of the batch it joins, between two commits, so the
+    /// copy is exactly the log at one head.
+    Backup(Box<Tail>, oneshot::Sender<Result<Head, String>>),
 }
 
 impl Message {
@@ -61,6 +62,14 @@ impl Message {
             Message::Shutdown(_) | Message::Backup(..) | Message::Refresh => Vec::new(),
         }
     }
+}
+
+/// A backup's last step: its folder, its log so far, and the head that log ends at.
+#[derive(Debug)]
+pub struct Tail {
+    pub dir: std::path::PathBuf,
+    pub target: super::storage::SledStorage,
+    pub copied: Head,
 }
 
 /// A caller waiting for the batch to be durable, with the answers it will get.
@@ -114,7 +123,7 @@ struct Batch {
     /// The answers the batch's command ids already had in the store (`None`: ask per id).
     known: Option<HashMap<String, Vec<u8>>>,
     /// Backups asked for while the batch was gathered: taken once it is committed.
-    backups: Vec<(std::path::PathBuf, oneshot::Sender<Result<Head, String>>)>,
+    backups: Vec<(Box<Tail>, oneshot::Sender<Result<Head, String>>)>,
 }
 
 impl Writer {
@@ -168,8 +177,8 @@ impl Writer {
             if refresh {
                 self.refresh();
             }
-            for (dir, reply) in backups {
-                let _ = reply.send(self.copy_into(&dir));
+            for (tail, reply) in backups {
+                let _ = reply.send(self.finish_backup(&tail));
             }
             if let Some(done) = shutdown {
                 self.write_checkpoint();
@@ -210,8 +219,8 @@ impl Writer {
                 batch.waiting.push(Waiting::One(reply, answer));
                 None
             }
-            Message::Backup(dir, reply) => {
-                batch.backups.push((dir, reply));
+            Message::Backup(tail, reply) => {
+                batch.backups.push((tail, reply));
                 None
             }
             Message::Refresh => {
@@ -246,12 +255,22 @@ impl Writer {
     /// Copies every record into a new sled folder at `dir` (which must not hold one), with
     /// a head checkpoint beside it; the copy is durable when this returns. Appends wait
     /// meanwhile: a group's log copies in seconds.
-    fn copy_into(&mut self, dir: &std::path::Path) -> Result<Head, String> {
+    /// Copies the records since `tail.copied` (and their commands' answers), then the
+    /// head checkpoint: the backup is the log at this writer's head.
+    fn finish_backup(&mut self, tail: &Tail) -> Result<Head, String> {
         let failed = |what: &str, error: &dyn std::fmt::Display| format!("{what}: {error}");
-        let target = super::storage::SledStorage::open(&dir.join("log"))
-            .map_err(|e| failed("cannot create the backup's log", &e))?;
-        super::store::copy(self.store.as_ref(), &target, self.head.position)?;
-        Checkpoint::in_dir(dir)
+        let copied = super::store::copy_records(
+            self.store.as_ref(),
+            &tail.target,
+            tail.copied,
+            self.head.position,
+            true,
+        )?;
+        if copied != self.head {
+            return Err(format!("the backup ends at {copied:?}, the log at {:?}", self.head));
+        }
+        tail.target.sync().map_err(|e| failed("cannot write the backup's log", &e))?;
+        Checkpoint::in_dir(&tail.dir)
             .write(self.head)
             .map_err(|e| failed("cannot write the backup's head checkpoint", &e))?;
         Ok(self.head)

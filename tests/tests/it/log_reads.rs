@@ -146,3 +146,54 @@ async fn a_reader_going_through_the_log_in_chunks_sees_every_record_once() {
     tests::reading_in_chunks_sees_every_record(&log).await;
     log.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn appends_go_on_during_an_online_backup_and_the_copy_is_the_log_at_one_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let log = Log::open(&data).unwrap();
+    for chunk in 0..40 {
+        let events = (0..1000).map(|i| noted(&format!("{chunk}-{i}"))).collect();
+        let id = format!("fill-{chunk}");
+        let request = AppendRequest::new("bulk", ExpectedVersion::Any, events, id, "tester");
+        log.append(request).await.unwrap();
+    }
+    let filled = log.head();
+    let target = dir.path().join("backup");
+    let copying = {
+        let (log, target) = (log.clone(), target.clone());
+        tokio::spawn(async move { log.copy_into(&target).await })
+    };
+    // Appends sent one after another while the copy runs: acknowledged as it goes on.
+    let mut during = Vec::new();
+    for i in 0.. {
+        if copying.is_finished() {
+            break;
+        }
+        let id = format!("during-{i}");
+        let appended = log.append(note("live", &id)).await.unwrap();
+        if !copying.is_finished() {
+            during.push((id, appended.first_position));
+        }
+    }
+    let head = copying.await.unwrap().unwrap();
+    assert!(during.len() >= 10, "only {} appends were answered during the backup", during.len());
+    assert!(head.position > filled.position, "the copy ends at the head it reached, not before");
+    assert_eq!(log.get(head.position).unwrap().unwrap().hash, head.hash);
+    log.close().await;
+    drop(log);
+
+    // The copy is the log at that head, with the answers of the commands in it (opened as
+    // a restored backup is, with the folder's marker that `potluck backup` copies too).
+    let marker = server::log::MARKER_FILE;
+    std::fs::copy(data.join(marker), target.join(marker)).unwrap();
+    let copy = Log::open(&target).unwrap();
+    assert_eq!(copy.head(), head);
+    assert_eq!(copy.verify().unwrap().count, head.position);
+    for (id, position) in &during {
+        let kept = copy.command(id).unwrap();
+        assert_eq!(kept.is_some(), *position <= head.position, "{id} at {position}");
+    }
+    assert!(copy.command("fill-7").unwrap().is_some());
+    copy.close().await;
+}

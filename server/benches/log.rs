@@ -207,7 +207,7 @@ async fn replay(store: &Store, events: u64) {
 }
 
 /// An online backup of a log of `events` events (`Log::copy_into`, as `potluck backup` uses
-/// on a running server), and how long one append waits when it arrives during the copy.
+/// on a running server), and how long appends sent one after another during it waited.
 async fn backup(store: &Store, events: u64) {
     let fresh = store.fresh();
     let log = fresh.log.clone();

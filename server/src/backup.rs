@@ -3,8 +3,9 @@
 //! finds it there and asks the server to write the backup, since the running server holds
 //! the log's lock. Who may back up is who may read the data folder, as for an offline backup.
 //!
-//! The log is copied by its writer between two commits ([`Log::copy_into`]), so the copy is
-//! the log at exactly one head; appends wait meanwhile. The sign-in store and the key store
+//! The log is copied at exactly one head ([`Log::copy_into`]): the records settled when the
+//! backup starts (and those committed during that copy, round after round) beside the log's
+//! writer, the last few by the writer between two commits, so appends go on meanwhile. The sign-in store and the key store
 //! are copied after it: every key an event in the copy needs was made before that event was
 //! appended, so it is there, unless an erasure after the copy destroyed it (that household
 //! asked to be forgotten). The copy is then opened and its chain verified against the head,

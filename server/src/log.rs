@@ -317,31 +317,47 @@ impl Log {
 
     /// Copies the log, as it is at one head, into a new sled folder `dir/log` (with its head
     /// checkpoint in `dir`) while it keeps serving. The records up to the head at the start
-    /// are copied beside the writer (records never change once committed), so appends go
-    /// on meanwhile; only the few committed during that copy are copied by the writer,
-    /// between two commits, so the copy ends at exactly one head.
+    /// are copied beside the writer (records never change once committed), then those
+    /// committed meanwhile, again and again until few are left, so appends go on; only
+    /// those last few are copied by the writer, between two commits, so that the copy ends
+    /// at exactly one head.
     pub async fn copy_into(&self, dir: &Path) -> Result<Head, String> {
-        let settled = self.head();
         let store = self.inner.store.clone();
         let log_dir = dir.join("log");
-        let target = tokio::task::spawn_blocking(move || -> Result<SledStorage, String> {
+        let head = self.inner.head.clone();
+        let copying = move || -> Result<(SledStorage, Head), String> {
+            let failed = |error: StorageError| format!("cannot write the backup's log: {error}");
             let target = SledStorage::open(&log_dir)
                 .map_err(|e| format!("cannot create the backup's log: {e}"))?
                 .deferring_syncs();
+            let settled = *head.borrow();
             copy(store.as_ref(), &target, settled.position)?;
-            // Durable here, so that the writer only waits for the tail's sync.
-            target.sync().map_err(|e| format!("cannot write the backup's log: {e}"))?;
-            Ok(target)
-        })
-        .await
-        .map_err(|e| format!("the backup's copy stopped: {e}"))??;
-        let tail = writer::Tail { dir: dir.to_owned(), target, copied: settled };
+            target.sync().map_err(failed)?;
+            let mut copied = settled;
+            // Appends faster than the copy would never leave few: the writer then copies
+            // what is left after a bounded number of rounds.
+            for _ in 0..8 {
+                let now = *head.borrow();
+                if now.position <= copied.position + BACKUP_TAIL {
+                    break;
+                }
+                copied = store::copy_records(store.as_ref(), &target, copied, now.position, true)?;
+                target.sync().map_err(failed)?;
+            }
+            Ok((target, copied))
+        };
+        let (target, copied) = tokio::task::spawn_blocking(copying)
+            .await
+            .map_err(|e| format!("the backup's copy stopped: {e}"))??;
+        let tail = writer::Tail { dir: dir.to_owned(), target, copied };
         let (reply, answer) = oneshot::channel();
         self.inner
             .to_writer
             .send(writer::Message::Backup(Box::new(tail), reply))
             .map_err(|_| "the log is closed".to_owned())?;
-        answer.await.map_err(|_| "the log is closed".to_owned())?
+        let (copied, tail) = answer.await.map_err(|_| "the log is closed".to_owned())?;
+        let _ = tokio::task::spawn_blocking(move || drop(tail)).await;
+        copied
     }
 
     /// Finishes in-flight appends and stops the writer. Later appends fail with `Closed`.
@@ -529,6 +545,10 @@ fn fingerprint_of(stream: &str, events: &[NewEvent]) -> Hash {
     }
     hasher.finalize().into()
 }
+
+/// A backup's records committed during its copy are copied beside the writer again until
+/// at most this many are left for the writer to copy, while appends wait.
+const BACKUP_TAIL: u64 = 1000;
 
 /// Up to `limit` records from `from` on, decoded.
 fn read_chunk(store: &dyn EventStore, from: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {

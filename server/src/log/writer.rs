@@ -40,7 +40,7 @@ pub enum Message {
     /// Finishes a backup whose settled records were copied outside the writer: copies the
     /// records since, as of the end of the batch it joins, between two commits, so the
     /// copy is exactly the log at one head.
-    Backup(Box<Tail>, oneshot::Sender<Result<Head, String>>),
+    Backup(Box<Tail>, BackupReply),
 }
 
 impl Message {
@@ -63,6 +63,11 @@ impl Message {
         }
     }
 }
+
+/// Where a backup's head (or why it failed) goes, with its copy handed back so that the
+/// caller closes it (closing a sled store flushes and frees its cache: not the writer's
+/// time).
+pub type BackupReply = oneshot::Sender<(Result<Head, String>, Box<Tail>)>;
 
 /// A backup's last step: its folder, its log so far, and the head that log ends at.
 #[derive(Debug)]
@@ -123,7 +128,7 @@ struct Batch {
     /// The answers the batch's command ids already had in the store (`None`: ask per id).
     known: Option<HashMap<String, Vec<u8>>>,
     /// Backups asked for while the batch was gathered: taken once it is committed.
-    backups: Vec<(Box<Tail>, oneshot::Sender<Result<Head, String>>)>,
+    backups: Vec<(Box<Tail>, BackupReply)>,
 }
 
 impl Writer {
@@ -178,7 +183,7 @@ impl Writer {
                 self.refresh();
             }
             for (tail, reply) in backups {
-                let _ = reply.send(self.finish_backup(&tail));
+                let _ = reply.send((self.finish_backup(&tail), tail));
             }
             if let Some(done) = shutdown {
                 self.write_checkpoint();

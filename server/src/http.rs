@@ -7,6 +7,7 @@
 
 mod api;
 mod audit;
+pub mod embedded;
 pub mod error;
 mod exports;
 mod history;
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, Method, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
@@ -73,8 +75,12 @@ impl AppState {
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// The built client (`client/dist`); `None` serves only the API.
+    /// The built client (`client/dist`); `None` serves the client carried in the binary
+    /// (the `embed-client` feature), or only the API if it carries none.
     pub static_dir: Option<PathBuf>,
+    /// Client files to serve in place of those carried in the binary (when `static_dir` is
+    /// `None`): for tests of the serving without a release build.
+    pub client_files: Option<Arc<embedded::Files>>,
     /// Serves `POST /api/dev/append`, which appends a note event: for the skeleton's
     /// browser test. Off unless `--dev-endpoints` is given.
     pub dev_endpoints: bool,
@@ -145,7 +151,7 @@ async fn security_headers(
     let api = request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/ws");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    let set = |headers: &mut axum::http::HeaderMap, name, value: &'static str| {
+    let set = |headers: &mut HeaderMap, name, value: &'static str| {
         headers.insert(name, HeaderValue::from_static(value));
     };
     set(headers, header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
@@ -214,7 +220,14 @@ pub fn app(state: AppState) -> Router {
             let index = ServeFile::new(dir.join("index.html"));
             router.fallback_service(ServeDir::new(dir).precompressed_gzip().fallback(index))
         }
-        None => router,
+        // Without a folder, the client inside the binary, if it was built with one.
+        None => match state.options.client_files.clone().or_else(embedded::Files::carried) {
+            Some(files) => router.fallback(move |method: Method, uri: Uri, headers: HeaderMap| {
+                let files = files.clone();
+                async move { files.respond(&method, &uri, &headers) }
+            }),
+            None => router,
+        },
     };
     router
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -44,6 +44,12 @@ pub fn test() -> anyhow::Result<()> {
         fuzz::run(&fuzz::TARGETS, fuzz::CI_SECONDS, fuzz::Build::Quick)
     })?;
     steps.run("client bundle", || client::build(&client::Options { locked: true }).map(drop))?;
+    // The release binary carries the bundle (`cargo xtask release`): its build script and
+    // the table of files compile against this bundle (`it::headers` serves such a table).
+    steps.run("the server carrying the client bundle", || {
+        let check = ["check", "-p", "server", "--features", "embed-client", "--locked"];
+        cmd::run(cargo(check).env("POTLUCK_CLIENT_DIST", client::dist_dir()))
+    })?;
     steps.run("browser tests", || e2e::run(&[]))?;
     steps.report();
     Ok(())

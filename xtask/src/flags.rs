@@ -10,6 +10,8 @@ Commands:
   run [--data DIR] [--bind ADDR] [--demo] [-- SERVER_ARGS...]
                   build the client and the server (release) and serve on ADDR
                   (default 127.0.0.1:8080) with the data folder DIR (default ./data)
+  release         build the client and the release server carrying it:
+                  target/release/potluck is then the whole product, one file to copy
   build-client    build the WebAssembly client into client/dist/
   test            everything CI runs: fmt, clippy, the wasm check of shared, the tests,
                   a short run of each fuzz target, the client build and the browser
@@ -26,6 +28,8 @@ Commands:
 pub enum Command {
     Help,
     BuildClient,
+    /// The client, then the release server carrying it.
+    Release,
     /// The browser tests alone, with Playwright's own arguments.
     E2e(Vec<String>),
     /// The fuzz targets: one (or every one, in turn) for some seconds each.
@@ -66,6 +70,7 @@ pub fn parse(args: &[String]) -> anyhow::Result<Command> {
     let command = match command.as_str() {
         "help" | "-h" | "--help" => Command::Help,
         "build-client" => no_flags(Command::BuildClient, rest)?,
+        "release" => no_flags(Command::Release, rest)?,
         "test" => no_flags(Command::Test, rest)?,
         "run" => Command::Run(parse_run(rest)?),
         "fuzz" => Command::Fuzz(parse_fuzz(rest)?),
@@ -160,6 +165,12 @@ mod tests {
         assert_eq!(parse_str("fuzz bundle 60").unwrap(), Command::Fuzz(one));
         assert!(parse_str("fuzz bundle record").is_err());
         assert!(parse_str("fuzz 0").is_err());
+    }
+
+    #[test]
+    fn release_takes_no_arguments() {
+        assert_eq!(parse_str("release").unwrap(), Command::Release);
+        assert!(parse_str("release --fast").is_err());
     }
 
     #[test]

@@ -47,6 +47,16 @@ fn try_main() -> anyhow::Result<()> {
             Some(target) => fuzz::run(&[target.as_str()], args.seconds, fuzz::Build::Optimized),
             None => fuzz::run(&fuzz::TARGETS, args.seconds, fuzz::Build::Optimized),
         },
+        flags::Command::Release => {
+            let binary = serve::release()?;
+            let size = std::fs::metadata(&binary)?.len();
+            println!(
+                "{} ({:.1} MB): the server with its web client inside",
+                binary.display(),
+                size as f64 / 1e6
+            );
+            Ok(())
+        }
         flags::Command::Run(run) => serve::run(&run),
         flags::Command::Test => ci::test(),
     }

@@ -1,4 +1,5 @@
-//! `cargo xtask run`: the client bundle and a release server, serving it.
+//! `cargo xtask run` and `cargo xtask release`: the client bundle, and the release server
+//! carrying it (the `embed-client` feature), so that the one binary is the whole product.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -9,9 +10,16 @@ use crate::client;
 use crate::cmd::{self, cargo, project_root, target_dir};
 use crate::flags::Run;
 
-pub fn run(flags: &Run) -> anyhow::Result<()> {
+/// Builds the client, then the release server carrying it; the binary's path.
+pub fn release() -> anyhow::Result<PathBuf> {
     let dist = client::build(&client::Options::default())?;
-    cmd::run(&mut cargo(["build", "-p", "server", "--release"]))?;
+    let mut build = cargo(["build", "-p", "server", "--release", "--features", "embed-client"]);
+    cmd::run(build.env("POTLUCK_CLIENT_DIST", &dist))?;
+    Ok(target_dir().join("release").join(exe("potluck")))
+}
+
+pub fn run(flags: &Run) -> anyhow::Result<()> {
+    let binary = release()?;
 
     // `--data` is relative to where the command was typed; the default lives in the workspace
     // (and git ignores it).
@@ -19,14 +27,8 @@ pub fn run(flags: &Run) -> anyhow::Result<()> {
         Some(dir) => std::env::current_dir()?.join(dir),
         None => project_root().join("data"),
     };
-    let mut server = Command::new(target_dir().join("release").join(exe("potluck")));
-    server
-        .arg("serve")
-        .arg("--static-dir")
-        .arg(&dist)
-        .arg("--data")
-        .arg(&data)
-        .args(["--bind", &flags.bind]);
+    let mut server = Command::new(binary);
+    server.arg("serve").arg("--data").arg(&data).args(["--bind", &flags.bind]);
     if flags.demo {
         server.arg("--demo");
     }

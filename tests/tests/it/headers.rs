@@ -108,3 +108,68 @@ async fn the_session_cookie_is_secure_when_the_public_address_is_https() {
     let cookie = session_cookie(Options::default()).await;
     assert!(!cookie.contains("Secure"), "{cookie}");
 }
+
+/// A client build as `cargo xtask release` carries it inside the binary (made up here, so
+/// that the test needs no release build).
+static CARRIED: &[(&str, &[u8])] = &[
+    ("index.html", b"<!doctype html><title>Potluck</title>"),
+    ("client_bg.wasm", b"\0asm\x01\0\0\0 the first module"),
+    ("client_bg.wasm.gz", b"\x1f\x8b gzipped module"),
+    ("i18n/es.json", b"{\"board\":\"Tablero\"}"),
+];
+
+#[tokio::test]
+async fn the_client_carried_in_the_binary_is_served_like_the_folder() {
+    let files = server::http::embedded::Files::new(CARRIED).unwrap();
+    let options = Options { client_files: Some(files), ..Options::default() };
+    let app = tests::spawn_app(options).await.unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: &str, headers: &[(&str, &str)]| {
+        let mut request = http.get(app.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send()
+    };
+
+    // The page, for the root and for any path the client routes itself.
+    for path in ["/", "/index.html", "/board", "/money/2026/12"] {
+        let response = get(path, &[]).await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_secured(path, response.headers());
+        assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8", "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert_eq!(response.bytes().await.unwrap().as_ref(), CARRIED[0].1, "{path}");
+    }
+    // The module as it is, or gzipped for a browser that takes it.
+    let plain = get("/client_bg.wasm", &[]).await.unwrap();
+    assert_eq!(plain.headers()["content-type"], "application/wasm");
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "accept-encoding");
+    let plain_tag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), CARRIED[1].1);
+    let gzipped = get("/client_bg.wasm", &[("accept-encoding", "br, gzip")]).await.unwrap();
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert_eq!(gzipped.headers()["content-type"], "application/wasm");
+    let gzipped_tag = gzipped.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(gzipped_tag, plain_tag, "each encoding has its own validator");
+    assert_eq!(gzipped.bytes().await.unwrap().as_ref(), CARRIED[2].1);
+    let refused = get("/client_bg.wasm", &[("accept-encoding", "gzip;q=0")]).await.unwrap();
+    assert!(refused.headers().get("content-encoding").is_none());
+    // A browser whose copy is current gets 304 and no body; a stale one gets the file.
+    let current = get("/client_bg.wasm", &[("if-none-match", &plain_tag)]).await.unwrap();
+    assert_eq!(current.status(), 304);
+    assert!(current.bytes().await.unwrap().is_empty());
+    let stale = get("/client_bg.wasm", &[("if-none-match", "\"an-old-build\"")]).await.unwrap();
+    assert_eq!(stale.status(), 200);
+    let translations = get("/i18n/es.json", &[]).await.unwrap();
+    assert_eq!(translations.headers()["content-type"], "application/json");
+    assert_eq!(translations.bytes().await.unwrap().as_ref(), CARRIED[3].1);
+    // Only reads; and the API is still the API.
+    let posted = http.post(app.url("/board")).send().await.unwrap();
+    assert_eq!(posted.status(), 405);
+    let api = get("/api/no-such-route", &[]).await.unwrap();
+    assert_eq!(api.status(), 404);
+    assert_ne!(api.headers()["content-type"], "text/html; charset=utf-8");
+    app.stop().await;
+}

@@ -44,7 +44,9 @@ impl Cluster {
         panic!("the standby never became synchronous");
     }
 
-    fn start_with(settings: &str) -> Cluster {
+    /// Starts a new cluster with extra server settings (`-c name=value …`; a later setting
+    /// of the same name wins) and creates the database `potluck`.
+    pub fn start_with(settings: &str) -> Cluster {
         let cluster = Cluster::empty();
         cluster.run(
             "initdb",

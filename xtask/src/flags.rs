@@ -13,6 +13,9 @@ Commands:
   release         build the client and the release server carrying it:
                   target/release/potluck is then the whole product, one file to copy
   build-client    build the WebAssembly client into client/dist/
+  bench [quick]   durable commands side by side: potluck over HTTP against PostgreSQL's
+                  bare inserts (a private cluster it starts and stops) and the disk's own
+                  fdatasync rate, at 1, 8 and 64 clients (about 2 minutes; quick: 30 s)
   test            everything CI runs: fmt, clippy, the wasm check of shared, the tests,
                   a short run of each fuzz target, the client build and the browser
                   tests; stops at the first failure
@@ -30,6 +33,8 @@ pub enum Command {
     BuildClient,
     /// The client, then the release server carrying it.
     Release,
+    /// The side-by-side benchmark of durable commands; `true`: the quick run.
+    Bench(bool),
     /// The browser tests alone, with Playwright's own arguments.
     E2e(Vec<String>),
     /// The fuzz targets: one (or every one, in turn) for some seconds each.
@@ -71,6 +76,11 @@ pub fn parse(args: &[String]) -> anyhow::Result<Command> {
         "help" | "-h" | "--help" => Command::Help,
         "build-client" => no_flags(Command::BuildClient, rest)?,
         "release" => no_flags(Command::Release, rest)?,
+        "bench" => match rest {
+            [] => Command::Bench(false),
+            [quick] if quick == "quick" => Command::Bench(true),
+            _ => bail!("`bench` takes only `quick`"),
+        },
         "test" => no_flags(Command::Test, rest)?,
         "run" => Command::Run(parse_run(rest)?),
         "fuzz" => Command::Fuzz(parse_fuzz(rest)?),
@@ -165,6 +175,13 @@ mod tests {
         assert_eq!(parse_str("fuzz bundle 60").unwrap(), Command::Fuzz(one));
         assert!(parse_str("fuzz bundle record").is_err());
         assert!(parse_str("fuzz 0").is_err());
+    }
+
+    #[test]
+    fn bench_takes_only_quick() {
+        assert_eq!(parse_str("bench").unwrap(), Command::Bench(false));
+        assert_eq!(parse_str("bench quick").unwrap(), Command::Bench(true));
+        assert!(parse_str("bench slow").is_err());
     }
 
     #[test]

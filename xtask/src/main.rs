@@ -57,6 +57,14 @@ fn try_main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        flags::Command::Bench(quick) => {
+            postgres::ensure()?;
+            let mut bench = cmd::cargo(["bench", "-p", "tests", "--bench", "commands", "--locked"]);
+            if quick {
+                bench.args(["--", "quick"]);
+            }
+            cmd::run(&mut bench)
+        }
         flags::Command::Run(run) => serve::run(&run),
         flags::Command::Test => ci::test(),
     }

@@ -46,6 +46,17 @@ enum Command {
         /// an https address makes the session cookie `Secure`.
         #[arg(long, env = "POTLUCK_PUBLIC_URL", value_parser = public_url)]
         public_url: Option<String>,
+        /// A proxy in front of the server (its address as the server sees it, e.g.
+        /// 127.0.0.1), whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: the
+        /// sign-in throttle then counts each browser's address, not the proxy's. Repeat it,
+        /// or separate addresses with commas.
+        #[arg(
+            long = "trusted-proxy",
+            env = "POTLUCK_TRUSTED_PROXY",
+            value_name = "IP",
+            value_delimiter = ','
+        )]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// With `--store`: apply the database's missing migrations before starting.
         #[arg(long = "migrate", requires = "store")]
         migrate_first: bool,
@@ -311,6 +322,7 @@ pub fn main() -> ExitCode {
                 demo,
                 days_ahead,
                 public_url,
+                trusted_proxies,
                 migrate_first,
             } => {
                 if migrate_first && let Some(url) = &data.store {
@@ -319,7 +331,14 @@ pub fn main() -> ExitCode {
                 if demo {
                     fill_demo(&data).await?;
                 }
-                let served = Served { bind, static_dir, dev_endpoints, days_ahead, public_url };
+                let served = Served {
+                    bind,
+                    static_dir,
+                    dev_endpoints,
+                    days_ahead,
+                    public_url,
+                    trusted_proxies,
+                };
                 serve(data, served).await
             }
             Command::Verify { data } => verify(data).await,
@@ -379,6 +398,7 @@ struct Served {
     dev_endpoints: bool,
     days_ahead: i64,
     public_url: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// An address that starts with `http://` or `https://`.
@@ -392,12 +412,13 @@ fn public_url(text: &str) -> Result<String, String> {
 }
 
 async fn serve(data: DataDir, served: Served) -> anyhow::Result<ExitCode> {
-    let Served { bind, static_dir, dev_endpoints, public_url, .. } = served;
+    let Served { bind, static_dir, dev_endpoints, public_url, trusted_proxies, .. } = served;
     let log = data.open()?;
     let data = data.path;
     // Start-up folds the whole log and checks its chain: a damaged log stops here, with the
     // position, rather than serving answers built on it.
-    let options = Options { static_dir, dev_endpoints, public_url, ..Options::default() };
+    let options =
+        Options { static_dir, dev_endpoints, public_url, trusted_proxies, ..Options::default() };
     let group = start_group(&log, &data, system_clock())?;
     tracing::info!(events = log.head().position, "log replayed and verified");
     let listener = tokio::net::TcpListener::bind(bind).await?;

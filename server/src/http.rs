@@ -19,7 +19,7 @@ mod session;
 mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,12 +89,61 @@ pub struct Options {
     /// The address browsers reach the server at (`--public-url`, `POTLUCK_PUBLIC_URL`), as
     /// a TLS proxy in front of it serves it: `https://…` makes the session cookie `Secure`.
     pub public_url: Option<String>,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`--trusted-proxy`): behind one, every request comes from the proxy's address, and
+    /// the sign-in throttle would hold everyone back for one person's typos.
+    pub trusted_proxies: Vec<IpAddr>,
+}
+
+/// Where a request came from, as far as the server can tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// The browser's address: the peer, or what a trusted proxy says it received.
+    pub ip: IpAddr,
+    /// Whether the browser reached us over https.
+    pub https: bool,
 }
 
 impl Options {
     /// Whether browsers reach the server over https.
     pub fn is_https(&self) -> bool {
         self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
+    }
+
+    /// The origin of a request from `peer`: the peer itself, unless it is a trusted proxy,
+    /// whose forwarded headers then say it. `X-Forwarded-For` is read from its right end
+    /// (each proxy appends the address it received from), past the trusted proxies; an
+    /// entry that is not an address stops the walk at the peer.
+    pub fn origin(&self, peer: SocketAddr, headers: &HeaderMap) -> Origin {
+        let direct = Origin { ip: peer.ip(), https: self.is_https() };
+        if !self.trusted_proxies.contains(&peer.ip()) {
+            return direct;
+        }
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(','))
+            .map(str::trim)
+            .collect();
+        let mut ip = peer.ip();
+        for entry in forwarded.iter().rev() {
+            match entry.parse::<IpAddr>() {
+                Ok(hop) if self.trusted_proxies.contains(&hop) => ip = hop,
+                Ok(client) => {
+                    ip = client;
+                    break;
+                }
+                Err(_) => {
+                    ip = peer.ip();
+                    break;
+                }
+            }
+        }
+        let proto = headers.get("x-forwarded-proto").and_then(|value| value.to_str().ok());
+        let https = direct.https
+            || proto.and_then(|p| p.split(',').next()).is_some_and(|p| p.trim() == "https");
+        Origin { ip, https }
     }
 }
 

@@ -105,10 +105,11 @@ pub struct SignIn {
     pub password: String,
 }
 
-/// The session cookie: HttpOnly, SameSite=Strict, and `Secure` when the server's public
-/// address is https (`--public-url`), so a browser never sends it over plain HTTP.
-fn session_cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
-    let secure = if state.options.is_https() { "; Secure" } else { "" };
+/// The session cookie: HttpOnly, SameSite=Strict, and `Secure` when the browser came over
+/// https (the public address says so, or a trusted proxy does), so a browser never sends it
+/// over plain HTTP.
+fn session_cookie(https: bool, token: &str, max_age_s: u64) -> String {
+    let secure = if https { "; Secure" } else { "" };
     format!("{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_s}{secure}")
 }
 
@@ -119,9 +120,11 @@ fn session_cookie(state: &AppState, token: &str, max_age_s: u64) -> String {
 pub async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SignIn>,
 ) -> Result<Response, ApiError> {
-    let ip = peer.ip().to_string();
+    let origin = state.options.origin(peer, &headers);
+    let ip = origin.ip.to_string();
     let name_key = format!("member:{}", body.member_id);
     let keys = [name_key.as_str(), ip.as_str()];
     if let Err(wait) = state.throttle.check(&keys, Instant::now()) {
@@ -160,7 +163,7 @@ pub async fn sign_in(
         .auth()
         .create_session(member.member_id.as_str(), state.group.now())
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let cookie = session_cookie(&state, &token, 604_800);
+    let cookie = session_cookie(origin.https, &token, 604_800);
     let mut response = Json(shared::view::SignedIn { member, token }).into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);
@@ -171,6 +174,8 @@ pub async fn sign_in(
 #[utoipa::path(delete, path = "/api/session", tag = "session", responses((status = 204, description = "Signed out")))]
 pub async fn sign_out(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     member: SignedIn,
 ) -> Result<Response, ApiError> {
     state
@@ -178,7 +183,7 @@ pub async fn sign_out(
         .auth()
         .end_session(&member.token)
         .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    let cookie = session_cookie(&state, "", 0);
+    let cookie = session_cookie(state.options.origin(peer, &headers).https, "", 0);
     let mut response = StatusCode::NO_CONTENT.into_response();
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, value);

@@ -173,3 +173,66 @@ async fn the_client_carried_in_the_binary_is_served_like_the_folder() {
     assert_ne!(api.headers()["content-type"], "text/html; charset=utf-8");
     app.stop().await;
 }
+
+/// Signs `member_id` in with `password`, as a browser behind a proxy that forwards `for`
+/// and `proto`; the status and the session cookie, if any.
+async fn sign_in_via(
+    app: &tests::TestApp,
+    member_id: &str,
+    password: &str,
+    forwarded_for: &str,
+    proto: &str,
+) -> (u16, String) {
+    let body = json!({ "member_id": member_id, "password": password });
+    let response = reqwest::Client::new()
+        .post(app.url("/api/session"))
+        .header("x-forwarded-for", forwarded_for)
+        .header("x-forwarded-proto", proto)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let cookie = response
+        .headers()
+        .get(SET_COOKIE)
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), cookie)
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_browsers_address_and_protocol_count() {
+    let options =
+        Options { trusted_proxies: vec!["127.0.0.1".parse().unwrap()], ..Options::default() };
+    let app = tests::spawn_app(options).await.unwrap();
+    let ana = app.member("ana", &[Role::Coordinator]).await;
+    // The proxy received https: the cookie is Secure.
+    let (status, cookie) = sign_in_via(&app, "ana", &ana.password, "198.51.100.2", "https").await;
+    assert_eq!(status, 200);
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let (_, cookie) = sign_in_via(&app, "ana", &ana.password, "198.51.100.2", "http").await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    // One browser's wrong guesses hold back that browser, not everyone behind the proxy.
+    for _ in 0..6 {
+        let (status, _) = sign_in_via(&app, "nobody", "guess", "203.0.113.7", "https").await;
+        assert!(status == 401 || status == 429, "{status}");
+    }
+    let (status, _) = sign_in_via(&app, "ana", &ana.password, "203.0.113.7", "https").await;
+    assert_eq!(status, 429, "the guessing browser waits");
+    let chain = "203.0.113.7, 198.51.100.2"; // a client-supplied entry, then the real one
+    let (status, _) = sign_in_via(&app, "ana", &ana.password, chain, "https").await;
+    assert_eq!(status, 200, "another browser behind the same proxy signs in");
+    app.stop().await;
+
+    // Without --trusted-proxy the forwarded headers are anyone's to write: ignored.
+    let app = tests::spawn_app(Options::default()).await.unwrap();
+    let ana = app.member("ana", &[Role::Coordinator]).await;
+    let (_, cookie) = sign_in_via(&app, "ana", &ana.password, "198.51.100.2", "https").await;
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    for _ in 0..6 {
+        sign_in_via(&app, "nobody", "guess", "203.0.113.7", "https").await;
+    }
+    let (status, _) = sign_in_via(&app, "ana", &ana.password, "198.51.100.2", "https").await;
+    assert_eq!(status, 429, "every request came from this one peer");
+    app.stop().await;
+}

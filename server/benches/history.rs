@@ -8,6 +8,8 @@
 //! BENCHMARKS.md with the machine they were measured on.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
@@ -119,7 +121,7 @@ async fn run(store: Option<&str>, events: usize) {
         match store {
             None => Log::open_with(&dir.path().join("log"), Upcasters::domain(), clock).unwrap(),
             Some(url) => {
-                let bench = fresh_database(url);
+                let bench = common::fresh_database(url);
                 Log::open_postgres(&bench, Upcasters::domain(), clock).unwrap()
             }
         }
@@ -138,27 +140,6 @@ async fn run(store: Option<&str>, events: usize) {
         with_snapshots(&log, dir.path(), every).await;
     }
     log.close().await;
-}
-
-/// A new, migrated `potluck_bench` database on the server `url` names; its address.
-fn fresh_database(url: &str) -> String {
-    let admin = url.to_owned();
-    // The blocking client runs a runtime of its own: off the bench's runtime.
-    std::thread::spawn(move || {
-        let mut admin = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-        admin.batch_execute("DROP DATABASE IF EXISTS potluck_bench").unwrap();
-        admin.batch_execute("CREATE DATABASE potluck_bench").unwrap();
-    })
-    .join()
-    .unwrap();
-    let bench = match url.rsplit_once('/') {
-        Some((server, _)) if server.contains("://") && server.len() > "postgres://".len() => {
-            format!("{server}/potluck_bench")
-        }
-        _ => format!("{url}/potluck_bench"),
-    };
-    server::log::migrate(&bench).unwrap();
-    bench
 }
 
 #[tokio::main]

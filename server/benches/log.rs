@@ -6,6 +6,8 @@
 //! Figures go to BENCHMARKS.md with the machine they were measured on.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use server::log::{AppendRequest, ExpectedVersion, Log, NewEvent, system_clock};
@@ -35,29 +37,12 @@ impl Store {
         }
     }
 
-    fn url(&self) -> &str {
-        match self {
-            Store::Sled => "",
-            Store::Postgres(url) => url,
-        }
-    }
-
     fn fresh(&self) -> Fresh {
         let dir = tempfile::tempdir().unwrap();
         let log = match self {
             Store::Sled => Log::open(dir.path()).unwrap(),
             Store::Postgres(url) => {
-                // The blocking client runs a runtime of its own: off the bench's runtime.
-                let url = url.clone();
-                std::thread::spawn(move || {
-                    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                    admin.batch_execute("DROP DATABASE IF EXISTS potluck_bench").unwrap();
-                    admin.batch_execute("CREATE DATABASE potluck_bench").unwrap();
-                })
-                .join()
-                .unwrap();
-                let bench = bench_url(self.url());
-                server::log::migrate(&bench).unwrap();
+                let bench = common::fresh_database(url);
                 Log::open_postgres(&bench, Upcasters::domain(), system_clock()).unwrap()
             }
         };
@@ -74,20 +59,11 @@ impl Fresh {
         let log = match &store {
             Store::Sled => Log::open(_dir.path()).unwrap(),
             Store::Postgres(url) => {
-                Log::open_postgres(&bench_url(url), Upcasters::domain(), system_clock()).unwrap()
+                Log::open_postgres(&common::bench_url(url), Upcasters::domain(), system_clock())
+                    .unwrap()
             }
         };
         Fresh { log, _dir, store }
-    }
-}
-
-/// The address of `potluck_bench` on the server `url` names.
-fn bench_url(url: &str) -> String {
-    match url.rsplit_once('/') {
-        Some((server, _)) if server.contains("://") && server.len() > "postgres://".len() => {
-            format!("{server}/potluck_bench")
-        }
-        _ => format!("{url}/potluck_bench"),
     }
 }
 

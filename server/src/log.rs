@@ -423,8 +423,8 @@ impl Log {
     /// Up to `limit` records from `position` on, as stored (not upcast): for verification
     /// and export.
     ///
-    /// A reader asking for chunks of [`ahead::FROM_CHUNK`] or more gets the next chunk read
-    /// while it works on this one.
+    /// A reader going through the log in chunks of [`ahead::FROM_CHUNK`] or more gets the
+    /// next chunks read while it works on this one (from its second chunk on).
     pub fn read_raw(&self, position: u64, limit: usize) -> Result<Vec<Envelope>, ReadError> {
         let from = position.max(1);
         let records = match self.inner.ahead.take(from, limit) {
@@ -432,7 +432,9 @@ impl Log {
             None => read_chunk(&*self.inner.store, from, limit)?,
         };
         let full = limit >= ahead::FROM_CHUNK && records.len() == limit;
-        if let Some(last) = records.last().filter(|_| full) {
+        let last = records.last().filter(|_| full);
+        if let Some(last) = last.filter(|last| self.inner.ahead.served(from, limit, last.position))
+        {
             // Positions have no gaps: the chunks that follow start every `limit` records.
             for k in 0..ahead::DEPTH {
                 let next = last.position + 1 + k * limit as u64;

@@ -9,48 +9,13 @@
 //! to BENCHMARKS.md with the load average.
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
 use std::time::{Duration, Instant};
 
-use serde_json::{Value, json};
+use serde_json::json;
+use tests::served::{self, sign_in};
 
 const CLIENTS: [usize; 3] = [1, 8, 64];
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server() -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let args = ["serve", "--demo", "--bind", "127.0.0.1:0", "--data", data.to_str().unwrap()];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_potluck"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.path().join("server.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let mut base = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        if let Some(at) = line.find("http://") {
-            base = line[at..].trim().to_owned();
-            break;
-        }
-    }
-    assert!(!base.is_empty(), "the server did not start");
-    Server { child, base, _dir: dir }
-}
 
 struct Run {
     commands: usize,
@@ -78,18 +43,7 @@ impl Run {
 /// Each client sends one command after another for `duration`: a low-stock threshold,
 /// a small command that always succeeds and appends one event.
 async fn potluck(base: &str, clients: usize, duration: Duration) -> Run {
-    let http = reqwest::Client::new();
-    let body = json!({"member_id": "ben", "password": "potluck-demo"});
-    let signed: Value = http
-        .post(format!("{base}/api/session"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = signed["token"].as_str().unwrap().to_owned();
+    let token = sign_in(&reqwest::Client::new(), base, "ben").await;
     let started = Instant::now();
     let tasks: Vec<_> = (0..clients)
         .map(|c| {
@@ -195,7 +149,7 @@ async fn main() {
     let syncs = fdatasync_rate(disk.path(), duration.min(Duration::from_secs(5)));
     println!("disk: {syncs:.0} writes of 300 bytes + fdatasync per second");
 
-    let server = start_server();
+    let server = served::start(std::path::Path::new(env!("CARGO_BIN_EXE_potluck")), None);
     let mut ours = Vec::new();
     for clients in CLIENTS {
         ours.push(

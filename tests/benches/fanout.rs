@@ -14,79 +14,26 @@
 #![allow(clippy::unwrap_used)] // A benchmark that cannot set up should stop loudly.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use shared::wire::ClientMessage;
+use tests::served::{self, Served, sign_in};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 const WRITERS: usize = 8;
 
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(store: Option<&str>) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let mut args =
-        vec!["serve", "--demo", "--bind", "127.0.0.1:0", "--data", data.to_str().unwrap()];
-    if let Some(url) = store {
-        args.extend(["--store", url, "--migrate"]);
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_potluck"))
-        .args(&args)
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.path().join("server.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let mut base = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-        let line = line.unwrap();
-        if let Some(at) = line.find("http://") {
-            base = line[at..].trim().to_owned();
-            break;
-        }
-    }
-    if base.is_empty() {
-        let log = std::fs::read_to_string(dir.path().join("server.log")).unwrap_or_default();
-        panic!("the server did not start:\n{log}");
-    }
-    Server { child, base, _dir: dir }
+fn start_server(store: Option<&str>) -> Served {
+    served::start(std::path::Path::new(env!("CARGO_BIN_EXE_potluck")), store)
 }
 
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
     line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
-async fn sign_in(http: &reqwest::Client, base: &str, member: &str) -> String {
-    let body = json!({"member_id": member, "password": "potluck-demo"});
-    let answer: Value = http
-        .post(format!("{base}/api/session"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    answer["token"].as_str().unwrap().to_owned()
 }
 
 type Socket =

@@ -15,6 +15,7 @@ use shared::upcast::Upcasters;
 use tokio::sync::oneshot;
 
 pub mod postgres;
+pub mod served;
 
 /// Every file below `dir`, at any depth: for scanning a data folder for what must not be
 /// in it.

@@ -1,7 +1,8 @@
 //! Reading ahead for readers that go through the log in order: a replay at start,
-//! `potluck verify`, an export. Once a chunk comes back full, the next ones are read (and
-//! decoded) on threads of their own while the caller works on this one, so that the
-//! store's reads, the decoding and the caller's fold or hash check overlap on two cores.
+//! `potluck verify`, an export. A reader that asks for the chunk right after a full one it
+//! had (it is going through the log, not reading one page) gets the next ones read (and
+//! decoded) on threads of their own while it works on this one, so that the store's reads,
+//! the decoding and the caller's fold or hash check overlap on two cores.
 //!
 //! Only a full chunk read ahead is handed out: records never change once committed, so a
 //! full chunk is exactly what a read now would give, whereas a shorter one may predate
@@ -36,6 +37,8 @@ pub struct ReadAhead {
 #[derive(Debug, Default)]
 struct State {
     chunks: Vec<Chunk>,
+    /// Where the chunks after the latest full ones served start (chunk size, position).
+    following: Vec<(usize, u64)>,
     /// Every thread still reading (also those whose chunk was given up): the log waits for
     /// them when it closes, so that nothing holds the store after.
     threads: Vec<JoinHandle<()>>,
@@ -49,6 +52,20 @@ struct Chunk {
 }
 
 impl ReadAhead {
+    /// Notes that a full chunk of `count` records ending at `last` was served; whether the
+    /// reader asked for it right after the full chunk before it (it goes through the log).
+    pub fn served(&self, from: u64, count: usize, last: u64) -> bool {
+        let Ok(mut state) = self.state.lock() else { return false };
+        let asked = (count, from);
+        let in_order = state.following.contains(&asked);
+        state.following.retain(|next| *next != asked);
+        if state.following.len() >= KEPT {
+            state.following.remove(0);
+        }
+        state.following.push((count, last + 1));
+        in_order
+    }
+
     /// The chunk of `count` records from `from`, if it was read ahead in full.
     pub fn take(&self, from: u64, count: usize) -> Option<Vec<Envelope>> {
         let chunk = {
@@ -84,6 +101,7 @@ impl ReadAhead {
         let threads = match self.state.lock() {
             Ok(mut state) => {
                 state.chunks.clear();
+                state.following.clear();
                 std::mem::take(&mut state.threads)
             }
             Err(_) => return,
